@@ -614,7 +614,9 @@ class IntakeFlow:
         if not self.rules.service_hours.is_open(local):
             back = self.rules.service_hours.next_opening(local)
             if back is not None:
-                step.outbound.append(Outbound("queued.outside_hours", {"back": When(back, "back")}))
+                days = (back.date() - local.date()).days
+                style = {0: "today", 1: "tomorrow"}.get(days, "back")
+                step.outbound.append(Outbound("queued.outside_hours", {"back": When(back, style)}))
 
     def _talk_now(self, step: Step, now: datetime) -> None:
         intake = step.intake

@@ -272,12 +272,13 @@ class IntakeFlow:
         if step.intake is not None:
             step.tap = Tap("stale")
             return
-        if len(parts) != 4 or parts[0] not in ("consent", "lang"):
+        if parts[0] == "lang" and len(parts) == 3:
+            kind, answer, language, source = "lang", "", parts[1], parts[2]
+        elif parts[0] == "consent" and len(parts) == 4:
+            kind, answer, language, source = parts
+        else:
             step.tap = Tap("unknown")
             return
-        kind, answer_or_lang, language, source = parts
-        if kind == "lang":
-            language = answer_or_lang
         if language not in self.questionnaire.languages or (
             source and source not in (*self.questionnaire.sources, "other")
         ):
@@ -287,11 +288,11 @@ class IntakeFlow:
         if kind == "lang":
             step.tap = Tap("closed")
             self._welcome(step, language, source)
-        elif answer_or_lang == "no":
+        elif answer == "no":
             step.tap = Tap("answered", Ref("consent.no"))
             step.stats.append(Stat("consent_declined", value=source or None))
             step.outbound.append(Outbound("consent.declined"))
-        elif answer_or_lang == "yes":
+        elif answer == "yes":
             step.tap = Tap("answered", Ref("consent.yes"))
             step.intake = Intake(state=CONSENT, language=language, source=source or None)
             self._move(step.intake, "agree")
@@ -701,6 +702,8 @@ class IntakeFlow:
             )
         elif intake.paused:
             step.outbound.append(Outbound("status.paused"))
+        elif intake.state == AGE:
+            step.outbound.append(Outbound("status.age"))
         elif intake.state in self._questions:
             progress = self._progress(self._questions[intake.state])
             step.outbound.append(Outbound("status.intake", {"progress": progress}))

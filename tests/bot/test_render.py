@@ -1,0 +1,51 @@
+"""Rendering: words from content/, dates in words with Babel, help lines per country."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.render import Renderer
+from flows.content import Content
+from flows.messages import HelpLines, Outbound, Ref, When
+from tests.conftest import BRUSSELS
+
+DEADLINE = When(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
+
+
+def test_a_deadline_is_told_in_dutch_words_in_brussels_time(renderer: Renderer) -> None:
+    assert renderer.param(DEADLINE, "nl") == "dinsdag 24 november om 14:00"
+
+
+def test_a_deadline_is_told_in_english_words(renderer: Renderer) -> None:
+    assert renderer.param(DEADLINE, "en") == "Tuesday 24 November at 14:00"
+
+
+def test_summer_time_is_respected(renderer: Renderer) -> None:
+    july = When(datetime(2026, 7, 7, 12, 0, tzinfo=UTC))
+    assert renderer.param(july, "nl") == "dinsdag 7 juli om 14:00"
+
+
+def test_belgian_crisis_lines_include_112_and_1813(renderer: Renderer) -> None:
+    text = renderer.param(HelpLines("crisis"), "nl")
+    assert "112" in text and "1813" in text and "102" in text
+
+
+def test_dutch_crisis_lines_include_113_and_the_kindertelefoon(content: Content) -> None:
+    dutch = Renderer(content, timezone=BRUSSELS, country="NL")
+    text = dutch.param(HelpLines("crisis"), "nl")
+    assert "113" in text and "0800-0432" in text and "1813" not in text
+
+
+def test_under_age_referral_points_to_awel_in_belgium(renderer: Renderer) -> None:
+    assert "Awel" in renderer.param(HelpLines("under_age"), "nl")
+
+
+def test_a_reference_can_name_its_own_language(renderer: Renderer) -> None:
+    assert renderer.ref(Ref("language.name", language="en"), "nl") == "🇬🇧 English"
+
+
+def test_buttons_are_rendered_with_their_data(renderer: Renderer) -> None:
+    from flows.messages import Button
+
+    message = Outbound("age.ask", buttons=((Button(Ref("age.skip"), "age:skip"),),))
+    assert renderer.render(message, "en").buttons == ((("Rather not say", "age:skip"),),)

@@ -1,0 +1,120 @@
+"""The content loader: the real content is valid, and broken files give precise errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.content import DEFAULT_CONTENT_DIR, ContentError, ContentProblem, load_content
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(directory: Path) -> list[ContentProblem]:
+    with pytest.raises(ContentError) as caught:
+        load_content(directory)
+    return caught.value.problems
+
+
+def test_the_real_content_is_valid() -> None:
+    content = load_content()
+    assert content.questionnaire.languages == ("nl", "en")
+    assert [q.id for q in content.questionnaire.questions] == [
+        "strengths", "health", "home", "goals", "money", "network",
+    ]  # fmt: skip
+
+
+def test_every_text_exists_in_every_language() -> None:
+    content = load_content()
+    assert set(content.texts["nl"]) == set(content.texts["en"])
+
+
+def test_a_missing_translation_names_the_file_and_key(copy: Path) -> None:
+    edit(copy / "texts/en.yaml", '  safe_unsure: "I don\'t know"\n', "")
+    assert ContentProblem("texts/en.yaml", "crisis.safe_unsure", "missing (present in nl.yaml)") in problems(copy)
+
+
+def test_different_placeholders_between_languages_are_reported(copy: Path) -> None:
+    edit(copy / "texts/en.yaml", "reply by {deadline} at the latest", "reply by {time} at the latest")
+    found = problems(copy)
+    assert [(p.file, p.key) for p in found] == [("texts/en.yaml", "queued.confirm")]
+    assert "placeholders ['time'] differ from nl.yaml ['deadline']" in found[0].reason
+
+
+def test_an_unbalanced_brace_is_reported(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", 'progress: "Vraag {n} van {total}"', 'progress: "Vraag {n van {total}"')
+    assert ContentProblem("texts/nl.yaml", "progress", "unbalanced { or }") in problems(copy)
+
+
+def test_broken_yaml_is_reported_with_its_line(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", 'raw: "{text}"', 'raw: "{text}\n  bad: [')
+    found = problems(copy)
+    assert found[0].file == "texts/nl.yaml" and found[0].key.startswith("line ")
+    assert "not valid YAML" in found[0].reason
+
+
+def test_a_yes_key_without_quotes_is_reported(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", '  "yes": "👍 Oké', '  yes: "👍 Oké')
+    keys = {(p.file, p.key) for p in problems(copy)}
+    assert ("texts/nl.yaml", "consent.True") in keys
+
+
+def test_a_new_domain_needs_its_texts_in_every_language(copy: Path) -> None:
+    edit(copy / "questionnaire.yaml", "  - {id: network, kind: checkin}",
+         "  - {id: network, kind: checkin}\n  - {id: free_time, kind: checkin}")
+    found = {(p.file, p.key, p.reason) for p in problems(copy)}
+    for language in ("nl", "en"):
+        for key in ("q.free_time.ask", "q.free_time.label"):
+            assert (f"texts/{language}.yaml", key, "missing (the questionnaire needs it)") in found
+
+
+def test_an_unknown_question_kind_is_reported_at_its_place(copy: Path) -> None:
+    edit(copy / "questionnaire.yaml", "{id: money, kind: checkin}", "{id: money, kind: slider}")
+    found = problems(copy)
+    assert [(p.file, p.key) for p in found] == [("questionnaire.yaml", "questions[4].kind")]
+    assert "'open' or 'checkin'" in found[0].reason
+
+
+def test_a_typo_in_a_questionnaire_field_is_reported(copy: Path) -> None:
+    edit(copy / "questionnaire.yaml", "{id: region, kind: postcode}", "{id: region, kidn: postcode}")
+    keys = {p.key for p in problems(copy)}
+    assert "preferences[4].kidn" in keys and "preferences[4].kind" in keys
+
+
+def test_a_question_id_used_twice_is_reported(copy: Path) -> None:
+    edit(copy / "questionnaire.yaml", "{id: goals, kind: checkin}", "{id: health, kind: checkin}")
+    found = problems(copy)
+    assert any(p.file == "questionnaire.yaml" and "ids used twice: health" in p.reason for p in found)
+
+
+def test_a_missing_crisis_file_is_reported(copy: Path) -> None:
+    (copy / "crisis.yaml").unlink()
+    assert ContentProblem("crisis.yaml", "(file)", "file is missing") in problems(copy)
+
+
+def test_a_help_line_without_a_translation_is_reported(copy: Path) -> None:
+    text = (copy / "crisis.yaml").read_text(encoding="utf-8")
+    start = text.index("en:", text.index("help_lines:"))
+    end = text.index("\n", start)
+    (copy / "crisis.yaml").write_text(text[:start] + "xx:" + text[start + 3 : end] + text[end:], encoding="utf-8")
+    found = problems(copy)
+    assert any(p.file == "crisis.yaml" and p.key.startswith("help_lines.") for p in found)
+
+
+def test_all_problems_are_reported_at_once(copy: Path) -> None:
+    edit(copy / "texts/en.yaml", '  safe_no: "No"\n', "")
+    edit(copy / "texts/nl.yaml", '  safe_yes: "Ja"\n', "")
+    assert {p.key for p in problems(copy)} >= {"crisis.safe_no", "crisis.safe_yes"}

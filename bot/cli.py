@@ -154,6 +154,8 @@ def cmd_diagram(_: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `klik` console script."""
+    # python-telegram-bot's newer time spans: retry_after arrives as a timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = argparse.ArgumentParser(prog="klik", description="Klik: low-threshold youth coaching.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help=cmd_run.__doc__).set_defaults(func=cmd_run)

@@ -9,6 +9,7 @@ import signal
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
 
 from bot.render import Renderer
 from bot.sender import OutboxSender
@@ -24,19 +25,20 @@ MENU = {"nl": ("start", "status", "help", "stop", "opnieuw"), "en": ("start", "s
 DESCRIPTION_KEY = {"opnieuw": "commands.restart"}
 
 
-def build_application(token: str, base_url: str) -> Application:  # type: ignore[type-arg]
-    """A python-telegram-bot application without its own Updater (we poll ourselves)."""
-    return (
-        Application.builder()
-        .token(token)
-        .base_url(base_url)
-        .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(15)
-        .build()
-    )
+def build_application(
+    token: str, base_url: str, request: BaseRequest | None = None
+) -> Application:  # type: ignore[type-arg]
+    """A python-telegram-bot application without its own Updater (we poll ourselves).
+
+    `request` replaces the HTTP layer; tests pass one that answers in-process.
+    """
+    builder = Application.builder().token(token).base_url(base_url).updater(None)
+    # The limiter keeps us under Telegram's overall rate; it does not retry, because a 429 is
+    # better handled by the outbox, which waits retry_after for that chat without blocking others.
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    if request is not None:
+        return builder.request(request).get_updates_request(request).build()
+    return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()
 
 
 async def set_commands(application: Application, renderer: Renderer) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,82 @@
+"""A python-telegram-bot `BaseRequest` that answers Bot API calls in-process and records
+them, so tests drive real Updates through the real Application and handlers."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from typing import Any
+
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+BOT = {"id": 900001, "is_bot": True, "first_name": "Klik", "username": "KlikTestBot"}
+
+
+class BotApiRequest(BaseRequest):
+    """Answers like Telegram; `fail(method, ...)` makes the next calls of a method fail."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._failures: dict[str, list[tuple[int, dict[str, Any]] | Exception]] = defaultdict(list)
+        self._next_id = 1000
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def fail(self, method: str, *, status: int = 429, retry_after: int = 0, times: int = 1,
+             timeout: bool = False, description: str = "Too Many Requests") -> None:
+        for _ in range(times):
+            if timeout:
+                self._failures[method].append(TimedOut())
+            else:
+                body = {"ok": False, "error_code": status, "description": description}
+                if status == 429:
+                    body["parameters"] = {"retry_after": retry_after}
+                self._failures[method].append((status, body))
+
+    def sent(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data is not None else {}
+        if self._failures[name]:
+            failure = self._failures[name].pop(0)
+            if isinstance(failure, Exception):
+                raise failure
+            status, body = failure
+            return status, json.dumps(body).encode()
+        self.calls.append((name, params))
+        return 200, json.dumps({"ok": True, "result": self._answer(name, params)}).encode()
+
+    def _answer(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False,
+                    "supports_inline_queries": False}
+        if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            if name == "sendMessage":
+                self._next_id += 1
+            message = {
+                "message_id": params.get("message_id", self._next_id),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private", "first_name": "Jo"},
+                "from": BOT,
+                "text": params.get("text", ""),
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if name == "getUpdates":
+            return []
+        return True

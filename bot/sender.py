@@ -6,15 +6,16 @@ their order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from bot.render import Rendered, Renderer
-from flows.messages import Outbound
 from bot.service import Clock
+from flows.messages import Outbound
 from storage.db import Database
 from storage.outbox import claim_due, mark_sent, message_of, retry_later
 
@@ -82,10 +83,8 @@ class OutboxSender:
                 await self.drain()
             except Exception:  # the database may be down for a moment: keep the sender alive
                 log.exception("sending the outbox failed; trying again shortly")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
-            except TimeoutError:
-                pass
             self._wake.clear()
 
     async def drain(self) -> int:
@@ -116,7 +115,9 @@ class OutboxSender:
         sent = 0
         for position, due in enumerate(items):
             try:
-                await self.transport.deliver(address, self.renderer.render(due.message, due.language))
+                await self.transport.deliver(
+                    address, self.renderer.render(due.message, due.language)
+                )
             except TryLater as refusal:
                 await self._postpone(items[position:], refusal.after)
                 return sent

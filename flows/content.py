@@ -192,9 +192,7 @@ def _read_yaml(path: Path, shown: str, problems: list[ContentProblem]) -> Any:
     return None
 
 
-def _validate(
-    model: type[_M], data: Any, shown: str, problems: list[ContentProblem]
-) -> _M | None:
+def _validate(model: type[_M], data: Any, shown: str, problems: list[ContentProblem]) -> _M | None:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -281,5 +279,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
             problems.append(ContentProblem("crisis.yaml", key, reason))
     if problems or questionnaire is None or crisis is None:
         raise ContentError(problems)
-    clean = {lang: {k: v for k, v in flat.items() if isinstance(v, str)} for lang, flat in texts.items()}
+    clean = {
+        lang: {k: v for k, v in flat.items() if isinstance(v, str)} for lang, flat in texts.items()
+    }
     return Content(questionnaire, clean, crisis, CrisisDetector(crisis))

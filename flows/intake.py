@@ -142,7 +142,9 @@ def intake_machine_spec(content: Content) -> dict[str, Any]:
                     }
                 )
                 continue
-            transitions.append({"trigger": "next", "source": here, "dest": preference_state(later.id)})
+            transitions.append(
+                {"trigger": "next", "source": here, "dest": preference_state(later.id)}
+            )
             break
         else:
             transitions.append({"trigger": "next", "source": here, "dest": SUMMARY})
@@ -395,7 +397,9 @@ class IntakeFlow:
         removable: list[Button] = []
         for answer_id, label in self._shown_answers(intake):
             lines.append(self._summary_line(intake, answer_id, label))
-            removable.append(Button(Ref("summary.remove", {"label": label}), f"summary:rm.{answer_id}"))
+            removable.append(
+                Button(Ref("summary.remove", {"label": label}), f"summary:rm.{answer_id}")
+            )
         body: Param = lines if lines else [Ref("summary.empty")]
         rows = [tuple(removable[i : i + 2]) for i in range(0, len(removable), 2)]
         return Outbound(
@@ -443,7 +447,9 @@ class IntakeFlow:
         if value is None:
             return Ref("summary.text_only", {"label": label, "text": shown_text})
         if answer.text:
-            return Ref("summary.line_with_text", {"label": label, "value": value, "text": shown_text})
+            return Ref(
+                "summary.line_with_text", {"label": label, "value": value, "text": shown_text}
+            )
         return Ref("summary.line", {"label": label, "value": value})
 
     # -- taps ---------------------------------------------------------------------------------
@@ -489,14 +495,20 @@ class IntakeFlow:
             self._preference_choice(intake, step, value)
 
     def _question_choice(self, intake: Intake, step: Step, question: Question, value: str) -> None:
-        valid = {"skip"} | ({str(p.value) for p in self.questionnaire.scale} if question.kind == "checkin" else set())
+        valid = {"skip"} | (
+            {str(p.value) for p in self.questionnaire.scale}
+            if question.kind == "checkin"
+            else set()
+        )
         if value not in valid:
             step.tap = Tap("unknown")
             return
         answer = intake.answers.setdefault(question.id, Answer())
         answer.choice = value
         if value == "skip":
-            step.tap = Tap("answered", Ref("button.skip" if question.kind == "checkin" else "button.skip_open"))
+            step.tap = Tap(
+                "answered", Ref("button.skip" if question.kind == "checkin" else "button.skip_open")
+            )
         else:
             step.tap = Tap("answered", Ref(f"scale.{value}"))
         skipped = value == "skip" and not answer.text

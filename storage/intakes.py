@@ -198,7 +198,7 @@ async def add_case_messages(
 
 async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     """Erase everything kept about a youngster; anonymous statistics stay, unlinked."""
-    case_ids = select(Case.id).where(col(Case.youngster_id) == youngster_id)
+    case_ids = select(col(Case.id)).where(col(Case.youngster_id) == youngster_id)
     await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
     await session.execute(delete(Case).where(col(Case.youngster_id) == youngster_id))
     await session.execute(

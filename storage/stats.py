@@ -36,5 +36,5 @@ async def record_stats(
 
 async def count_events(session: AsyncSession) -> dict[str, int]:
     """How many events of each kind there are (a first figure; the dashboard comes later)."""
-    query = select(StatEvent.kind, func.count()).group_by(col(StatEvent.kind))
+    query = select(col(StatEvent.kind), func.count()).group_by(col(StatEvent.kind))
     return {kind: count for kind, count in (await session.execute(query)).tuples()}

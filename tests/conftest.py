@@ -32,9 +32,7 @@ from storage.db import Database, async_url, migrate
 # python-telegram-bot gives retry_after as a timedelta (and warns otherwise), as in `klik`.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-POSTGRES_URL = os.environ.get(
-    "KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = (

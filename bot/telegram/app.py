@@ -16,18 +16,18 @@ from bot.sender import OutboxSender
 from bot.service import ConversationService
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.polling import poll
-from bot.telegram.transport import TelegramTransport
 
 log = logging.getLogger(__name__)
 
 # The command menu; the restart command has a name per language, both always work.
-MENU = {"nl": ("start", "status", "help", "stop", "opnieuw"), "en": ("start", "status", "help", "stop", "restart")}
+MENU = {
+    "nl": ("start", "status", "help", "stop", "opnieuw"),
+    "en": ("start", "status", "help", "stop", "restart"),
+}
 DESCRIPTION_KEY = {"opnieuw": "commands.restart"}
 
 
-def build_application(
-    token: str, base_url: str, request: BaseRequest | None = None
-) -> Application:  # type: ignore[type-arg]
+def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
     """A python-telegram-bot application without its own Updater (we poll ourselves).
 
     `request` replaces the HTTP layer; tests pass one that answers in-process.
@@ -47,7 +47,9 @@ async def set_commands(application: Application, renderer: Renderer) -> None:  #
     for language in renderer.content.questionnaire.languages:
         names = MENU.get(language, MENU["en"])
         commands = [
-            BotCommand(name, renderer.text(DESCRIPTION_KEY.get(name, f"commands.{name}"), {}, language))
+            BotCommand(
+                name, renderer.text(DESCRIPTION_KEY.get(name, f"commands.{name}"), {}, language)
+            )
             for name in names
         ]
         await application.bot.set_my_commands(commands, language_code=language)

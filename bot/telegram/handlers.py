@@ -95,7 +95,9 @@ class TelegramHandlers:
         message = update.effective_message
         assert message is not None
         text = (message.text or "")[:MAX_TEXT]
-        await self._to_service(update, Inbound("edited", text=text, language_hint=self._hint(update)))
+        await self._to_service(
+            update, Inbound("edited", text=text, language_hint=self._hint(update))
+        )
 
     async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice notes and the like: a kind "text only" reply."""
@@ -131,7 +133,9 @@ class TelegramHandlers:
             if tap.kind == "answered" and tap.label is not None and message.text:
                 answer = self.renderer.ref(tap.label, handled.language)
                 text = self.renderer.text(
-                    "intake.answered", {"question": message.text, "answer": answer}, handled.language
+                    "intake.answered",
+                    {"question": message.text, "answer": answer},
+                    handled.language,
                 )
                 await message.edit_text(text[:MAX_TEXT], reply_markup=None)
             else:

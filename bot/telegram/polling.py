@@ -9,6 +9,7 @@ update harmless. Updates of one chat are handled in order; different chats in pa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -46,7 +47,9 @@ async def handle_batch(
                 return update.update_id
         return None
 
-    failures = [f for f in await asyncio.gather(*(lane(i) for i in lanes.values())) if f is not None]
+    failures = [
+        f for f in await asyncio.gather(*(lane(i) for i in lanes.values())) if f is not None
+    ]
     return min(failures) if failures else None
 
 
@@ -55,7 +58,7 @@ async def poll(
     handle: Callable[[Update], Awaitable[bool]],
     *,
     stop: asyncio.Event,
-    timeout: int = 25,
+    long_poll: int = 25,
     max_pause: float = 30.0,
 ) -> None:
     """Fetch and handle updates until `stop` is set; failed updates are fetched again."""
@@ -65,9 +68,9 @@ async def poll(
         fetch = asyncio.ensure_future(
             bot.get_updates(
                 offset=offset,
-                timeout=timeout,
+                timeout=long_poll,
                 allowed_updates=ALLOWED_UPDATES,
-                read_timeout=timeout + 10,
+                read_timeout=long_poll + 10,
             )
         )
         stopping = asyncio.ensure_future(stop.wait())
@@ -101,7 +104,5 @@ async def poll(
 
 
 async def _sleep(stop: asyncio.Event, delay: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=delay)
-    except TimeoutError:
-        pass

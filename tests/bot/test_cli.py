@@ -16,20 +16,32 @@ KLIK = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def klik(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "KLIK_"))}
+def klik(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "KLIK_"))
+    }
     base["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [*KLIK, *args], env={**base, **(env or {})}, cwd=cwd or ROOT, capture_output=True,
-        text=True, timeout=60, input=stdin,
+        [*KLIK, *args],
+        env={**base, **(env or {})},
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
     )
 
 
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
-        ("TIMEZONE", "Mars/Olympus", "klik: setting TIMEZONE: 'Mars/Olympus' is not a known time zone"),
+        (
+            "TIMEZONE",
+            "Mars/Olympus",
+            "klik: setting TIMEZONE: 'Mars/Olympus' is not a known time zone",
+        ),
         ("COUNTRY", "FR", "klik: setting COUNTRY:"),
         ("PROMISE_HOURS", "soon", "klik: setting PROMISE_HOURS:"),
         ("MIN_AGE", "3", "klik: setting MIN_AGE:"),
@@ -61,7 +73,10 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
 
 
 def test_the_service_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path: Path) -> None:
-    env = {"TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", "DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}
+    env = {
+        "TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+    }
     result = klik("run", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "is empty. Run: klik migrate" in result.stderr
@@ -71,8 +86,11 @@ def test_the_service_refuses_invalid_content(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, content)
     (content / "texts/en.yaml").write_text("raw: '{text}'\n")
-    env = {"TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", "CONTENT_DIR": str(content),
-           "DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}
+    env = {
+        "TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "CONTENT_DIR": str(content),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+    }
     result = klik("run", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "texts/en.yaml: welcome: missing (present in nl.yaml)" in result.stderr
@@ -104,7 +122,11 @@ def test_migrate_then_shell_completes_an_intake_by_skipping(tmp_path: Path) -> N
     assert "Dit krijgt je coach te zien" in first.stdout
     send = klik("shell", env=env, cwd=tmp_path, stdin="")
     assert "Welkom terug" in send.stdout
-    number = next(line for line in send.stdout.splitlines() if "Versturen" in line).split("]")[0].split("[")[-1]
+    number = (
+        next(line for line in send.stdout.splitlines() if "Versturen" in line)
+        .split("]")[0]
+        .split("[")[-1]
+    )
     done = klik("shell", env=env, cwd=tmp_path, stdin=number + "\n")
     assert "Je staat in de wachtrij ✅" in done.stdout
 

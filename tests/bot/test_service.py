@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import col
 
+from bot.service import ConversationService
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, outbound_from_json
-from bot.service import ConversationService
 from storage.db import Database
 from storage.intakes import find_youngster, load_intake
 from storage.models import (
@@ -36,8 +36,12 @@ def service(db: Database, flow: IntakeFlow, clock: Clock) -> ConversationService
     return ConversationService(db, flow, clock=clock, rng=random.Random(7))
 
 
-async def say(service: ConversationService, event: Inbound, event_id: str | None = None,
-              address: str = CHAT[1]) -> None:
+async def say(
+    service: ConversationService,
+    event: Inbound,
+    event_id: str | None = None,
+    address: str = CHAT[1],
+) -> None:
     await service.handle(channel=CHAT[0], address=address, event=event, event_id=event_id)
 
 
@@ -54,7 +58,9 @@ async def outbox_keys(db: Database) -> list[str]:
     import json
 
     async with db.transaction() as session:
-        rows = (await session.execute(select(OutboxMessage).order_by(col(OutboxMessage.id)))).scalars()
+        rows = (
+            await session.execute(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+        ).scalars()
         return [outbound_from_json(json.loads(r.payload)).key for r in rows]
 
 
@@ -72,7 +78,9 @@ async def test_before_consent_nothing_is_kept_but_the_replies_to_send(
     assert await outbox_keys(db) == ["welcome", "consent.ask"]
 
 
-async def test_declining_keeps_only_an_anonymous_count(service: ConversationService, db: Database) -> None:
+async def test_declining_keeps_only_an_anonymous_count(
+    service: ConversationService, db: Database
+) -> None:
     await say(service, Inbound("start", argument="insta"))
     await say(service, tap("consent:no:nl:insta"))
     assert await count(db, Youngster) == 0
@@ -192,9 +200,13 @@ async def test_stop_and_erase_removes_every_row_but_the_anonymous_counts(
     keys = await outbox_keys(db)
     assert keys[-1] == "stop.deleted"
     async with db.transaction() as session:
-        linked = (await session.execute(
-            select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.youngster_id).is_not(None))
-        )).scalar_one()
+        linked = (
+            await session.execute(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(col(OutboxMessage.youngster_id).is_not(None))
+            )
+        ).scalar_one()
     assert linked == 0
 
 
@@ -224,9 +236,11 @@ async def test_crisis_words_while_waiting_flag_the_case_urgent(
     await say(service, Inbound("text", text="ik wil er niet meer zijn"))
     async with db.transaction() as session:
         case = (await session.execute(select(Case))).scalar_one()
-        crisis = (await session.execute(
-            select(StatEvent).where(col(StatEvent.kind) == "crisis")
-        )).scalars().all()
+        crisis = (
+            (await session.execute(select(StatEvent).where(col(StatEvent.kind) == "crisis")))
+            .scalars()
+            .all()
+        )
     assert case.urgent
     assert len(crisis) == 1 and crisis[0].value is not None
 
@@ -245,7 +259,9 @@ async def test_the_telegram_chat_id_is_kept_only_in_the_contacts_table(
         assert (await session.execute(select(Contact.address))).scalar_one() == CHAT[1]
 
 
-async def test_statistics_events_carry_no_identity(service: ConversationService, db: Database) -> None:
+async def test_statistics_events_carry_no_identity(
+    service: ConversationService, db: Database
+) -> None:
     await consent(service)
     await say(service, tap("age:16_17"))
     await say(service, Inbound("text", text="ik kan goed koken"))

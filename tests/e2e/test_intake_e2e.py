@@ -47,7 +47,10 @@ class Klik:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"],
-            cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=self.workdir,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:
@@ -153,8 +156,9 @@ def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     assert sum("Vraag 4 van 6" in t for t in texts) == 2  # the question, and after the note
     assert sum("Je staat in de wachtrij ✅" in t for t in texts) == 1
     # The tapped question shows the chosen answer.
-    assert api.messages(YOUNGSTER)[[m["message_id"] for m in api.messages(YOUNGSTER)].index(
-        health["message_id"])]["text"].endswith("👉 🙁 niet zo goed")
+    assert api.messages(YOUNGSTER)[
+        [m["message_id"] for m in api.messages(YOUNGSTER)].index(health["message_id"])
+    ]["text"].endswith("👉 🙁 niet zo goed")
 
 
 def test_the_log_holds_no_token_no_message_text_and_no_telegram_identity(
@@ -173,7 +177,13 @@ def test_the_log_holds_no_token_no_message_text_and_no_telegram_identity(
     assert klik.stop() == 0
     log = klik.log()
     assert "handled" in log  # it did log the events
-    for secret in (api.token, api.token.split(":")[1], "ZEBRA-42", "jo_secret_handle", str(YOUNGSTER)):
+    for secret in (
+        api.token,
+        api.token.split(":")[1],
+        "ZEBRA-42",
+        "jo_secret_handle",
+        str(YOUNGSTER),
+    ):
         assert secret not in log
 
 

@@ -44,18 +44,26 @@ def test_every_text_exists_in_every_language() -> None:
 
 def test_a_missing_translation_names_the_file_and_key(copy: Path) -> None:
     edit(copy / "texts/en.yaml", '  safe_unsure: "I don\'t know"\n', "")
-    assert ContentProblem("texts/en.yaml", "crisis.safe_unsure", "missing (present in nl.yaml)") in problems(copy)
+    assert ContentProblem(
+        "texts/en.yaml", "crisis.safe_unsure", "missing (present in nl.yaml)"
+    ) in problems(copy)
 
 
 def test_different_placeholders_between_languages_are_reported(copy: Path) -> None:
-    edit(copy / "texts/en.yaml", "reply by {deadline} at the latest", "reply by {time} at the latest")
+    edit(
+        copy / "texts/en.yaml", "reply by {deadline} at the latest", "reply by {time} at the latest"
+    )
     found = problems(copy)
     assert [(p.file, p.key) for p in found] == [("texts/en.yaml", "queued.confirm")]
     assert "placeholders ['time'] differ from nl.yaml ['deadline']" in found[0].reason
 
 
 def test_an_unbalanced_brace_is_reported(copy: Path) -> None:
-    edit(copy / "texts/nl.yaml", 'progress: "Vraag {n} van {total}"', 'progress: "Vraag {n van {total}"')
+    edit(
+        copy / "texts/nl.yaml",
+        'progress: "Vraag {n} van {total}"',
+        'progress: "Vraag {n van {total}"',
+    )
     assert ContentProblem("texts/nl.yaml", "progress", "unbalanced { or }") in problems(copy)
 
 
@@ -73,8 +81,11 @@ def test_a_yes_key_without_quotes_is_reported(copy: Path) -> None:
 
 
 def test_a_new_domain_needs_its_texts_in_every_language(copy: Path) -> None:
-    edit(copy / "questionnaire.yaml", "  - {id: network, kind: checkin}",
-         "  - {id: network, kind: checkin}\n  - {id: free_time, kind: checkin}")
+    edit(
+        copy / "questionnaire.yaml",
+        "  - {id: network, kind: checkin}",
+        "  - {id: network, kind: checkin}\n  - {id: free_time, kind: checkin}",
+    )
     found = {(p.file, p.key, p.reason) for p in problems(copy)}
     for language in ("nl", "en"):
         for key in ("q.free_time.ask", "q.free_time.label"):
@@ -89,7 +100,9 @@ def test_an_unknown_question_kind_is_reported_at_its_place(copy: Path) -> None:
 
 
 def test_a_typo_in_a_questionnaire_field_is_reported(copy: Path) -> None:
-    edit(copy / "questionnaire.yaml", "{id: region, kind: postcode}", "{id: region, kidn: postcode}")
+    edit(
+        copy / "questionnaire.yaml", "{id: region, kind: postcode}", "{id: region, kidn: postcode}"
+    )
     keys = {p.key for p in problems(copy)}
     assert "preferences[4].kidn" in keys and "preferences[4].kind" in keys
 
@@ -97,7 +110,9 @@ def test_a_typo_in_a_questionnaire_field_is_reported(copy: Path) -> None:
 def test_a_question_id_used_twice_is_reported(copy: Path) -> None:
     edit(copy / "questionnaire.yaml", "{id: goals, kind: checkin}", "{id: health, kind: checkin}")
     found = problems(copy)
-    assert any(p.file == "questionnaire.yaml" and "ids used twice: health" in p.reason for p in found)
+    assert any(
+        p.file == "questionnaire.yaml" and "ids used twice: health" in p.reason for p in found
+    )
 
 
 def test_a_missing_crisis_file_is_reported(copy: Path) -> None:
@@ -109,7 +124,9 @@ def test_a_help_line_without_a_translation_is_reported(copy: Path) -> None:
     text = (copy / "crisis.yaml").read_text(encoding="utf-8")
     start = text.index("en:", text.index("help_lines:"))
     end = text.index("\n", start)
-    (copy / "crisis.yaml").write_text(text[:start] + "xx:" + text[start + 3 : end] + text[end:], encoding="utf-8")
+    (copy / "crisis.yaml").write_text(
+        text[:start] + "xx:" + text[start + 3 : end] + text[end:], encoding="utf-8"
+    )
     found = problems(copy)
     assert any(p.file == "crisis.yaml" and p.key.startswith("help_lines.") for p in found)
 

@@ -19,8 +19,13 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.mark.parametrize(
     ("moment", "open_"),
-    [(local(23, 9), True), (local(23, 8, 59), False), (local(23, 21), False), (local(28, 13), True),
-     (local(29, 13), False)],
+    [
+        (local(23, 9), True),
+        (local(23, 8, 59), False),
+        (local(23, 21), False),
+        (local(28, 13), True),
+        (local(29, 13), False),
+    ],
 )
 def test_is_open_follows_the_weekly_hours(moment: datetime, open_: bool) -> None:
     assert HOURS.is_open(moment) is open_
@@ -28,10 +33,17 @@ def test_is_open_follows_the_weekly_hours(moment: datetime, open_: bool) -> None
 
 @pytest.mark.parametrize(
     ("moment", "back"),
-    [(local(23, 7), local(23, 9)), (local(23, 22), local(24, 9)), (local(27, 22), local(28, 12)),
-     (local(28, 18), local(30, 9)), (local(25, 10), local(25, 10))],
+    [
+        (local(23, 7), local(23, 9)),
+        (local(23, 22), local(24, 9)),
+        (local(27, 22), local(28, 12)),
+        (local(28, 18), local(30, 9)),
+        (local(25, 10), local(25, 10)),
+    ],
 )
-def test_the_next_opening_is_found_across_days_and_weekends(moment: datetime, back: datetime) -> None:
+def test_the_next_opening_is_found_across_days_and_weekends(
+    moment: datetime, back: datetime
+) -> None:
     assert HOURS.next_opening(moment) == back
 
 
@@ -42,8 +54,13 @@ def test_a_range_can_wrap_around_the_week() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "reason"),
-    [("", "is not like"), ("maandag 09:00-17:00", "is not like"), ("mon-fri 17:00-09:00", "after the start"),
-     ("mon 25:00-26:00", "hour must be in"), ("xyz 09:00-10:00", "days are")],
+    [
+        ("", "is not like"),
+        ("maandag 09:00-17:00", "is not like"),
+        ("mon-fri 17:00-09:00", "after the start"),
+        ("mon 25:00-26:00", "hour must be in"),
+        ("xyz 09:00-10:00", "days are"),
+    ],
 )
 def test_nonsense_hours_are_refused_with_a_reason(spec: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):

@@ -149,7 +149,9 @@ def test_a_typed_answer_to_the_opener_is_kept_and_moves_on(chat: Chat) -> None:
     assert chat.keys(step) == ["intake.kept"]
 
 
-def test_free_text_on_a_check_in_is_kept_with_that_domain_and_the_question_stays(chat: Chat) -> None:
+def test_free_text_on_a_check_in_is_kept_with_that_domain_and_the_question_stays(
+    chat: Chat,
+) -> None:
     chat.consented()
     chat.tap("age:18_20")
     chat.tap("q.strengths:skip")
@@ -234,9 +236,7 @@ def test_talk_to_someone_at_any_question_goes_straight_to_the_queue(
 
 
 @pytest.mark.parametrize("preference", PREFERENCES)
-def test_talk_to_someone_is_offered_while_choosing_preferences(
-    chat: Chat, preference: str
-) -> None:
+def test_talk_to_someone_is_offered_while_choosing_preferences(chat: Chat, preference: str) -> None:
     chat.consented()
     skip_all_questions(chat)
     chat.tap("summary:prefs")
@@ -280,7 +280,9 @@ def test_removing_an_answer_in_the_summary_hides_it_from_the_coach(chat: Chat) -
     chat.tap("q.health:2")
     for question in QUESTIONS[2:]:
         chat.tap(f"q.{question}:skip")
-    assert chat.intake is not None and "summary:rm.health" in chat.button_data(chat.last.outbound[0])
+    assert chat.intake is not None and "summary:rm.health" in chat.button_data(
+        chat.last.outbound[0]
+    )
     chat.tap("summary:rm.health")
     chat.tap("summary:rm.age")
     assert "health" not in chat.intake.answers
@@ -318,8 +320,9 @@ def test_done_on_a_preference_returns_to_the_summary_at_once(chat: Chat) -> None
     assert chat.intake is not None and chat.intake.state == SUMMARY
 
 
-def test_how_did_you_find_us_is_asked_only_without_a_link_source(chat: Chat, flow: IntakeFlow,
-                                                                 renderer: Renderer) -> None:
+def test_how_did_you_find_us_is_asked_only_without_a_link_source(
+    chat: Chat, flow: IntakeFlow, renderer: Renderer
+) -> None:
     chat.consented("insta")
     skip_all_questions(chat)
     chat.tap("summary:prefs")
@@ -389,7 +392,9 @@ def test_outside_service_hours_the_youngster_is_told_when_coaches_are_back(
     skip_all_questions(chat)
     step = chat.tap("summary:send")
     assert chat.keys(step) == ["queued.confirm", "queued.outside_hours"]
-    assert renderer.render(step.outbound[1], "nl").text.endswith("morgen om 09:00 zijn de coaches er weer.")
+    assert renderer.render(step.outbound[1], "nl").text.endswith(
+        "morgen om 09:00 zijn de coaches er weer."
+    )
 
 
 def test_on_friday_night_coaches_are_back_on_monday(flow: IntakeFlow, renderer: Renderer) -> None:

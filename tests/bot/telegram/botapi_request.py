@@ -32,8 +32,16 @@ class BotApiRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    def fail(self, method: str, *, status: int = 429, retry_after: int = 0, times: int = 1,
-             timeout: bool = False, description: str = "Too Many Requests") -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 0,
+        times: int = 1,
+        timeout: bool = False,
+        description: str = "Too Many Requests",
+    ) -> None:
         for _ in range(times):
             if timeout:
                 self._failures[method].append(TimedOut())
@@ -46,9 +54,16 @@ class BotApiRequest(BaseRequest):
     def sent(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None,
-                         connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         if self._failures[name]:
@@ -62,8 +77,12 @@ class BotApiRequest(BaseRequest):
 
     def _answer(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
-            return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+            return {
+                **BOT,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
         if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             if name == "sendMessage":
                 self._next_id += 1

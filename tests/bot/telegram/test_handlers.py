@@ -32,8 +32,13 @@ _ids = itertools.count(1)
 class Harness:
     """A bot with its handlers and sender, fed updates as Telegram would send them."""
 
-    def __init__(self, application: Application, handlers: TelegramHandlers, sender: OutboxSender,
-                 request: BotApiRequest) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        application: Application,
+        handlers: TelegramHandlers,
+        sender: OutboxSender,
+        request: BotApiRequest,
+    ) -> None:  # type: ignore[type-arg]
         self.application = application
         self.handlers = handlers
         self.sender = sender
@@ -46,22 +51,33 @@ class Harness:
         return handled
 
     async def write(self, text: str, *, chat: int = CHAT, language: str = "nl") -> bool:
-        message = {"message_id": next(_ids), "date": int(time.time()), "text": text,
-                   "chat": {"id": chat, "type": "private", "first_name": "Jo"},
-                   "from": {"id": chat, "is_bot": False, "first_name": "Jo", "language_code": language}}
+        message = {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat, "type": "private", "first_name": "Jo"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Jo", "language_code": language},
+        }
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         return await self.deliver({"message": message})
 
     async def tap(self, data: str, *, on: dict[str, Any] | None = None) -> bool:
         message = on or self.last_sent()
         query = {
-            "id": str(next(_ids)), "chat_instance": "ci-1", "data": data,
+            "id": str(next(_ids)),
+            "chat_instance": "ci-1",
+            "data": data,
             "from": {"id": CHAT, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
-            "message": {"message_id": message.get("message_id", 1), "date": int(time.time()),
-                        "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
-                        "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
-                        "text": message["text"]},
+            "message": {
+                "message_id": message.get("message_id", 1),
+                "date": int(time.time()),
+                "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+                "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
+                "text": message["text"],
+            },
         }
         return await self.deliver({"callback_query": query})
 
@@ -81,7 +97,9 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(db: Database, flow: IntakeFlow, renderer: Renderer, clock: Clock) -> AsyncIterator[Harness]:
+async def harness(
+    db: Database, flow: IntakeFlow, renderer: Renderer, clock: Clock
+) -> AsyncIterator[Harness]:
     request = BotApiRequest()
     application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
     sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
@@ -92,7 +110,9 @@ async def harness(db: Database, flow: IntakeFlow, renderer: Renderer, clock: Clo
         yield Harness(application, handlers, sender, request)
 
 
-async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard(harness: Harness) -> None:
+async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard(
+    harness: Harness,
+) -> None:
     await harness.write("/start insta")
     sent = harness.request.sent("sendMessage")
     assert sent[0]["text"].startswith("Hoi! 👋 Ik ben de bot van Klik")
@@ -119,7 +139,9 @@ async def test_a_tap_is_answered_and_the_question_shows_the_chosen_answer(harnes
     assert harness.texts()[-1].startswith("Vraag 1 van 6")
 
 
-async def test_a_tap_on_an_old_keyboard_is_answered_kindly_and_its_keyboard_removed(harness: Harness) -> None:
+async def test_a_tap_on_an_old_keyboard_is_answered_kindly_and_its_keyboard_removed(
+    harness: Harness,
+) -> None:
     await harness.write("/start")
     consent = harness.last_sent()
     await harness.tap("consent:yes:nl:", on=consent)
@@ -142,19 +164,34 @@ async def test_forged_button_data_gets_a_kind_answer_and_nothing_else(harness: H
 @pytest.mark.parametrize(
     "media",
     [
-        {"sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
-                     "height": 512, "is_animated": False, "is_video": False}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
         {"photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]},
         {"voice": {"file_id": "v1", "file_unique_id": "u3", "duration": 4}},
     ],
     ids=["sticker", "photo", "voice"],
 )
-async def test_stickers_photos_and_voice_notes_get_a_text_only_reply(harness: Harness, media: dict[str, Any]) -> None:
+async def test_stickers_photos_and_voice_notes_get_a_text_only_reply(
+    harness: Harness, media: dict[str, Any]
+) -> None:
     await harness.write("/start")
     await harness.tap("consent:yes:nl:")
-    message = {"message_id": next(_ids), "date": int(time.time()),
-               "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
-               "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"}, **media}
+    message = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"},
+        **media,
+    }
     await harness.deliver({"message": message})
     assert harness.texts()[-1] == "Ik kan hier alleen tekst lezen. Typ het gerust in woorden 🙂"
 
@@ -162,22 +199,33 @@ async def test_stickers_photos_and_voice_notes_get_a_text_only_reply(harness: Ha
 async def test_an_edited_message_is_kept_and_acknowledged(harness: Harness) -> None:
     await harness.write("/start")
     await harness.tap("consent:yes:nl:")
-    edited = {"message_id": 5, "date": int(time.time()), "edit_date": int(time.time()), "text": "oeps, typfout",
-              "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
-              "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"}}
+    edited = {
+        "message_id": 5,
+        "date": int(time.time()),
+        "edit_date": int(time.time()),
+        "text": "oeps, typfout",
+        "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"},
+    }
     await harness.deliver({"edited_message": edited})
     assert harness.texts()[-1] == "Ik heb je aangepaste bericht ook bewaard."
 
 
 async def test_messages_in_group_chats_get_no_answer(harness: Harness) -> None:
-    message = {"message_id": 9, "date": int(time.time()), "text": "hallo",
-               "chat": {"id": -100, "type": "group", "title": "klas"},
-               "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"}}
+    message = {
+        "message_id": 9,
+        "date": int(time.time()),
+        "text": "hallo",
+        "chat": {"id": -100, "type": "group", "title": "klas"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"},
+    }
     await harness.deliver({"message": message})
     assert harness.texts() == []
 
 
-async def test_a_rate_limit_postpones_the_reply_and_it_arrives_later(harness: Harness, clock: Clock) -> None:
+async def test_a_rate_limit_postpones_the_reply_and_it_arrives_later(
+    harness: Harness, clock: Clock
+) -> None:
     harness.request.fail("sendMessage", status=429, retry_after=30)
     await harness.write("/help")
     assert harness.texts() == []
@@ -189,7 +237,9 @@ async def test_a_rate_limit_postpones_the_reply_and_it_arrives_later(harness: Ha
     assert harness.texts()[0].startswith("Zo werkt Klik")
 
 
-async def test_a_network_timeout_postpones_the_reply_and_it_arrives_later(harness: Harness, clock: Clock) -> None:
+async def test_a_network_timeout_postpones_the_reply_and_it_arrives_later(
+    harness: Harness, clock: Clock
+) -> None:
     harness.request.fail("sendMessage", timeout=True)
     await harness.write("/start")
     assert harness.texts() == []
@@ -205,11 +255,17 @@ async def test_replies_keep_their_order_after_a_refusal(harness: Harness, clock:
     clock.advance(seconds=5)
     await harness.sender.drain()
     texts = harness.texts()
-    assert texts[0].startswith("Hoi!") and texts[1].startswith("Eerst even dit") and texts[2].startswith("Zo werkt")
+    assert (
+        texts[0].startswith("Hoi!")
+        and texts[1].startswith("Eerst even dit")
+        and texts[2].startswith("Zo werkt")
+    )
 
 
 async def test_a_blocked_bot_drops_that_message_and_carries_on(harness: Harness) -> None:
-    harness.request.fail("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    harness.request.fail(
+        "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
+    )
     await harness.write("/help")
     await harness.write("/status")
     assert harness.texts() == ["Je bent nog niet begonnen. Stuur /start om te beginnen."]
@@ -234,25 +290,48 @@ async def test_a_database_that_is_down_gets_a_kind_reply_once_and_the_update_com
     handlers.install(application)
     async with application:
         update = Update.de_json(
-            {"update_id": 77, "message": {
-                "message_id": 1, "date": int(time.time()), "text": "hoi",
-                "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
-                "from": {"id": CHAT, "is_bot": False, "first_name": "Jo", "language_code": "nl"}}},
+            {
+                "update_id": 77,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "text": "hoi",
+                    "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+                    "from": {
+                        "id": CHAT,
+                        "is_bot": False,
+                        "first_name": "Jo",
+                        "language_code": "nl",
+                    },
+                },
+            },
             application.bot,
         )
         assert await handlers.handle(application, update) is False
         assert await handlers.handle(application, update) is False
     await down.close()
     notices = [p["text"] for p in request.sent("sendMessage")]
-    assert notices == ["Oeps, er ging bij mij iets mis. Je bericht is niet kwijt: ik probeer het zo opnieuw."]
+    assert notices == [
+        "Oeps, er ging bij mij iets mis. Je bericht is niet kwijt: ik probeer het zo opnieuw."
+    ]
 
 
 async def test_a_batch_is_handled_in_order_per_chat_and_reports_the_first_failure() -> None:
     seen: list[tuple[int, int]] = []
 
     def update(update_id: int, chat: int) -> Update:
-        return Update.de_json({"update_id": update_id, "message": {
-            "message_id": update_id, "date": 0, "text": "x", "chat": {"id": chat, "type": "private"}}}, None)
+        return Update.de_json(
+            {
+                "update_id": update_id,
+                "message": {
+                    "message_id": update_id,
+                    "date": 0,
+                    "text": "x",
+                    "chat": {"id": chat, "type": "private"},
+                },
+            },
+            None,
+        )
 
     async def handle(item: Update) -> bool:
         assert item.effective_chat is not None

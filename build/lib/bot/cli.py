@@ -1,0 +1,177 @@
+"""The `klik` command: run, migrate, shell, check-content, diagram."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
+from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
+from flows.content import ContentError, load_content
+from flows.intake import intake_machine_spec
+from storage.db import Database, migrate
+
+EXIT_REFUSED = 2
+
+
+def configure_logging(level: str) -> None:
+    """Log events and ids, never message texts or secrets."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and a Telegram URL contains the bot token.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "sqlalchemy"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or one line naming the wrong setting and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        sys.exit(EXIT_REFUSED)
+
+
+async def _run(settings: Settings) -> None:
+    from bot.sender import OutboxSender
+    from bot.telegram.app import build_application, run_telegram
+    from bot.telegram.transport import TelegramTransport
+
+    assert settings.telegram_token is not None
+    runtime = await Runtime.start(settings)
+    try:
+        application = build_application(
+            settings.telegram_token.get_secret_value(), settings.telegram_api_base_url
+        )
+        sender = OutboxSender(
+            runtime.db,
+            runtime.renderer,
+            TelegramTransport(application.bot),
+            clock=runtime.service().clock,
+        )
+        service = runtime.service(on_outbox=sender.wake)
+        await run_telegram(application, service, sender, runtime.renderer)
+    finally:
+        await runtime.close()
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    """Run the Telegram bot (polling) until stopped."""
+    settings = settings_or_exit()
+    configure_logging(settings.log_level)
+    if settings.telegram_token is None:
+        print(BOTFATHER_HELP, file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        asyncio.run(_run(settings))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+async def _migrate(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    """Bring the database to the newest migration."""
+    settings = settings_or_exit()
+    configure_logging("WARNING")
+    asyncio.run(_migrate(settings))
+    print(f"klik: database {shown_url(settings.database_url)} is migrated")
+    return 0
+
+
+async def _shell(settings: Settings, language: str, fresh: bool) -> None:
+    from bot.shell import run_shell
+
+    runtime = await Runtime.start(settings)
+    try:
+        await run_shell(runtime, language=language, fresh=fresh)
+    finally:
+        await runtime.close()
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    """Do the intake in the terminal, without Telegram."""
+    settings = settings_or_exit()
+    configure_logging("WARNING")
+    language = args.language or os.environ.get("LANG", "nl")[:2]
+    try:
+        asyncio.run(_shell(settings, language, args.new))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+def cmd_check_content(args: argparse.Namespace) -> int:
+    """Check every content file; print each problem as file, key and reason."""
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        for problem in error.problems:
+            print(f"{directory}/{problem}")
+        print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    phrases = sum(len(p) for cats in content.crisis.signals.values() for p in cats.values())
+    print(
+        f"content OK: {len(content.questionnaire.questions)} questions, "
+        f"{len(content.questionnaire.preferences)} preferences, "
+        f"{len(content.texts[content.questionnaire.default_language])} texts in "
+        f"{', '.join(content.texts)}, {phrases} crisis phrases"
+    )
+    return 0
+
+
+def cmd_diagram(_: argparse.Namespace) -> int:
+    """Print the intake machine as a Mermaid state diagram, drawn from the real machine."""
+    from transitions.extensions import GraphMachine
+
+    content = content_or_refuse(settings_or_exit())
+    spec = intake_machine_spec(content)
+    machine = GraphMachine(
+        model=None, auto_transitions=False, graph_engine="mermaid", title="Intake", **spec
+    )
+
+    class Drawn:
+        state = spec["initial"]
+
+    model = Drawn()
+    machine.add_model(model)
+    print(model.get_graph().draw(None))  # type: ignore[attr-defined]
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `klik` console script."""
+    # python-telegram-bot's newer time spans: retry_after arrives as a timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    parser = argparse.ArgumentParser(prog="klik", description="Klik: low-threshold youth coaching.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help=cmd_run.__doc__).set_defaults(func=cmd_run)
+    commands.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(func=cmd_migrate)
+    shell = commands.add_parser("shell", help=cmd_shell.__doc__)
+    shell.add_argument("--new", action="store_true", help="forget the previous shell youngster")
+    shell.add_argument("--language", help="nl or en (default: from LANG)")
+    shell.set_defaults(func=cmd_shell)
+    check = commands.add_parser("check-content", help=cmd_check_content.__doc__)
+    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    check.set_defaults(func=cmd_check_content)
+    commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

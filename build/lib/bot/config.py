@@ -1,0 +1,118 @@
+"""Settings from the environment or a .env file. A missing or invalid setting stops the
+service with one line naming the setting and what is wrong (exit status 2)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.content import DEFAULT_CONTENT_DIR
+from flows.hours import ServiceHours, parse_service_hours
+from flows.intake import Rules
+
+_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_PLACEHOLDERS = {"changeme", "change-me", "your-token", "token", "xxx", "secret"}
+
+BOTFATHER_HELP = """\
+klik: setting TELEGRAM_TOKEN: missing. To run the Telegram bot you need a token:
+  1. In Telegram, open a chat with @BotFather and send /newbot.
+  2. Choose a name and a username ending in "bot"; BotFather answers with a token.
+  3. Put it in a file .env in this folder:  TELEGRAM_TOKEN=123456789:AA...
+Without Telegram you can try the whole intake in your terminal:  .venv/bin/klik shell"""
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set, with safe defaults for a first run."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = "sqlite:///./var/klik.db"
+    timezone: str = "Europe/Brussels"
+    country: Literal["BE", "NL"] = "BE"
+    min_age: int = Field(default=12, ge=6, le=21)
+    promise_hours: int = Field(default=24, ge=1, le=168)
+    service_hours: str = "mon-fri 09:00-21:00"
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        if token.lower() in _PLACEHOLDERS:
+            raise ValueError("is a placeholder; put the token from @BotFather here")
+        if not _TOKEN.match(token):
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return SecretStr(token)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a known time zone, e.g. Europe/Brussels") from None
+        return value
+
+    @field_validator("service_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_service_hours(value)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be an sqlite:/// or postgresql:// URL")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The service's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def hours(self) -> ServiceHours:
+        """The parsed service hours."""
+        return parse_service_hours(self.service_hours)
+
+    def rules(self) -> Rules:
+        """The settings the intake rules depend on."""
+        return Rules(
+            promise_hours=self.promise_hours,
+            min_age=self.min_age,
+            timezone=self.zone,
+            service_hours=self.hours,
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise SettingsError with one line naming the first wrong setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"klik: setting {name}: {reason}") from None

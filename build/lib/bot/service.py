@@ -1,0 +1,140 @@
+"""The conversation service: one transaction per inbound event.
+
+Load the youngster's state (locked), run the flow, save the new state, the anonymous
+statistics and the replies (outbox) together, commit, then wake the sender. A crash between
+saving and sending loses no reply; no reply is ever sent for a state that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from flows.intake import IntakeFlow, Tap
+from flows.messages import Inbound
+from storage.db import Database
+from storage.intakes import (
+    add_case_messages,
+    create_youngster,
+    find_youngster,
+    forget_youngster,
+    load_intake,
+    mark_case_urgent,
+    open_case,
+    save_intake,
+    withdraw_case,
+)
+from storage.outbox import enqueue_messages, first_time_seen
+from storage.stats import record_stats
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the channel needs to know after an event: how to treat a tap, in which language."""
+
+    tap: Tap | None
+    language: str
+    duplicate: bool = False
+
+
+class ConversationService:
+    """Runs the intake flow for every inbound event, atomically and in order per youngster."""
+
+    def __init__(
+        self,
+        db: Database,
+        flow: IntakeFlow,
+        *,
+        clock: Clock,
+        rng: random.Random | None = None,
+        on_outbox: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.flow = flow
+        self.clock = clock
+        self.rng = rng or secrets.SystemRandom()
+        self.on_outbox = on_outbox
+
+    async def handle(
+        self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
+    ) -> Handled:
+        """Handle one event from a channel address; a repeated event_id is handled once."""
+        for attempt in range(3):
+            try:
+                handled = await self._handle_once(channel, address, event, event_id)
+                break
+            except IntegrityError:
+                # Two first taps of a new youngster at once: the second finds the first's row.
+                if attempt == 2:
+                    raise
+                log.info("retrying an event after a concurrent insert")
+        if not handled.duplicate and self.on_outbox is not None:
+            self.on_outbox()
+        return handled
+
+    async def _handle_once(
+        self, channel: str, address: str, event: Inbound, event_id: str | None
+    ) -> Handled:
+        async with self.db.transaction() as session:
+            now = self.clock()
+            if event_id is not None and not await first_time_seen(
+                session, event_id=event_id, now=now
+            ):
+                return Handled(tap=None, language="", duplicate=True)
+            youngster = await find_youngster(session, channel=channel, address=address)
+            before = await load_intake(session, youngster=youngster) if youngster else None
+            step = self.flow.handle(before, event, now)
+            journey = youngster.journey if youngster else secrets.token_hex(16)
+            youngster_id = youngster.id if youngster else None
+            if step.forget and youngster is not None:
+                await forget_youngster(session, youngster_id=youngster.id)
+                youngster_id = None
+            elif step.intake is not None:
+                if youngster is None:
+                    youngster = await create_youngster(
+                        session,
+                        channel=channel,
+                        address=address,
+                        intake=step.intake,
+                        now=now,
+                        rng=self.rng,
+                    )
+                    journey, youngster_id = youngster.journey, youngster.id
+                await save_intake(session, youngster=youngster, intake=step.intake, before=before)
+                if step.case_change == "open" and step.intake.case is not None:
+                    await open_case(session, youngster_id=youngster.id, case=step.intake.case)
+                elif step.case_change == "urgent":
+                    await mark_case_urgent(session, youngster_id=youngster.id)
+                elif step.case_change == "withdraw":
+                    await withdraw_case(session, youngster_id=youngster.id, now=now)
+                if step.notes_for_coach:
+                    await add_case_messages(
+                        session, youngster_id=youngster.id, texts=step.notes_for_coach, now=now
+                    )
+            await record_stats(session, journey=journey, at=now, stats=step.stats)
+            language = step.intake.language if step.intake else step.language
+            await enqueue_messages(
+                session,
+                channel=channel,
+                address=address,
+                youngster_id=youngster_id,
+                language=language,
+                messages=step.outbound,
+                now=now,
+            )
+            log.info(
+                "event %s handled: %d replies, stats %s",
+                event.kind,
+                len(step.outbound),
+                ",".join(s.kind for s in step.stats) or "-",
+            )
+            return Handled(tap=step.tap, language=language)

@@ -1,0 +1,88 @@
+"""The Telegram side of `klik run`: the python-telegram-bot application, the command menu per
+language, the outbox sender and the polling loop, started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
+
+from bot.render import Renderer
+from bot.sender import OutboxSender
+from bot.service import ConversationService
+from bot.telegram.handlers import TelegramHandlers
+from bot.telegram.polling import poll
+
+log = logging.getLogger(__name__)
+
+# The command menu; the restart command has a name per language, both always work.
+MENU = {
+    "nl": ("start", "status", "help", "stop", "opnieuw"),
+    "en": ("start", "status", "help", "stop", "restart"),
+}
+DESCRIPTION_KEY = {"opnieuw": "commands.restart"}
+
+
+def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    """A python-telegram-bot application without its own Updater (we poll ourselves).
+
+    `request` replaces the HTTP layer; tests pass one that answers in-process.
+    """
+    builder = Application.builder().token(token).base_url(base_url).updater(None)
+    # The limiter keeps us under Telegram's overall rate; it does not retry, because a 429 is
+    # better handled by the outbox, which waits retry_after for that chat without blocking others.
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    if request is not None:
+        return builder.request(request).get_updates_request(request).build()
+    return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()
+
+
+async def set_commands(application: Application, renderer: Renderer) -> None:  # type: ignore[type-arg]
+    """Show the command menu in every language, and the default language's for others."""
+    default = renderer.content.questionnaire.default_language
+    for language in renderer.content.questionnaire.languages:
+        names = MENU.get(language, MENU["en"])
+        commands = [
+            BotCommand(
+                name, renderer.text(DESCRIPTION_KEY.get(name, f"commands.{name}"), {}, language)
+            )
+            for name in names
+        ]
+        await application.bot.set_my_commands(commands, language_code=language)
+        if language == default:
+            await application.bot.set_my_commands(commands)
+
+
+async def run_telegram(
+    application: Application,  # type: ignore[type-arg]
+    service: ConversationService,
+    sender: OutboxSender,
+    renderer: Renderer,
+) -> None:
+    """Run until SIGINT or SIGTERM: send what the outbox holds, poll and handle updates."""
+    handlers = TelegramHandlers(service, renderer)
+    handlers.install(application)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        me = await application.bot.get_me()
+        await application.bot.delete_webhook()
+        await set_commands(application, renderer)
+        sending = asyncio.create_task(sender.run())
+        log.info("klik is running as @%s (polling)", me.username)
+        try:
+            await poll(
+                application.bot,
+                lambda update: handlers.handle(application, update),
+                stop=stop,
+            )
+        finally:
+            sending.cancel()
+            await asyncio.gather(sending, return_exceptions=True)
+            log.info("klik stopped")

@@ -1,0 +1,171 @@
+"""python-telegram-bot handlers: each turns an update into a plain inbound event for the
+conversation service, then treats the tapped keyboard. The Telegram chat id goes no further
+than the contact table: flows and coaches see only our own pseudonymous youngster."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.render import Renderer
+from bot.service import ConversationService, Handled
+from bot.telegram.transport import CHANNEL
+from flows.intake import Tap
+from flows.messages import Inbound, Ref
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+MAX_TEXT = 4096
+
+
+def command_of(message: Message) -> tuple[str, str] | None:
+    """("start", "insta") for "/start insta" or "/start@KlikBot insta"; None for plain text."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return None
+    head, _, rest = text[1:].partition(" ")
+    return head.split("@")[0].lower(), rest.strip()
+
+
+class TelegramHandlers:
+    """The handlers of the bot, and the record of updates that failed and must come again."""
+
+    def __init__(self, service: ConversationService, renderer: Renderer) -> None:
+        self.service = service
+        self.renderer = renderer
+        self.failed: set[int] = set()
+        self._told_about: set[int] = set()
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Register every handler on the application; all wiring is here."""
+        application.add_handler(CallbackQueryHandler(self.on_tap))
+        application.add_handler(
+            MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit)
+        )
+        application.add_handler(
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self.on_text)
+        )
+        application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, self.on_media))
+        application.add_error_handler(self.on_error)
+
+    async def handle(self, application: Application, update: Update) -> bool:  # type: ignore[type-arg]
+        """Process one update; False when it failed and must be fetched again."""
+        await application.process_update(update)
+        if update.update_id in self.failed:
+            self.failed.discard(update.update_id)
+            return False
+        self._told_about.discard(update.update_id)
+        return True
+
+    async def _to_service(self, update: Update, event: Inbound) -> Handled:
+        chat = update.effective_chat
+        assert chat is not None
+        return await self.service.handle(
+            channel=CHANNEL,
+            address=str(chat.id),
+            event=event,
+            event_id=f"tg:{update.update_id}",
+        )
+
+    @staticmethod
+    def _hint(update: Update) -> str:
+        user = update.effective_user
+        return (user.language_code or "") if user is not None else ""
+
+    async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed message or a command."""
+        message = update.effective_message
+        assert message is not None
+        command = command_of(message)
+        hint = self._hint(update)
+        if command is None:
+            event = Inbound("text", text=(message.text or "")[:MAX_TEXT], language_hint=hint)
+        elif command[0] == "start":
+            event = Inbound("start", argument=command[1][:64], language_hint=hint)
+        else:
+            event = Inbound("command", command=command[0][:32], language_hint=hint)
+        await self._to_service(update, event)
+
+    async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message: kept as well, and checked for crisis words like any text."""
+        message = update.effective_message
+        assert message is not None
+        text = (message.text or "")[:MAX_TEXT]
+        await self._to_service(
+            update, Inbound("edited", text=text, language_hint=self._hint(update))
+        )
+
+    async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, stickers, voice notes and the like: a kind "text only" reply."""
+        await self._to_service(update, Inbound("media", language_hint=self._hint(update)))
+
+    async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tapped button: handled by the flow, then answered and the keyboard updated."""
+        query = update.callback_query
+        assert query is not None
+        if update.effective_chat is None or update.effective_chat.type != "private":
+            await query.answer()
+            return
+        event = Inbound("choice", choice=(query.data or "")[:64], language_hint=self._hint(update))
+        handled = await self._to_service(update, event)
+        await self._settle(query, handled)
+
+    async def _settle(self, query: CallbackQuery, handled: Handled) -> None:
+        """Answer the tap and show what happened on the message that carried the keyboard."""
+        tap = handled.tap or Tap("closed")
+        if handled.duplicate:
+            tap = Tap("stale")
+        notice = None
+        if tap.kind in ("stale", "unknown"):
+            notice = self.renderer.text(f"tap.{tap.kind}", {}, handled.language or "nl")
+        try:
+            await query.answer(text=notice)
+        except BadRequest:
+            log.debug("a tap could not be answered any more")
+        message = query.message
+        if not isinstance(message, Message) or tap.kind == "unknown":
+            return
+        try:
+            if tap.kind == "answered" and tap.label is not None and message.text:
+                answer = self.renderer.ref(tap.label, handled.language)
+                text = self.renderer.text(
+                    "intake.answered",
+                    {"question": message.text, "answer": answer},
+                    handled.language,
+                )
+                await message.edit_text(text[:MAX_TEXT], reply_markup=None)
+            else:
+                await message.edit_reply_markup(reply_markup=None)
+        except NetworkError:  # includes BadRequest "message is not modified"
+            log.debug("a keyboard could not be updated")
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update failed (e.g. the database is down): say so once; it will be retried."""
+        if not isinstance(update, Update):
+            log.error("error outside an update: %s", type(context.error).__name__)
+            return
+        log.error(
+            "update %d failed: %s; it will be retried",
+            update.update_id,
+            type(context.error).__name__,
+            exc_info=context.error,
+        )
+        self.failed.add(update.update_id)
+        if update.update_id in self._told_about or update.effective_chat is None:
+            return
+        self._told_about.add(update.update_id)
+        language = self._hint(update).split("-")[0]
+        if language not in self.renderer.content.texts:
+            language = self.renderer.content.questionnaire.default_language
+        text = self.renderer.ref(Ref("error.later"), language)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text=text[:200])
+            else:
+                await context.bot.send_message(chat_id=update.effective_chat.id, text=text)
+        except NetworkError:
+            log.warning("could not tell a youngster about a failed update")

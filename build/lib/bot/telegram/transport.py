@@ -1,0 +1,54 @@
+"""Delivers rendered messages to Telegram chats, translating Telegram's refusals into
+"try later" (rate limits, network) or "undeliverable" (blocked bot, unknown chat)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.render import Rendered
+from bot.sender import TryLater, Undeliverable
+
+CHANNEL = "telegram"
+
+
+def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for a rendered message, if it has buttons."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )
+
+
+def seconds(value: int | timedelta) -> timedelta:
+    """Telegram's retry_after as a timedelta, whichever form the library gives."""
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+class TelegramTransport:
+    """The sender's way into Telegram: one sendMessage per outbox row."""
+
+    channel = CHANNEL
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, address: str, message: Rendered) -> None:
+        """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
+        try:
+            await self.bot.send_message(
+                chat_id=int(address), text=message.text, reply_markup=keyboard(message)
+            )
+        except RetryAfter as refusal:
+            raise TryLater(seconds(refusal.retry_after)) from None
+        except (Forbidden, BadRequest) as refusal:
+            # BadRequest is a NetworkError in python-telegram-bot: catch it first.
+            raise Undeliverable(type(refusal).__name__) from None
+        except NetworkError:
+            raise TryLater() from None

@@ -1,0 +1,285 @@
+"""Loads and checks everything in content/: the questionnaire, the texts and the crisis words.
+
+Every problem is reported as file, key and reason, so a volunteer editing a YAML file is told
+exactly what to fix. The service refuses to start while any problem remains.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from flows.crisis import CrisisDetector, CrisisLexicon, lexicon_problems
+
+_M = TypeVar("_M", bound=BaseModel)
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One thing wrong in a content file."""
+
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.reason}"
+
+
+class ContentError(Exception):
+    """Raised when content/ has problems; carries all of them, not just the first."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeBand(_Strict):
+    """An age band the youngster can tap; bounds are inclusive."""
+
+    id: str
+    min: int | None = None
+    max: int | None = None
+
+
+class ScalePoint(_Strict):
+    """One point of the 5-point emoji check-in."""
+
+    value: int
+    emoji: str
+
+
+class Question(_Strict):
+    """An intake question: "open" takes free text, "checkin" a tap on the scale."""
+
+    id: str
+    kind: Literal["open", "checkin"]
+
+
+class Preference(_Strict):
+    """An optional preference about the coach, offered from the summary."""
+
+    id: str
+    kind: Literal["choice", "postcode"]
+    options: tuple[str, ...] = ()
+    only_without_source: bool = False
+
+    @model_validator(mode="after")
+    def _choices_have_options(self) -> Preference:
+        if self.kind == "choice" and not self.options:
+            raise ValueError("a choice needs options")
+        return self
+
+
+class Questionnaire(_Strict):
+    """The intake as data: languages, sources, age bands, scale, questions, preferences."""
+
+    languages: tuple[str, ...]
+    sources: tuple[str, ...]
+    age_bands: tuple[AgeBand, ...]
+    scale: tuple[ScalePoint, ...]
+    questions: tuple[Question, ...]
+    preferences: tuple[Preference, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Questionnaire:
+        if not self.languages:
+            raise ValueError("at least one language is needed")
+        if [p.value for p in self.scale] != [1, 2, 3, 4, 5]:
+            raise ValueError("the scale needs the values 1 to 5, in order")
+        ids = [q.id for q in self.questions] + [p.id for p in self.preferences]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"ids used twice: {', '.join(doubles)}")
+        if not self.questions:
+            raise ValueError("at least one question is needed")
+        return self
+
+    @property
+    def default_language(self) -> str:
+        """The language used until the youngster picks another one."""
+        return self.languages[0]
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def preference(self, preference_id: str) -> Preference | None:
+        """The preference with this id, if any."""
+        return next((p for p in self.preferences if p.id == preference_id), None)
+
+    def age_band(self, band_id: str) -> AgeBand | None:
+        """The age band with this id, if any."""
+        return next((b for b in self.age_bands if b.id == band_id), None)
+
+    def text_keys(self) -> Iterable[str]:
+        """Every text key the questionnaire implies, for the translation check."""
+        yield "language.name"
+        for band in self.age_bands:
+            yield f"age.{band.id}"
+        for point in self.scale:
+            yield f"scale.{point.value}"
+        for q in self.questions:
+            yield f"q.{q.id}.ask"
+            yield f"q.{q.id}.label"
+        for p in self.preferences:
+            yield f"pref.{p.id}.ask"
+            yield f"pref.{p.id}.label"
+            for option in p.options:
+                yield f"opt.{p.id}.{option}"
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the bot says and asks, checked and ready to use."""
+
+    questionnaire: Questionnaire
+    texts: dict[str, dict[str, str]]  # language -> flat key -> text
+    crisis: CrisisLexicon
+    detector: CrisisDetector
+
+    def text(self, language: str, key: str) -> str:
+        """The text for a key in a language, falling back to the default language."""
+        texts = self.texts.get(language) or self.texts[self.questionnaire.default_language]
+        return texts[key]
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {prefix: data}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def _placeholders(text: str) -> set[str] | None:
+    """The {names} in a text, or None when the braces do not parse."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top)"
+
+
+def _read_yaml(path: Path, shown: str, problems: list[ContentProblem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(ContentProblem(shown, "(file)", "file is missing"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problems.append(ContentProblem(shown, where, f"not valid YAML: {error}"))
+    return None
+
+
+def _validate(model: type[_M], data: Any, shown: str, problems: list[ContentProblem]) -> _M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            reason = item["msg"].removeprefix("Value error, ")
+            problems.append(ContentProblem(shown, _loc(tuple(item["loc"])), reason))
+    return None
+
+
+def _check_texts(
+    texts: dict[str, dict[str, Any]],
+    questionnaire: Questionnaire,
+    problems: list[ContentProblem],
+) -> None:
+    reference = questionnaire.default_language
+    shown = {language: f"texts/{language}.yaml" for language in texts}
+    all_keys = set().union(*(set(t) for t in texts.values())) | set(questionnaire.text_keys())
+    for language, flat in texts.items():
+        for key in sorted(all_keys - set(flat)):
+            having = [f"{other}.yaml" for other in texts if key in texts[other]]
+            reason = f"missing (present in {', '.join(having)})" if having else "missing"
+            if key in set(questionnaire.text_keys()) and not having:
+                reason = "missing (the questionnaire needs it)"
+            problems.append(ContentProblem(shown[language], key, reason))
+        for key, value in sorted(flat.items()):
+            if not isinstance(value, str) or not value.strip():
+                problems.append(ContentProblem(shown[language], key, "must be a non-empty text"))
+            elif _placeholders(value) is None:
+                problems.append(ContentProblem(shown[language], key, "unbalanced { or }"))
+    if reference not in texts:
+        return
+    for language, flat in texts.items():
+        if language == reference:
+            continue
+        for key, value in sorted(flat.items()):
+            theirs = texts[reference].get(key)
+            if not isinstance(value, str) or not isinstance(theirs, str):
+                continue
+            mine, ref = _placeholders(value), _placeholders(theirs)
+            if mine is not None and ref is not None and mine != ref:
+                problems.append(
+                    ContentProblem(
+                        shown[language],
+                        key,
+                        f"placeholders {sorted(mine)} differ from {reference}.yaml {sorted(ref)}",
+                    )
+                )
+
+
+def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
+    """Read and check content/; raise ContentError listing every problem found."""
+    problems: list[ContentProblem] = []
+    raw_questionnaire = _read_yaml(directory / "questionnaire.yaml", "questionnaire.yaml", problems)
+    questionnaire = (
+        _validate(Questionnaire, raw_questionnaire, "questionnaire.yaml", problems)
+        if raw_questionnaire is not None
+        else None
+    )
+    languages = questionnaire.languages if questionnaire else ("nl", "en")
+    texts: dict[str, dict[str, Any]] = {}
+    for language in languages:
+        shown = f"texts/{language}.yaml"
+        raw = _read_yaml(directory / "texts" / f"{language}.yaml", shown, problems)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            problems.append(ContentProblem(shown, "(top)", "must be a mapping of keys to texts"))
+            continue
+        texts[language] = _flatten(raw)
+        for key in texts[language]:
+            if any(part in ("True", "False", "None") for part in key.split(".")):
+                reason = "key reads as true/false/null in YAML (yes, no, on, off): quote it"
+                problems.append(ContentProblem(shown, key, reason))
+    if questionnaire is not None and len(texts) == len(languages):
+        _check_texts(texts, questionnaire, problems)
+    raw_crisis = _read_yaml(directory / "crisis.yaml", "crisis.yaml", problems)
+    crisis = (
+        _validate(CrisisLexicon, raw_crisis, "crisis.yaml", problems)
+        if raw_crisis is not None
+        else None
+    )
+    if crisis is not None:
+        for key, reason in lexicon_problems(crisis, languages):
+            problems.append(ContentProblem("crisis.yaml", key, reason))
+    if problems or questionnaire is None or crisis is None:
+        raise ContentError(problems)
+    clean = {
+        lang: {k: v for k, v in flat.items() if isinstance(v, str)} for lang, flat in texts.items()
+    }
+    return Content(questionnaire, clean, crisis, CrisisDetector(crisis))

@@ -1,0 +1,72 @@
+"""Service hours: when coaches are around, and when they are back. Pure functions of `at`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PART = re.compile(r"^(\w{3})(?:-(\w{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One weekday's opening: from `start` up to (not including) `end`, local time."""
+
+    weekday: int  # Monday is 0
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """The weekly opening hours of the coaches, in the service's time zone."""
+
+    openings: tuple[Opening, ...]
+
+    def is_open(self, local: datetime) -> bool:
+        """Whether coaches are around at this local time."""
+        return any(
+            o.weekday == local.weekday() and o.start <= local.time() < o.end for o in self.openings
+        )
+
+    def next_opening(self, local: datetime) -> datetime | None:
+        """The next local moment coaches are around, or None when there are no hours at all."""
+        if self.is_open(local):
+            return local
+        for days_ahead in range(8):
+            day = (local + timedelta(days=days_ahead)).date()
+            starts = sorted(
+                datetime.combine(day, o.start, tzinfo=local.tzinfo)
+                for o in self.openings
+                if o.weekday == day.weekday()
+            )
+            for start in starts:
+                if start > local:
+                    return start
+        return None
+
+
+def parse_service_hours(spec: str) -> ServiceHours:
+    """Read hours like "mon-fri 09:00-21:00, sat 12:00-17:00"; raise ValueError on nonsense."""
+    openings: list[Opening] = []
+    for part in (p.strip().lower() for p in spec.split(",")):
+        match = _PART.match(part)
+        if not match:
+            raise ValueError(f"'{part}' is not like 'mon-fri 09:00-17:00'")
+        first, last, h1, m1, h2, m2 = match.groups()
+        if first not in DAYS or (last or first) not in DAYS:
+            raise ValueError(f"'{part}': days are {', '.join(DAYS)}")
+        try:
+            start, end = time(int(h1), int(m1)), time(int(h2), int(m2))
+        except ValueError as error:
+            raise ValueError(f"'{part}': {error}") from None
+        if end <= start:
+            raise ValueError(f"'{part}': the end must come after the start")
+        a, b = DAYS.index(first), DAYS.index(last or first)
+        days = range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)]
+        openings.extend(Opening(day, start, end) for day in days)
+    if not openings:
+        raise ValueError("no opening hours given")
+    return ServiceHours(tuple(openings))

@@ -1,0 +1,131 @@
+"""Plain value types that travel between channels, flows and storage.
+
+Inbound events say who (our own youngster id or a channel address before consent) and what
+(text, a button choice, a command, media). Outbound messages are data: a text key with
+parameters and buttons; a channel renders them in the youngster's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+InboundKind = Literal["start", "text", "choice", "command", "media", "edited"]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a youngster did: typed, tapped, sent a command or media."""
+
+    kind: InboundKind
+    text: str = ""
+    choice: str = ""  # callback data of a tapped button
+    command: str = ""  # without the slash: "start", "stop", "opnieuw", ...
+    argument: str = ""  # what followed the command, e.g. the deep-link source
+    language_hint: str = ""  # the client's language, used only to pick a default
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment to be shown in words in the youngster's language and the service time zone."""
+
+    at: datetime
+    style: str = "deadline"  # name of a date pattern in the texts (format.<style>)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another text key, rendered in the same language."""
+
+    key: str
+    params: dict[str, Param] = field(default_factory=dict)
+    language: str | None = None  # render in this language instead of the youngster's
+
+
+@dataclass(frozen=True)
+class HelpLines:
+    """The help lines of the service's country for one purpose (crisis, under_age, ...)."""
+
+    purpose: str
+
+
+Param = str | int | When | Ref | HelpLines | list[Ref]
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a label text key and the data it sends back when tapped."""
+
+    label: Ref
+    data: str
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message to send: a text key, its parameters and rows of buttons."""
+
+    key: str
+    params: dict[str, Param] = field(default_factory=dict)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def param_to_json(value: Param) -> Any:
+    """Turn a parameter into JSON-safe data, tagged so it can be read back."""
+    if isinstance(value, str | int):
+        return value
+    if isinstance(value, When):
+        return {"when": value.at.isoformat(), "style": value.style}
+    if isinstance(value, Ref):
+        return {"ref": value.key, "params": params_to_json(value.params), "lang": value.language}
+    if isinstance(value, HelpLines):
+        return {"help_lines": value.purpose}
+    return {"refs": [param_to_json(item) for item in value]}
+
+
+def params_to_json(params: dict[str, Param]) -> dict[str, Any]:
+    """Turn a parameter mapping into JSON-safe data."""
+    return {name: param_to_json(value) for name, value in params.items()}
+
+
+def param_from_json(data: Any) -> Param:
+    """Read back a parameter written by `param_to_json`."""
+    if isinstance(data, str | int):
+        return data
+    if "when" in data:
+        return When(datetime.fromisoformat(data["when"]), data["style"])
+    if "ref" in data:
+        return Ref(data["ref"], params_from_json(data["params"]), data.get("lang"))
+    if "help_lines" in data:
+        return HelpLines(data["help_lines"])
+    return [ref for ref in (param_from_json(item) for item in data["refs"]) if isinstance(ref, Ref)]
+
+
+def params_from_json(data: dict[str, Any]) -> dict[str, Param]:
+    """Read back a parameter mapping written by `params_to_json`."""
+    return {name: param_from_json(value) for name, value in data.items()}
+
+
+def outbound_to_json(message: Outbound) -> dict[str, Any]:
+    """Serialise an outbound message for the outbox table."""
+    return {
+        "key": message.key,
+        "params": params_to_json(message.params),
+        "buttons": [
+            [{"label": param_to_json(b.label), "data": b.data} for b in row]
+            for row in message.buttons
+        ],
+    }
+
+
+def outbound_from_json(data: dict[str, Any]) -> Outbound:
+    """Read back an outbound message from the outbox table."""
+    rows = []
+    for row in data["buttons"]:
+        buttons = []
+        for item in row:
+            label = param_from_json(item["label"])
+            assert isinstance(label, Ref)
+            buttons.append(Button(label, item["data"]))
+        rows.append(tuple(buttons))
+    return Outbound(data["key"], params_from_json(data["params"]), tuple(rows))

@@ -1,0 +1,214 @@
+"""Reading and writing a youngster's intake: the youngster row, contact, answers and case.
+
+Functions take the caller's session and never commit: the conversation service owns the
+transaction, so "answer saved + case queued + reply queued" is one atomic step.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from flows.intake import QUEUED, Answer, CaseView, Intake
+from flows.pseudonyms import make_pseudonym
+from storage.models import (
+    Case,
+    CaseMessage,
+    Contact,
+    IntakeAnswer,
+    OutboxMessage,
+    Youngster,
+    utc,
+)
+
+
+async def find_youngster(
+    session: AsyncSession, *, channel: str, address: str, lock: bool = True
+) -> Youngster | None:
+    """The youngster behind a channel address, locked for this transaction on PostgreSQL."""
+    query = (
+        select(Youngster)
+        .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
+        .where(col(Contact.channel) == channel, col(Contact.address) == address)
+    )
+    if lock:
+        query = query.with_for_update(of=Youngster)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_youngster_by_pseudonym(session: AsyncSession, *, pseudonym: str) -> Youngster | None:
+    """The youngster with this pseudonym, if any."""
+    query = select(Youngster).where(col(Youngster.pseudonym) == pseudonym)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def find_contact(session: AsyncSession, *, youngster_id: str) -> Contact | None:
+    """Where to reach a youngster."""
+    query = select(Contact).where(col(Contact.youngster_id) == youngster_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | None:
+    """The youngster's case while it is in the queue."""
+    query = select(Case).where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+    return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
+
+
+async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
+    """The intake as the flow sees it, from the youngster's rows."""
+    rows = await session.execute(
+        select(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster.id)
+    )
+    answers = {row.question: Answer(row.choice, row.text) for row in rows.scalars()}
+    case = await open_case_of(session, youngster_id=youngster.id)
+    view = (
+        CaseView(utc(case.queued_at), utc(case.deadline), case.urgent) if case is not None else None
+    )
+    return Intake(
+        state=youngster.state,
+        language=youngster.language,
+        pseudonym=youngster.pseudonym,
+        source=youngster.source,
+        age_band=youngster.age_band,
+        answers=answers,
+        paused=youngster.paused,
+        safety=youngster.safety,
+        last_seen=utc(youngster.last_seen),
+        case=view,
+    )
+
+
+async def create_youngster(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    intake: Intake,
+    now: datetime,
+    rng: random.Random,
+) -> Youngster:
+    """Create a youngster with a fresh, unused pseudonym, and their contact."""
+    pseudonym = make_pseudonym(rng)
+    while await get_youngster_by_pseudonym(session, pseudonym=pseudonym) is not None:
+        pseudonym = make_pseudonym(rng)
+    youngster = Youngster(
+        id=secrets.token_hex(16),
+        pseudonym=pseudonym,
+        language=intake.language,
+        state=intake.state,
+        journey=secrets.token_hex(16),
+        created_at=now,
+        last_seen=now,
+    )
+    session.add(youngster)
+    await session.flush()
+    session.add(Contact(youngster_id=youngster.id, channel=channel, address=address))
+    intake.pseudonym = pseudonym
+    return youngster
+
+
+async def save_intake(
+    session: AsyncSession, *, youngster: Youngster, intake: Intake, before: Intake | None
+) -> None:
+    """Write the intake back: the youngster row and whichever answers changed."""
+    youngster.state = intake.state
+    youngster.language = intake.language
+    youngster.source = intake.source
+    youngster.age_band = intake.age_band
+    youngster.paused = intake.paused
+    youngster.safety = intake.safety
+    if intake.last_seen is not None:
+        youngster.last_seen = intake.last_seen
+    old = before.answers if before else {}
+    gone = [question for question in old if question not in intake.answers]
+    if gone:
+        await session.execute(
+            delete(IntakeAnswer).where(
+                col(IntakeAnswer.youngster_id) == youngster.id, col(IntakeAnswer.question).in_(gone)
+            )
+        )
+    for question, answer in intake.answers.items():
+        if question not in old:
+            session.add(
+                IntakeAnswer(
+                    youngster_id=youngster.id,
+                    question=question,
+                    choice=answer.choice,
+                    text=answer.text,
+                )
+            )
+        elif old[question] != answer:
+            await session.execute(
+                update(IntakeAnswer)
+                .where(
+                    col(IntakeAnswer.youngster_id) == youngster.id,
+                    col(IntakeAnswer.question) == question,
+                )
+                .values(choice=answer.choice, text=answer.text)
+            )
+
+
+async def open_case(session: AsyncSession, *, youngster_id: str, case: CaseView) -> Case:
+    """Put the youngster in the queue with their promise deadline."""
+    row = Case(
+        youngster_id=youngster_id,
+        state=QUEUED,
+        urgent=case.urgent,
+        queued_at=case.queued_at,
+        deadline=case.deadline,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def mark_case_urgent(session: AsyncSession, *, youngster_id: str) -> None:
+    """Move the youngster's waiting case to the top of the queue."""
+    await session.execute(
+        update(Case)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+        .values(urgent=True)
+    )
+
+
+async def withdraw_case(session: AsyncSession, *, youngster_id: str, now: datetime) -> None:
+    """Take the youngster out of the queue at their own request."""
+    await session.execute(
+        update(Case)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+        .values(state="withdrawn", closed_at=now)
+    )
+
+
+async def add_case_messages(
+    session: AsyncSession, *, youngster_id: str, texts: list[str], now: datetime
+) -> None:
+    """Keep what the youngster wrote while waiting, for their coach."""
+    case = await open_case_of(session, youngster_id=youngster_id)
+    if case is None or case.id is None:
+        return
+    for text in texts:
+        session.add(CaseMessage(case_id=case.id, sender="youngster", text=text, created_at=now))
+
+
+async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
+    """Erase everything kept about a youngster; anonymous statistics stay, unlinked."""
+    case_ids = select(col(Case.id)).where(col(Case.youngster_id) == youngster_id)
+    await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
+    await session.execute(delete(Case).where(col(Case.youngster_id) == youngster_id))
+    await session.execute(
+        delete(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster_id)
+    )
+    await session.execute(delete(Contact).where(col(Contact.youngster_id) == youngster_id))
+    # Replies already queued (such as "everything is erased") still go out, unlinked.
+    await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.youngster_id) == youngster_id)
+        .values(youngster_id=None)
+    )
+    await session.execute(delete(Youngster).where(col(Youngster.id) == youngster_id))

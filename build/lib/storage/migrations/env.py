@@ -1,0 +1,40 @@
+"""Alembic environment: migrations run on the connection Klik hands over (`klik migrate`),
+or, for developers running `alembic` by hand, on DATABASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.db import async_url, make_engine
+
+target_metadata = SQLModel.metadata
+
+
+def run_on(connection: Connection) -> None:
+    """Run the migrations on one connection; batch mode lets SQLite alter tables."""
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_with_url(url: str) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(run_on)
+    await engine.dispose()
+
+
+given = context.config.attributes.get("connection")
+if given is not None:
+    run_on(given)
+else:
+    url = context.config.attributes.get("url") or os.environ.get(
+        "DATABASE_URL", "sqlite:///./var/klik.db"
+    )
+    asyncio.run(run_with_url(async_url(url)))

@@ -1,0 +1,133 @@
+"""Every table Klik keeps. Identifying data (contacts, answers, messages) and anonymous
+statistics are kept apart: a statistics event carries a random journey key, the hour, and
+categories, so erasing a youngster leaves the counts and identifies nobody.
+
+Times are stored in UTC (naive on SQLite, aware on PostgreSQL; `utc()` reads both back).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime, whichever database it came from."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> datetime:
+    column = Column(DateTime(timezone=True), nullable=nullable, index=index)
+    return Field(default=None, sa_column=column)  # type: ignore[no-any-return]
+
+
+class Youngster(SQLModel, table=True):
+    """A youngster who gave consent, known by a pseudonym; their intake state lives here."""
+
+    __tablename__ = "youngsters"
+
+    id: str = Field(primary_key=True, max_length=32)  # random, not sequential
+    pseudonym: str = Field(unique=True, max_length=24)
+    language: str = Field(max_length=8)
+    state: str = Field(max_length=48)
+    source: str | None = Field(default=None, max_length=16)
+    age_band: str | None = Field(default=None, max_length=16)
+    paused: bool = False
+    safety: str | None = Field(default=None, max_length=8)
+    journey: str = Field(max_length=32)  # links this youngster's anonymous events until erased
+    created_at: datetime = _when()
+    last_seen: datetime = _when()
+
+
+class Contact(SQLModel, table=True):
+    """How to reach a youngster on a channel. Only bot/ reads the address."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str = Field(foreign_key="youngsters.id", unique=True, max_length=32)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)
+
+
+class IntakeAnswer(SQLModel, table=True):
+    """One answer of the intake: a tapped choice and/or the youngster's own words."""
+
+    __tablename__ = "intake_answers"
+    __table_args__ = (UniqueConstraint("youngster_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
+    question: str = Field(max_length=48)
+    choice: str | None = Field(default=None, max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Case(SQLModel, table=True):
+    """A youngster's request for a coach: queued with a promise deadline, urgent on top."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_queue", "state", "urgent", "deadline"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
+    state: str = Field(max_length=16)  # queued | withdrawn (matching and relay come next)
+    urgent: bool = False
+    queued_at: datetime = _when()
+    deadline: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+
+
+class CaseMessage(SQLModel, table=True):
+    """A message in a case's history, e.g. what a youngster wrote while waiting."""
+
+    __tablename__ = "case_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    sender: str = Field(max_length=16)  # youngster | coach | bot
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _when()
+
+
+class StatEvent(SQLModel, table=True):
+    """An anonymous statistics event: random journey key, time to the hour, categories."""
+
+    __tablename__ = "stat_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    journey: str = Field(index=True, max_length=32)
+    hour: datetime = _when(index=True)
+    kind: str = Field(max_length=32)
+    step: str | None = Field(default=None, max_length=48)
+    value: str | None = Field(default=None, max_length=32)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message saved with the state that produced it, sent after commit, deleted once sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "not_before", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str | None = Field(default=None, index=True, max_length=32)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON of an Outbound
+    created_at: datetime = _when()
+    not_before: datetime = _when()
+    claimed_until: datetime | None = _when(nullable=True)
+    attempts: int = 0
+
+
+class InboxEvent(SQLModel, table=True):
+    """Channel updates already handled, so a redelivered update is handled only once."""
+
+    __tablename__ = "inbox"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _when(index=True)

@@ -1,0 +1,120 @@
+"""The outbox (replies saved with the state that produced them) and the inbox (updates
+already handled). Together they make a crash lose no reply and handle no update twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from flows.messages import Outbound, outbound_from_json, outbound_to_json
+from storage.models import InboxEvent, OutboxMessage, utc
+
+
+async def enqueue_messages(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    youngster_id: str | None,
+    language: str,
+    messages: Sequence[Outbound],
+    now: datetime,
+) -> None:
+    """Save replies in the caller's transaction; a sender delivers them after the commit."""
+    for message in messages:
+        session.add(
+            OutboxMessage(
+                youngster_id=youngster_id,
+                channel=channel,
+                address=address,
+                language=language,
+                payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
+                created_at=now,
+                not_before=now,
+            )
+        )
+
+
+async def claim_due(
+    session: AsyncSession, *, channel: str, now: datetime, lease: timedelta, limit: int = 50
+) -> list[OutboxMessage]:
+    """Claim due messages for a while, oldest first; other workers skip the claimed ones.
+
+    A message waits while an older one to the same address is still unsent, so a youngster
+    never gets replies out of order.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.channel) == channel,
+            or_(
+                col(OutboxMessage.claimed_until).is_(None),
+                col(OutboxMessage.claimed_until) < now,
+            ),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.execute(query)).scalars())
+    blocked: set[str] = set()
+    claimed: list[OutboxMessage] = []
+    for row in rows:
+        if row.address in blocked or utc(row.not_before) > now:
+            blocked.add(row.address)
+            continue
+        row.claimed_until = now + lease
+        claimed.append(row)
+    return claimed
+
+
+def message_of(row: OutboxMessage) -> Outbound:
+    """The outbound message an outbox row holds."""
+    return outbound_from_json(json.loads(row.payload))
+
+
+async def mark_sent(session: AsyncSession, *, message_id: int) -> None:
+    """Delete a delivered message: the outbox keeps nothing that was sent."""
+    await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id) == message_id))
+
+
+async def retry_later(session: AsyncSession, *, message_id: int, not_before: datetime) -> None:
+    """Give a refused message back, to be tried again from `not_before`."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(
+            not_before=not_before,
+            claimed_until=None,
+            attempts=col(OutboxMessage.attempts) + 1,
+        )
+    )
+
+
+async def pending_count(session: AsyncSession) -> int:
+    """How many messages wait to be sent."""
+    return (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
+
+
+async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:
+    """Record a channel update as handled; False when it was handled before."""
+    exists = await session.get(InboxEvent, event_id)
+    if exists is not None:
+        return False
+    session.add(InboxEvent(event_id=event_id, received_at=now))
+    try:
+        await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def purge_inbox(session: AsyncSession, *, before: datetime) -> None:
+    """Forget handled update ids older than any redelivery could be."""
+    await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))

@@ -115,6 +115,7 @@ async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime
     return True
 
 
-async def purge_inbox(session: AsyncSession, *, before: datetime) -> None:
-    """Forget handled update ids older than any redelivery could be."""
-    await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))
+async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:
+    """Forget handled update ids older than any redelivery could be; return how many."""
+    result = await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))
+    return int(getattr(result, "rowcount", 0) or 0)

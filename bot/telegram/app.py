@@ -11,6 +11,7 @@ from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
+from bot.jobs import make_scheduler
 from bot.render import Renderer
 from bot.sender import OutboxSender
 from bot.service import ConversationService
@@ -75,6 +76,8 @@ async def run_telegram(
         await application.bot.delete_webhook()
         await set_commands(application, renderer)
         sending = asyncio.create_task(sender.run())
+        scheduler = make_scheduler(service.db, service.clock)
+        scheduler.start()
         log.info("klik is running as @%s (polling)", me.username)
         try:
             await poll(
@@ -83,6 +86,7 @@ async def run_telegram(
                 stop=stop,
             )
         finally:
+            scheduler.shutdown(wait=False)
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
             log.info("klik stopped")

@@ -121,7 +121,8 @@ class TelegramHandlers:
             tap = Tap("stale")
         notice = None
         if tap.kind in ("stale", "unknown"):
-            notice = self.renderer.text(f"tap.{tap.kind}", {}, handled.language or "nl")
+            language = handled.language or self.renderer.content.questionnaire.default_language
+            notice = self.renderer.text(f"tap.{tap.kind}", {}, language)
         try:
             await query.answer(text=notice)
         except BadRequest:

@@ -1,0 +1,41 @@
+"""Periodic housekeeping, run by APScheduler. What is due lives in the database, so a job
+that misses a run (a restart) loses nothing: the next run catches up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.service import Clock
+from storage.db import Database
+from storage.outbox import purge_inbox
+
+log = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for 24 hours; after two days it cannot come again.
+INBOX_KEEP = timedelta(days=2)
+
+
+async def purge_handled_updates(db: Database, clock: Clock) -> None:
+    """Forget ids of updates that can no longer be redelivered."""
+    async with db.transaction() as session:
+        removed = await purge_inbox(session, before=clock() - INBOX_KEEP)
+    log.info("purged %d handled update ids", removed)
+
+
+def make_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
+    """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        purge_handled_updates,
+        "interval",
+        hours=1,
+        args=(db, clock),
+        id="purge-inbox",
+        next_run_time=clock(),
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler

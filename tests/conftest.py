@@ -185,3 +185,19 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database
     await database.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line how many PostgreSQL tests were skipped, and why."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL not reachable" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: {len(skipped)} PostgreSQL tests were SKIPPED: no server at {POSTGRES_URL}. "
+            "Start one (or set KLIK_TEST_POSTGRES_URL) to run them; CI requires them.",
+            yellow=True,
+            bold=True,
+        )

@@ -47,7 +47,9 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
     url = async_url(url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **options)
+        # No pre-ping: it costs a round trip per transaction. A connection that died fails its
+        # transaction, and the channel retries the update (bot/telegram/polling.py).
+        return create_async_engine(url, **options)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -103,16 +104,17 @@ async def pending_count(session: AsyncSession) -> int:
 
 
 async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:
-    """Record a channel update as handled; False when it was handled before."""
-    exists = await session.get(InboxEvent, event_id)
-    if exists is not None:
-        return False
-    session.add(InboxEvent(event_id=event_id, received_at=now))
-    try:
-        await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    """Record a channel update as handled; False when it was handled before.
+
+    One INSERT ... ON CONFLICT DO NOTHING (both SQLite and PostgreSQL have it): a lookup
+    first would cost a round trip on every update.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboxEvent).values(event_id=event_id, received_at=now).on_conflict_do_nothing()
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:

@@ -92,6 +92,16 @@ def wait_for_question(api: FakeBotApi, text: str, after: int | None = None) -> d
     return api.wait_for_message(YOUNGSTER, contains=text, after_message_id=after, timeout=20)
 
 
+def start_and_consent(api: FakeBotApi, klik: Klik, link: str = "/start") -> dict:  # type: ignore[type-arg]
+    """Start the service, send /start and tap okay; returns the age question."""
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+    api.send_command(YOUNGSTER, link)
+    consent = wait_for_question(api, "Is dat oké voor jou?")
+    api.tap(YOUNGSTER, consent["message_id"], text="👍 Oké, we beginnen")
+    return wait_for_question(api, "Hoe oud ben je?")
+
+
 async def stored(database_url: str) -> tuple[Youngster, dict[str, IntakeAnswer], list[Case]]:
     db = Database(database_url)
     async with db.transaction() as session:
@@ -105,13 +115,7 @@ async def stored(database_url: str) -> tuple[Youngster, dict[str, IntakeAnswer],
 def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     api: FakeBotApi, klik: Klik, database_url: str
 ) -> None:
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start insta")
-    consent = wait_for_question(api, "Is dat oké voor jou?")
-    api.tap(YOUNGSTER, consent["message_id"], text="👍 Oké, we beginnen")
-    age = wait_for_question(api, "Hoe oud ben je?")
+    age = start_and_consent(api, klik, "/start insta")
     api.tap(YOUNGSTER, age["message_id"], text="16 - 17")
     opener = wait_for_question(api, "Vraag 1 van 6")
     api.send_text(YOUNGSTER, "ik kan goed tekenen")
@@ -156,20 +160,14 @@ def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     assert sum("Vraag 4 van 6" in t for t in texts) == 2  # the question, and after the note
     assert sum("Je staat in de wachtrij ✅" in t for t in texts) == 1
     # The tapped question shows the chosen answer.
-    assert api.messages(YOUNGSTER)[
-        [m["message_id"] for m in api.messages(YOUNGSTER)].index(health["message_id"])
-    ]["text"].endswith("👉 🙁 niet zo goed")
+    by_id = {m["message_id"]: m["text"] for m in api.messages(YOUNGSTER)}
+    assert by_id[health["message_id"]].endswith("👉 🙁 niet zo goed")
 
 
 def test_the_log_holds_no_token_no_message_text_and_no_telegram_identity(
     api: FakeBotApi, klik: Klik
 ) -> None:
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-    api.send_command(YOUNGSTER, "/start")
-    consent = wait_for_question(api, "Is dat oké voor jou?")
-    api.tap(YOUNGSTER, consent["message_id"], data="consent:yes:nl:")
-    wait_for_question(api, "Hoe oud ben je?")
+    start_and_consent(api, klik)
     api.send_text(YOUNGSTER, "mijn geheim is ZEBRA-42")
     wait_for_question(api, "Bewaard 👍")
     api.send_sticker(YOUNGSTER)

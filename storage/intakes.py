@@ -47,12 +47,6 @@ async def get_youngster_by_pseudonym(session: AsyncSession, *, pseudonym: str) -
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def find_contact(session: AsyncSession, *, youngster_id: str) -> Contact | None:
-    """Where to reach a youngster."""
-    query = select(Contact).where(col(Contact.youngster_id) == youngster_id)
-    return (await session.execute(query)).scalar_one_or_none()
-
-
 async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | None:
     """The youngster's case while it is in the queue."""
     query = select(Case).where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,11 +96,6 @@ async def retry_later(session: AsyncSession, *, message_id: int, not_before: dat
             attempts=col(OutboxMessage.attempts) + 1,
         )
     )
-
-
-async def pending_count(session: AsyncSession) -> int:
-    """How many messages wait to be sent."""
-    return (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
 
 
 async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from flows.intake import Stat
 from storage.models import StatEvent
@@ -32,9 +30,3 @@ async def record_stats(
                 value=stat.value,
             )
         )
-
-
-async def count_events(session: AsyncSession) -> dict[str, int]:
-    """How many events of each kind there are (a first figure; the dashboard comes later)."""
-    query = select(col(StatEvent.kind), func.count()).group_by(col(StatEvent.kind))
-    return {kind: count for kind, count in (await session.execute(query)).tuples()}

@@ -6,6 +6,7 @@ exactly what to fix. The service refuses to start while any problem remains.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from flows.crisis import CrisisDetector, CrisisLexicon, lexicon_problems
 
 _M = TypeVar("_M", bound=BaseModel)
+_ID = re.compile(r"[a-z0-9_]{1,16}")
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -105,6 +107,12 @@ class Questionnaire(_Strict):
             raise ValueError(f"ids used twice: {', '.join(doubles)}")
         if not self.questions:
             raise ValueError("at least one question is needed")
+        # Ids travel in button data ("q.health:3", max 64 bytes on Telegram): keep them plain.
+        names = [*ids, *self.sources, *(b.id for b in self.age_bands)]
+        names += [o for p in self.preferences for o in p.options]
+        bad = sorted({n for n in names if not _ID.fullmatch(n)})
+        if bad:
+            raise ValueError(f"ids must be 1-16 lower-case letters, digits or _: {', '.join(bad)}")
         return self
 
     @property

@@ -12,6 +12,12 @@ from bot.render import Rendered
 from bot.sender import TryLater, Undeliverable
 
 CHANNEL = "telegram"
+MAX_TEXT = 4096  # Telegram refuses longer messages outright
+
+
+def fit(text: str) -> str:
+    """Cut a text to what Telegram accepts, so a long summary arrives shortened, not never."""
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
@@ -43,7 +49,7 @@ class TelegramTransport:
         """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
         try:
             await self.bot.send_message(
-                chat_id=int(address), text=message.text, reply_markup=keyboard(message)
+                chat_id=int(address), text=fit(message.text), reply_markup=keyboard(message)
             )
         except RetryAfter as refusal:
             raise TryLater(seconds(refusal.retry_after)) from None

@@ -135,3 +135,12 @@ def test_all_problems_are_reported_at_once(copy: Path) -> None:
     edit(copy / "texts/en.yaml", '  safe_no: "No"\n', "")
     edit(copy / "texts/nl.yaml", '  safe_yes: "Ja"\n', "")
     assert {p.key for p in problems(copy)} >= {"crisis.safe_no", "crisis.safe_yes"}
+
+
+def test_an_id_that_would_break_button_data_is_refused(copy: Path) -> None:
+    edit(copy / "questionnaire.yaml", "sources: [insta,", "sources: [insta:gram,")
+    found = problems(copy)
+    assert any(
+        "ids must be 1-16 lower-case letters" in p.reason and "insta:gram" in p.reason
+        for p in found
+    )

@@ -342,3 +342,11 @@ async def test_a_batch_is_handled_in_order_per_chat_and_reports_the_first_failur
     assert await handle_batch(batch, handle) == 3
     assert [u for c, u in seen if c == 10] == [1, 3]  # stops at the failure, keeps order
     assert [u for c, u in seen if c == 20] == [2, 5]
+
+
+async def test_a_text_longer_than_telegram_allows_arrives_shortened(harness: Harness) -> None:
+    from bot.render import Rendered
+
+    await TelegramTransport(harness.application.bot).deliver(str(CHAT), Rendered("é" * 5000))
+    text = harness.texts()[-1]
+    assert len(text) == 4096 and text.endswith("…")

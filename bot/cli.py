@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
+from bot import staff_cli
+from bot.config import BOTFATHER_HELP, Settings, settings_or_exit
 from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
 from flows.content import ContentError, load_content
 from flows.intake import intake_machine_spec
@@ -24,15 +25,6 @@ def configure_logging(level: str) -> None:
     # httpx logs every request URL, and a Telegram URL contains the bot token.
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or one line naming the wrong setting and exit status 2."""
-    try:
-        return load_settings()
-    except SettingsError as error:
-        print(error, file=sys.stderr)
-        sys.exit(EXIT_REFUSED)
 
 
 async def _run(settings: Settings) -> None:
@@ -168,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
     check.set_defaults(func=cmd_check_content)
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
+    staff_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

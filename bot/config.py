@@ -4,6 +4,7 @@ service with one line naming the setting and what is wrong (exit status 2)."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -105,6 +106,15 @@ class Settings(BaseSettings):
             timezone=self.zone,
             service_hours=self.hours,
         )
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or one line naming the wrong setting and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
 
 
 def load_settings(**overrides: object) -> Settings:

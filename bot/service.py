@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.intake import IntakeFlow, Tap
-from flows.messages import Inbound
+from flows.messages import Inbound, Outbound
+from flows.staff import staff_language, staff_reply
 from storage.db import Database
 from storage.intakes import (
     add_case_messages,
@@ -30,7 +32,9 @@ from storage.intakes import (
     save_intake,
     withdraw_case,
 )
+from storage.models import Staff
 from storage.outbox import enqueue_messages, first_time_seen
+from storage.staff import find_staff, link_contact, redeem_invite, split
 from storage.stats import record_stats
 
 log = logging.getLogger(__name__)
@@ -90,6 +94,9 @@ class ConversationService:
                 session, event_id=event_id, now=now
             ):
                 return Handled(tap=None, language="", duplicate=True)
+            staff = await find_staff(session, channel=channel, address=address)
+            if staff is not None or (event.kind == "command" and event.command == "coach"):
+                return await self._staff_event(session, staff, channel, address, event, now)
             youngster = await find_youngster(session, channel=channel, address=address)
             before = await load_intake(session, youngster=youngster) if youngster else None
             step = self.flow.handle(before, event, now)
@@ -138,3 +145,43 @@ class ConversationService:
                 ",".join(s.kind for s in step.stats) or "-",
             )
             return Handled(tap=step.tap, language=language)
+
+    async def _staff_event(
+        self,
+        session: AsyncSession,
+        staff: Staff | None,
+        channel: str,
+        address: str,
+        event: Inbound,
+        now: datetime,
+    ) -> Handled:
+        """Messages from coaches and team leads, and /coach <code> linking a chat to one."""
+        offered = self.flow.questionnaire.languages
+        if event.kind == "command" and event.command == "coach":
+            staff_id = await redeem_invite(session, code=event.argument, now=now)
+            if staff_id is None:
+                log.info("an invite code was refused")
+                outbound = [Outbound("staff.bad_code")]
+            else:
+                await link_contact(session, staff_id=staff_id, channel=channel, address=address)
+                staff = await session.get(Staff, staff_id)
+                assert staff is not None
+                log.info("staff member %d linked a chat", staff_id)
+                outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
+        else:
+            outbound = staff_reply(event)
+        language = (
+            staff_language(split(staff.languages), offered)
+            if staff is not None
+            else self.flow.language_for(event.language_hint)
+        )
+        await enqueue_messages(
+            session,
+            channel=channel,
+            address=address,
+            youngster_id=None,
+            language=language,
+            messages=outbound,
+            now=now,
+        )
+        return Handled(tap=Tap("closed") if event.kind == "choice" else None, language=language)

@@ -54,7 +54,9 @@ def parse(line: str, transport: ShellTransport, language: str) -> Inbound | None
         head, _, rest = text[1:].partition(" ")
         if head.lower() == "start":
             return Inbound("start", argument=rest.strip(), language_hint=language)
-        return Inbound("command", command=head.lower(), language_hint=language)
+        return Inbound(
+            "command", command=head.lower(), argument=rest.strip(), language_hint=language
+        )
     return Inbound("text", text=text, language_hint=language)
 
 

@@ -203,7 +203,7 @@ class IntakeFlow:
     def handle(self, intake: Intake | None, event: Inbound, now: datetime) -> Step:
         """Apply one inbound event to the intake (None: nobody known yet) at time `now`."""
         current = _copy(intake) if intake else None
-        language = current.language if current else self._language_for(event.language_hint)
+        language = current.language if current else self.language_for(event.language_hint)
         step = Step(intake=current, language=language)
         text = event.text[:MAX_TEXT]
         if event.kind in ("text", "edited") and text.strip():
@@ -230,7 +230,8 @@ class IntakeFlow:
             step.intake.last_seen = now
         return step
 
-    def _language_for(self, hint: str) -> str:
+    def language_for(self, hint: str) -> str:
+        """The language to greet someone in: their client's, if the content offers it."""
         hint = hint.split("-")[0].lower()
         languages = self.questionnaire.languages
         return hint if hint in languages else self.questionnaire.default_language

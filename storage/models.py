@@ -131,3 +131,47 @@ class InboxEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _when(index=True)
+
+
+class Staff(SQLModel, table=True):
+    """A coach or team lead. Youngsters see the first name and intro, never a Telegram identity."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(max_length=16)  # coach | teamlead
+    name: str = Field(max_length=40)
+    intro: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    languages: str = Field(default="nl", max_length=64)  # comma separated, first is theirs
+    focus: str = Field(default="", max_length=200)  # comma separated domains
+    gender: str | None = Field(default=None, max_length=16)
+    regions: str = Field(default="", max_length=200)  # comma separated postcode areas
+    modes: str = Field(default="chat", max_length=64)  # chat, call, video, meet
+    capacity: int = 0
+    hours: str = Field(default="", max_length=200)  # weekly availability; empty: service hours
+    away_until: datetime | None = _when(nullable=True)
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class StaffInvite(SQLModel, table=True):
+    """A one-time code that links a Telegram account to a staff member; stored as a digest."""
+
+    __tablename__ = "staff_invites"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)
+
+
+class StaffContact(SQLModel, table=True):
+    """How to reach a staff member; kept apart from youngsters' contacts."""
+
+    __tablename__ = "staff_contacts"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", unique=True)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)

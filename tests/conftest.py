@@ -44,6 +44,9 @@ TABLES = (
     "inbox",
     "stat_events",
     "youngsters",
+    "staff_contacts",
+    "staff_invites",
+    "staff",
 )
 
 

@@ -87,7 +87,9 @@ class TelegramHandlers:
         elif command[0] == "start":
             event = Inbound("start", argument=command[1][:64], language_hint=hint)
         else:
-            event = Inbound("command", command=command[0][:32], language_hint=hint)
+            event = Inbound(
+                "command", command=command[0][:32], argument=command[1][:64], language_hint=hint
+            )
         await self._to_service(update, event)
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from flows.content import Content
 from flows.crisis import HelpLine
-from flows.messages import HelpLines, Outbound, Param, Ref, When
+from flows.messages import HelpLines, Joined, Outbound, Param, Ref, When
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ class Renderer:
             return format_datetime(value.at.astimezone(self.timezone), pattern, locale=language)
         if isinstance(value, Ref):
             return self.ref(value, language)
+        if isinstance(value, Joined):
+            separator = self.content.text(language, "list.separator")
+            return separator.join(self.ref(item, language) for item in value.items)
         if isinstance(value, HelpLines):
             lines = self.help_lines(value.purpose)
             return "\n".join(self.help_line(line, language) for line in lines)

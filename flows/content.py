@@ -142,6 +142,8 @@ class Questionnaire(_Strict):
         for q in self.questions:
             yield f"q.{q.id}.ask"
             yield f"q.{q.id}.label"
+            if q.kind == "checkin":
+                yield f"q.{q.id}.topic"  # lower case, inside a sentence: "focus geld en thuis"
         for p in self.preferences:
             yield f"pref.{p.id}.ask"
             yield f"pref.{p.id}.label"

@@ -50,7 +50,14 @@ class HelpLines:
     purpose: str
 
 
-Param = str | int | When | Ref | HelpLines | list[Ref]
+@dataclass(frozen=True)
+class Joined:
+    """Texts on one line, separated as the language does it ("a, b, c")."""
+
+    items: tuple[Ref, ...]
+
+
+Param = str | int | When | Ref | HelpLines | Joined | list[Ref]
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ def param_to_json(value: Param) -> Any:
         return {"ref": value.key, "params": params_to_json(value.params), "lang": value.language}
     if isinstance(value, HelpLines):
         return {"help_lines": value.purpose}
+    if isinstance(value, Joined):
+        return {"joined": [param_to_json(item) for item in value.items]}
     return {"refs": [param_to_json(item) for item in value]}
 
 
@@ -98,6 +107,9 @@ def param_from_json(data: Any) -> Param:
         return Ref(data["ref"], params_from_json(data["params"]), data.get("lang"))
     if "help_lines" in data:
         return HelpLines(data["help_lines"])
+    if "joined" in data:
+        refs = (param_from_json(item) for item in data["joined"])
+        return Joined(tuple(ref for ref in refs if isinstance(ref, Ref)))
     return [ref for ref in (param_from_json(item) for item in data["refs"]) if isinstance(ref, Ref)]
 
 

@@ -49,3 +49,39 @@ def test_buttons_are_rendered_with_their_data(renderer: Renderer) -> None:
 
     message = Outbound("age.ask", buttons=((Button(Ref("age.skip"), "age:skip"),),))
     assert renderer.render(message, "en").buttons == ((("Rather not say", "age:skip"),),)
+
+
+def test_match_reasons_read_as_one_line_in_words(renderer: Renderer) -> None:
+    from datetime import timedelta
+
+    from flows.matching import CoachProfile, WaitingCase, suggest
+    from flows.messages import Joined
+
+    queued = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    case = WaitingCase(
+        case_id=1,
+        urgent=False,
+        queued_at=queued,
+        deadline=queued + timedelta(days=1),
+        language="nl",
+        checkins={"money": 1, "home": 2, "health": 5},
+        coach_language="en",
+    )
+    lotte = CoachProfile(
+        coach_id=7,
+        name="Lotte",
+        languages=("nl", "en"),
+        focus=("money", "home"),
+        capacity=8,
+        active_cases=3,
+        available=True,
+    )
+    (best,) = suggest(case, [lotte])
+    assert (
+        renderer.param(Joined(best.reasons), "nl")
+        == "spreekt Engels, focus geld en thuis, 3 van 8 plaatsen bezet"
+    )
+    assert (
+        renderer.param(Joined(best.reasons), "en")
+        == "speaks English, focus on money and home, 3 of 8 places taken"
+    )

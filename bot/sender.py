@@ -17,7 +17,14 @@ from bot.render import Rendered, Renderer
 from bot.service import Clock
 from flows.messages import Outbound
 from storage.db import Database
-from storage.outbox import claim_due, mark_sent, message_of, retry_later
+from storage.outbox import (
+    claim_due,
+    mark_sent,
+    find_sent,
+    message_of,
+    remember_sent,
+    retry_later,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +50,11 @@ class Transport(Protocol):
 
     channel: str
 
-    async def deliver(self, address: str, message: Rendered) -> None:
-        """Deliver or raise TryLater / Undeliverable."""
+    async def deliver(self, address: str, message: Rendered) -> str:
+        """Deliver and return the channel's message id, or raise TryLater / Undeliverable."""
+
+    async def edit(self, address: str, message_id: str, message: Rendered) -> None:
+        """Replace an earlier message, or raise TryLater / Undeliverable."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +124,9 @@ class OutboxSender:
     async def _send_in_order(self, address: str, items: list[_Due]) -> int:
         sent = 0
         for position, due in enumerate(items):
+            delivered: str | None = None
             try:
-                await self.transport.deliver(
-                    address, self.renderer.render(due.message, due.language)
-                )
+                delivered = await self._send_one(address, due)
             except TryLater as refusal:
                 await self._postpone(items[position:], refusal.after)
                 return sent
@@ -125,8 +134,30 @@ class OutboxSender:
                 log.warning("a message could not be delivered and was dropped (id %d)", due.id)
             async with self.db.transaction() as session:
                 await mark_sent(session, message_id=due.id)
+                if delivered is not None and due.message.tag:
+                    await remember_sent(
+                        session,
+                        channel=self.transport.channel,
+                        address=address,
+                        message_id=delivered,
+                        tag=due.message.tag,
+                        now=self.clock(),
+                    )
             sent += 1
         return sent
+
+    async def _send_one(self, address: str, due: _Due) -> str | None:
+        """Deliver one message, or edit the earlier one it replaces; the message id."""
+        rendered = self.renderer.render(due.message, due.language)
+        if due.message.edit:
+            async with self.db.transaction() as session:
+                earlier = await find_sent(
+                    session, channel=self.transport.channel, address=address, tag=due.message.edit
+                )
+            if earlier is not None:
+                await self.transport.edit(address, earlier, rendered)
+                return earlier
+        return await self.transport.deliver(address, rendered)
 
     async def _postpone(self, items: list[_Due], after: timedelta | None) -> None:
         pause = after if after is not None else pause_after(items[0].attempts)

@@ -25,10 +25,21 @@ class ShellTransport:
     def __init__(self, write: Write) -> None:
         self.write = write
         self.buttons: dict[str, tuple[str, str]] = {}
+        self.shown = 0
 
-    async def deliver(self, address: str, message: Rendered) -> None:
+    async def deliver(self, address: str, message: Rendered) -> str:
         """Show one message and its buttons, numbered."""
         del address
+        self.shown += 1
+        self._show(message)
+        return str(self.shown)
+
+    async def edit(self, address: str, message_id: str, message: Rendered) -> None:
+        """A terminal cannot change what it printed: show the new version."""
+        del address, message_id
+        self._show(message)
+
+    def _show(self, message: Rendered) -> None:
         self.write("")
         for line in message.text.splitlines():
             self.write(f"  {line}")

@@ -75,6 +75,8 @@ class Outbound:
     key: str
     params: dict[str, Param] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
+    tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
+    edit: str = ""  # edit the message delivered under this tag instead of sending a new one
 
 
 def param_to_json(value: Param) -> Any:
@@ -122,6 +124,8 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
     """Serialise an outbound message for the outbox table."""
     return {
         "key": message.key,
+        "tag": message.tag,
+        "edit": message.edit,
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -140,4 +144,10 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
             assert isinstance(label, Ref)
             buttons.append(Button(label, item["data"]))
         rows.append(tuple(buttons))
-    return Outbound(data["key"], params_from_json(data["params"]), tuple(rows))
+    return Outbound(
+        data["key"],
+        params_from_json(data["params"]),
+        tuple(rows),
+        tag=data.get("tag", ""),
+        edit=data.get("edit", ""),
+    )

@@ -74,10 +74,12 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
-    state: str = Field(max_length=16)  # queued | withdrawn (matching and relay come next)
+    state: str = Field(max_length=16)  # queued | active | withdrawn
     urgent: bool = False
     queued_at: datetime = _when()
     deadline: datetime = _when()
+    coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    claimed_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
 
 
@@ -151,6 +153,7 @@ class Staff(SQLModel, table=True):
     hours: str = Field(default="", max_length=200)  # weekly availability; empty: service hours
     away_until: datetime | None = _when(nullable=True)
     active: bool = True
+    current_case_id: int | None = None  # the conversation their plain messages go to
     created_at: datetime = _when()
 
 
@@ -175,3 +178,32 @@ class StaffContact(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", unique=True)
     channel: str = Field(max_length=16)
     address: str = Field(max_length=64)
+
+
+class Offer(SQLModel, table=True):
+    """A case shown to a staff member, who may claim it: a claim needs an offer."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("case_id", "staff_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    created_at: datetime = _when()
+
+
+class SentMessage(SQLModel, table=True):
+    """A delivered message worth finding again: to edit it, or to route a reply to it."""
+
+    __tablename__ = "sent_messages"
+    __table_args__ = (
+        Index("ix_sent_by_tag", "channel", "address", "tag"),
+        Index("ix_sent_by_id", "channel", "address", "message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)
+    message_id: str = Field(max_length=32)
+    tag: str = Field(max_length=64)  # e.g. offer:12, case:12
+    created_at: datetime = _when()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
-from storage.models import InboxEvent, OutboxMessage, utc
+from storage.models import InboxEvent, OutboxMessage, SentMessage, utc
 
 
 async def enqueue_messages(
@@ -116,3 +116,41 @@ async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:
     """Forget handled update ids older than any redelivery could be; return how many."""
     result = await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def remember_sent(
+    session: AsyncSession, *, channel: str, address: str, message_id: str, tag: str, now: datetime
+) -> None:
+    """Keep where a tagged message landed, to edit it or route replies to it later."""
+    session.add(
+        SentMessage(
+            channel=channel, address=address, message_id=message_id, tag=tag, created_at=now
+        )
+    )
+
+
+async def find_sent(session: AsyncSession, *, channel: str, address: str, tag: str) -> str | None:
+    """The newest message id delivered to an address under a tag."""
+    query = (
+        select(col(SentMessage.message_id))
+        .where(
+            col(SentMessage.channel) == channel,
+            col(SentMessage.address) == address,
+            col(SentMessage.tag) == tag,
+        )
+        .order_by(col(SentMessage.id).desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def tag_of(
+    session: AsyncSession, *, channel: str, address: str, message_id: str
+) -> str | None:
+    """The tag a delivered message was sent under, e.g. to see which case a reply belongs to."""
+    query = select(col(SentMessage.tag)).where(
+        col(SentMessage.channel) == channel,
+        col(SentMessage.address) == address,
+        col(SentMessage.message_id) == message_id,
+    )
+    return (await session.execute(query.limit(1))).scalar_one_or_none()

@@ -36,6 +36,8 @@ POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@1
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = (
+    "offers",
+    "sent_messages",
     "case_messages",
     "cases",
     "intake_answers",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -45,16 +47,39 @@ class TelegramTransport:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def deliver(self, address: str, message: Rendered) -> None:
+    async def deliver(self, address: str, message: Rendered) -> str:
         """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
-        try:
-            await self.bot.send_message(
+        with refusals():
+            sent = await self.bot.send_message(
                 chat_id=int(address), text=fit(message.text), reply_markup=keyboard(message)
             )
-        except RetryAfter as refusal:
-            raise TryLater(seconds(refusal.retry_after)) from None
-        except (Forbidden, BadRequest) as refusal:
-            # BadRequest is a NetworkError in python-telegram-bot: catch it first.
-            raise Undeliverable(type(refusal).__name__) from None
-        except NetworkError:
-            raise TryLater() from None
+        return str(sent.message_id)
+
+    async def edit(self, address: str, message_id: str, message: Rendered) -> None:
+        """Replace an earlier message's text and keyboard."""
+        try:
+            with refusals():
+                await self.bot.edit_message_text(
+                    chat_id=int(address),
+                    message_id=int(message_id),
+                    text=fit(message.text),
+                    reply_markup=keyboard(message),
+                )
+        except Undeliverable as refusal:
+            # "message is not modified" means it already says this: nothing was lost.
+            if "not modified" not in str(refusal):
+                raise
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Translate Telegram's refusals into the sender's TryLater and Undeliverable."""
+    try:
+        yield
+    except RetryAfter as refusal:
+        raise TryLater(seconds(refusal.retry_after)) from None
+    except (Forbidden, BadRequest) as refusal:
+        # BadRequest is a NetworkError in python-telegram-bot: catch it first.
+        raise Undeliverable(str(refusal)) from None
+    except NetworkError:
+        raise TryLater() from None

@@ -350,3 +350,47 @@ async def test_a_text_longer_than_telegram_allows_arrives_shortened(harness: Har
     await TelegramTransport(harness.application.bot).deliver(str(CHAT), Rendered("é" * 5000))
     text = harness.texts()[-1]
     assert len(text) == 4096 and text.endswith("…")
+
+
+async def test_a_tagged_message_can_be_edited_later(harness: Harness) -> None:
+    from flows.messages import Outbound
+    from storage.outbox import enqueue_messages
+
+    async with harness.sender.db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address=str(CHAT),
+            youngster_id=None,
+            language="nl",
+            messages=[Outbound("help.text", {"hours": 24}, tag="t:1")],
+            now=harness.sender.clock(),
+        )
+    await harness.sender.drain()
+    first = harness.request.sent("sendMessage")[-1]
+    async with harness.sender.db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address=str(CHAT),
+            youngster_id=None,
+            language="nl",
+            messages=[Outbound("status.new", edit="t:1")],
+            now=harness.sender.clock(),
+        )
+    await harness.sender.drain()
+    from sqlalchemy import text as sql
+
+    async with harness.sender.db.transaction() as s:
+        print(
+            "ROWS",
+            (
+                await s.execute(sql("select channel, address, message_id, tag from sent_messages"))
+            ).all(),
+        )
+    edited = harness.request.sent("editMessageText")[-1]
+    assert len(harness.request.sent("sendMessage")) == 1
+    assert int(edited["message_id"]) == 1001 and edited["text"].startswith(
+        "Je bent nog niet begonnen"
+    )
+    assert first["text"].startswith("Zo werkt Klik")

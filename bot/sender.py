@@ -19,8 +19,8 @@ from flows.messages import Outbound
 from storage.db import Database
 from storage.outbox import (
     claim_due,
-    mark_sent,
     find_sent,
+    mark_sent,
     message_of,
     remember_sent,
     retry_later,

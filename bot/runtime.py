@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.matchteam import Matchteam
 from bot.render import Renderer
 from bot.service import Clock, ConversationService
 from flows.content import Content, ContentError, load_content
@@ -82,7 +83,10 @@ class Runtime:
         self, *, clock: Clock = utc_now, on_outbox: Callable[[], None] | None = None
     ) -> ConversationService:
         """A conversation service on this runtime."""
-        return ConversationService(self.db, self.flow, clock=clock, on_outbox=on_outbox)
+        matchteam = Matchteam(self.flow, self.settings.rules())
+        return ConversationService(
+            self.db, self.flow, clock=clock, on_outbox=on_outbox, matchteam=matchteam
+        )
 
     async def close(self) -> None:
         """Release the database."""

@@ -56,6 +56,9 @@ class Transport(Protocol):
     async def edit(self, address: str, message_id: str, message: Rendered) -> None:
         """Replace an earlier message, or raise TryLater / Undeliverable."""
 
+    async def copy(self, address: str, source: str, message_id: str) -> str:
+        """Copy a message (media) from another chat, without its sender; the new message id."""
+
 
 @dataclass(frozen=True)
 class _Due:
@@ -148,6 +151,9 @@ class OutboxSender:
 
     async def _send_one(self, address: str, due: _Due) -> str | None:
         """Deliver one message, or edit the earlier one it replaces; the message id."""
+        if due.message.copy:
+            source, _, original = due.message.copy.rpartition(":")
+            return await self.transport.copy(address, source, original)
         rendered = self.renderer.render(due.message, due.language)
         if due.message.edit:
             async with self.db.transaction() as session:

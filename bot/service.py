@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.matchteam import Matchteam
 from flows.intake import IntakeFlow, Tap
 from flows.messages import Inbound, Outbound
 from flows.staff import staff_language, staff_reply
@@ -61,9 +62,11 @@ class ConversationService:
         clock: Clock,
         rng: random.Random | None = None,
         on_outbox: Callable[[], None] | None = None,
+        matchteam: Matchteam | None = None,
     ) -> None:
         self.db = db
         self.flow = flow
+        self.matchteam = matchteam
         self.clock = clock
         self.rng = rng or secrets.SystemRandom()
         self.on_outbox = on_outbox
@@ -127,6 +130,20 @@ class ConversationService:
                     await add_case_messages(
                         session, youngster_id=youngster.id, texts=step.notes_for_coach, now=now
                     )
+                if self.matchteam is not None:
+                    if step.case_change in ("open", "urgent"):
+                        await self.matchteam.case_waiting(
+                            session, youngster_id=youngster.id, now=now
+                        )
+                    coach = step.intake.case.coach if step.intake.case else None
+                    if coach and (step.notes_for_coach or step.media_for_coach):
+                        await self.matchteam.from_youngster(
+                            session,
+                            youngster_id=youngster.id,
+                            texts=step.notes_for_coach,
+                            media=f"{address}:{event.message_id}" if step.media_for_coach else "",
+                            now=now,
+                        )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
             await enqueue_messages(
@@ -168,6 +185,11 @@ class ConversationService:
                 assert staff is not None
                 log.info("staff member %d linked a chat", staff_id)
                 outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
+        elif staff is not None and self.matchteam is not None:
+            tap = await self.matchteam.staff_event(
+                session, staff=staff, address=address, event=event, now=now
+            )
+            return Handled(tap=tap, language=staff_language(split(staff.languages), offered))
         else:
             outbound = staff_reply(event)
         language = (

@@ -39,6 +39,13 @@ class ShellTransport:
         del address, message_id
         self._show(message)
 
+    async def copy(self, address: str, source: str, message_id: str) -> str:
+        """The terminal has no media to show; say that something was sent."""
+        del address, source, message_id
+        self.shown += 1
+        self.write("  [media]")
+        return str(self.shown)
+
     def _show(self, message: Rendered) -> None:
         self.write("")
         for line in message.text.splitlines():

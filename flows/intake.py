@@ -41,6 +41,7 @@ class CaseView:
     queued_at: datetime
     deadline: datetime
     urgent: bool = False
+    coach: str | None = None  # the coach's first name, once one has taken the case
 
 
 @dataclass
@@ -78,7 +79,9 @@ class Stat:
     value: str | None = None
 
 
-TapKind = Literal["answered", "closed", "stale", "unknown"]
+# answered: show the answer on the question; closed: remove the keyboard; quiet: just answer
+# the tap; stale, unknown, taken, full: answer with the matching tap.<kind> text.
+TapKind = Literal["answered", "closed", "quiet", "stale", "unknown", "taken", "full"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Step:
     notes_for_coach: list[str] = field(default_factory=list)
     tap: Tap | None = None
     forget: bool = False  # erase everything kept about this youngster
+    media_for_coach: bool = False  # relay the photo, voice note or file to the coach
 
 
 def question_state(question_id: str) -> str:
@@ -216,7 +220,10 @@ class IntakeFlow:
         elif event.kind == "command":
             self._command(step, COMMAND_ALIASES.get(event.command, event.command), now)
         elif event.kind == "media":
-            step.outbound.append(Outbound("media.text_only"))
+            if current is not None and current.case is not None and current.case.coach:
+                step.media_for_coach = True
+            else:
+                step.outbound.append(Outbound("media.text_only"))
         elif event.kind == "choice":
             self._choice(step, event.choice, now)
         elif event.kind == "edited":
@@ -393,11 +400,16 @@ class IntakeFlow:
         )
         return Outbound(f"pref.{preference.id}.ask", buttons=(*rows, last))
 
+    def summary_lines(self, intake: Intake) -> tuple[Ref, ...]:
+        """What a coach gets to see: the answers the youngster kept, one line each."""
+        return tuple(
+            self._summary_line(intake, a, label) for a, label in self._shown_answers(intake)
+        )
+
     def _summary(self, intake: Intake) -> Outbound:
-        lines: list[Ref] = []
+        lines = list(self.summary_lines(intake))
         removable: list[Button] = []
         for answer_id, label in self._shown_answers(intake):
-            lines.append(self._summary_line(intake, answer_id, label))
             removable.append(
                 Button(Ref("summary.remove", {"label": label}), f"summary:rm.{answer_id}")
             )
@@ -571,7 +583,8 @@ class IntakeFlow:
             return
         if intake.state == QUEUED:
             step.notes_for_coach.append(text)
-            step.outbound.append(Outbound("queued.note_kept"))
+            if intake.case is None or not intake.case.coach:
+                step.outbound.append(Outbound("queued.note_kept"))
             return
         returning = intake.paused or (
             intake.last_seen is not None and now - intake.last_seen >= RESUME_AFTER
@@ -705,6 +718,8 @@ class IntakeFlow:
         intake = step.intake
         if intake is None:
             step.outbound.append(Outbound("status.new"))
+        elif intake.state == QUEUED and intake.case is not None and intake.case.coach:
+            step.outbound.append(Outbound("status.with_coach", {"coach": intake.case.coach}))
         elif intake.state == QUEUED and intake.case is not None:
             late = now >= intake.case.deadline
             step.outbound.append(

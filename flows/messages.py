@@ -24,6 +24,8 @@ class Inbound:
     command: str = ""  # without the slash: "start", "stop", "opnieuw", ...
     argument: str = ""  # what followed the command, e.g. the deep-link source
     language_hint: str = ""  # the client's language, used only to pick a default
+    message_id: str = ""  # the channel's id of this message, to copy media on
+    reply_to: str = ""  # the channel's id of the message this one answers
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Outbound:
     buttons: tuple[tuple[Button, ...], ...] = ()
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
+    copy: str = ""  # "<address>:<message id>": copy that message (media) instead of text
 
 
 def param_to_json(value: Param) -> Any:
@@ -126,6 +129,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "key": message.key,
         "tag": message.tag,
         "edit": message.edit,
+        "copy": message.copy,
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -150,4 +154,5 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
         tuple(rows),
         tag=data.get("tag", ""),
         edit=data.get("edit", ""),
+        copy=data.get("copy", ""),
     )

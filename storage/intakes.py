@@ -21,7 +21,9 @@ from storage.models import (
     CaseMessage,
     Contact,
     IntakeAnswer,
+    Offer,
     OutboxMessage,
+    Staff,
     Youngster,
     utc,
 )
@@ -47,9 +49,18 @@ async def get_youngster_by_pseudonym(session: AsyncSession, *, pseudonym: str) -
     return (await session.execute(query)).scalar_one_or_none()
 
 
+OPEN = (QUEUED, "active")
+
+
+async def find_contact(session: AsyncSession, *, youngster_id: str) -> Contact | None:
+    """Where to reach a youngster."""
+    query = select(Contact).where(col(Contact.youngster_id) == youngster_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | None:
-    """The youngster's case while it is in the queue."""
-    query = select(Case).where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+    """The youngster's case while it waits for or has a coach."""
+    query = select(Case).where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
     return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
 
 
@@ -60,9 +71,12 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
     )
     answers = {row.question: Answer(row.choice, row.text) for row in rows.scalars()}
     case = await open_case_of(session, youngster_id=youngster.id)
-    view = (
-        CaseView(utc(case.queued_at), utc(case.deadline), case.urgent) if case is not None else None
-    )
+    view = None
+    if case is not None:
+        coach = await session.get(Staff, case.coach_id) if case.coach_id is not None else None
+        view = CaseView(
+            utc(case.queued_at), utc(case.deadline), case.urgent, coach.name if coach else None
+        )
     return Intake(
         state=youngster.state,
         language=youngster.language,
@@ -165,7 +179,7 @@ async def mark_case_urgent(session: AsyncSession, *, youngster_id: str) -> None:
     """Move the youngster's waiting case to the top of the queue."""
     await session.execute(
         update(Case)
-        .where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
         .values(urgent=True)
     )
 
@@ -174,7 +188,7 @@ async def withdraw_case(session: AsyncSession, *, youngster_id: str, now: dateti
     """Take the youngster out of the queue at their own request."""
     await session.execute(
         update(Case)
-        .where(col(Case.youngster_id) == youngster_id, col(Case.state) == QUEUED)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
         .values(state="withdrawn", closed_at=now)
     )
 
@@ -194,6 +208,10 @@ async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     """Erase everything kept about a youngster; anonymous statistics stay, unlinked."""
     case_ids = select(col(Case.id)).where(col(Case.youngster_id) == youngster_id)
     await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
+    await session.execute(delete(Offer).where(col(Offer.case_id).in_(case_ids)))
+    await session.execute(
+        update(Staff).where(col(Staff.current_case_id).in_(case_ids)).values(current_case_id=None)
+    )
     await session.execute(delete(Case).where(col(Case.youngster_id) == youngster_id))
     await session.execute(
         delete(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster_id)

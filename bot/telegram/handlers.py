@@ -31,6 +31,12 @@ def command_of(message: Message) -> tuple[str, str] | None:
     return head.split("@")[0].lower(), rest.strip()
 
 
+def reply_to(message: Message) -> str:
+    """The id of the message this one replies to, if any (coaches answer by replying)."""
+    original = message.reply_to_message
+    return str(original.message_id) if original is not None else ""
+
+
 class TelegramHandlers:
     """The handlers of the bot, and the record of updates that failed and must come again."""
 
@@ -83,7 +89,13 @@ class TelegramHandlers:
         command = command_of(message)
         hint = self._hint(update)
         if command is None:
-            event = Inbound("text", text=(message.text or "")[:MAX_TEXT], language_hint=hint)
+            event = Inbound(
+                "text",
+                text=(message.text or "")[:MAX_TEXT],
+                language_hint=hint,
+                message_id=str(message.message_id),
+                reply_to=reply_to(message),
+            )
         elif command[0] == "start":
             event = Inbound("start", argument=command[1][:64], language_hint=hint)
         else:
@@ -103,7 +115,15 @@ class TelegramHandlers:
 
     async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice notes and the like: a kind "text only" reply."""
-        await self._to_service(update, Inbound("media", language_hint=self._hint(update)))
+        message = update.effective_message
+        assert message is not None
+        event = Inbound(
+            "media",
+            language_hint=self._hint(update),
+            message_id=str(message.message_id),
+            reply_to=reply_to(message),
+        )
+        await self._to_service(update, event)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A tapped button: handled by the flow, then answered and the keyboard updated."""
@@ -122,7 +142,7 @@ class TelegramHandlers:
         if handled.duplicate:
             tap = Tap("stale")
         notice = None
-        if tap.kind in ("stale", "unknown"):
+        if tap.kind in ("stale", "unknown", "taken", "full"):
             language = handled.language or self.renderer.content.questionnaire.default_language
             notice = self.renderer.text(f"tap.{tap.kind}", {}, language)
         try:
@@ -130,7 +150,7 @@ class TelegramHandlers:
         except BadRequest:
             log.debug("a tap could not be answered any more")
         message = query.message
-        if not isinstance(message, Message) or tap.kind == "unknown":
+        if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
         try:
             if tap.kind == "answered" and tap.label is not None and message.text:

@@ -1,0 +1,334 @@
+"""The matchteam and the relay at work: inside the conversation service's transaction, tell
+coaches about waiting youngsters, let one claim, and carry messages both ways.
+
+The rules are in flows/queue.py and flows/relay.py; this module reads and writes storage and
+puts the resulting messages in the outbox, so they leave only if the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from flows.intake import Intake, IntakeFlow, Rules, Tap
+from flows.matching import CoachProfile, queue_order, suggest
+from flows.messages import Inbound, Outbound
+from flows.queue import (
+    CaseCard,
+    claim_target,
+    claimed,
+    offer,
+    taken,
+    waiting_case,
+    who_to_tell,
+)
+from flows.relay import (
+    case_of_tag,
+    from_coach,
+    from_youngster,
+    media_from_coach,
+    media_from_youngster,
+)
+from flows.staff import is_available, staff_language
+from storage.intakes import find_contact, load_intake, open_case_of
+from storage.models import Case, CaseMessage, Staff, Youngster
+from storage.outbox import enqueue_messages, tag_of
+from storage.queue import (
+    Reachable,
+    add_offers,
+    case_notes,
+    case_with_youngster,
+    claim_case,
+    offered_staff,
+    reachable_staff,
+    waiting_cases,
+)
+from storage.staff import member_of, split
+
+log = logging.getLogger(__name__)
+QUEUE_PAGE = 10  # waiting cases shown at once by /wachtrij
+
+
+class Matchteam:
+    """Offers, claims and the relay, for one channel's staff."""
+
+    def __init__(self, flow: IntakeFlow, rules: Rules, *, channel: str = "telegram") -> None:
+        self.flow = flow
+        self.rules = rules
+        self.channel = channel
+
+    def _language(self, staff: Staff) -> str:
+        return staff_language(split(staff.languages), self.flow.questionnaire.languages)
+
+    async def _send(
+        self,
+        session: AsyncSession,
+        address: str,
+        language: str,
+        messages: list[Outbound],
+        now: datetime,
+    ) -> None:
+        await enqueue_messages(
+            session,
+            channel=self.channel,
+            address=address,
+            youngster_id=None,
+            language=language,
+            messages=messages,
+            now=now,
+        )
+
+    def _profile(self, person: Reachable, now: datetime) -> CoachProfile:
+        member = member_of(person.staff)
+        assert person.staff.id is not None
+        return CoachProfile(
+            coach_id=person.staff.id,
+            name=person.staff.name,
+            languages=member.languages,
+            focus=member.focus,
+            capacity=member.capacity,
+            active_cases=person.active_cases,
+            available=is_available(
+                member,
+                now=now,
+                timezone=self.rules.timezone,
+                service_hours=self.rules.service_hours,
+            ),
+            gender=person.staff.gender,
+            regions=split(person.staff.regions),
+            modes=split(person.staff.modes),
+        )
+
+    def _card(self, case: Case, youngster: Youngster, intake: Intake) -> CaseCard:
+        assert case.id is not None
+        view = intake.case
+        assert view is not None
+        return CaseCard(
+            case_id=case.id,
+            pseudonym=youngster.pseudonym,
+            urgent=case.urgent,
+            queued_at=view.queued_at,
+            deadline=view.deadline,
+            lines=self.flow.summary_lines(intake),
+            safety=youngster.safety,
+        )
+
+    # -- a case waits ------------------------------------------------------------------------
+
+    async def case_waiting(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """Tell the best-matching available coaches (urgent: everyone) about a waiting case."""
+        pair = await self._open_case(session, youngster_id)
+        if pair is None:
+            return
+        case, youngster, intake = pair
+        assert case.id is not None
+        people = await reachable_staff(session, channel=self.channel)
+        coaches = [self._profile(p, now) for p in people if p.staff.role == "coach"]
+        leads = [
+            p.staff.id for p in people if p.staff.role == "teamlead" and p.staff.id is not None
+        ]
+        notices = who_to_tell(
+            waiting_case(case.id, intake),
+            coaches,
+            leads,
+            already_told=frozenset(await offered_staff(session, case_id=case.id)),
+        )
+        by_id = {p.staff.id: p for p in people}
+        card = self._card(case, youngster, intake)
+        for notice in notices:
+            person = by_id[notice.staff_id]
+            await self._send(
+                session,
+                person.address,
+                self._language(person.staff),
+                [offer(card, notice.reasons)],
+                now,
+            )
+        await add_offers(session, case_id=case.id, staff_ids=[n.staff_id for n in notices], now=now)
+        log.info("case %d: %d staff told (urgent: %s)", case.id, len(notices), case.urgent)
+
+    async def _open_case(
+        self, session: AsyncSession, youngster_id: str
+    ) -> tuple[Case, Youngster, Intake] | None:
+        case = await open_case_of(session, youngster_id=youngster_id)
+        if case is None or case.id is None:
+            return None
+        pair = await case_with_youngster(session, case_id=case.id)
+        if pair is None:
+            return None
+        youngster = pair[1]
+        return case, youngster, await load_intake(session, youngster=youngster)
+
+    # -- staff act ---------------------------------------------------------------------------
+
+    async def staff_event(
+        self, session: AsyncSession, *, staff: Staff, address: str, event: Inbound, now: datetime
+    ) -> Tap | None:
+        """A linked coach or team lead tapped, typed or sent a command."""
+        language = self._language(staff)
+        if event.kind == "choice":
+            target = claim_target(event.choice)
+            if target is None:
+                return Tap("unknown")
+            return await self._claim(session, staff, target, now)
+        if event.kind == "command" and event.command in ("wachtrij", "queue"):
+            await self._send(
+                session, address, language, await self._queue_page(session, staff, now), now
+            )
+            return None
+        if event.kind in ("text", "media", "edited"):
+            await self._from_coach(session, staff, address, event, now)
+            return None
+        await self._send(session, address, language, [Outbound("staff.help")], now)
+        return None
+
+    async def _claim(self, session: AsyncSession, staff: Staff, case_id: int, now: datetime) -> Tap:
+        assert staff.id is not None
+        offered = await offered_staff(session, case_id=case_id)
+        if staff.id not in offered:
+            log.info("a claim on a case that was not offered was refused")
+            return Tap("unknown")
+        people = {p.staff.id: p for p in await reachable_staff(session, channel=self.channel)}
+        me = people.get(staff.id)
+        if staff.role == "coach" and me is not None and me.active_cases >= staff.capacity:
+            return Tap("full")
+        if not await claim_case(session, case_id=case_id, staff_id=staff.id, now=now):
+            return Tap("taken")
+        pair = await case_with_youngster(session, case_id=case_id)
+        assert pair is not None
+        case, youngster = pair
+        card = self._card(case, youngster, await load_intake(session, youngster=youngster))
+        if me is not None:
+            notes = await case_notes(session, case_id=case_id)
+            await self._send(session, me.address, self._language(staff), claimed(card, notes), now)
+        for other in offered - {staff.id}:
+            person = people.get(other)
+            if person is not None:
+                await self._send(
+                    session,
+                    person.address,
+                    self._language(person.staff),
+                    [taken(card, staff.name)],
+                    now,
+                )
+        log.info("case %d claimed", case_id)
+        return Tap("quiet")
+
+    async def _queue_page(
+        self, session: AsyncSession, staff: Staff, now: datetime
+    ) -> list[Outbound]:
+        """The waiting cases, most pressing first, each with a claim button."""
+        assert staff.id is not None
+        waiting = {case.id: (case, youngster) for case, youngster in await waiting_cases(session)}
+        if not waiting:
+            return [Outbound("queue.empty")]
+        intakes = {}
+        order = []
+        for case_id, (_case, youngster) in waiting.items():
+            assert case_id is not None
+            intake = await load_intake(session, youngster=youngster)
+            intakes[case_id] = intake
+            order.append(waiting_case(case_id, intake))
+        people = await reachable_staff(session, channel=self.channel)
+        me = next((p for p in people if p.staff.id == staff.id), None)
+        messages = [Outbound("queue.header", {"count": len(waiting)})]
+        shown = queue_order(order)[:QUEUE_PAGE]
+        for item in shown:
+            case, youngster = waiting[item.case_id]
+            reasons = ()
+            if me is not None and staff.role == "coach":
+                mine = suggest(item, [self._profile(me, now)], limit=1)
+                reasons = mine[0].reasons if mine else ()
+            messages.append(offer(self._card(case, youngster, intakes[item.case_id]), reasons))
+        for item in shown:
+            await add_offers(session, case_id=item.case_id, staff_ids=[staff.id], now=now)
+        return messages
+
+    # -- the relay ---------------------------------------------------------------------------
+
+    async def from_youngster(
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        texts: list[str],
+        media: str,
+        now: datetime,
+    ) -> None:
+        """Carry what a youngster wrote (or sent) to the coach who has their case."""
+        pair = await self._open_case(session, youngster_id)
+        if pair is None:
+            return
+        case, youngster, _ = pair
+        if case.coach_id is None or case.id is None:
+            return
+        coach = await session.get(Staff, case.coach_id)
+        contact = await self._staff_address(session, case.coach_id)
+        if coach is None or contact is None:
+            return
+        messages = [from_youngster(case.id, youngster.pseudonym, text) for text in texts]
+        if media:
+            messages += media_from_youngster(case.id, youngster.pseudonym, media)
+            session.add(
+                CaseMessage(case_id=case.id, sender="youngster", text="[media]", created_at=now)
+            )
+        await self._send(session, contact, self._language(coach), messages, now)
+
+    async def _staff_address(self, session: AsyncSession, staff_id: int) -> str | None:
+        for person in await reachable_staff(session, channel=self.channel):
+            if person.staff.id == staff_id:
+                return person.address
+        return None
+
+    async def _from_coach(
+        self, session: AsyncSession, staff: Staff, address: str, event: Inbound, now: datetime
+    ) -> None:
+        """Carry a coach's message to the youngster of the case it belongs to."""
+        language = self._language(staff)
+        case_id = None
+        if event.reply_to:
+            case_id = case_of_tag(
+                await tag_of(
+                    session, channel=self.channel, address=address, message_id=event.reply_to
+                )
+            )
+        case_id = case_id or staff.current_case_id
+        pair = await case_with_youngster(session, case_id=case_id) if case_id else None
+        if pair is None or pair[0].coach_id != staff.id or pair[0].state != "active":
+            await self._send(session, address, language, [Outbound("relay.which_case")], now)
+            return
+        case, youngster = pair
+        assert case.id is not None
+        contact = await find_contact(session, youngster_id=youngster.id)
+        if contact is None:
+            return
+        if event.kind == "media":
+            messages = media_from_coach(case.id, staff.name, f"{address}:{event.message_id}")
+            text = "[media]"
+        else:
+            first = not await self._coach_wrote_before(session, case.id)
+            text = event.text
+            messages = [from_coach(case.id, staff.name, staff.intro, text, first=first)]
+        session.add(CaseMessage(case_id=case.id, sender="coach", text=text, created_at=now))
+        staff.current_case_id = case.id
+        await enqueue_messages(
+            session,
+            channel=contact.channel,
+            address=contact.address,
+            youngster_id=youngster.id,
+            language=youngster.language,
+            messages=messages,
+            now=now,
+        )
+
+    async def _coach_wrote_before(self, session: AsyncSession, case_id: int) -> bool:
+        query = select(col(CaseMessage.id)).where(
+            col(CaseMessage.case_id) == case_id, col(CaseMessage.sender) == "coach"
+        )
+        return (await session.execute(query.limit(1))).first() is not None

@@ -1,0 +1,289 @@
+"""The matchteam and the relay through the real service and database (SQLite, PostgreSQL):
+who is told about a case, the first claim winning, and messages going both ways."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.matchteam import Matchteam
+from bot.render import Renderer
+from bot.service import ConversationService, Handled
+from flows.intake import IntakeFlow, Rules
+from flows.messages import Inbound, Outbound, outbound_from_json
+from storage.db import Database
+from storage.models import Case, OutboxMessage, Staff, StaffContact
+from storage.outbox import remember_sent
+from tests.conftest import Clock
+
+LOTTE, BRAM, AHMED = "c-lotte", "c-bram", "t-ahmed"
+
+
+@dataclass
+class Team:
+    service: ConversationService
+    db: Database
+    clock: Clock
+    ids: dict[str, int]
+
+    async def youngster(self, address: str, *taps: str, text: str = "") -> None:
+        await self.say(address, Inbound("start"))
+        await self.say(address, Inbound("choice", choice="consent:yes:nl:"))
+        for data in taps:
+            await self.say(address, Inbound("choice", choice=data))
+        if text:
+            await self.say(address, Inbound("text", text=text))
+
+    async def say(self, address: str, event: Inbound) -> Handled:
+        return await self.service.handle(channel="telegram", address=address, event=event)
+
+    async def outbox(self, address: str) -> list[Outbound]:
+        async with self.db.transaction() as session:
+            query = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.address) == address)
+                .order_by(col(OutboxMessage.id))
+            )
+            rows = (await session.execute(query)).scalars()
+            return [outbound_from_json(json.loads(row.payload)) for row in rows]
+
+    async def keys(self, address: str) -> list[str]:
+        return [m.key for m in await self.outbox(address)]
+
+    async def case(self) -> Case:
+        async with self.db.transaction() as session:
+            return (
+                (await session.execute(select(Case).order_by(col(Case.id).desc())))
+                .scalars()
+                .first()
+            )
+
+
+async def add(db: Database, clock: Clock, address: str, **fields: Any) -> int:
+    async with db.transaction() as session:
+        staff = Staff(created_at=clock(), **fields)
+        session.add(staff)
+        await session.flush()
+        assert staff.id is not None
+        session.add(StaffContact(staff_id=staff.id, channel="telegram", address=address))
+        return staff.id
+
+
+@pytest.fixture
+async def team(db: Database, flow: IntakeFlow, rules: Rules, clock: Clock) -> Team:
+    ids = {
+        LOTTE: await add(
+            db,
+            clock,
+            LOTTE,
+            role="coach",
+            name="Lotte",
+            languages="nl,en",
+            focus="money,home",
+            capacity=8,
+            intro="Ik werk bij het JAC in Gent.",
+        ),
+        BRAM: await add(
+            db, clock, BRAM, role="coach", name="Bram", languages="nl", focus="health", capacity=2
+        ),
+        AHMED: await add(db, clock, AHMED, role="teamlead", name="Ahmed", languages="nl"),
+    }
+    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    return Team(service, db, clock, ids)
+
+
+MONEY_AND_HOME = (
+    "age:16_17",
+    "q.strengths:skip",
+    "q.health:4",
+    "q.home:2",
+    "q.goals:skip",
+    "q.money:1",
+    "q.network:skip",
+    "summary:send",
+)
+
+
+async def test_a_waiting_youngster_is_offered_to_the_matching_coaches_with_reasons(
+    team: Team, renderer: Renderer
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    offers = await team.outbox(LOTTE)
+    assert [m.key for m in offers] == ["offer.new"]
+    text = renderer.render(offers[0], "nl").text
+    assert "Waarom jij: spreekt Nederlands, focus geld en thuis, 0 van 8 plaatsen bezet" in text
+    assert "Thuis: 🙁 niet zo goed" in text
+    assert renderer.render(offers[0], "nl").buttons[0][0][0] == "✋ Ik neem dit op"
+    assert await team.keys(BRAM) == ["offer.new"]
+    assert await team.keys(AHMED) == []
+
+
+async def test_an_urgent_case_goes_to_every_coach_and_the_team_leads_at_once(team: Team) -> None:
+    await team.youngster("y1", "age:16_17", text="ik wil niet meer leven")
+    for address in (LOTTE, BRAM, AHMED):
+        assert await team.keys(address) == ["offer.urgent"]
+
+
+async def test_a_coach_who_is_away_is_not_told(team: Team) -> None:
+    async with team.db.transaction() as session:
+        bram = await session.get(Staff, team.ids[BRAM])
+        assert bram is not None
+        bram.away_until = datetime(2026, 12, 1, tzinfo=UTC)
+    await team.youngster("y1", *MONEY_AND_HOME)
+    assert await team.keys(BRAM) == []
+    assert await team.keys(LOTTE) == ["offer.new"]
+
+
+async def test_outside_a_coach_s_own_hours_they_are_not_told(team: Team) -> None:
+    async with team.db.transaction() as session:
+        bram = await session.get(Staff, team.ids[BRAM])
+        assert bram is not None
+        bram.hours = "sat 10:00-12:00"
+    await team.youngster("y1", *MONEY_AND_HOME)
+    assert await team.keys(BRAM) == []
+
+
+async def test_the_first_claim_wins_and_the_others_see_who_took_it(team: Team) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    case = await team.case()
+    won = await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+    lost = await team.say(BRAM, Inbound("choice", choice=f"claim:{case.id}"))
+    assert won.tap is not None and won.tap.kind == "quiet"
+    assert lost.tap is not None and lost.tap.kind == "taken"
+    after = await team.case()
+    assert (after.state, after.coach_id) == ("active", team.ids[LOTTE])
+    lotte = await team.outbox(LOTTE)
+    assert [m.key for m in lotte] == ["offer.new", "offer.yours", "claim.introduce"]
+    assert lotte[1].edit == f"offer:{case.id}"
+    bram = await team.outbox(BRAM)
+    assert (bram[-1].key, bram[-1].params["coach"], bram[-1].edit) == (
+        "offer.taken",
+        "Lotte",
+        f"offer:{case.id}",
+    )
+
+
+async def test_a_coach_at_capacity_cannot_claim(team: Team) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    await team.youngster("y2", *MONEY_AND_HOME)
+    await team.youngster("y3", *MONEY_AND_HOME)
+    async with team.db.transaction() as session:
+        cases = (await session.execute(select(Case.id).order_by(col(Case.id)))).scalars().all()
+    for case_id in cases[:2]:
+        await team.say(BRAM, Inbound("choice", choice=f"claim:{case_id}"))
+    third = await team.say(BRAM, Inbound("choice", choice=f"claim:{cases[2]}"))
+    assert third.tap is not None and third.tap.kind == "full"
+
+
+@pytest.mark.parametrize(
+    "data", ["claim:{other}", "claim:99999", "claim:", "claim:abc", "claim:1:2"]
+)
+async def test_a_claim_on_a_case_that_was_not_offered_is_refused_without_a_word(
+    team: Team, data: str
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    case = await team.case()
+    handled = await team.say(AHMED, Inbound("choice", choice=data.format(other=case.id)))
+    assert handled.tap is not None and handled.tap.kind == "unknown"
+    assert (await team.case()).state == "queued"
+    assert await team.keys(AHMED) == []
+
+
+async def test_wachtrij_lists_the_most_pressing_first_and_lets_a_team_lead_claim(
+    team: Team,
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    await team.youngster("y2", "age:16_17", text="mijn vader slaat me")
+    await team.say(AHMED, Inbound("command", command="wachtrij"))
+    messages = await team.outbox(AHMED)
+    assert messages[0].key == "offer.urgent"  # told at once as team lead
+    listed = messages[1:]
+    assert [m.key for m in listed] == ["queue.header", "offer.urgent", "offer.new"]
+    assert listed[0].params["count"] == 2
+    urgent_case = listed[1].buttons[0][0].data
+    handled = await team.say(AHMED, Inbound("choice", choice=urgent_case))
+    assert handled.tap is not None and handled.tap.kind == "quiet"
+
+
+async def claimed_by_lotte(team: Team, youngster: str = "y1") -> Case:
+    await team.youngster(youngster, *MONEY_AND_HOME)
+    case = await team.case()
+    await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+    return case
+
+
+async def test_the_coach_s_first_message_reaches_the_youngster_with_name_and_intro(
+    team: Team, renderer: Renderer
+) -> None:
+    await claimed_by_lotte(team)
+    await team.say(LOTTE, Inbound("text", text="Hoi! Ik ben Lotte. Hoe gaat het?"))
+    await team.say(LOTTE, Inbound("text", text="Vertel gerust."))
+    hello, second = (await team.outbox("y1"))[-2:]
+    assert renderer.render(hello, "nl").text == (
+        "👋 Lotte (coach) is er voor je!\nIk werk bij het JAC in Gent.\n\n"
+        "Lotte: Hoi! Ik ben Lotte. Hoe gaat het?"
+    )
+    assert renderer.render(second, "nl").text == "Lotte (coach): Vertel gerust."
+
+
+async def test_the_youngster_s_messages_reach_the_coach_labelled_with_the_pseudonym(
+    team: Team, renderer: Renderer
+) -> None:
+    case = await claimed_by_lotte(team)
+    before = await team.keys("y1")
+    await team.say("y1", Inbound("text", text="Het gaat niet zo goed met geld"))
+    relayed = (await team.outbox(LOTTE))[-1]
+    text = renderer.render(relayed, "nl").text
+    assert text.startswith("💬 ") and text.endswith(":\nHet gaat niet zo goed met geld")
+    assert relayed.tag == f"case:{case.id}"
+    assert await team.keys("y1") == before  # no "saved" reply once a coach is there
+
+
+async def test_a_coach_s_reply_goes_to_the_youngster_of_the_message_replied_to(team: Team) -> None:
+    first = await claimed_by_lotte(team, "y1")
+    await claimed_by_lotte(team, "y2")  # Lotte's current conversation is now y2
+    async with team.db.transaction() as session:
+        await remember_sent(
+            session,
+            channel="telegram",
+            address=LOTTE,
+            message_id="77",
+            tag=f"case:{first.id}",
+            now=team.clock(),
+        )
+    await team.say(LOTTE, Inbound("text", text="Dit is voor jou, y1", reply_to="77"))
+    assert (await team.outbox("y1"))[-1].params["text"] == "Dit is voor jou, y1"
+    assert all(m.params.get("text") != "Dit is voor jou, y1" for m in await team.outbox("y2"))
+
+
+async def test_a_coach_message_without_a_case_asks_for_whom(team: Team) -> None:
+    await team.say(BRAM, Inbound("text", text="hallo?"))
+    assert await team.keys(BRAM) == ["relay.which_case"]
+
+
+async def test_photos_and_voice_notes_are_copied_without_their_sender(team: Team) -> None:
+    case = await claimed_by_lotte(team)
+    await team.say("y1", Inbound("media", message_id="555"))
+    label, copy = (await team.outbox(LOTTE))[-2:]
+    assert label.key == "relay.media_from_youngster"
+    assert (copy.copy, copy.tag) == ("y1:555", f"case:{case.id}")
+    await team.say(LOTTE, Inbound("media", message_id="81"))
+    assert (await team.outbox("y1"))[-1].copy == f"{LOTTE}:81"
+
+
+async def test_neither_side_ever_sees_the_other_s_telegram_identity(
+    team: Team, renderer: Renderer
+) -> None:
+    await claimed_by_lotte(team, "5551234")
+    await team.say(LOTTE, Inbound("text", text="Hoi"))
+    await team.say("5551234", Inbound("text", text="hoi"))
+    for address, other in ((LOTTE, "5551234"), ("5551234", LOTTE)):
+        for message in await team.outbox(address):
+            if not message.copy:
+                assert other not in renderer.render(message, "nl").text

@@ -38,13 +38,15 @@ async def _run(settings: Settings) -> None:
         application = build_application(
             settings.telegram_token.get_secret_value(), settings.telegram_api_base_url
         )
+        service = runtime.service()
         sender = OutboxSender(
             runtime.db,
             runtime.renderer,
             TelegramTransport(application.bot),
-            clock=runtime.service().clock,
+            clock=service.clock,
+            on_dropped=service.message_dropped,
         )
-        service = runtime.service(on_outbox=sender.wake)
+        service.on_outbox = sender.wake
         await run_telegram(application, service, sender, runtime.renderer)
     finally:
         await runtime.close()

@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from flows.intake import Intake, IntakeFlow, Rules, Tap
 from flows.matching import CoachProfile, queue_order, suggest
-from flows.messages import Inbound, Outbound
+from flows.messages import Button, Inbound, Outbound, Ref
 from flows.queue import (
     CaseCard,
     claim_target,
@@ -39,6 +39,7 @@ from storage.models import Case, CaseMessage, Staff, Youngster
 from storage.outbox import enqueue_messages, tag_of
 from storage.queue import (
     Reachable,
+    active_cases_of,
     add_offers,
     case_notes,
     case_with_youngster,
@@ -172,11 +173,17 @@ class Matchteam:
     ) -> Tap | None:
         """A linked coach or team lead tapped, typed or sent a command."""
         language = self._language(staff)
+        if event.kind == "choice" and event.choice.startswith("open:"):
+            await self._open(session, staff, address, event.choice[5:], now)
+            return Tap("closed")
         if event.kind == "choice":
             target = claim_target(event.choice)
             if target is None:
                 return Tap("unknown")
             return await self._claim(session, staff, target, now)
+        if event.kind == "command" and event.command == "open":
+            await self._open(session, staff, address, event.argument.strip().lower(), now)
+            return None
         if event.kind == "command" and event.command in ("wachtrij", "queue"):
             await self._send(
                 session, address, language, await self._queue_page(session, staff, now), now
@@ -325,6 +332,74 @@ class Matchteam:
             language=youngster.language,
             messages=messages,
             now=now,
+        )
+
+    async def delivery_failed(
+        self, session: AsyncSession, *, message: Outbound, now: datetime
+    ) -> None:
+        """A relayed message will never arrive: tell whoever wrote it."""
+        head, _, rest = message.tag.partition(":")
+        if (
+            not message.key.startswith("relay.")
+            or head not in ("case", "relay")
+            or not rest.isdigit()
+        ):
+            return
+        case_id = int(rest)
+        pair = await case_with_youngster(session, case_id=case_id)
+        if pair is None or pair[0].coach_id is None:
+            return
+        case, youngster = pair
+        if message.tag.startswith("case:"):  # it was on its way to the coach
+            contact = await find_contact(session, youngster_id=youngster.id)
+            if contact is not None:
+                await enqueue_messages(
+                    session,
+                    channel=contact.channel,
+                    address=contact.address,
+                    youngster_id=youngster.id,
+                    language=youngster.language,
+                    messages=[Outbound("relay.undelivered_to_coach")],
+                    now=now,
+                )
+            return
+        coach = await session.get(Staff, case.coach_id)
+        address = await self._staff_address(session, case.coach_id)
+        if coach is not None and address is not None:
+            notice = Outbound("relay.undelivered_to_youngster", {"pseudonym": youngster.pseudonym})
+            await self._send(session, address, self._language(coach), [notice], now)
+
+    async def _open(
+        self, session: AsyncSession, staff: Staff, address: str, which: str, now: datetime
+    ) -> None:
+        """/open lists a coach's conversations; /open Sam-4821 (or a tap) picks one."""
+        assert staff.id is not None
+        mine = await active_cases_of(session, staff_id=staff.id)
+        chosen = next(
+            (
+                case
+                for case, youngster in mine
+                if which in (youngster.pseudonym.lower(), str(case.id))
+            ),
+            None,
+        )
+        language = self._language(staff)
+        if chosen is not None and chosen.id is not None:
+            staff.current_case_id = chosen.id
+            pseudonym = next(y.pseudonym for c, y in mine if c.id == chosen.id)
+            await self._send(
+                session, address, language, [Outbound("open.now", {"pseudonym": pseudonym})], now
+            )
+            return
+        if not mine:
+            await self._send(session, address, language, [Outbound("open.none")], now)
+            return
+        buttons = tuple(
+            (Button(Ref("raw", {"text": youngster.pseudonym}), f"open:{case.id}"),)
+            for case, youngster in mine
+        )
+        await self._send(
+            session, address, language, [Outbound("open.choose", buttons=buttons)], now
         )
 
     async def _coach_wrote_before(self, session: AsyncSession, case_id: int) -> bool:

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -77,12 +78,19 @@ class OutboxSender:
     """Sends what the outbox holds for one channel; wake() after each commit."""
 
     def __init__(
-        self, db: Database, renderer: Renderer, transport: Transport, *, clock: Clock
+        self,
+        db: Database,
+        renderer: Renderer,
+        transport: Transport,
+        *,
+        clock: Clock,
+        on_dropped: Callable[[Outbound], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.renderer = renderer
         self.transport = transport
         self.clock = clock
+        self.on_dropped = on_dropped  # told about a message that will never arrive
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -135,6 +143,7 @@ class OutboxSender:
                 return sent
             except Undeliverable:
                 log.warning("a message could not be delivered and was dropped (id %d)", due.id)
+                await self._dropped(due.message)
             async with self.db.transaction() as session:
                 await mark_sent(session, message_id=due.id)
                 if delivered is not None and due.message.tag:
@@ -165,6 +174,11 @@ class OutboxSender:
                 return earlier
         return await self.transport.deliver(address, rendered)
 
+    async def _dropped(self, message: Outbound) -> None:
+        if self.on_dropped is not None:
+            await self.on_dropped(message)
+            self.wake()
+
     async def _postpone(self, items: list[_Due], after: timedelta | None) -> None:
         pause = after if after is not None else pause_after(items[0].attempts)
         log.info("channel asked to wait %.0f s; %d postponed", pause.total_seconds(), len(items))
@@ -173,5 +187,6 @@ class OutboxSender:
                 if due.attempts >= GIVE_UP_AFTER:
                     log.error("giving up on message id %d after %d attempts", due.id, due.attempts)
                     await mark_sent(session, message_id=due.id)
+                    await self._dropped(due.message)
                 else:
                     await retry_later(session, message_id=due.id, not_before=self.clock() + pause)

@@ -88,6 +88,13 @@ class ConversationService:
             self.on_outbox()
         return handled
 
+    async def message_dropped(self, message: Outbound) -> None:
+        """A message will never arrive; if it was relayed, tell the one who wrote it."""
+        if self.matchteam is None:
+            return
+        async with self.db.transaction() as session:
+            await self.matchteam.delivery_failed(session, message=message, now=self.clock())
+
     async def _handle_once(
         self, channel: str, address: str, event: Inbound, event_id: str | None
     ) -> Handled:

@@ -115,3 +115,14 @@ async def case_notes(session: AsyncSession, *, case_id: int) -> list[str]:
         .order_by(col(CaseMessage.id))
     )
     return list((await session.execute(query)).scalars())
+
+
+async def active_cases_of(session: AsyncSession, *, staff_id: int) -> list[tuple[Case, Youngster]]:
+    """A coach's current conversations, oldest first."""
+    query = (
+        select(Case, Youngster)
+        .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
+        .where(col(Case.coach_id) == staff_id, col(Case.state) == ACTIVE)
+        .order_by(col(Case.claimed_at))
+    )
+    return [(case, youngster) for case, youngster in (await session.execute(query)).all()]

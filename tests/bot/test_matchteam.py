@@ -287,3 +287,53 @@ async def test_neither_side_ever_sees_the_other_s_telegram_identity(
         for message in await team.outbox(address):
             if not message.copy:
                 assert other not in renderer.render(message, "nl").text
+
+
+async def test_a_relayed_message_that_can_never_arrive_is_reported_to_its_writer(
+    team: Team,
+) -> None:
+    case = await claimed_by_lotte(team)
+    await team.say("y1", Inbound("text", text="hallo coach"))
+    to_coach = (await team.outbox(LOTTE))[-1]
+    await team.service.message_dropped(to_coach)
+    assert (await team.keys("y1"))[-1] == "relay.undelivered_to_coach"
+    await team.say(LOTTE, Inbound("text", text="hoi"))
+    to_youngster = (await team.outbox("y1"))[-1]
+    await team.service.message_dropped(to_youngster)
+    notice = (await team.outbox(LOTTE))[-1]
+    assert notice.key == "relay.undelivered_to_youngster" and notice.params["pseudonym"]
+    assert case.id is not None
+
+
+async def test_open_lists_a_coach_s_conversations_and_picks_one(team: Team) -> None:
+    first = await claimed_by_lotte(team, "y1")
+    await claimed_by_lotte(team, "y2")
+    await team.say(LOTTE, Inbound("command", command="open"))
+    choose = (await team.outbox(LOTTE))[-1]
+    assert choose.key == "open.choose" and len(choose.buttons) == 2
+    await team.say(LOTTE, Inbound("choice", choice=choose.buttons[0][0].data))
+    assert (await team.outbox(LOTTE))[-1].key == "open.now"
+    await team.say(LOTTE, Inbound("text", text="voor de eerste"))
+    assert (await team.outbox("y1"))[-1].params["text"] == "voor de eerste"
+    assert first.id is not None
+
+
+async def test_open_with_a_pseudonym_picks_that_conversation(team: Team) -> None:
+    await claimed_by_lotte(team, "y1")
+    await claimed_by_lotte(team, "y2")
+    async with team.db.transaction() as session:
+        from storage.intakes import find_youngster
+
+        y1 = await find_youngster(session, channel="telegram", address="y1")
+        assert y1 is not None
+        pseudonym = y1.pseudonym
+    await team.say(LOTTE, Inbound("command", command="open", argument=pseudonym))
+    await team.say(LOTTE, Inbound("text", text="jij bent het"))
+    assert (await team.outbox("y1"))[-1].params["text"] == "jij bent het"
+
+
+async def test_a_coach_cannot_open_someone_else_s_conversation(team: Team) -> None:
+    case = await claimed_by_lotte(team, "y1")
+    await team.say(BRAM, Inbound("choice", choice=f"open:{case.id}"))
+    await team.say(BRAM, Inbound("text", text="hallo?"))
+    assert (await team.keys(BRAM))[-2:] == ["open.none", "relay.which_case"]

@@ -394,3 +394,35 @@ async def test_a_tagged_message_can_be_edited_later(harness: Harness) -> None:
         "Je bent nog niet begonnen"
     )
     assert first["text"].startswith("Zo werkt Klik")
+
+
+async def test_a_message_telegram_refuses_for_good_is_reported_to_the_drop_hook(
+    harness: Harness, db: Database, renderer: Renderer, clock: Clock
+) -> None:
+    from flows.messages import Outbound
+    from storage.outbox import enqueue_messages
+
+    dropped: list[Outbound] = []
+
+    async def record(message: Outbound) -> None:
+        dropped.append(message)
+
+    sender = OutboxSender(
+        db, renderer, TelegramTransport(harness.application.bot), clock=clock, on_dropped=record
+    )
+    harness.request.fail(
+        "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
+    )
+    relayed = Outbound("relay.from_coach", {"coach": "Lotte", "text": "hoi"}, tag="relay:3")
+    async with db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address=str(CHAT),
+            youngster_id=None,
+            language="nl",
+            messages=[relayed],
+            now=clock(),
+        )
+    await sender.drain()
+    assert dropped == [relayed]

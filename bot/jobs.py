@@ -4,10 +4,13 @@ that misses a run (a restart) loses nothing: the next run catches up."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.guard import run_guard
+from bot.matchteam import Matchteam
 from bot.service import Clock
 from storage.db import Database
 from storage.outbox import purge_inbox
@@ -25,9 +28,34 @@ async def purge_handled_updates(db: Database, clock: Clock) -> None:
     log.info("purged %d handled update ids", removed)
 
 
-def make_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
+GUARD_EVERY = 30  # seconds; a step may fire up to this late, which is fine for hours-long steps
+
+
+async def guard_job(
+    db: Database, matchteam: Matchteam, clock: Clock, wake: Callable[[], None]
+) -> None:
+    """Run the 24-hour guard and send what it queued."""
+    taken = await run_guard(db, matchteam, clock)
+    if taken:
+        log.info("guard: %d steps taken", len(taken))
+        wake()
+
+
+def make_scheduler(
+    db: Database, clock: Clock, matchteam: Matchteam, wake: Callable[[], None]
+) -> AsyncIOScheduler:
     """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        guard_job,
+        "interval",
+        seconds=GUARD_EVERY,
+        args=(db, matchteam, clock, wake),
+        id="guard",
+        next_run_time=clock(),
+        coalesce=True,
+        max_instances=1,
+    )
     scheduler.add_job(
         purge_handled_updates,
         "interval",

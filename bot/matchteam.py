@@ -14,14 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.intake import Intake, IntakeFlow, Rules, Tap
+from flows.intake import QUEUED, Intake, IntakeFlow, Rules, Tap
 from flows.matching import CoachProfile, queue_order, suggest
-from flows.messages import Button, Inbound, Outbound, Ref
+from flows.messages import Button, Duration, HelpLines, Inbound, Outbound, Ref, When
 from flows.queue import (
     CaseCard,
     claim_target,
     claimed,
     offer,
+    reminder,
     taken,
     waiting_case,
     who_to_tell,
@@ -33,7 +34,9 @@ from flows.relay import (
     media_from_coach,
     media_from_youngster,
 )
+from flows.sla import ALERT_TEAMLEADS, REMIND_AVAILABLE, TELL_YOUNGSTER, ladder, time_left
 from flows.staff import is_available, staff_language
+from storage.guard import add_guard_steps
 from storage.intakes import find_contact, load_intake, open_case_of
 from storage.models import Case, CaseMessage, Staff, Youngster
 from storage.outbox import enqueue_messages, tag_of
@@ -152,7 +155,79 @@ class Matchteam:
                 now,
             )
         await add_offers(session, case_id=case.id, staff_ids=[n.staff_id for n in notices], now=now)
+        assert intake.case is not None
+        await add_guard_steps(
+            session, case_id=case.id, steps=ladder(intake.case.queued_at, intake.case.deadline)
+        )
         log.info("case %d: %d staff told (urgent: %s)", case.id, len(notices), case.urgent)
+
+    # -- the 24-hour guard -------------------------------------------------------------------
+
+    async def guard_step(
+        self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
+    ) -> str:
+        """Take one step of the ladder for a case; "skipped" when it no longer waits."""
+        pair = await case_with_youngster(session, case_id=case_id)
+        if pair is None or pair[0].state != QUEUED:
+            return "skipped"
+        case, youngster = pair
+        intake = await load_intake(session, youngster=youngster)
+        if rung == TELL_YOUNGSTER:
+            await self._tell_youngster_late(session, youngster, now)
+            return "fired"
+        card = self._card(case, youngster, intake)
+        left = Duration(int(time_left(card.deadline, now).total_seconds()))
+        people = await reachable_staff(session, channel=self.channel)
+        offered = await offered_staff(session, case_id=case_id)
+        if rung == ALERT_TEAMLEADS:
+            told = [p for p in people if p.staff.role == "teamlead"]
+        else:
+            candidates = [p for p in people if p.staff.role == "coach"]
+            profiles = {p.staff.id: self._profile(p, now) for p in candidates}
+            told = [
+                p
+                for p in candidates
+                if profiles[p.staff.id].available
+                and p.active_cases < p.staff.capacity
+                and (rung == REMIND_AVAILABLE or p.staff.id in offered)
+            ]
+        wanted = waiting_case(case_id, intake)
+        for person in told:
+            reasons: tuple[Ref, ...] = ()
+            if person.staff.role == "coach":
+                mine = suggest(wanted, [self._profile(person, now)], limit=1)
+                reasons = mine[0].reasons if mine else ()
+            message = reminder(card, reasons, left, lead=person.staff.role == "teamlead")
+            await self._send(session, person.address, self._language(person.staff), [message], now)
+        ids = [p.staff.id for p in told if p.staff.id is not None]
+        await add_offers(session, case_id=case_id, staff_ids=ids, now=now)
+        log.info("case %d: guard step %s told %d staff", case_id, rung, len(told))
+        return "fired"
+
+    async def _tell_youngster_late(
+        self, session: AsyncSession, youngster: Youngster, now: datetime
+    ) -> None:
+        """The promise ran out: say so honestly, with places to turn to right now."""
+        contact = await find_contact(session, youngster_id=youngster.id)
+        if contact is None:
+            return
+        messages = [Outbound("guard.late", {"help_lines": HelpLines("while_waiting")})]
+        local = now.astimezone(self.rules.timezone)
+        if not self.rules.service_hours.is_open(local):
+            back = self.rules.service_hours.next_opening(local)
+            if back is not None:
+                days = (back.date() - local.date()).days
+                style = {0: "today", 1: "tomorrow"}.get(days, "back")
+                messages.append(Outbound("queued.outside_hours", {"back": When(back, style)}))
+        await enqueue_messages(
+            session,
+            channel=contact.channel,
+            address=contact.address,
+            youngster_id=youngster.id,
+            language=youngster.language,
+            messages=messages,
+            now=now,
+        )
 
     async def _open_case(
         self, session: AsyncSession, youngster_id: str

@@ -4,13 +4,14 @@ Dates are told in words with Babel ("dinsdag 24 november om 14:00") in the servi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 
 from flows.content import Content
 from flows.crisis import HelpLine
-from flows.messages import HelpLines, Joined, Outbound, Param, Ref, When
+from flows.messages import Duration, HelpLines, Joined, Outbound, Param, Ref, When
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Renderer:
             return format_datetime(value.at.astimezone(self.timezone), pattern, locale=language)
         if isinstance(value, Ref):
             return self.ref(value, language)
+        if isinstance(value, Duration):
+            span = timedelta(seconds=value.seconds)
+            return format_timedelta(span, threshold=1.5, locale=language)
         if isinstance(value, Joined):
             separator = self.content.text(language, "list.separator")
             return separator.join(self.ref(item, language) for item in value.items)

@@ -53,13 +53,20 @@ class HelpLines:
 
 
 @dataclass(frozen=True)
+class Duration:
+    """A span of time told in words ("6 uur", "45 minuten")."""
+
+    seconds: int
+
+
+@dataclass(frozen=True)
 class Joined:
     """Texts on one line, separated as the language does it ("a, b, c")."""
 
     items: tuple[Ref, ...]
 
 
-Param = str | int | When | Ref | HelpLines | Joined | list[Ref]
+Param = str | int | When | Duration | Ref | HelpLines | Joined | list[Ref]
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ def param_to_json(value: Param) -> Any:
         return {"ref": value.key, "params": params_to_json(value.params), "lang": value.language}
     if isinstance(value, HelpLines):
         return {"help_lines": value.purpose}
+    if isinstance(value, Duration):
+        return {"duration": value.seconds}
     if isinstance(value, Joined):
         return {"joined": [param_to_json(item) for item in value.items]}
     return {"refs": [param_to_json(item) for item in value]}
@@ -112,6 +121,8 @@ def param_from_json(data: Any) -> Param:
         return Ref(data["ref"], params_from_json(data["params"]), data.get("lang"))
     if "help_lines" in data:
         return HelpLines(data["help_lines"])
+    if "duration" in data:
+        return Duration(int(data["duration"]))
     if "joined" in data:
         refs = (param_from_json(item) for item in data["joined"])
         return Joined(tuple(ref for ref in refs if isinstance(ref, Ref)))

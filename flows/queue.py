@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flows.intake import Intake
 from flows.matching import CoachProfile, WaitingCase, suggest
-from flows.messages import Button, Joined, Outbound, Param, Ref, When
+from flows.messages import Button, Duration, Joined, Outbound, Param, Ref, When
 
 SUGGESTED = 3  # coaches told about an ordinary case; the rest see it with /wachtrij
 CLAIM = "claim"
@@ -98,6 +98,15 @@ def offer(card: CaseCard, reasons: tuple[Ref, ...] = ()) -> Outbound:
         params,
         ((Button(Ref("offer.claim"), f"{CLAIM}:{card.case_id}"),),),
         tag=f"offer:{card.case_id}",
+    )
+
+
+def reminder(card: CaseCard, reasons: tuple[Ref, ...], left: Duration, *, lead: bool) -> Outbound:
+    """An offer again, now saying how little time is left (to team leads: an alert)."""
+    first = offer(card, reasons)
+    params = {**first.params, "left": left}
+    return Outbound(
+        "offer.alert" if lead else "offer.reminder", params, first.buttons, tag=first.tag
     )
 
 

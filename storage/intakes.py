@@ -20,6 +20,7 @@ from storage.models import (
     Case,
     CaseMessage,
     Contact,
+    GuardStep,
     IntakeAnswer,
     Offer,
     OutboxMessage,
@@ -209,6 +210,7 @@ async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     case_ids = select(col(Case.id)).where(col(Case.youngster_id) == youngster_id)
     await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
     await session.execute(delete(Offer).where(col(Offer.case_id).in_(case_ids)))
+    await session.execute(delete(GuardStep).where(col(GuardStep.case_id).in_(case_ids)))
     await session.execute(
         update(Staff).where(col(Staff.current_case_id).in_(case_ids)).values(current_case_id=None)
     )

@@ -207,3 +207,20 @@ class SentMessage(SQLModel, table=True):
     message_id: str = Field(max_length=32)
     tag: str = Field(max_length=64)  # e.g. offer:12, case:12
     created_at: datetime = _when()
+
+
+class GuardStep(SQLModel, table=True):
+    """A step of the 24-hour guard for one case; done once, by whichever worker claims it."""
+
+    __tablename__ = "guard_steps"
+    __table_args__ = (
+        UniqueConstraint("case_id", "rung"),
+        Index("ix_guard_due", "done_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    rung: str = Field(max_length=32)
+    due_at: datetime = _when()
+    done_at: datetime | None = _when(nullable=True)
+    outcome: str | None = Field(default=None, max_length=16)  # fired | skipped

@@ -36,6 +36,7 @@ POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@1
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = (
+    "guard_steps",
     "offers",
     "sent_messages",
     "case_messages",

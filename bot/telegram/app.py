@@ -76,7 +76,8 @@ async def run_telegram(
         await application.bot.delete_webhook()
         await set_commands(application, renderer)
         sending = asyncio.create_task(sender.run())
-        scheduler = make_scheduler(service.db, service.clock)
+        assert service.matchteam is not None
+        scheduler = make_scheduler(service.db, service.clock, service.matchteam, sender.wake)
         scheduler.start()
         log.info("klik is running as @%s (polling)", me.username)
         try:

@@ -1,0 +1,38 @@
+"""Stored steps of the 24-hour guard, claimed by whichever worker runs the guard first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import GuardStep
+
+
+async def add_guard_steps(
+    session: AsyncSession, *, case_id: int, steps: Sequence[tuple[str, datetime]]
+) -> None:
+    """Create a case's ladder, unless it has one already."""
+    query = select(col(GuardStep.rung)).where(col(GuardStep.case_id) == case_id)
+    known = set((await session.execute(query)).scalars())
+    for rung, due_at in steps:
+        if rung not in known:
+            session.add(GuardStep(case_id=case_id, rung=rung, due_at=due_at))
+    await session.flush()
+
+
+async def claim_due_steps(
+    session: AsyncSession, *, now: datetime, limit: int = 50
+) -> list[GuardStep]:
+    """Due steps not done yet, oldest first, locked so no other worker takes them."""
+    query = (
+        select(GuardStep)
+        .where(col(GuardStep.done_at).is_(None), col(GuardStep.due_at) <= now)
+        .order_by(col(GuardStep.due_at), col(GuardStep.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(query)).scalars())

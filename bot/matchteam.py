@@ -8,13 +8,14 @@ puts the resulting messages in the outbox, so they leave only if the transaction
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.intake import QUEUED, Intake, IntakeFlow, Rules, Tap
+from flows.case import ACTIVE, CLOSE_REASONS, CLOSED, PAUSED, QUEUED, WITH_COACH, after, can
+from flows.intake import Intake, IntakeFlow, Rules, Stat, Tap
 from flows.matching import CoachProfile, queue_order, suggest
 from flows.messages import Button, Duration, HelpLines, Inbound, Outbound, Ref, When
 from flows.queue import (
@@ -37,7 +38,7 @@ from flows.relay import (
 from flows.sla import ALERT_TEAMLEADS, REMIND_AVAILABLE, TELL_YOUNGSTER, ladder, time_left
 from flows.staff import is_available, staff_language
 from storage.guard import add_guard_steps
-from storage.intakes import find_contact, load_intake, open_case_of
+from storage.intakes import current_case_of, find_contact, load_intake, open_case_of
 from storage.models import Case, CaseMessage, Staff, Youngster
 from storage.outbox import enqueue_messages, tag_of
 from storage.queue import (
@@ -47,13 +48,24 @@ from storage.queue import (
     case_notes,
     case_with_youngster,
     claim_case,
+    drop_case_plans,
     offered_staff,
     reachable_staff,
     waiting_cases,
 )
 from storage.staff import member_of, split
+from storage.stats import record_stats
 
 log = logging.getLogger(__name__)
+# Coach commands, in Dutch and English, and the step of the case's life each one starts.
+COACH_COMMANDS = {
+    "pauze": "pause",
+    "pause": "pause",
+    "afsluiten": "close",
+    "close": "close",
+    "overdragen": "handover",
+    "handover": "handover",
+}
 QUEUE_PAGE = 10  # waiting cases shown at once by /wachtrij
 
 
@@ -124,41 +136,36 @@ class Matchteam:
     # -- a case waits ------------------------------------------------------------------------
 
     async def case_waiting(
-        self, session: AsyncSession, *, youngster_id: str, now: datetime
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        now: datetime,
+        exclude: frozenset[int] = frozenset(),
     ) -> None:
         """Tell the best-matching available coaches (urgent: everyone) about a waiting case."""
         pair = await self._open_case(session, youngster_id)
         if pair is None:
             return
         case, youngster, intake = pair
-        assert case.id is not None
+        assert case.id is not None and intake.case is not None
         people = await reachable_staff(session, channel=self.channel)
         coaches = [self._profile(p, now) for p in people if p.staff.role == "coach"]
         leads = [
             p.staff.id for p in people if p.staff.role == "teamlead" and p.staff.id is not None
         ]
-        notices = who_to_tell(
-            waiting_case(case.id, intake),
-            coaches,
-            leads,
-            already_told=frozenset(await offered_staff(session, case_id=case.id)),
-        )
+        told = frozenset(await offered_staff(session, case_id=case.id)) | exclude
+        wanted = waiting_case(case.id, intake, priority=case.priority)
+        notices = who_to_tell(wanted, coaches, leads, already_told=told)
         by_id = {p.staff.id: p for p in people}
         card = self._card(case, youngster, intake)
         for notice in notices:
             person = by_id[notice.staff_id]
-            await self._send(
-                session,
-                person.address,
-                self._language(person.staff),
-                [offer(card, notice.reasons)],
-                now,
-            )
+            message = offer(card, notice.reasons)
+            await self._send(session, person.address, self._language(person.staff), [message], now)
         await add_offers(session, case_id=case.id, staff_ids=[n.staff_id for n in notices], now=now)
-        assert intake.case is not None
-        await add_guard_steps(
-            session, case_id=case.id, steps=ladder(intake.case.queued_at, intake.case.deadline)
-        )
+        steps = ladder(intake.case.queued_at, intake.case.deadline)
+        await add_guard_steps(session, case_id=case.id, steps=steps)
         log.info("case %d: %d staff told (urgent: %s)", case.id, len(notices), case.urgent)
 
     # -- the 24-hour guard -------------------------------------------------------------------
@@ -248,21 +255,26 @@ class Matchteam:
     ) -> Tap | None:
         """A linked coach or team lead tapped, typed or sent a command."""
         language = self._language(staff)
-        if event.kind == "choice" and event.choice.startswith("open:"):
-            await self._open(session, staff, address, event.choice[5:], now)
-            return Tap("closed")
         if event.kind == "choice":
+            head, _, rest = event.choice.partition(":")
+            if head == "open":
+                await self._open(session, staff, address, rest, now)
+                return Tap("closed")
+            if head in ("close", "handover", "accept"):
+                return await self._lifecycle_tap(session, staff, head, rest, now)
             target = claim_target(event.choice)
             if target is None:
                 return Tap("unknown")
             return await self._claim(session, staff, target, now)
+        if event.kind == "command" and event.command in ("wachtrij", "queue"):
+            page = await self._queue_page(session, staff, now)
+            await self._send(session, address, language, page, now)
+            return None
         if event.kind == "command" and event.command == "open":
             await self._open(session, staff, address, event.argument.strip().lower(), now)
             return None
-        if event.kind == "command" and event.command in ("wachtrij", "queue"):
-            await self._send(
-                session, address, language, await self._queue_page(session, staff, now), now
-            )
+        if event.kind == "command" and event.command in COACH_COMMANDS:
+            await self._lifecycle_command(session, staff, COACH_COMMANDS[event.command], now)
             return None
         if event.kind in ("text", "media", "edited"):
             await self._from_coach(session, staff, address, event, now)
@@ -316,7 +328,7 @@ class Matchteam:
             assert case_id is not None
             intake = await load_intake(session, youngster=youngster)
             intakes[case_id] = intake
-            order.append(waiting_case(case_id, intake))
+            order.append(waiting_case(case_id, intake, priority=_case.priority))
         people = await reachable_staff(session, channel=self.channel)
         me = next((p for p in people if p.staff.id == staff.id), None)
         messages = [Outbound("queue.header", {"count": len(waiting)})]
@@ -350,17 +362,41 @@ class Matchteam:
         case, youngster, _ = pair
         if case.coach_id is None or case.id is None:
             return
-        coach = await session.get(Staff, case.coach_id)
-        contact = await self._staff_address(session, case.coach_id)
-        if coach is None or contact is None:
-            return
         messages = [from_youngster(case.id, youngster.pseudonym, text) for text in texts]
         if media:
             messages += media_from_youngster(case.id, youngster.pseudonym, media)
             session.add(
                 CaseMessage(case_id=case.id, sender="youngster", text="[media]", created_at=now)
             )
-        await self._send(session, contact, self._language(coach), messages, now)
+        # During a warm hand-over the previous coach reads along until the new one has written.
+        for staff_id in (case.coach_id, case.previous_coach_id):
+            if staff_id is not None:
+                await self._to_staff(session, staff_id, messages, now)
+
+    async def _to_staff(
+        self, session: AsyncSession, staff_id: int, messages: list[Outbound], now: datetime
+    ) -> None:
+        """Send to a staff member in their language, if they can be reached."""
+        staff = await session.get(Staff, staff_id)
+        address = await self._staff_address(session, staff_id)
+        if staff is not None and address is not None:
+            await self._send(session, address, self._language(staff), messages, now)
+
+    async def _to_youngster(
+        self, session: AsyncSession, youngster: Youngster, messages: list[Outbound], now: datetime
+    ) -> None:
+        """Send to a youngster on their own channel, in their language."""
+        contact = await find_contact(session, youngster_id=youngster.id)
+        if contact is not None:
+            await enqueue_messages(
+                session,
+                channel=contact.channel,
+                address=contact.address,
+                youngster_id=youngster.id,
+                language=youngster.language,
+                messages=messages,
+                now=now,
+            )
 
     async def _staff_address(self, session: AsyncSession, staff_id: int) -> str | None:
         for person in await reachable_staff(session, channel=self.channel):
@@ -372,42 +408,43 @@ class Matchteam:
         self, session: AsyncSession, staff: Staff, address: str, event: Inbound, now: datetime
     ) -> None:
         """Carry a coach's message to the youngster of the case it belongs to."""
-        language = self._language(staff)
         case_id = None
         if event.reply_to:
-            case_id = case_of_tag(
-                await tag_of(
-                    session, channel=self.channel, address=address, message_id=event.reply_to
-                )
+            tag = await tag_of(
+                session, channel=self.channel, address=address, message_id=event.reply_to
             )
+            case_id = case_of_tag(tag)
         case_id = case_id or staff.current_case_id
         pair = await case_with_youngster(session, case_id=case_id) if case_id else None
-        if pair is None or pair[0].coach_id != staff.id or pair[0].state != "active":
-            await self._send(session, address, language, [Outbound("relay.which_case")], now)
+        if (
+            pair is None
+            or staff.id not in (pair[0].coach_id, pair[0].previous_coach_id)
+            or pair[0].state not in WITH_COACH
+        ):
+            await self._send(
+                session, address, self._language(staff), [Outbound("relay.which_case")], now
+            )
             return
         case, youngster = pair
         assert case.id is not None
-        contact = await find_contact(session, youngster_id=youngster.id)
-        if contact is None:
-            return
+        if case.state == PAUSED:
+            case.state = after(PAUSED, "resume")  # writing again ends the pause
         if event.kind == "media":
             messages = media_from_coach(case.id, staff.name, f"{address}:{event.message_id}")
             text = "[media]"
         else:
-            first = not await self._coach_wrote_before(session, case.id)
+            first = not await self._coach_wrote_before(session, case.id, staff.id)
             text = event.text
             messages = [from_coach(case.id, staff.name, staff.intro, text, first=first)]
-        session.add(CaseMessage(case_id=case.id, sender="coach", text=text, created_at=now))
-        staff.current_case_id = case.id
-        await enqueue_messages(
-            session,
-            channel=contact.channel,
-            address=contact.address,
-            youngster_id=youngster.id,
-            language=youngster.language,
-            messages=messages,
-            now=now,
+            if first and case.previous_coach_id is not None and staff.id == case.coach_id:
+                await self._handover_done(session, case, youngster, staff, now)
+        session.add(
+            CaseMessage(
+                case_id=case.id, sender="coach", staff_id=staff.id, text=text, created_at=now
+            )
         )
+        staff.current_case_id = case.id
+        await self._to_youngster(session, youngster, messages, now)
 
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime
@@ -477,8 +514,245 @@ class Matchteam:
             session, address, language, [Outbound("open.choose", buttons=buttons)], now
         )
 
-    async def _coach_wrote_before(self, session: AsyncSession, case_id: int) -> bool:
+    # -- the case's life ---------------------------------------------------------------------
+
+    async def _current_case(
+        self, session: AsyncSession, staff: Staff
+    ) -> tuple[Case, Youngster] | None:
+        """The conversation a coach's command is about: their current one, if it is theirs."""
+        if staff.current_case_id is None:
+            return None
+        pair = await case_with_youngster(session, case_id=staff.current_case_id)
+        if pair is None or pair[0].coach_id != staff.id or pair[0].state not in WITH_COACH:
+            return None
+        return pair
+
+    async def _lifecycle_command(
+        self, session: AsyncSession, staff: Staff, action: str, now: datetime
+    ) -> None:
+        """/pauze, /afsluiten, /overdragen on the coach's current conversation."""
+        assert staff.id is not None
+        pair = await self._current_case(session, staff)
+        if pair is None:
+            await self._to_staff(session, staff.id, [Outbound("open.none_current")], now)
+            return
+        case, youngster = pair
+        assert case.id is not None
+        pseudonym = youngster.pseudonym
+        if action == "pause":
+            if not can(case.state, "pause"):
+                await self._to_staff(session, staff.id, [Outbound("case.already_paused")], now)
+                return
+            case.state = after(case.state, "pause")
+            await self._to_youngster(
+                session, youngster, [Outbound("case.paused", {"coach": staff.name})], now
+            )
+            await self._to_staff(
+                session, staff.id, [Outbound("case.paused_ok", {"pseudonym": pseudonym})], now
+            )
+        elif action == "close":
+            buttons = tuple(
+                (Button(Ref(f"close.reason.{reason}"), f"close:{case.id}:{reason}"),)
+                for reason in CLOSE_REASONS
+            )
+            ask = Outbound("case.close_ask", {"pseudonym": pseudonym}, buttons)
+            await self._to_staff(session, staff.id, [ask], now)
+        else:
+            people = await reachable_staff(session, channel=self.channel)
+            colleagues = [
+                p
+                for p in people
+                if p.staff.role == "coach" and p.staff.id != staff.id and p.staff.id is not None
+            ]
+            if not colleagues:
+                await self._to_staff(session, staff.id, [Outbound("handover.none")], now)
+                return
+            buttons = tuple(
+                (Button(Ref("raw", {"text": p.staff.name}), f"handover:{case.id}:{p.staff.id}"),)
+                for p in colleagues
+            )
+            ask = Outbound("handover.choose", {"pseudonym": pseudonym}, buttons)
+            await self._to_staff(session, staff.id, [ask], now)
+
+    async def _lifecycle_tap(
+        self, session: AsyncSession, staff: Staff, head: str, rest: str, now: datetime
+    ) -> Tap:
+        """A tap on a close reason, a colleague to hand over to, or accepting a hand-over."""
+        assert staff.id is not None
+        parts = rest.split(":")
+        if not parts[0].isdigit():
+            return Tap("unknown")
+        pair = await case_with_youngster(session, case_id=int(parts[0]))
+        if pair is None:
+            return Tap("unknown")
+        case, youngster = pair
+        assert case.id is not None
+        if head == "accept":
+            if case.handover_to != staff.id or case.state not in WITH_COACH:
+                return Tap("unknown")
+            await self._accept_handover(session, case, youngster, staff, now)
+            return Tap("quiet")
+        if case.coach_id != staff.id or case.state not in WITH_COACH or len(parts) != 2:
+            return Tap("stale" if case.coach_id == staff.id else "unknown")
+        if head == "close":
+            reason = parts[1]
+            if reason not in CLOSE_REASONS:
+                return Tap("unknown")
+            case.state, case.close_reason, case.closed_at = after(case.state, "close"), reason, now
+            staff.current_case_id = None
+            await record_stats(
+                session,
+                journey=youngster.journey,
+                at=now,
+                stats=[Stat("case_closed", value=reason)],
+            )
+            await self._to_youngster(
+                session, youngster, [Outbound("case.closed", {"coach": staff.name})], now
+            )
+            await self._to_staff(
+                session,
+                staff.id,
+                [Outbound("case.closed_ok", {"pseudonym": youngster.pseudonym})],
+                now,
+            )
+            return Tap("answered", Ref(f"close.reason.{reason}"))
+        colleague = await session.get(Staff, int(parts[1])) if parts[1].isdigit() else None
+        if (
+            colleague is None
+            or colleague.id is None
+            or not colleague.active
+            or colleague.id == staff.id
+        ):
+            return Tap("unknown")
+        case.handover_to = colleague.id
+        intake = await load_intake(session, youngster=youngster)
+        card = self._card(case, youngster, intake)
+        ask = Outbound(
+            "handover.offer",
+            {
+                "coach": staff.name,
+                "pseudonym": youngster.pseudonym,
+                "lines": list(card.lines) or [Ref("offer.nothing_shared")],
+            },
+            ((Button(Ref("handover.accept"), f"accept:{case.id}"),),),
+            tag=f"offer:{case.id}",
+        )
+        await self._to_staff(session, colleague.id, [ask], now)
+        await self._to_staff(
+            session,
+            staff.id,
+            [
+                Outbound(
+                    "handover.asked",
+                    {"colleague": colleague.name, "pseudonym": youngster.pseudonym},
+                )
+            ],
+            now,
+        )
+        return Tap("answered", Ref("raw", {"text": colleague.name}))
+
+    async def _accept_handover(
+        self, session: AsyncSession, case: Case, youngster: Youngster, staff: Staff, now: datetime
+    ) -> None:
+        """The new coach takes over; the old one stays until the new one has written."""
+        assert case.id is not None and staff.id is not None and case.coach_id is not None
+        old = await session.get(Staff, case.coach_id)
+        assert old is not None
+        case.previous_coach_id, case.coach_id, case.handover_to = case.coach_id, staff.id, None
+        case.state = ACTIVE
+        staff.current_case_id = case.id
+        notes = await case_notes(session, case_id=case.id)
+        card = self._card(case, youngster, await load_intake(session, youngster=youngster))
+        await self._to_staff(session, staff.id, claimed(card, notes), now)
+        await self._to_staff(
+            session,
+            old.id or 0,
+            [
+                Outbound(
+                    "handover.accepted", {"colleague": staff.name, "pseudonym": youngster.pseudonym}
+                )
+            ],
+            now,
+        )
+        await self._to_youngster(
+            session,
+            youngster,
+            [Outbound("case.handover", {"old": old.name, "new": staff.name})],
+            now,
+        )
+
+    async def _handover_done(
+        self, session: AsyncSession, case: Case, youngster: Youngster, staff: Staff, now: datetime
+    ) -> None:
+        """The new coach said hello: the previous one can step out."""
+        previous = case.previous_coach_id
+        case.previous_coach_id = None
+        if previous is not None:
+            done = Outbound(
+                "handover.done", {"colleague": staff.name, "pseudonym": youngster.pseudonym}
+            )
+            await self._to_staff(session, previous, [done], now)
+
+    async def back_from_youngster(
+        self, session: AsyncSession, *, youngster_id: str, switch: bool, now: datetime
+    ) -> None:
+        """A youngster writes after a close (reopen) or asks for another coach (switch)."""
+        case = await current_case_of(session, youngster_id=youngster_id)
+        if case is None or case.id is None or case.coach_id is None:
+            return
+        pair = await case_with_youngster(session, case_id=case.id)
+        assert pair is not None
+        youngster = pair[1]
+        coach = await session.get(Staff, case.coach_id)
+        reachable = await self._staff_address(session, case.coach_id) is not None
+        if not switch and case.state == CLOSED and coach is not None and coach.active and reachable:
+            case.state, case.closed_at, case.close_reason = after(CLOSED, "reopen"), None, None
+            coach.current_case_id = case.id
+            back = Outbound("case.reopened", {"pseudonym": youngster.pseudonym})
+            await self._to_staff(session, case.coach_id, [back], now)
+            return
+        if switch and coach is not None:
+            asked = Outbound("case.switch_requested", {"pseudonym": youngster.pseudonym})
+            await self._to_staff(session, case.coach_id, [asked], now)
+        await self._requeue(
+            session, case, now, exclude=frozenset({case.coach_id}) if switch else frozenset()
+        )
+
+    async def _requeue(
+        self, session: AsyncSession, case: Case, now: datetime, *, exclude: frozenset[int]
+    ) -> None:
+        """Back in the queue before the others, with a fresh promise and guard."""
+        assert case.id is not None
+        case.state = after(case.state, "requeue")
+        case.coach_id = case.previous_coach_id = case.handover_to = None
+        case.closed_at = case.close_reason = None
+        case.priority = True
+        case.queued_at, case.deadline = now, now + timedelta(hours=self.rules.promise_hours)
+        await drop_case_plans(session, case_id=case.id)
+        await session.flush()
+        await self.case_waiting(session, youngster_id=case.youngster_id, now=now, exclude=exclude)
+
+    async def case_ending(
+        self, session: AsyncSession, *, youngster_id: str, erased: bool, now: datetime
+    ) -> None:
+        """The youngster stops (or erases everything): the coach hears, without details."""
+        pair = await self._open_case(session, youngster_id)
+        if pair is None:
+            return
+        case, youngster, _ = pair
+        key = "case.youngster_erased" if erased else "case.youngster_left"
+        for staff_id in {case.coach_id, case.previous_coach_id} - {None}:
+            assert staff_id is not None
+            await self._to_staff(
+                session, staff_id, [Outbound(key, {"pseudonym": youngster.pseudonym})], now
+            )
+
+    async def _coach_wrote_before(
+        self, session: AsyncSession, case_id: int, staff_id: int | None
+    ) -> bool:
         query = select(col(CaseMessage.id)).where(
-            col(CaseMessage.case_id) == case_id, col(CaseMessage.sender) == "coach"
+            col(CaseMessage.case_id) == case_id,
+            col(CaseMessage.sender) == "coach",
+            col(CaseMessage.staff_id) == staff_id,
         )
         return (await session.execute(query.limit(1))).first() is not None

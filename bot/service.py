@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.matchteam import Matchteam
-from flows.intake import IntakeFlow, Tap
+from flows.intake import IntakeFlow, Step, Tap
 from flows.messages import Inbound, Outbound
 from flows.staff import staff_language, staff_reply
 from storage.db import Database
@@ -88,6 +88,50 @@ class ConversationService:
             self.on_outbox()
         return handled
 
+    async def _case_changes(
+        self,
+        session: AsyncSession,
+        youngster_id: str,
+        step: Step,
+        address: str,
+        event: Inbound,
+        now: datetime,
+    ) -> None:
+        """Apply what the step did to the case, then keep and relay what was written."""
+        assert step.intake is not None
+        matchteam = self.matchteam
+        change = step.case_change
+        if change == "open" and step.intake.case is not None:
+            await open_case(session, youngster_id=youngster_id, case=step.intake.case)
+        elif change == "urgent":
+            await mark_case_urgent(session, youngster_id=youngster_id)
+        elif change == "withdraw":
+            if matchteam is not None:
+                await matchteam.case_ending(
+                    session, youngster_id=youngster_id, erased=False, now=now
+                )
+            await withdraw_case(session, youngster_id=youngster_id, now=now)
+        elif change in ("reopen", "switch") and matchteam is not None:
+            await matchteam.back_from_youngster(
+                session, youngster_id=youngster_id, switch=change == "switch", now=now
+            )
+        if step.notes_for_coach:
+            await add_case_messages(
+                session, youngster_id=youngster_id, texts=step.notes_for_coach, now=now
+            )
+        if matchteam is None:
+            return
+        if change in ("open", "urgent"):
+            await matchteam.case_waiting(session, youngster_id=youngster_id, now=now)
+        if step.notes_for_coach or step.media_for_coach:
+            await matchteam.from_youngster(
+                session,
+                youngster_id=youngster_id,
+                texts=step.notes_for_coach,
+                media=f"{address}:{event.message_id}" if step.media_for_coach else "",
+                now=now,
+            )
+
     async def message_dropped(self, message: Outbound) -> None:
         """A message will never arrive; if it was relayed, tell the one who wrote it."""
         if self.matchteam is None:
@@ -113,6 +157,10 @@ class ConversationService:
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None
             if step.forget and youngster is not None:
+                if self.matchteam is not None:
+                    await self.matchteam.case_ending(
+                        session, youngster_id=youngster.id, erased=True, now=now
+                    )
                 await forget_youngster(session, youngster_id=youngster.id)
                 youngster_id = None
             elif step.intake is not None:
@@ -127,30 +175,7 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
-                if step.case_change == "open" and step.intake.case is not None:
-                    await open_case(session, youngster_id=youngster.id, case=step.intake.case)
-                elif step.case_change == "urgent":
-                    await mark_case_urgent(session, youngster_id=youngster.id)
-                elif step.case_change == "withdraw":
-                    await withdraw_case(session, youngster_id=youngster.id, now=now)
-                if step.notes_for_coach:
-                    await add_case_messages(
-                        session, youngster_id=youngster.id, texts=step.notes_for_coach, now=now
-                    )
-                if self.matchteam is not None:
-                    if step.case_change in ("open", "urgent"):
-                        await self.matchteam.case_waiting(
-                            session, youngster_id=youngster.id, now=now
-                        )
-                    coach = step.intake.case.coach if step.intake.case else None
-                    if coach and (step.notes_for_coach or step.media_for_coach):
-                        await self.matchteam.from_youngster(
-                            session,
-                            youngster_id=youngster.id,
-                            texts=step.notes_for_coach,
-                            media=f"{address}:{event.message_id}" if step.media_for_coach else "",
-                            now=now,
-                        )
+                await self._case_changes(session, youngster.id, step, address, event, now)
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
             await enqueue_messages(

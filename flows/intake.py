@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from transitions import Machine
 
+from flows.case import CLOSED, PAUSED, WITH_COACH
 from flows.content import Content, Question
 from flows.hours import ServiceHours
 from flows.messages import Button, HelpLines, Inbound, Outbound, Param, Ref, When
@@ -23,7 +24,14 @@ CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
 EXTRA = "extra"  # free text written outside a question: kept for the coach all the same
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
 MAX_TEXT = 4096  # a Telegram message is at most this long; longer input is cut, not refused
-COMMAND_ALIASES = {"opnieuw": "restart", "restart": "restart", "stoppen": "stop", "hulp": "help"}
+COMMAND_ALIASES = {
+    "opnieuw": "restart",
+    "restart": "restart",
+    "stoppen": "stop",
+    "hulp": "help",
+    "andere_coach": "other_coach",
+    "other_coach": "other_coach",
+}
 
 
 @dataclass
@@ -42,6 +50,7 @@ class CaseView:
     deadline: datetime
     urgent: bool = False
     coach: str | None = None  # the coach's first name, once one has taken the case
+    state: str = "queued"  # see flows/case.py
 
 
 @dataclass
@@ -92,7 +101,7 @@ class Tap:
     label: Ref | None = None
 
 
-CaseChange = Literal["open", "urgent", "withdraw"]
+CaseChange = Literal["open", "urgent", "withdraw", "reopen", "switch"]
 
 
 @dataclass
@@ -222,6 +231,8 @@ class IntakeFlow:
         elif event.kind == "media":
             if current is not None and current.case is not None and current.case.coach:
                 step.media_for_coach = True
+                if current.case.state == CLOSED:
+                    step.case_change = "reopen"
             else:
                 step.outbound.append(Outbound("media.text_only"))
         elif event.kind == "choice":
@@ -583,7 +594,11 @@ class IntakeFlow:
             return
         if intake.state == QUEUED:
             step.notes_for_coach.append(text)
-            if intake.case is None or not intake.case.coach:
+            if intake.case is not None and intake.case.state == CLOSED:
+                # Coming back after a close: the same coach where possible, no new intake.
+                step.case_change = "reopen"
+                step.outbound.append(Outbound("case.welcome_back"))
+            elif intake.case is None or not intake.case.coach:
                 step.outbound.append(Outbound("queued.note_kept"))
             return
         returning = intake.paused or (
@@ -680,7 +695,9 @@ class IntakeFlow:
             return  # no consent yet: nothing may be kept, but the help lines are sent
         if intake.state == QUEUED:
             step.notes_for_coach.append(text)
-            if intake.case is not None and not intake.case.urgent:
+            if intake.case is not None and intake.case.state == CLOSED:
+                step.case_change = "reopen"
+            elif intake.case is not None and not intake.case.urgent:
                 intake.case = replace(intake.case, urgent=True)
                 step.case_change = "urgent"
             step.outbound.append(Outbound("crisis.urgent"))
@@ -711,15 +728,31 @@ class IntakeFlow:
             self._stop(step)
         elif command == "restart":
             self._restart(step)
+        elif command == "other_coach":
+            self._other_coach(step)
         else:  # help, and any command we do not know
             step.outbound.append(Outbound("help.text", {"hours": self.rules.promise_hours}))
+
+    def _other_coach(self, step: Step) -> None:
+        """/andere_coach: back in the queue with priority; the coach is told."""
+        intake = step.intake
+        case = intake.case if intake is not None else None
+        if case is None or not case.coach or case.state not in WITH_COACH:
+            step.outbound.append(Outbound("case.no_coach_yet"))
+            return
+        step.case_change = "switch"
+        step.stats.append(Stat("coach_switch"))
+        step.outbound.append(Outbound("case.switching", {"coach": case.coach}))
 
     def _status(self, step: Step, now: datetime) -> None:
         intake = step.intake
         if intake is None:
             step.outbound.append(Outbound("status.new"))
         elif intake.state == QUEUED and intake.case is not None and intake.case.coach:
-            step.outbound.append(Outbound("status.with_coach", {"coach": intake.case.coach}))
+            key = {PAUSED: "status.case_paused", CLOSED: "status.case_closed"}.get(
+                intake.case.state, "status.with_coach"
+            )
+            step.outbound.append(Outbound(key, {"coach": intake.case.coach}))
         elif intake.state == QUEUED and intake.case is not None:
             late = now >= intake.case.deadline
             step.outbound.append(

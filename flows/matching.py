@@ -50,6 +50,7 @@ class WaitingCase:
     coach_language: str | None = None  # "nl" | "en" | "any" | None
     contact_mode: str | None = None  # "chat" | "call" | "video" | "meet" | None
     region: str | None = None  # two-digit postcode area, e.g. "90"
+    priority: bool = False  # asked for another coach: before the others, after urgent cases
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ class Suggestion:
 
 
 def queue_order(cases: Sequence[WaitingCase]) -> list[WaitingCase]:
-    """Urgent cases first, then the nearest promise, then the longest waiting, then case id."""
-    return sorted(cases, key=lambda c: (not c.urgent, c.deadline, c.queued_at, c.case_id))
+    """Urgent first, then those asking for another coach, then the nearest promise, then the
+    longest waiting, then case id."""
+    return sorted(
+        cases, key=lambda c: (not c.urgent, not c.priority, c.deadline, c.queued_at, c.case_id)
+    )
 
 
 def suggest(

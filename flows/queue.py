@@ -40,7 +40,7 @@ class Notice:
     reasons: tuple[Ref, ...] = ()
 
 
-def waiting_case(case_id: int, intake: Intake) -> WaitingCase:
+def waiting_case(case_id: int, intake: Intake, *, priority: bool = False) -> WaitingCase:
     """The matching view of a youngster's intake and case."""
     assert intake.case is not None
     checkins = {
@@ -56,6 +56,7 @@ def waiting_case(case_id: int, intake: Intake) -> WaitingCase:
     return WaitingCase(
         case_id=case_id,
         urgent=intake.case.urgent,
+        priority=priority,
         queued_at=intake.case.queued_at,
         deadline=intake.case.deadline,
         language=intake.language,

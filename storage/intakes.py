@@ -14,7 +14,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.intake import QUEUED, Answer, CaseView, Intake
+from flows.case import OPEN, QUEUED, WITHDRAWN
+from flows.intake import Answer, CaseView, Intake
 from flows.pseudonyms import make_pseudonym
 from storage.models import (
     Case,
@@ -50,7 +51,10 @@ async def get_youngster_by_pseudonym(session: AsyncSession, *, pseudonym: str) -
     return (await session.execute(query)).scalar_one_or_none()
 
 
-OPEN = (QUEUED, "active")
+async def current_case_of(session: AsyncSession, *, youngster_id: str) -> Case | None:
+    """The youngster's newest case that they did not withdraw, closed ones included."""
+    query = select(Case).where(col(Case.youngster_id) == youngster_id, col(Case.state) != WITHDRAWN)
+    return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
 
 
 async def find_contact(session: AsyncSession, *, youngster_id: str) -> Contact | None:
@@ -71,12 +75,16 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
         select(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster.id)
     )
     answers = {row.question: Answer(row.choice, row.text) for row in rows.scalars()}
-    case = await open_case_of(session, youngster_id=youngster.id)
+    case = await current_case_of(session, youngster_id=youngster.id)
     view = None
     if case is not None:
         coach = await session.get(Staff, case.coach_id) if case.coach_id is not None else None
         view = CaseView(
-            utc(case.queued_at), utc(case.deadline), case.urgent, coach.name if coach else None
+            utc(case.queued_at),
+            utc(case.deadline),
+            case.urgent,
+            coach.name if coach else None,
+            case.state,
         )
     return Intake(
         state=youngster.state,

@@ -74,13 +74,19 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
-    state: str = Field(max_length=16)  # queued | active | withdrawn
+    state: str = Field(max_length=16)  # see flows/case.py
     urgent: bool = False
+    priority: bool = False  # back in the queue after /andere_coach: before the others
     queued_at: datetime = _when()
     deadline: datetime = _when()
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     claimed_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
+    close_reason: str | None = Field(default=None, max_length=24)
+    handover_to: int | None = Field(default=None, foreign_key="staff.id")  # asked, not yet accepted
+    previous_coach_id: int | None = Field(
+        default=None, foreign_key="staff.id"
+    )  # until new one writes
 
 
 class CaseMessage(SQLModel, table=True):
@@ -91,6 +97,7 @@ class CaseMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     sender: str = Field(max_length=16)  # youngster | coach | bot
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _when()
 

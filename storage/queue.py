@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.intake import QUEUED
-from storage.models import Case, CaseMessage, Offer, Staff, StaffContact, Youngster
-
-ACTIVE = "active"
+from flows.case import ACTIVE, QUEUED
+from storage.models import Case, CaseMessage, GuardStep, Offer, Staff, StaffContact, Youngster
 
 
 @dataclass(frozen=True)
@@ -126,3 +124,9 @@ async def active_cases_of(session: AsyncSession, *, staff_id: int) -> list[tuple
         .order_by(col(Case.claimed_at))
     )
     return [(case, youngster) for case, youngster in (await session.execute(query)).all()]
+
+
+async def drop_case_plans(session: AsyncSession, *, case_id: int) -> None:
+    """Forget who was offered a case and its guard ladder, before it is queued again."""
+    await session.execute(delete(Offer).where(col(Offer.case_id) == case_id))
+    await session.execute(delete(GuardStep).where(col(GuardStep.case_id) == case_id))

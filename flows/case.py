@@ -1,0 +1,59 @@
+"""A case's life after the intake, as data: queued → active ⇄ paused → closed, with reopen.
+
+Hand-over moves a case between coaches without leaving `active`; `/andere_coach` puts it back
+in the queue with priority. One shared transitions Machine checks every move, so a forged or
+late button can never push a case into a state it may not reach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transitions import Machine
+
+QUEUED, ACTIVE, PAUSED, CLOSED, WITHDRAWN = "queued", "active", "paused", "closed", "withdrawn"
+OPEN = (QUEUED, ACTIVE, PAUSED)  # a case the youngster is still in
+WITH_COACH = (ACTIVE, PAUSED)
+
+# Why a coach closes a case: a short list, so statistics can count them without free text.
+CLOSE_REASONS = ("goal_reached", "referred", "youngster_stopped", "no_contact", "other")
+
+CASE_MACHINE: dict[str, Any] = {
+    "states": [QUEUED, ACTIVE, PAUSED, CLOSED, WITHDRAWN],
+    "transitions": [
+        {"trigger": "claim", "source": QUEUED, "dest": ACTIVE},
+        {"trigger": "pause", "source": ACTIVE, "dest": PAUSED},
+        {"trigger": "resume", "source": PAUSED, "dest": ACTIVE},
+        {"trigger": "close", "source": [ACTIVE, PAUSED], "dest": CLOSED},
+        {"trigger": "reopen", "source": CLOSED, "dest": ACTIVE},
+        {"trigger": "requeue", "source": [ACTIVE, PAUSED, CLOSED], "dest": QUEUED},
+        {"trigger": "withdraw", "source": [QUEUED, ACTIVE, PAUSED], "dest": WITHDRAWN},
+    ],
+    "initial": QUEUED,
+}
+
+_machine = Machine(model=None, auto_transitions=False, **CASE_MACHINE)
+
+
+class _Case:
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def can(state: str, trigger: str) -> bool:
+    """Whether a case in `state` may take `trigger`."""
+    return state in _machine.events[trigger].transitions
+
+
+def after(state: str, trigger: str) -> str:
+    """The state a case reaches by `trigger`; ValueError when the move is not allowed."""
+    if not can(state, trigger):
+        raise ValueError(f"a {state} case cannot {trigger}")
+    model = _Case(state)
+    _machine.events[trigger].trigger(model)
+    return model.state
+
+
+def sources(trigger: str) -> tuple[str, ...]:
+    """The states from which `trigger` may be taken (for a conditional database update)."""
+    return tuple(_machine.events[trigger].transitions)

@@ -592,8 +592,10 @@ class Matchteam:
                 return Tap("unknown")
             await self._accept_handover(session, case, youngster, staff, now)
             return Tap("quiet")
-        if case.coach_id != staff.id or case.state not in WITH_COACH or len(parts) != 2:
-            return Tap("stale" if case.coach_id == staff.id else "unknown")
+        if len(parts) != 2 or case.coach_id != staff.id:
+            return Tap("unknown")
+        if case.state not in WITH_COACH:
+            return Tap("stale")  # an old keyboard: the case was closed or handed over meanwhile
         if head == "close":
             reason = parts[1]
             if reason not in CLOSE_REASONS:

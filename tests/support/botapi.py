@@ -834,12 +834,13 @@ class FakeBotApi:
             self._changed.notify_all()
         return person
 
-    def send_text(self, user_id: int, text: str) -> JSON:
-        """The user sends a text; /commands in it get bot_command entities."""
+    def send_text(self, user_id: int, text: str, *, reply_to: int | None = None) -> JSON:
+        """The user sends a text (optionally as a reply to a message in their chat); /commands
+        in it get bot_command entities."""
         content: JSON = {"text": text}
         if entities := _command_entities(text):
             content["entities"] = entities
-        return self._user_message(user_id, content)
+        return self._user_message(user_id, content, reply_to=reply_to)
 
     def send_command(self, user_id: int, command: str) -> JSON:
         """The user sends a command such as ``"/start insta"``."""
@@ -1471,10 +1472,16 @@ class FakeBotApi:
             }
         return message
 
-    def _user_message(self, user_id: int, content: JSON) -> JSON:
+    def _user_message(self, user_id: int, content: JSON, *, reply_to: int | None = None) -> JSON:
         with self._changed:
             person = self._require_user(user_id)
-            message = self._new_message(user_id, person.to_dict())
+            original = None
+            if reply_to is not None:
+                stored = self._chats[user_id].get(reply_to)
+                if stored is None:
+                    raise ValueError(f"no message {reply_to} in chat {user_id} to reply to")
+                original = stored.message
+            message = self._new_message(user_id, person.to_dict(), original)
             message.update(content)
             self._chats[user_id][message["message_id"]] = _Stored(message, from_bot=False)
             self._push_update("message", message)

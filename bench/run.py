@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from transitions import Machine
 
+from bench.coaching import guard_ladder, notification_latency
 from bot.render import Renderer
 from bot.service import ConversationService
 from flows.content import load_content
@@ -237,6 +238,8 @@ def main() -> None:
     lines += bench_crisis(flow)
     lines += asyncio.run(bench_databases(flow))
     lines += bench_memory(flow)
+    lines += notification_latency()
+    lines += guard_ladder()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -22,10 +22,10 @@ log = logging.getLogger(__name__)
 
 # The command menu; the restart command has a name per language, both always work.
 MENU = {
-    "nl": ("start", "status", "help", "stop", "opnieuw"),
-    "en": ("start", "status", "help", "stop", "restart"),
+    "nl": ("start", "status", "help", "stop", "opnieuw", "andere_coach"),
+    "en": ("start", "status", "help", "stop", "restart", "other_coach"),
 }
-DESCRIPTION_KEY = {"opnieuw": "commands.restart"}
+DESCRIPTION_KEY = {"opnieuw": "commands.restart", "andere_coach": "commands.other_coach"}
 
 
 def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]

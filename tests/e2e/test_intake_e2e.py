@@ -191,5 +191,5 @@ def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotApi, klik: Kli
     assert klik.stop() == 0
     dutch = [c["command"] for c in api.commands(language_code="nl")]
     english = [c["command"] for c in api.commands(language_code="en")]
-    assert dutch == ["start", "status", "help", "stop", "opnieuw"]
-    assert english == ["start", "status", "help", "stop", "restart"]
+    assert dutch == ["start", "status", "help", "stop", "opnieuw", "andere_coach"]
+    assert english == ["start", "status", "help", "stop", "restart", "other_coach"]

@@ -149,6 +149,16 @@ class Matchteam:
             return
         case, youngster, intake = pair
         assert case.id is not None and intake.case is not None
+        if case.state != QUEUED:
+            if case.urgent and case.coach_id is not None:
+                # Crisis words from a youngster who has a coach: alert that coach at once.
+                alert = Outbound(
+                    "relay.urgent", {"pseudonym": youngster.pseudonym}, tag=f"case:{case.id}"
+                )
+                for staff_id in {case.coach_id, case.previous_coach_id} - {None}:
+                    assert staff_id is not None
+                    await self._to_staff(session, staff_id, [alert], now)
+            return
         people = await reachable_staff(session, channel=self.channel)
         coaches = [self._profile(p, now) for p in people if p.staff.role == "coach"]
         leads = [

@@ -700,7 +700,11 @@ class IntakeFlow:
             elif intake.case is not None and not intake.case.urgent:
                 intake.case = replace(intake.case, urgent=True)
                 step.case_change = "urgent"
-            step.outbound.append(Outbound("crisis.urgent"))
+            coach = intake.case.coach if intake.case is not None else None
+            if coach:
+                step.outbound.append(Outbound("crisis.told_coach", {"coach": coach}))
+            else:
+                step.outbound.append(Outbound("crisis.urgent"))
             return
         question = self._questions.get(intake.state)
         _keep(intake, question.id if question else EXTRA, text)

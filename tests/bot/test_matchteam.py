@@ -337,3 +337,16 @@ async def test_a_coach_cannot_open_someone_else_s_conversation(team: Team) -> No
     await team.say(BRAM, Inbound("choice", choice=f"open:{case.id}"))
     await team.say(BRAM, Inbound("text", text="hallo?"))
     assert (await team.keys(BRAM))[-2:] == ["open.none", "relay.which_case"]
+
+
+async def test_crisis_words_from_a_youngster_with_a_coach_alert_that_coach_and_nobody_else(
+    team: Team,
+) -> None:
+    await claimed_by_lotte(team)
+    bram_before = await team.keys(BRAM)
+    await team.say("y1", Inbound("text", text="ik wil niet meer leven"))
+    alert, relayed = (await team.outbox(LOTTE))[-2:]
+    assert (alert.key, relayed.key) == ("relay.urgent", "relay.from_youngster")
+    assert relayed.params["text"] == "ik wil niet meer leven"
+    assert await team.keys(BRAM) == bram_before  # no new offers for a case that has a coach
+    assert (await team.keys("y1"))[-2:] == ["crisis.safe_ask", "crisis.told_coach"]

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.case import ACTIVE, CLOSE_REASONS, CLOSED, PAUSED, QUEUED, WITH_COACH, after, can
-from flows.intake import Intake, IntakeFlow, Rules, Stat, Tap
+from flows.intake import Intake, IntakeFlow, Rules, Stat, Tap, when_back
 from flows.matching import CoachProfile, queue_order, suggest
-from flows.messages import Button, Duration, HelpLines, Inbound, Outbound, Ref, When
+from flows.messages import Button, Duration, HelpLines, Inbound, Outbound, Ref
 from flows.queue import (
     CaseCard,
     claim_target,
@@ -225,26 +225,8 @@ class Matchteam:
         self, session: AsyncSession, youngster: Youngster, now: datetime
     ) -> None:
         """The promise ran out: say so honestly, with places to turn to right now."""
-        contact = await find_contact(session, youngster_id=youngster.id)
-        if contact is None:
-            return
-        messages = [Outbound("guard.late", {"help_lines": HelpLines("while_waiting")})]
-        local = now.astimezone(self.rules.timezone)
-        if not self.rules.service_hours.is_open(local):
-            back = self.rules.service_hours.next_opening(local)
-            if back is not None:
-                days = (back.date() - local.date()).days
-                style = {0: "today", 1: "tomorrow"}.get(days, "back")
-                messages.append(Outbound("queued.outside_hours", {"back": When(back, style)}))
-        await enqueue_messages(
-            session,
-            channel=contact.channel,
-            address=contact.address,
-            youngster_id=youngster.id,
-            language=youngster.language,
-            messages=messages,
-            now=now,
-        )
+        late = Outbound("guard.late", {"help_lines": HelpLines("while_waiting")})
+        await self._to_youngster(session, youngster, [late, *when_back(self.rules, now)], now)
 
     async def _open_case(
         self, session: AsyncSession, youngster_id: str
@@ -473,23 +455,11 @@ class Matchteam:
             return
         case, youngster = pair
         if message.tag.startswith("case:"):  # it was on its way to the coach
-            contact = await find_contact(session, youngster_id=youngster.id)
-            if contact is not None:
-                await enqueue_messages(
-                    session,
-                    channel=contact.channel,
-                    address=contact.address,
-                    youngster_id=youngster.id,
-                    language=youngster.language,
-                    messages=[Outbound("relay.undelivered_to_coach")],
-                    now=now,
-                )
+            notice = Outbound("relay.undelivered_to_coach")
+            await self._to_youngster(session, youngster, [notice], now)
             return
-        coach = await session.get(Staff, case.coach_id)
-        address = await self._staff_address(session, case.coach_id)
-        if coach is not None and address is not None:
-            notice = Outbound("relay.undelivered_to_youngster", {"pseudonym": youngster.pseudonym})
-            await self._send(session, address, self._language(coach), [notice], now)
+        notice = Outbound("relay.undelivered_to_youngster", {"pseudonym": youngster.pseudonym})
+        await self._to_staff(session, case.coach_id, [notice], now)
 
     async def _open(
         self, session: AsyncSession, staff: Staff, address: str, which: str, now: datetime

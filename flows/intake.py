@@ -652,13 +652,7 @@ class IntakeFlow:
         step.case_change = "open"
         step.stats.append(Stat("queued", value="urgent" if urgent else None))
         step.outbound.append(Outbound("queued.confirm", {"deadline": When(deadline)}))
-        local = now.astimezone(self.rules.timezone)
-        if not self.rules.service_hours.is_open(local):
-            back = self.rules.service_hours.next_opening(local)
-            if back is not None:
-                days = (back.date() - local.date()).days
-                style = {0: "today", 1: "tomorrow"}.get(days, "back")
-                step.outbound.append(Outbound("queued.outside_hours", {"back": When(back, style)}))
+        step.outbound += when_back(self.rules, now)
 
     def _talk_now(self, step: Step, now: datetime) -> None:
         intake = step.intake
@@ -837,6 +831,16 @@ class IntakeFlow:
         step.stats.append(Stat("restarted"))
         step.outbound.append(Outbound("restart.done"))
         self._ask(step)
+
+
+def when_back(rules: Rules, now: datetime) -> list[Outbound]:
+    """Outside service hours: a message saying when coaches are back ("morgen om 09:00")."""
+    local = now.astimezone(rules.timezone)
+    back = None if rules.service_hours.is_open(local) else rules.service_hours.next_opening(local)
+    if back is None:
+        return []
+    style = {0: "today", 1: "tomorrow"}.get((back.date() - local.date()).days, "back")
+    return [Outbound("queued.outside_hours", {"back": When(back, style)})]
 
 
 def _copy(intake: Intake) -> Intake:

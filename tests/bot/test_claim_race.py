@@ -15,7 +15,7 @@ from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
 from storage.models import Case
-from tests.bot.test_matchteam import BRAM, LOTTE, MONEY_AND_HOME, Team, add
+from tests.bot.team import BRAM, LOTTE, MONEY_AND_HOME, Team, add
 from tests.conftest import Clock
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.guard import run_guard
 from bot.matchteam import Matchteam
 from bot.render import Renderer
@@ -15,33 +13,10 @@ from bot.service import ConversationService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
-from tests.bot.test_matchteam import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, add
+from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team
 from tests.conftest import Clock
 
 LADDER = ["remind_suggested", "remind_available", "alert_teamleads", "tell_youngster"]
-
-
-@pytest.fixture
-async def team(db: Database, flow: IntakeFlow, rules: Rules, clock: Clock) -> Team:
-    ids = {
-        LOTTE: await add(
-            db,
-            clock,
-            LOTTE,
-            role="coach",
-            name="Lotte",
-            languages="nl",
-            focus="money,home",
-            capacity=8,
-        ),
-        BRAM: await add(
-            db, clock, BRAM, role="coach", name="Bram", languages="nl", focus="health", capacity=8
-        ),
-        AHMED: await add(db, clock, AHMED, role="teamlead", name="Ahmed", languages="nl"),
-    }
-    return Team(
-        ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules)), db, clock, ids
-    )
 
 
 async def a_day_passes(

@@ -6,47 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.matchteam import Matchteam
-from bot.service import ConversationService
 from flows.case import after, can
-from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
-from storage.db import Database
 from storage.models import Case, Staff, StatEvent
-from tests.bot.test_matchteam import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, add, claimed_by_lotte
+from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
 from tests.conftest import Clock
-
-
-@pytest.fixture
-async def team(db: Database, flow: IntakeFlow, rules: Rules, clock: Clock) -> Team:
-    ids = {
-        LOTTE: await add(
-            db,
-            clock,
-            LOTTE,
-            role="coach",
-            name="Lotte",
-            languages="nl",
-            focus="money,home",
-            capacity=8,
-            intro="Ik werk bij het JAC.",
-        ),
-        BRAM: await add(
-            db,
-            clock,
-            BRAM,
-            role="coach",
-            name="Bram",
-            languages="nl",
-            focus="health",
-            capacity=8,
-            intro="Ik ben Bram.",
-        ),
-        AHMED: await add(db, clock, AHMED, role="teamlead", name="Ahmed", languages="nl"),
-    }
-    return Team(
-        ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules)), db, clock, ids
-    )
 
 
 async def started(team: Team) -> Case:

@@ -3,111 +3,17 @@ who is told about a case, the first claim winning, and messages going both ways.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.matchteam import Matchteam
 from bot.render import Renderer
-from bot.service import ConversationService, Handled
-from flows.intake import IntakeFlow, Rules
-from flows.messages import Inbound, Outbound, outbound_from_json
-from storage.db import Database
-from storage.models import Case, OutboxMessage, Staff, StaffContact
+from flows.messages import Inbound
+from storage.models import Case, Staff
 from storage.outbox import remember_sent
-from tests.conftest import Clock
-
-LOTTE, BRAM, AHMED = "c-lotte", "c-bram", "t-ahmed"
-
-
-@dataclass
-class Team:
-    service: ConversationService
-    db: Database
-    clock: Clock
-    ids: dict[str, int]
-
-    async def youngster(self, address: str, *taps: str, text: str = "") -> None:
-        await self.say(address, Inbound("start"))
-        await self.say(address, Inbound("choice", choice="consent:yes:nl:"))
-        for data in taps:
-            await self.say(address, Inbound("choice", choice=data))
-        if text:
-            await self.say(address, Inbound("text", text=text))
-
-    async def say(self, address: str, event: Inbound) -> Handled:
-        return await self.service.handle(channel="telegram", address=address, event=event)
-
-    async def outbox(self, address: str) -> list[Outbound]:
-        async with self.db.transaction() as session:
-            query = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.address) == address)
-                .order_by(col(OutboxMessage.id))
-            )
-            rows = (await session.execute(query)).scalars()
-            return [outbound_from_json(json.loads(row.payload)) for row in rows]
-
-    async def keys(self, address: str) -> list[str]:
-        return [m.key for m in await self.outbox(address)]
-
-    async def case(self) -> Case:
-        async with self.db.transaction() as session:
-            return (
-                (await session.execute(select(Case).order_by(col(Case.id).desc())))
-                .scalars()
-                .first()
-            )
-
-
-async def add(db: Database, clock: Clock, address: str, **fields: Any) -> int:
-    async with db.transaction() as session:
-        staff = Staff(created_at=clock(), **fields)
-        session.add(staff)
-        await session.flush()
-        assert staff.id is not None
-        session.add(StaffContact(staff_id=staff.id, channel="telegram", address=address))
-        return staff.id
-
-
-@pytest.fixture
-async def team(db: Database, flow: IntakeFlow, rules: Rules, clock: Clock) -> Team:
-    ids = {
-        LOTTE: await add(
-            db,
-            clock,
-            LOTTE,
-            role="coach",
-            name="Lotte",
-            languages="nl,en",
-            focus="money,home",
-            capacity=8,
-            intro="Ik werk bij het JAC in Gent.",
-        ),
-        BRAM: await add(
-            db, clock, BRAM, role="coach", name="Bram", languages="nl", focus="health", capacity=2
-        ),
-        AHMED: await add(db, clock, AHMED, role="teamlead", name="Ahmed", languages="nl"),
-    }
-    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
-    return Team(service, db, clock, ids)
-
-
-MONEY_AND_HOME = (
-    "age:16_17",
-    "q.strengths:skip",
-    "q.health:4",
-    "q.home:2",
-    "q.goals:skip",
-    "q.money:1",
-    "q.network:skip",
-    "summary:send",
-)
+from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
 
 
 async def test_a_waiting_youngster_is_offered_to_the_matching_coaches_with_reasons(
@@ -209,13 +115,6 @@ async def test_wachtrij_lists_the_most_pressing_first_and_lets_a_team_lead_claim
     urgent_case = listed[1].buttons[0][0].data
     handled = await team.say(AHMED, Inbound("choice", choice=urgent_case))
     assert handled.tap is not None and handled.tap.kind == "quiet"
-
-
-async def claimed_by_lotte(team: Team, youngster: str = "y1") -> Case:
-    await team.youngster(youngster, *MONEY_AND_HOME)
-    case = await team.case()
-    await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
-    return case
 
 
 async def test_the_coach_s_first_message_reaches_the_youngster_with_name_and_intro(

@@ -36,3 +36,37 @@ def test_pseudonyms_are_a_name_and_four_digits_and_not_sequential() -> None:
     numbers = [int(n.split("-")[1]) for n in names]
     assert numbers != sorted(numbers)
     assert len(set(names)) > 190
+
+
+async def test_every_migration_can_be_undone_and_done_again(database_url: str) -> None:
+    from alembic import command
+
+    from storage.db import alembic_config
+
+    db = Database(database_url)
+
+    def down_and_up(connection: object) -> None:
+        config = alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+        command.upgrade(config, "head")
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(down_and_up)
+    assert await current_revision(db) == head_revision()
+    await db.close()
+
+
+async def test_the_tables_in_the_code_match_the_migrations(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401  (registers the tables)
+
+    def differences(connection: object) -> list[object]:
+        context = MigrationContext.configure(connection)  # type: ignore[arg-type]
+        return list(compare_metadata(context, SQLModel.metadata))
+
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []

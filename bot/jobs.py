@@ -13,19 +13,22 @@ from bot.guard import run_guard
 from bot.matchteam import Matchteam
 from bot.service import Clock
 from storage.db import Database
-from storage.outbox import purge_inbox
+from storage.outbox import purge_inbox, purge_sent
 
 log = logging.getLogger(__name__)
 
 # Telegram keeps an unconfirmed update for 24 hours; after two days it cannot come again.
 INBOX_KEEP = timedelta(days=2)
+# Replies to a message older than this are not routed by reply-to any more (/open still works).
+SENT_KEEP = timedelta(days=30)
 
 
 async def purge_handled_updates(db: Database, clock: Clock) -> None:
-    """Forget ids of updates that can no longer be redelivered."""
+    """Forget ids of updates that can no longer be redelivered, and old delivered message ids."""
     async with db.transaction() as session:
-        removed = await purge_inbox(session, before=clock() - INBOX_KEEP)
-    log.info("purged %d handled update ids", removed)
+        updates = await purge_inbox(session, before=clock() - INBOX_KEEP)
+        sent = await purge_sent(session, before=clock() - SENT_KEEP)
+    log.info("purged %d handled update ids and %d old message ids", updates, sent)
 
 
 GUARD_EVERY = 30  # seconds; a step may fire up to this late, which is fine for hours-long steps

@@ -714,6 +714,16 @@ class Matchteam:
         await session.flush()
         await self.case_waiting(session, youngster_id=case.youngster_id, now=now, exclude=exclude)
 
+    async def coach_leaves(self, session: AsyncSession, *, staff_id: int, now: datetime) -> int:
+        """A coach is deactivated: their youngsters go back to the front of the queue, told
+        plainly, and the cases are offered to the other coaches. Returns how many moved."""
+        moved = 0
+        for case, youngster in await active_cases_of(session, staff_id=staff_id):
+            await self._to_youngster(session, youngster, [Outbound("case.coach_gone")], now)
+            await self._requeue(session, case, now, exclude=frozenset({staff_id}))
+            moved += 1
+        return moved
+
     async def case_ending(
         self, session: AsyncSession, *, youngster_id: str, erased: bool, now: datetime
     ) -> None:

@@ -14,10 +14,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from functools import partial
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.config import Settings, settings_or_exit
-from bot.runtime import utc_now
+from bot.matchteam import Matchteam
+from bot.runtime import content_or_refuse, utc_now
 from flows.content import DEFAULT_CONTENT_DIR, load_content
 from flows.hours import parse_service_hours
+from flows.intake import IntakeFlow
 from flows.staff import make_invite_code
 from storage.db import Database
 from storage.models import Staff, utc
@@ -136,7 +140,10 @@ async def change(args: argparse.Namespace, settings: Settings, *, action: str) -
                 return 2
             if action == "deactivate":
                 await deactivate_staff(session, staff_id=staff.id)
+                moved = await _hand_back(session, settings, staff.id)
                 print(f"{staff.name} is deactivated and gets no new youngsters.")
+                if moved:
+                    print(f"{moved} conversation(s) went back to the front of the queue.")
             elif action == "away":
                 until = datetime.combine(args.until, time(0, 0), tzinfo=settings.zone)
                 staff.away_until = until.astimezone(UTC)
@@ -148,6 +155,13 @@ async def change(args: argparse.Namespace, settings: Settings, *, action: str) -
     finally:
         await db.close()
     return 0
+
+
+async def _hand_back(session: AsyncSession, settings: Settings, staff_id: int) -> int:
+    """Put a leaving coach's youngsters back in the queue; the running bot sends the news."""
+    rules = settings.rules()
+    flow = IntakeFlow(content_or_refuse(settings), rules)
+    return await Matchteam(flow, rules).coach_leaves(session, staff_id=staff_id, now=utc_now())
 
 
 Action = Callable[[argparse.Namespace, Settings], Awaitable[int]]

@@ -154,3 +154,9 @@ async def tag_of(
         col(SentMessage.message_id) == message_id,
     )
     return (await session.execute(query.limit(1))).scalar_one_or_none()
+
+
+async def purge_sent(session: AsyncSession, *, before: datetime) -> int:
+    """Forget message ids delivered before a moment; replies to them then need /open."""
+    result = await session.execute(delete(SentMessage).where(col(SentMessage.created_at) < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.case import ACTIVE, QUEUED
+from flows.case import ACTIVE, QUEUED, WITH_COACH
 from storage.models import Case, CaseMessage, GuardStep, Offer, Staff, StaffContact, Youngster
 
 
@@ -120,7 +120,7 @@ async def active_cases_of(session: AsyncSession, *, staff_id: int) -> list[tuple
     query = (
         select(Case, Youngster)
         .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
-        .where(col(Case.coach_id) == staff_id, col(Case.state) == ACTIVE)
+        .where(col(Case.coach_id) == staff_id, col(Case.state).in_(WITH_COACH))
         .order_by(col(Case.claimed_at))
     )
     return [(case, youngster) for case, youngster in (await session.execute(query)).all()]

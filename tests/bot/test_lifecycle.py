@@ -3,6 +3,8 @@ reason, reopen with the same coach, warm hand-over, /andere_coach, and /status a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from flows.case import after, can
 from flows.messages import Inbound
 from storage.models import Case, Staff, StatEvent
 from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
+from tests.bot.test_cli import klik
 from tests.conftest import Clock
 
 
@@ -178,3 +181,16 @@ async def test_stopping_while_with_a_coach_tells_the_coach(team: Team) -> None:
     await team.say("y1", Inbound("command", command="stop"))
     await team.say("y1", Inbound("choice", choice="stop:delete"))
     assert (await team.keys(LOTTE))[-1] == "case.youngster_erased"
+
+
+async def test_deactivating_a_coach_puts_their_youngsters_back_at_the_front(
+    team: Team, database_url: str, tmp_path: Path
+) -> None:
+    case = await started(team)
+    result = klik("coach", "deactivate", "Lotte", env={"DATABASE_URL": database_url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 conversation(s) went back to the front of the queue" in result.stdout
+    back = await team.case()
+    assert (back.id, back.state, back.priority, back.coach_id) == (case.id, "queued", True, None)
+    assert (await team.keys("y1"))[-1] == "case.coach_gone"
+    assert (await team.keys(BRAM))[-1] == "offer.new"

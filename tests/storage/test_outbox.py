@@ -84,3 +84,22 @@ async def test_the_purge_forgets_only_update_ids_older_than_two_days(
     async with db.transaction() as session:
         assert await first_time_seen(session, event_id="tg:old", now=clock())
         assert not await first_time_seen(session, event_id="tg:new", now=clock())
+
+
+async def test_delivered_message_ids_are_forgotten_after_thirty_days(
+    db: Database, clock: Clock
+) -> None:
+    from storage.outbox import find_sent, remember_sent
+
+    async with db.transaction() as session:
+        await remember_sent(
+            session, channel="telegram", address="1", message_id="5", tag="case:1", now=clock()
+        )
+    clock.advance(days=29)
+    await purge_handled_updates(db, clock)
+    async with db.transaction() as session:
+        assert await find_sent(session, channel="telegram", address="1", tag="case:1") == "5"
+    clock.advance(days=2)
+    await purge_handled_updates(db, clock)
+    async with db.transaction() as session:
+        assert await find_sent(session, channel="telegram", address="1", tag="case:1") is None

@@ -12,6 +12,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.matchteam import Matchteam
 from bot.render import Renderer
 from bot.sender import OutboxSender
 from bot.service import ConversationService
@@ -19,7 +20,7 @@ from bot.telegram.app import build_application, set_commands
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.polling import handle_batch
 from bot.telegram.transport import TelegramTransport
-from flows.intake import IntakeFlow
+from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from tests.bot.telegram.botapi_request import BotApiRequest
 from tests.conftest import Clock
@@ -64,17 +65,17 @@ class Harness:
             ]
         return await self.deliver({"message": message})
 
-    async def tap(self, data: str, *, on: dict[str, Any] | None = None) -> bool:
+    async def tap(self, data: str, *, on: dict[str, Any] | None = None, chat: int = CHAT) -> bool:
         message = on or self.last_sent()
         query = {
             "id": str(next(_ids)),
             "chat_instance": "ci-1",
             "data": data,
-            "from": {"id": CHAT, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
             "message": {
                 "message_id": message.get("message_id", 1),
                 "date": int(time.time()),
-                "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+                "chat": {"id": chat, "type": "private", "first_name": "Jo"},
                 "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
                 "text": message["text"],
             },
@@ -98,12 +99,12 @@ class Harness:
 
 @pytest.fixture
 async def harness(
-    db: Database, flow: IntakeFlow, renderer: Renderer, clock: Clock
+    db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
 ) -> AsyncIterator[Harness]:
     request = BotApiRequest()
     application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
     sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
-    service = ConversationService(db, flow, clock=clock)
+    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
     handlers = TelegramHandlers(service, renderer)
     handlers.install(application)
     async with application:
@@ -426,3 +427,25 @@ async def test_a_message_telegram_refuses_for_good_is_reported_to_the_drop_hook(
         )
     await sender.drain()
     assert dropped == [relayed]
+
+
+async def test_a_coach_s_claim_is_answered_and_the_offer_changes_to_say_it_is_theirs(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    from tests.bot.team import add
+
+    coach = 515151
+    await add(db, clock, str(coach), role="coach", name="Lotte", languages="nl", capacity=8)
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.tap("talk")
+    offer = next(p for p in harness.request.sent("sendMessage") if int(p["chat_id"]) == coach)
+    label, offer_data = harness.buttons(offer)[0]
+    assert label == "✋ Ik neem dit op"
+    offer_id = 1000 + harness.request.sent("sendMessage").index(offer) + 1
+    await harness.tap(offer_data, on={**offer, "message_id": offer_id}, chat=coach)
+    answered = harness.request.sent("answerCallbackQuery")[-1]
+    assert "text" not in answered or not answered["text"]
+    edited = [p for p in harness.request.sent("editMessageText") if int(p["chat_id"]) == coach]
+    assert len(edited) == 1 and int(edited[0]["message_id"]) == offer_id
+    assert edited[0]["text"].startswith("✅ Je hebt") and edited[0]["text"].endswith("opgenomen.")

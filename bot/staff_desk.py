@@ -88,6 +88,7 @@ class StaffDesk:
             deadline=view.deadline,
             lines=self.flow.summary_lines(intake),
             safety=youngster.safety,
+            full_lines=self.flow.summary_lines(intake, limit=None),
         )
 
     async def _open_case(

@@ -19,9 +19,9 @@ from flows.case import CLOSED, PAUSED, WITH_COACH
 from flows.content import Content, Question
 from flows.hours import ServiceHours
 from flows.messages import Button, HelpLines, Inbound, Outbound, Param, Ref, When
+from flows.summary import EXTRA, SHORT, shown_answers, summary_lines, summary_message
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
-EXTRA = "extra"  # free text written outside a question: kept for the coach all the same
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
 MAX_TEXT = 4096  # a Telegram message is at most this long; longer input is cut, not refused
 COMMAND_ALIASES = {
@@ -354,7 +354,7 @@ class IntakeFlow:
         intake = step.intake
         assert intake is not None
         if intake.state == SUMMARY:
-            message = self._summary(intake)
+            message = summary_message(self.questionnaire, intake)
         elif intake.state == AGE:
             message = self._age_question()
         elif intake.state in self._questions:
@@ -411,70 +411,9 @@ class IntakeFlow:
         )
         return Outbound(f"pref.{preference.id}.ask", buttons=(*rows, last))
 
-    def summary_lines(self, intake: Intake) -> tuple[Ref, ...]:
+    def summary_lines(self, intake: Intake, *, limit: int | None = SHORT) -> tuple[Ref, ...]:
         """What a coach gets to see: the answers the youngster kept, one line each."""
-        return tuple(
-            self._summary_line(intake, a, label) for a, label in self._shown_answers(intake)
-        )
-
-    def _summary(self, intake: Intake) -> Outbound:
-        lines = list(self.summary_lines(intake))
-        removable: list[Button] = []
-        for answer_id, label in self._shown_answers(intake):
-            removable.append(
-                Button(Ref("summary.remove", {"label": label}), f"summary:rm.{answer_id}")
-            )
-        body: Param = lines if lines else [Ref("summary.empty")]
-        rows = [tuple(removable[i : i + 2]) for i in range(0, len(removable), 2)]
-        return Outbound(
-            "summary.intro",
-            {"lines": body, "pseudonym": intake.pseudonym},
-            (
-                *rows,
-                (Button(Ref("summary.preferences"), "summary:prefs"),),
-                (Button(Ref("summary.send"), "summary:send"),),
-            ),
-        )
-
-    def _shown_answers(self, intake: Intake) -> list[tuple[str, Ref]]:
-        """The answers the coach will see, in intake order, each with its label."""
-        shown: list[tuple[str, Ref]] = []
-        if intake.age_band:
-            shown.append(("age", Ref("summary.age")))
-        order = [q.id for q in self.questionnaire.questions]
-        order += [p.id for p in self.questionnaire.preferences]
-        for answer_id in [*order, EXTRA]:
-            answer = intake.answers.get(answer_id)
-            if answer is None or (answer.choice in (None, "skip") and not answer.text):
-                continue
-            if answer_id == EXTRA:
-                shown.append((EXTRA, Ref("summary.extra")))
-            elif self.questionnaire.question(answer_id):
-                shown.append((answer_id, Ref(f"q.{answer_id}.label")))
-            else:
-                shown.append((answer_id, Ref(f"pref.{answer_id}.label")))
-        return shown
-
-    def _summary_line(self, intake: Intake, answer_id: str, label: Ref) -> Ref:
-        if answer_id == "age":
-            return Ref("summary.line", {"label": label, "value": Ref(f"age.{intake.age_band}")})
-        answer = intake.answers[answer_id]
-        value: Ref | None = None
-        if answer.choice not in (None, "skip"):
-            if self.questionnaire.question(answer_id):
-                value = Ref(f"scale.{answer.choice}")
-            elif answer_id == "region":
-                value = Ref("pref.region.value", {"area": answer.choice or ""})
-            else:
-                value = Ref(f"opt.{answer_id}.{answer.choice}")
-        shown_text = answer.text if len(answer.text) <= 300 else answer.text[:300] + "…"
-        if value is None:
-            return Ref("summary.text_only", {"label": label, "text": shown_text})
-        if answer.text:
-            return Ref(
-                "summary.line_with_text", {"label": label, "value": value, "text": shown_text}
-            )
-        return Ref("summary.line", {"label": label, "value": value})
+        return summary_lines(self.questionnaire, intake, limit=limit)
 
     # -- taps ---------------------------------------------------------------------------------
 
@@ -554,7 +493,9 @@ class IntakeFlow:
                 self._move(intake, "next")
             step.outbound.append(Outbound("pref.intro"))
             self._ask(step)
-        elif value.startswith("rm.") and value[3:] in {a for a, _ in self._shown_answers(intake)}:
+        elif value.startswith("rm.") and value[3:] in {
+            a for a, _ in shown_answers(self.questionnaire, intake)
+        }:
             removed = value[3:]
             step.tap = Tap("answered", Ref("summary.removed"))
             if removed == "age":

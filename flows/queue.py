@@ -28,8 +28,9 @@ class CaseCard:
     urgent: bool
     queued_at: datetime
     deadline: datetime
-    lines: tuple[Ref, ...]  # the summary the youngster agreed to share
+    lines: tuple[Ref, ...]  # the summary the youngster agreed to share, long texts cut short
     safety: str | None = None
+    full_lines: tuple[Ref, ...] = ()  # the same, with every word: for the coach who claims
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
     messages = [
         Outbound("offer.yours", {"pseudonym": card.pseudonym}, edit=f"offer:{card.case_id}"),
     ]
+    if card.full_lines and card.full_lines != card.lines:
+        # The offer cut long texts short; whoever takes the case reads every word.
+        messages.append(
+            Outbound("claim.summary", {"pseudonym": card.pseudonym, "lines": list(card.full_lines)})
+        )
     if notes:
         messages.append(
             Outbound(

@@ -249,3 +249,18 @@ async def test_crisis_words_from_a_youngster_with_a_coach_alert_that_coach_and_n
     assert relayed.params["text"] == "ik wil niet meer leven"
     assert await team.keys(BRAM) == bram_before  # no new offers for a case that has a coach
     assert (await team.keys("y1"))[-2:] == ["crisis.safe_ask", "crisis.told_coach"]
+
+
+async def test_the_coach_who_claims_reads_every_word_the_offer_cut_short(
+    team: Team, renderer: Renderer
+) -> None:
+    story = "Het begon allemaal toen ik verhuisde. " * 20  # about 760 characters
+    await team.youngster("y1", "age:16_17", "q.strengths:skip", text=story)
+    await team.say("y1", Inbound("choice", choice="talk"))
+    offer = (await team.outbox(LOTTE))[-1]
+    assert story not in renderer.render(offer, "nl").text
+    assert "…" in renderer.render(offer, "nl").text
+    case = await team.case()
+    await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+    full = next(m for m in await team.outbox(LOTTE) if m.key == "claim.summary")
+    assert story.strip() in renderer.render(full, "nl").text

@@ -49,6 +49,7 @@ class Handled:
     tap: Tap | None
     language: str
     duplicate: bool = False
+    staff_linked: bool = False  # a coach or team lead just linked this chat
 
 
 class ConversationService:
@@ -206,6 +207,7 @@ class ConversationService:
     ) -> Handled:
         """Messages from coaches and team leads, and /coach <code> linking a chat to one."""
         offered = self.flow.questionnaire.languages
+        linked = False
         if event.kind == "command" and event.command == "coach":
             staff_id = await redeem_invite(session, code=event.argument, now=now)
             if staff_id is None:
@@ -217,6 +219,7 @@ class ConversationService:
                 assert staff is not None
                 log.info("staff member %d linked a chat", staff_id)
                 outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
+                linked = True
         elif staff is not None and self.matchteam is not None:
             tap = await self.matchteam.staff_event(
                 session, staff=staff, address=address, event=event, now=now
@@ -238,4 +241,5 @@ class ConversationService:
             messages=outbound,
             now=now,
         )
-        return Handled(tap=Tap("closed") if event.kind == "choice" else None, language=language)
+        tap = Tap("closed") if event.kind == "choice" else None
+        return Handled(tap=tap, language=language, staff_linked=linked)

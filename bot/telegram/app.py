@@ -7,7 +7,6 @@ import asyncio
 import logging
 import signal
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
@@ -16,16 +15,10 @@ from bot.render import Renderer
 from bot.sender import OutboxSender
 from bot.service import ConversationService
 from bot.telegram.handlers import TelegramHandlers
+from bot.telegram.menus import set_commands
 from bot.telegram.polling import poll
 
 log = logging.getLogger(__name__)
-
-# The command menu; the restart command has a name per language, both always work.
-MENU = {
-    "nl": ("start", "status", "help", "stop", "opnieuw", "andere_coach"),
-    "en": ("start", "status", "help", "stop", "restart", "other_coach"),
-}
-DESCRIPTION_KEY = {"opnieuw": "commands.restart", "andere_coach": "commands.other_coach"}
 
 
 def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
@@ -40,22 +33,6 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
     if request is not None:
         return builder.request(request).get_updates_request(request).build()
     return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()
-
-
-async def set_commands(application: Application, renderer: Renderer) -> None:  # type: ignore[type-arg]
-    """Show the command menu in every language, and the default language's for others."""
-    default = renderer.content.questionnaire.default_language
-    for language in renderer.content.questionnaire.languages:
-        names = MENU.get(language, MENU["en"])
-        commands = [
-            BotCommand(
-                name, renderer.text(DESCRIPTION_KEY.get(name, f"commands.{name}"), {}, language)
-            )
-            for name in names
-        ]
-        await application.bot.set_my_commands(commands, language_code=language)
-        if language == default:
-            await application.bot.set_my_commands(commands)
 
 
 async def run_telegram(

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
+from bot.telegram.menus import set_staff_commands
 from bot.telegram.transport import CHANNEL
 from flows.intake import Tap
 from flows.messages import Inbound, Ref
@@ -82,7 +83,7 @@ class TelegramHandlers:
         user = update.effective_user
         return (user.language_code or "") if user is not None else ""
 
-    async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message or a command."""
         message = update.effective_message
         assert message is not None
@@ -102,7 +103,14 @@ class TelegramHandlers:
             event = Inbound(
                 "command", command=command[0][:32], argument=command[1][:64], language_hint=hint
             )
-        await self._to_service(update, event)
+        handled = await self._to_service(update, event)
+        if handled.staff_linked and update.effective_chat is not None:
+            try:
+                await set_staff_commands(
+                    context.bot, self.renderer, update.effective_chat.id, handled.language
+                )
+            except NetworkError:
+                log.warning("could not set a staff member's command menu")
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message: kept as well, and checked for crisis words like any text."""

@@ -16,8 +16,9 @@ from bot.matchteam import Matchteam
 from bot.render import Renderer
 from bot.sender import OutboxSender
 from bot.service import ConversationService
-from bot.telegram.app import build_application, set_commands
+from bot.telegram.app import build_application
 from bot.telegram.handlers import TelegramHandlers
+from bot.telegram.menus import set_commands
 from bot.telegram.polling import handle_batch
 from bot.telegram.transport import TelegramTransport
 from flows.intake import IntakeFlow, Rules
@@ -449,3 +450,35 @@ async def test_a_coach_s_claim_is_answered_and_the_offer_changes_to_say_it_is_th
     edited = [p for p in harness.request.sent("editMessageText") if int(p["chat_id"]) == coach]
     assert len(edited) == 1 and int(edited[0]["message_id"]) == offer_id
     assert edited[0]["text"].startswith("✅ Je hebt") and edited[0]["text"].endswith("opgenomen.")
+
+
+async def test_a_coach_who_links_gets_the_staff_menu_in_their_own_chat(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    import json
+
+    from storage.models import Staff
+    from storage.staff import add_invite, add_staff
+
+    async with db.transaction() as session:
+        staff = await add_staff(
+            session, staff=Staff(role="coach", name="Lotte", capacity=8, created_at=clock())
+        )
+        assert staff.id is not None
+        await add_invite(session, staff_id=staff.id, code="KLIK-7F3K-Q9ZD", now=clock())
+    await harness.write("/coach KLIK-7F3K-Q9ZD", chat=616161)
+    (menu,) = harness.request.sent("setMyCommands")
+    scope = json.loads(menu["scope"]) if isinstance(menu["scope"], str) else menu["scope"]
+    commands = (
+        json.loads(menu["commands"]) if isinstance(menu["commands"], str) else menu["commands"]
+    )
+    assert scope == {"type": "chat", "chat_id": 616161}
+    assert [c["command"] for c in commands] == [
+        "wachtrij",
+        "open",
+        "pauze",
+        "afsluiten",
+        "overdragen",
+        "help",
+    ]
+    assert harness.texts()[0] == "Welkom Lotte! Dit Telegram-account is nu gekoppeld aan Klik."

@@ -21,13 +21,14 @@ from flows.messages import Duration, HelpLines, Inbound, Outbound, Ref
 from flows.queue import (
     claim_target,
     claimed,
+    may_claim,
     offer,
     reminder,
     taken,
     waiting_case,
     who_to_tell,
 )
-from flows.sla import ALERT_TEAMLEADS, REMIND_AVAILABLE, TELL_YOUNGSTER, ladder, time_left
+from flows.sla import TELL_YOUNGSTER, ladder, time_left, who_to_remind
 from storage.guard import add_guard_steps
 from storage.intakes import current_case_of, load_intake
 from storage.models import Case, Staff, Youngster
@@ -84,10 +85,7 @@ class Matchteam(CaseLife, Conversations):
                     await self._to_staff(session, staff_id, [alert], now)
             return
         people = await reachable_staff(session, channel=self.channel)
-        coaches = [self._profile(p, now) for p in people if p.staff.role == "coach"]
-        leads = [
-            p.staff.id for p in people if p.staff.role == "teamlead" and p.staff.id is not None
-        ]
+        coaches, leads = self._team(people, now)
         told = frozenset(await offered_staff(session, case_id=case.id)) | exclude
         wanted = waiting_case(case.id, intake, priority=case.priority)
         notices = who_to_tell(wanted, coaches, leads, already_told=told)
@@ -117,29 +115,18 @@ class Matchteam(CaseLife, Conversations):
         card = self._card(case, youngster, intake)
         left = Duration(int(time_left(card.deadline, now).total_seconds()))
         people = await reachable_staff(session, channel=self.channel)
-        offered = await offered_staff(session, case_id=case_id)
-        if rung == ALERT_TEAMLEADS:
-            told = [p for p in people if p.staff.role == "teamlead"]
-        else:
-            candidates = [p for p in people if p.staff.role == "coach"]
-            profiles = {p.staff.id: self._profile(p, now) for p in candidates}
-            told = [
-                p
-                for p in candidates
-                if profiles[p.staff.id].available
-                and p.active_cases < p.staff.capacity
-                and (rung == REMIND_AVAILABLE or p.staff.id in offered)
-            ]
-        wanted = waiting_case(case_id, intake)
-        for person in told:
-            reasons: tuple[Ref, ...] = ()
-            if person.staff.role == "coach":
-                mine = suggest(wanted, [self._profile(person, now)], limit=1)
-                reasons = mine[0].reasons if mine else ()
-            message = reminder(card, reasons, left, lead=person.staff.role == "teamlead")
+        coaches, leads = self._team(people, now)
+        offered = frozenset(await offered_staff(session, case_id=case_id))
+        wanted = waiting_case(case_id, intake, priority=case.priority)
+        notices = who_to_remind(rung, wanted, coaches, leads, offered)
+        by_id = {p.staff.id: p for p in people}
+        for notice in notices:
+            person = by_id[notice.staff_id]
+            lead = person.staff.role == "teamlead"
+            message = reminder(card, notice.reasons, left, lead=lead)
             await self._send(session, person.address, self._language(person.staff), [message], now)
-        ids = [p.staff.id for p in told if p.staff.id is not None]
-        await add_offers(session, case_id=case_id, staff_ids=ids, now=now)
+        told = [n.staff_id for n in notices]
+        await add_offers(session, case_id=case_id, staff_ids=told, now=now)
         log.info("case %d: guard step %s told %d staff", case_id, rung, len(told))
         return "fired"
 
@@ -190,7 +177,7 @@ class Matchteam(CaseLife, Conversations):
             return Tap("unknown")
         people = {p.staff.id: p for p in await reachable_staff(session, channel=self.channel)}
         me = people.get(staff.id)
-        if staff.role == "coach" and me is not None and me.active_cases >= staff.capacity:
+        if me is not None and not may_claim(staff.role, staff.capacity, me.active_cases):
             return Tap("full")
         if not await claim_case(session, case_id=case_id, staff_id=staff.id, now=now):
             return Tap("taken")

@@ -76,6 +76,14 @@ class StaffDesk:
             modes=split(person.staff.modes),
         )
 
+    def _team(self, people: list[Reachable], now: datetime) -> tuple[list[CoachProfile], list[int]]:
+        """The coaches as matching sees them, and the team leads' ids."""
+        coaches = [self._profile(p, now) for p in people if p.staff.role == "coach"]
+        leads = [
+            p.staff.id for p in people if p.staff.role == "teamlead" and p.staff.id is not None
+        ]
+        return coaches, leads
+
     def _card(self, case: Case, youngster: Youngster, intake: Intake) -> CaseCard:
         assert case.id is not None
         view = intake.case

@@ -142,6 +142,12 @@ def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
     return messages
 
 
+def may_claim(role: str, capacity: int, active_cases: int) -> bool:
+    """Caseloads stay manageable: a coach claims only below their capacity; a team lead always
+    may (an urgent youngster must never wait for a free place)."""
+    return role != "coach" or active_cases < capacity
+
+
 def claim_target(data: str) -> int | None:
     """The case id in a claim button's data, or None for anything else."""
     head, _, rest = data.partition(":")

@@ -6,8 +6,12 @@ claims the due ones, so each step happens exactly once, also across restarts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from flows.matching import CoachProfile, WaitingCase, suggest
+from flows.queue import Notice
 
 REMIND_SUGGESTED = "remind_suggested"  # the coaches who were told are reminded
 REMIND_AVAILABLE = "remind_available"  # every available coach is asked
@@ -40,3 +44,21 @@ def ladder(queued_at: datetime, deadline: datetime) -> list[tuple[str, datetime]
 def time_left(deadline: datetime, now: datetime) -> timedelta:
     """How long until the promise runs out (never negative)."""
     return max(deadline - now, timedelta(0))
+
+
+def who_to_remind(
+    rung: str,
+    case: WaitingCase,
+    coaches: Sequence[CoachProfile],
+    team_leads: Sequence[int],
+    offered: frozenset[int],
+) -> list[Notice]:
+    """Who a ladder step reaches: first the coaches who were told, then every available coach
+    with room, then the team leads. The youngster's own step reaches no staff."""
+    if rung == ALERT_TEAMLEADS:
+        return [Notice(lead) for lead in team_leads]
+    if rung == REMIND_SUGGESTED:
+        coaches = [c for c in coaches if c.coach_id in offered]
+    elif rung != REMIND_AVAILABLE:
+        return []
+    return [Notice(s.coach_id, s.reasons) for s in suggest(case, coaches, limit=len(coaches))]

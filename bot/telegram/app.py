@@ -65,6 +65,12 @@ async def run_telegram(
             )
         finally:
             scheduler.shutdown(wait=False)
+            # Cancel the sender and any scheduled job still running, and wait for them while
+            # the loop still runs: each closes its database connection on the way out. A
+            # connection left open keeps its (non-daemon) SQLite thread, and the process, alive.
             sending.cancel()
-            await asyncio.gather(sending, return_exceptions=True)
+            running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             log.info("klik stopped")

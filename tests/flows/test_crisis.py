@@ -319,7 +319,7 @@ def test_a_long_text_full_of_near_misses_is_checked_quickly(detector: CrisisDete
 def test_hit_never_carries_the_text(detector: CrisisDetector) -> None:
     hit = detector.detect("ik wil dood")
     assert hit is not None
-    assert set(vars(hit)) == {"category", "language"}
+    assert set(vars(hit)) == {"category", "language", "level", "rule", "about"}
 
 
 # --- lexicon validation -----------------------------------------------------------------------

@@ -59,7 +59,9 @@ def parse_service_hours(spec: str) -> ServiceHours:
         if first not in DAYS or (last or first) not in DAYS:
             raise ValueError(f"'{part}': days are {', '.join(DAYS)}")
         try:
-            start, end = time(int(h1), int(m1)), time(int(h2), int(m2))
+            start = time(int(h1), int(m1))
+            # "24:00" closes at midnight: the day's last moment, so a whole day can be written.
+            end = time.max if (h2, m2) == ("24", "00") else time(int(h2), int(m2))
         except ValueError as error:
             raise ValueError(f"'{part}': {error}") from None
         if end <= start:

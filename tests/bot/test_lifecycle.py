@@ -191,7 +191,7 @@ async def test_deactivating_a_coach_puts_their_youngsters_back_at_the_front(
     async with team.db.transaction() as session:
         bram = await session.get(Staff, team.ids[BRAM])
         assert bram is not None
-        bram.hours = "mon-sun 00:00-23:59"
+        bram.hours = "mon-sun 00:00-24:00"
     result = klik("coach", "deactivate", "Lotte", env={"DATABASE_URL": database_url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 conversation(s) went back to the front of the queue" in result.stdout

@@ -58,6 +58,9 @@ def add_coach(database_url: str, workdir: Path) -> str:
             "8",
             "--intro",
             "Ik werk bij het JAC in Gent.",
+            # The process runs on the wall clock: Lotte works every hour, whenever CI runs.
+            "--hours",
+            "mon-sun 00:00-24:00",
         ],
         cwd=workdir,
         env=env,

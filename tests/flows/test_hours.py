@@ -65,3 +65,9 @@ def test_a_range_can_wrap_around_the_week() -> None:
 def test_nonsense_hours_are_refused_with_a_reason(spec: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_service_hours(spec)
+
+
+def test_24_00_closes_at_midnight_so_a_whole_day_can_be_written() -> None:
+    hours = parse_service_hours("mon-sun 00:00-24:00")
+    assert hours.is_open(datetime(2026, 12, 1, 23, 59, 59))
+    assert hours.is_open(datetime(2026, 12, 2, 0, 0))

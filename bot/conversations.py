@@ -21,6 +21,7 @@ from flows.relay import (
     media_from_coach,
     media_from_youngster,
 )
+from flows.state import Signal
 from storage.models import Case, CaseMessage, Staff, Youngster
 from storage.outbox import tag_of
 from storage.queue import (
@@ -40,15 +41,17 @@ class Conversations(StaffDesk):
         texts: list[str],
         media: str,
         now: datetime,
+        signal: Signal | None = None,
     ) -> None:
-        """Carry what a youngster wrote (or sent) to the coach who has their case."""
+        """Carry what a youngster wrote (or sent) to the coach who has their case, with the
+        crisis signal it carried, if any."""
         pair = await self._open_case(session, youngster_id)
         if pair is None:
             return
         case, youngster, _ = pair
         if case.coach_id is None or case.id is None:
             return
-        messages = [from_youngster(case.id, youngster.pseudonym, text) for text in texts]
+        messages = [from_youngster(case.id, youngster.pseudonym, text, signal) for text in texts]
         if media:
             messages += media_from_youngster(case.id, youngster.pseudonym, media)
             session.add(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.case_life import CaseLife
 from bot.conversations import Conversations
 from flows.case import CLOSED, QUEUED, after
-from flows.intake import Tap, when_back
+from flows.commands import when_back
 from flows.matching import queue_order, suggest
 from flows.messages import Duration, HelpLines, Inbound, Outbound, Ref
 from flows.queue import (
@@ -24,15 +24,20 @@ from flows.queue import (
     may_claim,
     offer,
     reminder,
+    shared_summary,
     taken,
     waiting_case,
+    who_to_alert,
     who_to_tell,
 )
+from flows.relay import urgent_alert
 from flows.sla import TELL_YOUNGSTER, ladder, time_left, who_to_remind
+from flows.state import Alert, Tap
 from storage.guard import add_guard_steps
 from storage.intakes import current_case_of, load_intake
 from storage.models import Case, Staff, Youngster
 from storage.queue import (
+    Reachable,
     active_cases_of,
     add_offers,
     case_notes,
@@ -67,38 +72,93 @@ class Matchteam(CaseLife, Conversations):
         youngster_id: str,
         now: datetime,
         exclude: frozenset[int] = frozenset(),
-    ) -> None:
-        """Tell the best-matching available coaches (urgent: everyone) about a waiting case."""
+        alert: Alert | None = None,
+    ) -> int:
+        """Tell the best-matching available coaches (urgent: everyone) about a waiting case.
+
+        With an `alert` (a crisis): every available coach, the team leads and whoever was
+        offered the case before; or, once a coach has it, that coach. Returns how many of those
+        told can be expected to read it now (0: nobody, and the youngster must hear that)."""
         pair = await self._open_case(session, youngster_id)
         if pair is None:
-            return
+            return 0
         case, youngster, intake = pair
         assert case.id is not None and intake.case is not None
-        if case.state != QUEUED:
-            if case.urgent and case.coach_id is not None:
-                # Crisis words from a youngster who has a coach: alert that coach at once.
-                alert = Outbound(
-                    "relay.urgent", {"pseudonym": youngster.pseudonym}, tag=f"case:{case.id}"
-                )
-                for staff_id in {case.coach_id, case.previous_coach_id} - {None}:
-                    assert staff_id is not None
-                    await self._to_staff(session, staff_id, [alert], now)
-            return
         people = await reachable_staff(session, channel=self.channel)
+        if case.state != QUEUED:
+            if alert is None:
+                return 0
+            return await self._alert_coach(session, case, youngster.pseudonym, people, alert, now)
         coaches, leads = self._team(people, now)
-        told = frozenset(await offered_staff(session, case_id=case.id)) | exclude
+        offered = frozenset(await offered_staff(session, case_id=case.id))
         wanted = waiting_case(case.id, intake, priority=case.priority)
-        notices = who_to_tell(wanted, coaches, leads, already_told=told)
+        if alert is not None:
+            everyone = who_to_alert(wanted, coaches, leads, offered=offered)
+            notices = [notice for notice in everyone if notice.staff_id not in exclude]
+        else:
+            notices = who_to_tell(wanted, coaches, leads, already_told=offered | exclude)
         by_id = {p.staff.id: p for p in people}
         card = self._card(case, youngster, intake)
+        most_urgent = alert is not None and alert.most_urgent
         for notice in notices:
             person = by_id[notice.staff_id]
-            message = offer(card, notice.reasons)
+            message = offer(card, notice.reasons, most_urgent=most_urgent)
             await self._send(session, person.address, self._language(person.staff), [message], now)
         await add_offers(session, case_id=case.id, staff_ids=[n.staff_id for n in notices], now=now)
         steps = ladder(intake.case.queued_at, intake.case.deadline)
         await add_guard_steps(session, case_id=case.id, steps=steps)
-        log.info("case %d: %d staff told (urgent: %s)", case.id, len(notices), case.urgent)
+        told = {notice.staff_id for notice in notices}
+        reached = len(told & self._readers(people, now))
+        log.info(
+            "case %d: %d staff told, %d can read now (urgent: %s, alert: %s)",
+            case.id,
+            len(told),
+            reached,
+            case.urgent,
+            "most urgent" if most_urgent else ("yes" if alert else "no"),
+        )
+        return reached
+
+    async def _alert_coach(
+        self,
+        session: AsyncSession,
+        case: Case,
+        pseudonym: str,
+        people: list[Reachable],
+        alert: Alert,
+        now: datetime,
+    ) -> int:
+        """A crisis from a youngster who has a coach: alert that coach (and, in a hand-over,
+        the previous one). The team leads hear it too when it is the most urgent, or when no
+        coach of the case can read it now."""
+        assert case.id is not None
+        holders = {case.coach_id, case.previous_coach_id} - {None}
+        readers = self._readers(people, now)
+        targets = {staff_id for staff_id in holders if staff_id is not None}
+        if alert.most_urgent or not targets & readers:
+            targets |= {p.staff.id for p in people if p.staff.role == "teamlead" and p.staff.id}
+        message = urgent_alert(case.id, pseudonym, alert)
+        for staff_id in sorted(targets):
+            await self._to_staff(session, staff_id, [message], now)
+        reached = len(targets & readers)
+        log.info(
+            "case %d: crisis alert to %d staff, %d can read now", case.id, len(targets), reached
+        )
+        return reached
+
+    async def answers_shared(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """The youngster checked the summary of a case a crisis queued: a coach who already has
+        the case reads it now; otherwise whoever claims gets it with the claim."""
+        pair = await self._open_case(session, youngster_id)
+        if pair is None or pair[0].coach_id is None:
+            return
+        case, youngster, intake = pair
+        message = shared_summary(self._card(case, youngster, intake))
+        for staff_id in {case.coach_id, case.previous_coach_id} - {None}:
+            assert staff_id is not None
+            await self._to_staff(session, staff_id, [message], now)
 
     async def guard_step(
         self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
@@ -232,12 +292,20 @@ class Matchteam(CaseLife, Conversations):
         return messages
 
     async def back_from_youngster(
-        self, session: AsyncSession, *, youngster_id: str, switch: bool, now: datetime
-    ) -> None:
-        """A youngster writes after a close (reopen) or asks for another coach (switch)."""
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        switch: bool,
+        now: datetime,
+        alert: Alert | None = None,
+    ) -> int | None:
+        """A youngster writes after a close (reopen) or asks for another coach (switch). With
+        an `alert`, the team is alerted once the case is back: returns how many can read it
+        now (None: no alert was sent)."""
         case = await current_case_of(session, youngster_id=youngster_id)
         if case is None or case.id is None or case.coach_id is None:
-            return
+            return None
         pair = await case_with_youngster(session, case_id=case.id)
         assert pair is not None
         youngster = pair[1]
@@ -248,17 +316,25 @@ class Matchteam(CaseLife, Conversations):
             coach.current_case_id = case.id
             back = Outbound("case.reopened", {"pseudonym": youngster.pseudonym})
             await self._to_staff(session, case.coach_id, [back], now)
-            return
+            if alert is None:
+                return None
+            return await self.case_waiting(session, youngster_id=youngster_id, now=now, alert=alert)
         if switch and coach is not None:
             asked = Outbound("case.switch_requested", {"pseudonym": youngster.pseudonym})
             await self._to_staff(session, case.coach_id, [asked], now)
-        await self._requeue(
-            session, case, now, exclude=frozenset({case.coach_id}) if switch else frozenset()
-        )
+        exclude = frozenset({case.coach_id}) if switch else frozenset()
+        reached = await self._requeue(session, case, now, exclude=exclude, alert=alert)
+        return reached if alert is not None else None
 
     async def _requeue(
-        self, session: AsyncSession, case: Case, now: datetime, *, exclude: frozenset[int]
-    ) -> None:
+        self,
+        session: AsyncSession,
+        case: Case,
+        now: datetime,
+        *,
+        exclude: frozenset[int],
+        alert: Alert | None = None,
+    ) -> int:
         """Back in the queue before the others, with a fresh promise and guard."""
         assert case.id is not None
         case.state = after(case.state, "requeue")
@@ -268,7 +344,9 @@ class Matchteam(CaseLife, Conversations):
         case.queued_at, case.deadline = now, now + timedelta(hours=self.rules.promise_hours)
         await drop_case_plans(session, case_id=case.id)
         await session.flush()
-        await self.case_waiting(session, youngster_id=case.youngster_id, now=now, exclude=exclude)
+        return await self.case_waiting(
+            session, youngster_id=case.youngster_id, now=now, exclude=exclude, alert=alert
+        )
 
     async def coach_leaves(self, session: AsyncSession, *, staff_id: int, now: datetime) -> int:
         """A coach is deactivated: their youngsters go back to the front of the queue, told

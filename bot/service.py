@@ -18,9 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.matchteam import Matchteam
-from flows.intake import IntakeFlow, Step, Tap
+from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
+from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
+from flows.state import Step, Tap
 from storage.db import Database
 from storage.intakes import (
     add_case_messages,
@@ -29,8 +31,10 @@ from storage.intakes import (
     forget_youngster,
     load_intake,
     mark_case_urgent,
+    note_case_signal,
     open_case,
     save_intake,
+    share_answers,
     withdraw_case,
 )
 from storage.models import Staff
@@ -97,15 +101,20 @@ class ConversationService:
         address: str,
         event: Inbound,
         now: datetime,
-    ) -> None:
-        """Apply what the step did to the case, then keep and relay what was written."""
+    ) -> int | None:
+        """Apply what the step did to the case, alert the team when the step asks for it, then
+        keep and relay what was written. Returns how many staff can read the alert now (None:
+        there was no alert)."""
         assert step.intake is not None
         matchteam = self.matchteam
         change = step.case_change
+        reached: int | None = None
         if change == "open" and step.intake.case is not None:
             await open_case(session, youngster_id=youngster_id, case=step.intake.case)
         elif change == "urgent":
             await mark_case_urgent(session, youngster_id=youngster_id)
+        elif change == "share":
+            await share_answers(session, youngster_id=youngster_id)
         elif change == "withdraw":
             if matchteam is not None:
                 await matchteam.case_ending(
@@ -113,17 +122,27 @@ class ConversationService:
                 )
             await withdraw_case(session, youngster_id=youngster_id, now=now)
         elif change in ("reopen", "switch") and matchteam is not None:
-            await matchteam.back_from_youngster(
-                session, youngster_id=youngster_id, switch=change == "switch", now=now
+            reached = await matchteam.back_from_youngster(
+                session,
+                youngster_id=youngster_id,
+                switch=change == "switch",
+                now=now,
+                alert=step.alert,
             )
+        if step.signal is not None and change != "open":
+            await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
         if step.notes_for_coach:
             await add_case_messages(
                 session, youngster_id=youngster_id, texts=step.notes_for_coach, now=now
             )
         if matchteam is None:
-            return
-        if change in ("open", "urgent"):
-            await matchteam.case_waiting(session, youngster_id=youngster_id, now=now)
+            return None
+        if change == "open" or (step.alert is not None and reached is None):
+            reached = await matchteam.case_waiting(
+                session, youngster_id=youngster_id, now=now, alert=step.alert
+            )
+        if change == "share":
+            await matchteam.answers_shared(session, youngster_id=youngster_id, now=now)
         if step.notes_for_coach or step.media_for_coach:
             await matchteam.from_youngster(
                 session,
@@ -131,7 +150,9 @@ class ConversationService:
                 texts=step.notes_for_coach,
                 media=f"{address}:{event.message_id}" if step.media_for_coach else "",
                 now=now,
+                signal=step.signal,
             )
+        return reached if step.alert is not None else None
 
     async def message_dropped(self, message: Outbound) -> None:
         """A message will never arrive; if it was relayed, tell the one who wrote it."""
@@ -157,6 +178,7 @@ class ConversationService:
             step = self.flow.handle(before, event, now)
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None
+            reached: int | None = None
             if step.forget and youngster is not None:
                 if self.matchteam is not None:
                     await self.matchteam.case_ending(
@@ -176,16 +198,21 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
-                await self._case_changes(session, youngster.id, step, address, event, now)
+                reached = await self._case_changes(session, youngster.id, step, address, event, now)
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
+            outbound = step.outbound
+            if reached == 0:
+                # Nobody of the team can read the alert now: say so, the help lines are it.
+                log.warning("a crisis alert reached nobody who can read it now")
+                outbound = nobody_reads(outbound)
             await enqueue_messages(
                 session,
                 channel=channel,
                 address=address,
                 youngster_id=youngster_id,
                 language=language,
-                messages=step.outbound,
+                messages=outbound,
                 now=now,
             )
             log.info(

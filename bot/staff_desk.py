@@ -10,11 +10,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.intake import Intake, IntakeFlow, Rules
+from flows.intake import IntakeFlow
 from flows.matching import CoachProfile
 from flows.messages import Outbound
 from flows.queue import CaseCard
-from flows.staff import is_available, staff_language
+from flows.staff import is_available, reads_now, staff_language
+from flows.state import Intake, Rules, Signal
 from storage.intakes import find_contact, load_intake, open_case_of
 from storage.models import Case, Staff, Youngster
 from storage.outbox import enqueue_messages
@@ -84,19 +85,42 @@ class StaffDesk:
         ]
         return coaches, leads
 
+    def _readers(self, people: list[Reachable], now: datetime) -> set[int]:
+        """Who of these can be expected to read a crisis alert now (hours, away, active)."""
+        return {
+            person.staff.id
+            for person in people
+            if person.staff.id is not None
+            and reads_now(
+                member_of(person.staff),
+                now=now,
+                timezone=self.rules.timezone,
+                service_hours=self.rules.service_hours,
+            )
+        }
+
+    async def readers_now(self, session: AsyncSession, *, now: datetime) -> int:
+        """How many coaches and team leads a crisis alert would reach now."""
+        return len(self._readers(await reachable_staff(session, channel=self.channel), now))
+
     def _card(self, case: Case, youngster: Youngster, intake: Intake) -> CaseCard:
+        """A case as a coach sees it; before the youngster checked the summary of a case a
+        crisis queued, without a word of their answers."""
         assert case.id is not None
         view = intake.case
         assert view is not None
+        shared = case.shared
         return CaseCard(
             case_id=case.id,
             pseudonym=youngster.pseudonym,
             urgent=case.urgent,
             queued_at=view.queued_at,
             deadline=view.deadline,
-            lines=self.flow.summary_lines(intake),
+            lines=self.flow.summary_lines(intake) if shared else (),
             safety=youngster.safety,
-            full_lines=self.flow.summary_lines(intake, limit=None),
+            full_lines=self.flow.summary_lines(intake, limit=None) if shared else (),
+            signal=Signal.parse(case.signal),
+            shared=shared,
         )
 
     async def _open_case(

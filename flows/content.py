@@ -11,12 +11,13 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from flows.crisis import CrisisDetector, CrisisLexicon, lexicon_problems
+from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
+from flows.state import ACUTE, SIGNAL_RULES, WORRY
 
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
@@ -151,6 +152,12 @@ class Questionnaire(_Strict):
                 yield f"opt.{p.id}.{option}"
 
 
+class Detector(Protocol):
+    """Whatever finds crisis signals in a text (flows/crisis/decision.py; tests use fixed ones)."""
+
+    def detect(self, text: str) -> CrisisHit | None: ...
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything the bot says and asks, checked and ready to use."""
@@ -158,7 +165,7 @@ class Content:
     questionnaire: Questionnaire
     texts: dict[str, dict[str, str]]  # language -> flat key -> text
     crisis: CrisisLexicon
-    detector: CrisisDetector
+    detector: Detector
 
     def text(self, language: str, key: str) -> str:
         """The text for a key in a language, falling back to the default language."""
@@ -212,6 +219,18 @@ def _validate(model: type[_M], data: Any, shown: str, problems: list[ContentProb
     return None
 
 
+def crisis_text_keys() -> Iterable[str]:
+    """Every text key a crisis signal may need: the worry question per category, and the
+    words the coach reads for each category, level and rule."""
+    for category in CATEGORIES:
+        yield f"crisis.category.{category}"
+        yield f"crisis.worry_ask.{category}"
+    for level in (ACUTE, WORRY):
+        yield f"crisis.level.{level}"
+    for rule in SIGNAL_RULES:
+        yield f"crisis.rule.{rule}"
+
+
 def _check_texts(
     texts: dict[str, dict[str, Any]],
     questionnaire: Questionnaire,
@@ -219,13 +238,16 @@ def _check_texts(
 ) -> None:
     reference = questionnaire.default_language
     shown = {language: f"texts/{language}.yaml" for language in texts}
-    all_keys = set().union(*(set(t) for t in texts.values())) | set(questionnaire.text_keys())
+    needed = set(questionnaire.text_keys())
+    all_keys = set().union(*(set(t) for t in texts.values())) | needed | set(crisis_text_keys())
     for language, flat in texts.items():
         for key in sorted(all_keys - set(flat)):
             having = [f"{other}.yaml" for other in texts if key in texts[other]]
             reason = f"missing (present in {', '.join(having)})" if having else "missing"
-            if key in set(questionnaire.text_keys()) and not having:
+            if key in needed and not having:
                 reason = "missing (the questionnaire needs it)"
+            elif not having:
+                reason = "missing (a crisis signal needs it)"
             problems.append(ContentProblem(shown[language], key, reason))
         for key, value in sorted(flat.items()):
             if not isinstance(value, str) or not value.strip():

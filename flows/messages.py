@@ -26,6 +26,7 @@ class Inbound:
     language_hint: str = ""  # the client's language, used only to pick a default
     message_id: str = ""  # the channel's id of this message, to copy media on
     reply_to: str = ""  # the channel's id of the message this one answers
+    caption: str = ""  # the words under a photo, video or file (media only)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.intake import Intake
 from flows.matching import CoachProfile, WaitingCase, suggest
 from flows.messages import Button, Duration, Joined, Outbound, Param, Ref, When
+from flows.state import Intake, Signal
 
 SUGGESTED = 3  # coaches told about an ordinary case; the rest see it with /wachtrij
 CLAIM = "claim"
@@ -31,6 +31,8 @@ class CaseCard:
     lines: tuple[Ref, ...]  # the summary the youngster agreed to share, long texts cut short
     safety: str | None = None
     full_lines: tuple[Ref, ...] = ()  # the same, with every word: for the coach who claims
+    signal: Signal | None = None  # the latest crisis signal: what fired, never the words
+    shared: bool = True  # False: the youngster is still checking what the coach may read
 
 
 @dataclass(frozen=True)
@@ -84,19 +86,51 @@ def who_to_tell(
     return [notice for notice in notices if notice.staff_id not in already_told]
 
 
-def offer(card: CaseCard, reasons: tuple[Ref, ...] = ()) -> Outbound:
-    """The message offering a case, with the button to claim it."""
+def who_to_alert(
+    case: WaitingCase,
+    coaches: Sequence[CoachProfile],
+    team_leads: Sequence[int],
+    *,
+    offered: frozenset[int],
+) -> list[Notice]:
+    """A crisis: every available coach with room (best match first), every team lead, and
+    whoever was offered the case before, told again (they may be about to pick it up)."""
+    notices = [Notice(s.coach_id, s.reasons) for s in suggest(case, coaches, limit=len(coaches))]
+    notices += [Notice(lead) for lead in team_leads]
+    known = {coach.coach_id for coach in coaches} | set(team_leads)
+    told = {notice.staff_id for notice in notices}
+    notices += [Notice(staff_id) for staff_id in sorted(offered - told) if staff_id in known]
+    return notices
+
+
+def card_lines(card: CaseCard) -> list[Ref]:
+    """What a coach reads of a waiting case: the signal and the safety answer first, then the
+    answers the youngster shares (or that they are still checking them)."""
+    first: list[Ref] = []
+    if card.signal is not None:
+        first.append(card.signal.words())
+    if card.safety in ("no", "unsure"):
+        first.append(Ref(f"offer.safety_{card.safety}"))
+    if not card.shared:
+        return [*first, Ref("offer.answers_pending", {"pseudonym": card.pseudonym})]
+    if card.lines:
+        return [*first, *card.lines]
+    return first or [Ref("offer.nothing_shared")]
+
+
+def offer(card: CaseCard, reasons: tuple[Ref, ...] = (), *, most_urgent: bool = False) -> Outbound:
+    """The message offering a case, with the button to claim it. `most_urgent`: the youngster
+    said they are not safe, or do not know."""
     params: dict[str, Param] = {
         "pseudonym": card.pseudonym,
         "since": When(card.queued_at),
         "deadline": When(card.deadline),
-        "lines": list(card.lines) if card.lines else [Ref("offer.nothing_shared")],
+        "lines": card_lines(card),
         "why": Joined(reasons) if reasons else Ref("offer.no_reasons"),
     }
-    if card.safety in ("no", "unsure"):
-        params["lines"] = [Ref(f"offer.safety_{card.safety}"), *card.lines]
+    key = "offer.urgent" if card.urgent else "offer.new"
     return Outbound(
-        "offer.urgent" if card.urgent else "offer.new",
+        "offer.most_urgent" if most_urgent else key,
         params,
         ((Button(Ref("offer.claim"), f"{CLAIM}:{card.case_id}"),),),
         tag=f"offer:{card.case_id}",
@@ -126,11 +160,12 @@ def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
     messages = [
         Outbound("offer.yours", {"pseudonym": card.pseudonym}, edit=f"offer:{card.case_id}"),
     ]
-    if card.full_lines and card.full_lines != card.lines:
-        # The offer cut long texts short; whoever takes the case reads every word.
-        messages.append(
-            Outbound("claim.summary", {"pseudonym": card.pseudonym, "lines": list(card.full_lines)})
-        )
+    if not card.shared:
+        messages.append(Outbound("claim.pending", {"pseudonym": card.pseudonym}))
+    elif card.full_lines and (card.full_lines != card.lines or card.urgent):
+        # The offer cut long texts short, or (urgent) was an alert without the answers:
+        # whoever takes the case reads every word.
+        messages.append(shared_summary(card))
     if notes:
         messages.append(
             Outbound(
@@ -140,6 +175,11 @@ def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
         )
     messages.append(Outbound("claim.introduce", {"pseudonym": card.pseudonym}))
     return messages
+
+
+def shared_summary(card: CaseCard) -> Outbound:
+    """Every word the youngster shares, for the coach who has the case."""
+    return Outbound("claim.summary", {"pseudonym": card.pseudonym, "lines": list(card.full_lines)})
 
 
 def may_claim(role: str, capacity: int, active_cases: int) -> bool:

@@ -7,7 +7,8 @@ is re-sent by the bot, media is copied without its sender.
 
 from __future__ import annotations
 
-from flows.messages import Outbound
+from flows.messages import Outbound, Param, Ref
+from flows.state import Alert, Signal
 
 
 def to_coach_tag(case_id: int) -> str:
@@ -23,8 +24,17 @@ def case_of_tag(tag: str | None) -> int | None:
     return int(rest) if head in ("case", "offer") and rest.isdigit() else None
 
 
-def from_youngster(case_id: int, pseudonym: str, text: str) -> Outbound:
-    """A youngster's message as the coach sees it: labelled with the pseudonym."""
+def from_youngster(
+    case_id: int, pseudonym: str, text: str, signal: Signal | None = None
+) -> Outbound:
+    """A youngster's message as the coach sees it: labelled with the pseudonym, and with the
+    crisis signal it carried, if any (the youngster never sees that)."""
+    if signal is not None:
+        return Outbound(
+            "relay.from_youngster_signal",
+            {"pseudonym": pseudonym, "signal": signal.words(), "text": text},
+            tag=to_coach_tag(case_id),
+        )
     return Outbound(
         "relay.from_youngster",
         {"pseudonym": pseudonym, "text": text},
@@ -59,3 +69,16 @@ def media_from_coach(case_id: int, coach: str, source: str) -> list[Outbound]:
         Outbound("relay.media_from_coach", {"coach": coach}, tag=tag),
         Outbound("relay.copy", copy=source, tag=tag),
     ]
+
+
+def urgent_alert(case_id: int, pseudonym: str, alert: Alert) -> Outbound:
+    """A crisis alert about a youngster who has a coach: what fired, and (most urgent) that
+    they said they are not safe, or do not know."""
+    signal = alert.signal.words() if alert.signal is not None else Ref("crisis.rule.other")
+    if alert.most_urgent:
+        answer = Ref(f"crisis.safe_{alert.safety}")
+        params: dict[str, Param] = {"pseudonym": pseudonym, "answer": answer, "signal": signal}
+        return Outbound("relay.most_urgent", params, tag=to_coach_tag(case_id))
+    return Outbound(
+        "relay.urgent", {"pseudonym": pseudonym, "signal": signal}, tag=to_coach_tag(case_id)
+    )

@@ -53,7 +53,17 @@ def is_available(
     member: StaffMember, *, now: datetime, timezone: ZoneInfo, service_hours: ServiceHours
 ) -> bool:
     """Whether a coach can be asked to pick someone up now: active, not away, within hours."""
-    if not member.active or member.role != "coach":
+    if member.role != "coach":
+        return False
+    return reads_now(member, now=now, timezone=timezone, service_hours=service_hours)
+
+
+def reads_now(
+    member: StaffMember, *, now: datetime, timezone: ZoneInfo, service_hours: ServiceHours
+) -> bool:
+    """Whether a coach or team lead can be expected to read a crisis alert now: active, not
+    away, within their own hours (or the service's). An alert to anyone else reaches nobody."""
+    if not member.active:
         return False
     if member.away_until is not None and now < member.away_until:
         return False

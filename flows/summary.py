@@ -3,13 +3,9 @@ sending, and the lines that travel with the case."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flows.content import Questionnaire
 from flows.messages import Button, Outbound, Param, Ref
-
-if TYPE_CHECKING:
-    from flows.intake import Intake
+from flows.state import Intake
 
 EXTRA = "extra"  # free text written outside a question: kept for the coach all the same
 SHORT = 300  # characters of a free text shown in a summary; the coach who claims gets it all
@@ -74,21 +70,42 @@ def summary_lines(
     )
 
 
-def summary_message(questionnaire: Questionnaire, intake: Intake) -> Outbound:
-    """The summary the youngster sees before sending, with a 🗑 button per answer."""
+def _removable_rows(
+    questionnaire: Questionnaire, intake: Intake, head: str
+) -> list[tuple[Button, ...]]:
     removable = [
-        Button(Ref("summary.remove", {"label": label}), f"summary:rm.{answer_id}")
+        Button(Ref("summary.remove", {"label": label}), f"{head}:rm.{answer_id}")
         for answer_id, label in shown_answers(questionnaire, intake)
     ]
+    return [tuple(removable[i : i + 2]) for i in range(0, len(removable), 2)]
+
+
+def _body(questionnaire: Questionnaire, intake: Intake) -> Param:
     lines = list(summary_lines(questionnaire, intake))
-    body: Param = lines if lines else [Ref("summary.empty")]
-    rows = [tuple(removable[i : i + 2]) for i in range(0, len(removable), 2)]
+    return lines if lines else [Ref("summary.empty")]
+
+
+def summary_message(questionnaire: Questionnaire, intake: Intake) -> Outbound:
+    """The summary the youngster sees before sending, with a 🗑 button per answer."""
     return Outbound(
         "summary.intro",
-        {"lines": body, "pseudonym": intake.pseudonym},
+        {"lines": _body(questionnaire, intake), "pseudonym": intake.pseudonym},
         (
-            *rows,
+            *_removable_rows(questionnaire, intake, "summary"),
             (Button(Ref("summary.preferences"), "summary:prefs"),),
             (Button(Ref("summary.send"), "summary:send"),),
+        ),
+    )
+
+
+def review_message(questionnaire: Questionnaire, intake: Intake) -> Outbound:
+    """The same summary after a crisis put the youngster in the queue before they saw it: the
+    coach reads the answers only once the youngster tapped ✅, and not what they took away."""
+    return Outbound(
+        "review.intro",
+        {"lines": _body(questionnaire, intake), "pseudonym": intake.pseudonym},
+        (
+            *_removable_rows(questionnaire, intake, "review"),
+            (Button(Ref("review.send"), "review:send"),),
         ),
     )

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.case import OPEN, QUEUED, WITHDRAWN
-from flows.intake import Answer, CaseView, Intake
 from flows.pseudonyms import make_pseudonym
+from flows.state import Answer, CaseView, Intake, Signal
 from storage.models import (
     Case,
     CaseMessage,
@@ -85,6 +85,8 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
             case.urgent,
             coach.name if coach else None,
             case.state,
+            Signal.parse(case.signal),
+            case.shared,
         )
     return Intake(
         state=youngster.state,
@@ -97,6 +99,7 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
         safety=youngster.safety,
         last_seen=utc(youngster.last_seen),
         case=view,
+        signal=Signal.parse(youngster.signal),
     )
 
 
@@ -139,6 +142,7 @@ async def save_intake(
     youngster.age_band = intake.age_band
     youngster.paused = intake.paused
     youngster.safety = intake.safety
+    youngster.signal = intake.signal.stored if intake.signal is not None else None
     if intake.last_seen is not None:
         youngster.last_seen = intake.last_seen
     old = before.answers if before else {}
@@ -178,6 +182,8 @@ async def open_case(session: AsyncSession, *, youngster_id: str, case: CaseView)
         urgent=case.urgent,
         queued_at=case.queued_at,
         deadline=case.deadline,
+        signal=case.signal.stored if case.signal is not None else None,
+        shared=case.shared,
     )
     session.add(row)
     await session.flush()
@@ -190,6 +196,25 @@ async def mark_case_urgent(session: AsyncSession, *, youngster_id: str) -> None:
         update(Case)
         .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
         .values(urgent=True)
+    )
+
+
+async def note_case_signal(session: AsyncSession, *, youngster_id: str, signal: Signal) -> None:
+    """Keep the latest crisis signal on the youngster's open case: category, level and rule,
+    never the words."""
+    await session.execute(
+        update(Case)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
+        .values(signal=signal.stored)
+    )
+
+
+async def share_answers(session: AsyncSession, *, youngster_id: str) -> None:
+    """The youngster checked the summary of a case a crisis queued: the coach may read it."""
+    await session.execute(
+        update(Case)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
+        .values(shared=True)
     )
 
 

@@ -36,6 +36,8 @@ class Youngster(SQLModel, table=True):
     age_band: str | None = Field(default=None, max_length=16)
     paused: bool = False
     safety: str | None = Field(default=None, max_length=8)
+    # A crisis signal seen before there was a case ("suicide:worry:wish"); never the words.
+    signal: str | None = Field(default=None, max_length=64)
     journey: str = Field(max_length=32)  # links this youngster's anonymous events until erased
     created_at: datetime = _when()
     last_seen: datetime = _when()
@@ -77,6 +79,10 @@ class Case(SQLModel, table=True):
     state: str = Field(max_length=16)  # see flows/case.py
     urgent: bool = False
     priority: bool = False  # back in the queue after /andere_coach: before the others
+    # The latest crisis signal as category:level:rule ("suicide:acute:means_intent"), for the
+    # coach; never the words that raised it.
+    signal: str | None = Field(default=None, max_length=64)
+    shared: bool = True  # False: queued in a crisis; the coach reads the answers once checked
     queued_at: datetime = _when()
     deadline: datetime = _when()
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)

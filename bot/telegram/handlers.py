@@ -50,9 +50,8 @@ class TelegramHandlers:
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         """Register every handler on the application; all wiring is here."""
         application.add_handler(CallbackQueryHandler(self.on_tap))
-        application.add_handler(
-            MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit)
-        )
+        edited = filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION)
+        application.add_handler(MessageHandler(PRIVATE & edited, self.on_edit))
         application.add_handler(
             MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self.on_text)
         )
@@ -113,16 +112,18 @@ class TelegramHandlers:
                 log.warning("could not set a staff member's command menu")
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """An edited message: kept as well, and checked for crisis words like any text."""
+        """An edited message or caption: kept as well, and checked for crisis words like any
+        text."""
         message = update.effective_message
         assert message is not None
-        text = (message.text or "")[:MAX_TEXT]
+        text = (message.text or message.caption or "")[:MAX_TEXT]
         await self._to_service(
             update, Inbound("edited", text=text, language_hint=self._hint(update))
         )
 
     async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, voice notes and the like: a kind "text only" reply."""
+        """Photos, stickers, voice notes and the like: relayed to a coach, or a kind "text
+        only" reply. A caption is checked for crisis words like any text."""
         message = update.effective_message
         assert message is not None
         event = Inbound(
@@ -130,6 +131,7 @@ class TelegramHandlers:
             language_hint=self._hint(update),
             message_id=str(message.message_id),
             reply_to=reply_to(message),
+            caption=(message.caption or "")[:MAX_TEXT],
         )
         await self._to_service(update, event)
 

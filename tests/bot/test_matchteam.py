@@ -15,6 +15,9 @@ from storage.models import Case, Staff
 from storage.outbox import remember_sent
 from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
 
+ACUTE = "ik sta op de brug en ik ga springen"
+ABUSE = "mijn stiefvader komt elke nacht in mijn kamer"
+
 
 async def test_a_waiting_youngster_is_offered_to_the_matching_coaches_with_reasons(
     team: Team, renderer: Renderer
@@ -31,7 +34,7 @@ async def test_a_waiting_youngster_is_offered_to_the_matching_coaches_with_reaso
 
 
 async def test_an_urgent_case_goes_to_every_coach_and_the_team_leads_at_once(team: Team) -> None:
-    await team.youngster("y1", "age:16_17", text="ik wil niet meer leven")
+    await team.youngster("y1", "age:16_17", text=ACUTE)
     for address in (LOTTE, BRAM, AHMED):
         assert await team.keys(address) == ["offer.urgent"]
 
@@ -105,7 +108,7 @@ async def test_wachtrij_lists_the_most_pressing_first_and_lets_a_team_lead_claim
     team: Team,
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
-    await team.youngster("y2", "age:16_17", text="mijn vader slaat me")
+    await team.youngster("y2", "age:16_17", text=ABUSE)
     await team.say(AHMED, Inbound("command", command="wachtrij"))
     messages = await team.outbox(AHMED)
     assert messages[0].key == "offer.urgent"  # told at once as team lead
@@ -241,10 +244,10 @@ async def test_crisis_words_from_a_youngster_with_a_coach_alert_that_coach_and_n
 ) -> None:
     await claimed_by_lotte(team)
     bram_before = await team.keys(BRAM)
-    await team.say("y1", Inbound("text", text="ik wil niet meer leven"))
+    await team.say("y1", Inbound("text", text=ACUTE))
     alert, relayed = (await team.outbox(LOTTE))[-2:]
-    assert (alert.key, relayed.key) == ("relay.urgent", "relay.from_youngster")
-    assert relayed.params["text"] == "ik wil niet meer leven"
+    assert (alert.key, relayed.key) == ("relay.urgent", "relay.from_youngster_signal")
+    assert relayed.params["text"] == ACUTE
     assert await team.keys(BRAM) == bram_before  # no new offers for a case that has a coach
     assert (await team.keys("y1"))[-2:] == ["crisis.safe_ask", "crisis.told_coach"]
 

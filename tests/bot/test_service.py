@@ -233,7 +233,7 @@ async def test_crisis_words_while_waiting_flag_the_case_urgent(
 ) -> None:
     await consent(service)
     await say(service, tap("talk"))
-    await say(service, Inbound("text", text="ik wil er niet meer zijn"))
+    await say(service, Inbound("text", text="ik sta op de brug en ik ga springen"))
     async with db.transaction() as session:
         case = (await session.execute(select(Case))).scalar_one()
         crisis = (

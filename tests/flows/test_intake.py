@@ -605,67 +605,6 @@ def test_forged_consent_data_keeps_nothing(chat: Chat, data: str) -> None:
     assert step.tap is not None and step.tap.kind == "unknown"
 
 
-# -- crisis ---------------------------------------------------------------------------------
-
-
-def test_crisis_words_send_help_lines_at_once_and_ask_about_safety(chat: Chat) -> None:
-    chat.consented()
-    chat.tap("age:16_17")
-    step = chat.type("ik wil niet meer leven")
-    assert chat.keys(step)[:2] == ["crisis.alert", "crisis.safe_ask"]
-    assert step.outbound[0].params["help_lines"] == HelpLines("crisis")
-    assert [s.kind for s in step.stats][:1] == ["crisis"]
-
-
-def test_crisis_words_during_the_intake_put_the_youngster_on_top_of_the_queue(chat: Chat) -> None:
-    chat.consented()
-    chat.tap("age:16_17")
-    chat.tap("q.strengths:skip")
-    step = chat.type("iedereen is beter af zonder mij")
-    assert chat.intake is not None and chat.intake.state == QUEUED
-    assert chat.intake.case is not None and chat.intake.case.urgent
-    assert step.case_change == "open"
-    assert chat.intake.answers["health"].text == "iedereen is beter af zonder mij"
-
-
-def test_crisis_words_while_waiting_make_the_case_urgent(chat: Chat) -> None:
-    chat.consented()
-    chat.tap("talk")
-    step = chat.type("mijn vader slaat me")
-    assert step.case_change == "urgent"
-    assert step.notes_for_coach == ["mijn vader slaat me"]
-    assert chat.intake is not None and chat.intake.case is not None and chat.intake.case.urgent
-
-
-def test_crisis_words_before_consent_get_help_lines_and_nothing_is_kept(chat: Chat) -> None:
-    chat.start()
-    step = chat.type("ik wil dood")
-    assert chat.keys(step) == ["crisis.alert", "crisis.safe_ask"]
-    assert step.intake is None
-
-
-def test_english_crisis_words_are_caught_in_a_dutch_intake(chat: Chat) -> None:
-    chat.consented()
-    step = chat.type("i want to kill myself")
-    assert chat.keys(step)[0] == "crisis.alert"
-
-
-def test_everyday_phrases_do_not_raise_the_alarm(chat: Chat) -> None:
-    chat.consented()
-    chat.tap("age:16_17")
-    step = chat.type("ik ga dood van het lachen, ben wel doodmoe")
-    assert "crisis.alert" not in chat.keys(step)
-
-
-@pytest.mark.parametrize("answer", ["yes", "no", "unsure"])
-def test_the_safety_answer_is_kept_and_answered(chat: Chat, answer: str) -> None:
-    chat.consented()
-    chat.type("ik wil niet meer leven")
-    step = chat.tap(f"safe:{answer}")
-    assert chat.keys(step) == [f"crisis.reply_{answer}"]
-    assert chat.intake is not None and chat.intake.safety == answer
-
-
 # -- the machine is data ----------------------------------------------------------------------
 
 

@@ -1,0 +1,157 @@
+"""The youngster's commands, at every step: /status, /stop (pause or erase), /opnieuw,
+/andere_coach and /help. Pure, like the rest of the intake."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flows.case import CLOSED, PAUSED, WITH_COACH
+from flows.messages import Button, Outbound, Ref, When
+from flows.state import AGE, QUEUED, Rules, Stat, Step, Tap
+
+if TYPE_CHECKING:
+    from flows.intake import IntakeFlow
+
+COMMAND_ALIASES = {
+    "opnieuw": "restart",
+    "restart": "restart",
+    "stoppen": "stop",
+    "hulp": "help",
+    "andere_coach": "other_coach",
+    "other_coach": "other_coach",
+}
+
+
+def when_back(rules: Rules, now: datetime) -> list[Outbound]:
+    """Outside service hours: a message saying when coaches are back ("morgen om 09:00")."""
+    local = now.astimezone(rules.timezone)
+    back = None if rules.service_hours.is_open(local) else rules.service_hours.next_opening(local)
+    if back is None:
+        return []
+    style = {0: "today", 1: "tomorrow"}.get((back.date() - local.date()).days, "back")
+    return [Outbound("queued.outside_hours", {"back": When(back, style)})]
+
+
+class Commands:
+    """What each command does for a youngster, wherever they are."""
+
+    def __init__(self, flow: IntakeFlow) -> None:
+        self.flow = flow
+
+    def command(self, step: Step, command: str, now: datetime) -> None:
+        """Run a command (its alias already resolved); unknown ones get the help."""
+        command = COMMAND_ALIASES.get(command, command)
+        if command == "status":
+            self.status(step, now)
+        elif command == "stop":
+            self._stop(step)
+        elif command == "restart":
+            self._restart(step)
+        elif command == "other_coach":
+            self._other_coach(step)
+        else:  # help, and any command we do not know
+            step.outbound.append(Outbound("help.text", {"hours": self.flow.rules.promise_hours}))
+
+    def _other_coach(self, step: Step) -> None:
+        """/andere_coach: back in the queue with priority; the coach is told."""
+        intake = step.intake
+        case = intake.case if intake is not None else None
+        if case is None or not case.coach or case.state not in WITH_COACH:
+            step.outbound.append(Outbound("case.no_coach_yet"))
+            return
+        step.case_change = "switch"
+        step.stats.append(Stat("coach_switch"))
+        step.outbound.append(Outbound("case.switching", {"coach": case.coach}))
+
+    def status(self, step: Step, now: datetime) -> None:
+        """/status: where the youngster stands, in words."""
+        intake = step.intake
+        if intake is None:
+            step.outbound.append(Outbound("status.new"))
+        elif intake.state == QUEUED and intake.case is not None and intake.case.coach:
+            key = {PAUSED: "status.case_paused", CLOSED: "status.case_closed"}.get(
+                intake.case.state, "status.with_coach"
+            )
+            step.outbound.append(Outbound(key, {"coach": intake.case.coach}))
+        elif intake.state == QUEUED and intake.case is not None:
+            late = now >= intake.case.deadline
+            step.outbound.append(
+                Outbound(
+                    "status.queued_late" if late else "status.queued",
+                    {"since": When(intake.case.queued_at), "deadline": When(intake.case.deadline)},
+                )
+            )
+        elif intake.paused:
+            step.outbound.append(Outbound("status.paused"))
+        elif intake.state == AGE:
+            step.outbound.append(Outbound("status.age"))
+        elif (question := self.flow.question_at(intake.state)) is not None:
+            progress = self.flow.progress(question)
+            step.outbound.append(Outbound("status.intake", {"progress": progress}))
+        else:
+            step.outbound.append(Outbound("status.summary"))
+
+    def _stop(self, step: Step) -> None:
+        intake = step.intake
+        if intake is None:
+            step.outbound.append(Outbound("stop.nothing"))
+            return
+        key = "stop.ask_queued" if intake.state == QUEUED else "stop.ask"
+        step.outbound.append(
+            Outbound(
+                key,
+                buttons=(
+                    (Button(Ref("stop.keep"), "stop:keep"),),
+                    (Button(Ref("stop.delete"), "stop:delete"),),
+                    (Button(Ref("stop.cancel"), "stop:cancel"),),
+                ),
+            )
+        )
+
+    def stop_choice(self, step: Step, value: str, now: datetime) -> None:
+        """A tap on /stop's question: keep and pause, erase everything, or carry on."""
+        intake = step.intake
+        assert intake is not None
+        if value == "keep":
+            step.tap = Tap("answered", Ref("stop.keep"))
+            if intake.state == QUEUED:
+                self.flow.move(intake, "withdraw")
+                intake.case = None
+                step.case_change = "withdraw"
+                step.outbound.append(Outbound("stop.left_queue"))
+            else:
+                step.outbound.append(Outbound("stop.kept"))
+            intake.paused = True
+            step.stats.append(Stat("paused", intake.state))
+        elif value == "delete":
+            step.tap = Tap("answered", Ref("stop.delete"))
+            step.stats.append(Stat("erased", intake.state))
+            step.intake, step.forget = None, True
+            step.outbound.append(Outbound("stop.deleted"))
+        elif value == "cancel":
+            step.tap = Tap("answered", Ref("stop.cancel"))
+            intake.paused = False
+            step.outbound.append(Outbound("stop.cancelled"))
+            if intake.state == QUEUED:
+                self.status(step, now)
+            else:
+                self.flow.ask(step)
+        else:
+            step.tap = Tap("unknown")
+
+    def _restart(self, step: Step) -> None:
+        intake = step.intake
+        if intake is None:
+            self.flow.welcome(step, step.language, "")
+            return
+        if not self.flow.can(intake, "restart"):
+            step.outbound.append(Outbound("restart.queued"))
+            return
+        self.flow.move(intake, "restart")
+        intake.answers.clear()
+        intake.age_band = None
+        intake.paused = False
+        step.stats.append(Stat("restarted"))
+        step.outbound.append(Outbound("restart.done"))
+        self.flow.ask(step)

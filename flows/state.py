@@ -1,0 +1,199 @@
+"""The intake's value types: what storage loads and saves, and what one event's step returns.
+
+Kept apart from the rules (flows/intake.py, flows/safety.py) so both can use them, and so
+storage depends on plain data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from flows.hours import ServiceHours
+from flows.messages import Outbound, Param, Ref
+
+CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
+
+# The rule ids a crisis signal can carry (texts: crisis.rule.<id>), plus `confirmed`: the
+# youngster answered "Ja" or "Weet ik niet" to the worry question. An id the detector does
+# not list here is shown to the coach as `other`, so a new detector rule can never break a
+# message.
+SIGNAL_RULES: tuple[str, ...] = (
+    "means_intent",
+    "place_intent",
+    "act_now",
+    "act_done",
+    "plan",
+    "wish",
+    "ideation",
+    "hopeless",
+    "burden",
+    "self_harm",
+    "hurt_by_someone",
+    "sexual",
+    "secrecy",
+    "neglect",
+    "forced",
+    "locked_in",
+    "threat",
+    "weapon",
+    "no_place_tonight",
+    "thrown_out",
+    "losing_home",
+    "word",
+    "phrase",
+    "confirmed",
+    "other",
+)
+ACUTE, WORRY = "acute", "worry"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What a crisis hit found, as the coach sees it: category, level and the rule that fired.
+
+    Never the youngster's words. `about` is "self" or "friend" (somebody the youngster worries
+    about); it is shown with the message that raised it but not kept on the case.
+    """
+
+    category: str
+    level: str
+    rule: str
+    about: str = "self"
+
+    @property
+    def acute(self) -> bool:
+        return self.level == ACUTE
+
+    @property
+    def stored(self) -> str:
+        """The form kept on a case: "suicide:acute:means_intent"."""
+        return f"{self.category}:{self.level}:{self.rule}"
+
+    @classmethod
+    def parse(cls, stored: str | None) -> Signal | None:
+        """Read back `stored`; None for nothing or for a value that is not three parts."""
+        parts = (stored or "").split(":")
+        return cls(parts[0], parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
+
+    def words(self) -> Ref:
+        """The signal in the coach's words: "signaal: zelfdoding, acuut: middel + voornemen"."""
+        rule = self.rule if self.rule in SIGNAL_RULES else "other"
+        params: dict[str, Param] = {
+            "category": Ref(f"crisis.category.{self.category}"),
+            "level": Ref(f"crisis.level.{self.level}"),
+            "rule": Ref(f"crisis.rule.{rule}"),
+        }
+        return Ref("crisis.signal_friend" if self.about != "self" else "crisis.signal", params)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The team must hear about this youngster now. With `safety` "no" or "unsure" (the
+    answer to "Ben je nu veilig?") it is the most urgent alert there is."""
+
+    signal: Signal | None
+    safety: str | None = None
+
+    @property
+    def most_urgent(self) -> bool:
+        return self.safety in ("no", "unsure")
+
+
+@dataclass
+class Answer:
+    """What the youngster answered at one step: a tapped choice and/or their own words."""
+
+    choice: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """The youngster's place in the queue, as the intake needs to know it."""
+
+    queued_at: datetime
+    deadline: datetime
+    urgent: bool = False
+    coach: str | None = None  # the coach's first name, once one has taken the case
+    state: str = "queued"  # see flows/case.py
+    signal: Signal | None = None  # the latest crisis signal, for the coach
+    shared: bool = True  # False: queued in a crisis before the youngster checked the summary
+
+
+@dataclass
+class Intake:
+    """The light model the shared machine drives; storage saves and loads it."""
+
+    state: str
+    language: str
+    pseudonym: str = ""
+    source: str | None = None
+    age_band: str | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    paused: bool = False
+    safety: str | None = None
+    last_seen: datetime | None = None
+    case: CaseView | None = None
+    signal: Signal | None = None  # a signal seen before there was a case; moves to the case
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The service's settings that change what the intake does."""
+
+    promise_hours: int
+    min_age: int
+    timezone: ZoneInfo
+    service_hours: ServiceHours
+
+
+@dataclass(frozen=True)
+class Stat:
+    """An anonymous statistics event: what happened, at which step, in which category."""
+
+    kind: str
+    step: str | None = None
+    value: str | None = None
+
+
+# answered: show the answer on the question; closed: remove the keyboard; quiet: just answer
+# the tap; stale, unknown, taken, full: answer with the matching tap.<kind> text.
+TapKind = Literal["answered", "closed", "quiet", "stale", "unknown", "taken", "full"]
+
+
+@dataclass(frozen=True)
+class Tap:
+    """How the channel should treat a tapped keyboard: show the answer, close it, or refuse."""
+
+    kind: TapKind
+    label: Ref | None = None
+
+
+# share: the youngster checked the summary of a case queued in a crisis; the coach may see it.
+CaseChange = Literal["open", "urgent", "withdraw", "reopen", "switch", "share"]
+
+
+@dataclass
+class Step:
+    """The outcome of one event: the new intake (None: nothing is kept) and what follows."""
+
+    intake: Intake | None
+    language: str
+    outbound: list[Outbound] = field(default_factory=list)
+    stats: list[Stat] = field(default_factory=list)
+    case_change: CaseChange | None = None
+    notes_for_coach: list[str] = field(default_factory=list)
+    tap: Tap | None = None
+    forget: bool = False  # erase everything kept about this youngster
+    media_for_coach: bool = False  # relay the photo, voice note or file to the coach
+    signal: Signal | None = None  # a crisis signal in what was written: kept on the open case
+    alert: Alert | None = None  # alert the team now (urgent)
+
+
+def keep_text(intake: Intake, answer_id: str, text: str) -> None:
+    """Keep the youngster's own words with an answer, after what they wrote before."""
+    answer = intake.answers.setdefault(answer_id, Answer())
+    answer.text = f"{answer.text}\n{text}" if answer.text else text

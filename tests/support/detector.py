@@ -1,0 +1,37 @@
+"""A crisis detector that always finds the same signal, for tests of what a signal sets going.
+
+It answers only texts that hold the word SIGNAAL, so the other answers of an intake stay plain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.content import Content
+from flows.crisis import CrisisHit
+
+MARK = "SIGNAAL"
+
+
+class FixedDetector:
+    """Finds `hit` in every text that holds MARK, nothing elsewhere."""
+
+    def __init__(self, hit: CrisisHit) -> None:
+        self.hit = hit
+
+    def detect(self, text: str) -> CrisisHit | None:
+        return self.hit if MARK in text else None
+
+
+def content_finding(
+    content: Content,
+    *,
+    category: str = "suicide",
+    level: str = "acute",
+    rule: str = "means_intent",
+    about: str = "self",
+    language: str = "nl",
+) -> Content:
+    """The real content, with a detector that finds this one signal."""
+    hit = CrisisHit(category=category, language=language, level=level, rule=rule, about=about)
+    return replace(content, detector=FixedDetector(hit))

@@ -72,7 +72,9 @@ def nobody_reads(outbound: list[Outbound]) -> list[Outbound]:
     )
     if any(message.key in _SOMEONE_READS for message in outbound):
         return [honest if message.key in _SOMEONE_READS else message for message in outbound]
-    return [*outbound, honest]
+    # Right after the last crisis reply ("Bel nu 112 ..."), before a summary or a question.
+    after = max((i + 1 for i, m in enumerate(outbound) if m.key.startswith("crisis.")), default=0)
+    return [*outbound[:after], honest, *outbound[after:]]
 
 
 class SafetyNet:

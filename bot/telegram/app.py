@@ -10,7 +10,7 @@ import signal
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
-from bot.jobs import make_scheduler
+from bot.jobs import CrisisReach, make_scheduler
 from bot.render import Renderer
 from bot.sender import OutboxSender
 from bot.service import ConversationService
@@ -54,7 +54,9 @@ async def run_telegram(
         await set_commands(application, renderer)
         sending = asyncio.create_task(sender.run())
         assert service.matchteam is not None
-        scheduler = make_scheduler(service.db, service.clock, service.matchteam, sender.wake)
+        reach = CrisisReach()
+        await reach.check(service.db, service.matchteam, service.clock)  # warns if nobody
+        scheduler = make_scheduler(service.db, service.clock, service.matchteam, sender.wake, reach)
         scheduler.start()
         log.info("klik is running as @%s (polling)", me.username)
         try:

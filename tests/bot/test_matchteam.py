@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.guard import run_guard
+from bot.matchteam import Matchteam
 from bot.render import Renderer
+from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.models import Case, Staff
 from storage.outbox import remember_sent
@@ -265,3 +268,173 @@ async def test_the_coach_who_claims_reads_every_word_the_offer_cut_short(
     await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
     full = next(m for m in await team.outbox(LOTTE) if m.key == "claim.summary")
     assert story.strip() in renderer.render(full, "nl").text
+
+
+# -- the crisis path ----------------------------------------------------------------------------
+
+WORRY = "soms wil ik niet meer leven"
+SIGNAL_NL = "signaal: zelfdoding, acuut:"
+
+
+async def test_the_urgent_alert_shows_the_coach_what_fired_and_none_of_the_answers(
+    team: Team, renderer: Renderer
+) -> None:
+    await team.youngster("y1", "age:16_17", "q.strengths:skip", "q.health:2", text=ACUTE)
+    alert = renderer.render((await team.outbox(LOTTE))[-1], "nl").text
+    assert SIGNAL_NL in alert
+    assert "Gezondheid" not in alert and "Leeftijd" not in alert
+    assert "kijkt eerst na wat je mag lezen" in alert
+
+
+async def test_the_case_keeps_the_signal_and_never_the_words(team: Team) -> None:
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    case = await team.case()
+    assert case.signal is not None and case.signal.startswith("suicide:acute:")
+    assert "brug" not in case.signal
+
+
+async def test_worry_words_while_waiting_are_noted_on_the_case_without_an_alert(
+    team: Team,
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    await team.say("y1", Inbound("text", text=WORRY))
+    case = await team.case()
+    assert case.signal is not None and case.signal.startswith("suicide:worry:")
+    assert not case.urgent
+    assert await team.keys(AHMED) == []
+
+
+async def test_a_reminder_of_the_guard_shows_the_signal(
+    team: Team, flow: IntakeFlow, rules: Rules, renderer: Renderer
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    await team.say("y1", Inbound("text", text=WORRY))
+    team.clock.advance(hours=6)
+    await run_guard(team.db, Matchteam(flow, rules), team.clock)
+    reminder = (await team.outbox(LOTTE))[-1]
+    assert reminder.key == "offer.reminder"
+    assert "signaal: zelfdoding, zorg:" in renderer.render(reminder, "nl").text
+
+
+async def test_crisis_words_while_waiting_alert_the_coaches_who_already_have_the_offer(
+    team: Team,
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    assert await team.keys(LOTTE) == ["offer.new"]
+    await team.say("y1", Inbound("text", text=ACUTE))
+    assert await team.keys(LOTTE) == ["offer.new", "offer.urgent"]
+    assert await team.keys(AHMED) == ["offer.urgent"]
+
+
+@pytest.mark.parametrize("answer", ["no", "unsure"])
+async def test_not_safe_alerts_the_offered_coaches_every_coach_and_the_team_leads_again(
+    team: Team, answer: str
+) -> None:
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    await team.say("y1", Inbound("choice", choice=f"safe:{answer}"))
+    for address in (LOTTE, BRAM, AHMED):
+        assert await team.keys(address) == ["offer.urgent", "offer.most_urgent"]
+
+
+async def test_safe_on_the_safety_question_alerts_nobody_again(team: Team) -> None:
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    await team.say("y1", Inbound("choice", choice="safe:yes"))
+    assert await team.keys(AHMED) == ["offer.urgent"]
+
+
+async def test_not_safe_with_a_coach_alerts_the_coach_and_the_team_leads(
+    team: Team, renderer: Renderer
+) -> None:
+    await claimed_by_lotte(team)
+    await team.say("y1", Inbound("text", text=ACUTE))
+    await team.say("y1", Inbound("choice", choice="safe:no"))
+    alert = (await team.outbox(LOTTE))[-1]
+    assert alert.key == "relay.most_urgent"
+    assert "antwoordde 'Nee' op 'Ben je nu veilig?'" in renderer.render(alert, "nl").text
+    assert (await team.keys(AHMED))[-1] == "relay.most_urgent"
+
+
+async def test_a_relayed_crisis_message_shows_the_coach_the_signal(
+    team: Team, renderer: Renderer
+) -> None:
+    await claimed_by_lotte(team)
+    await team.say("y1", Inbound("text", text=WORRY))
+    relayed = renderer.render((await team.outbox(LOTTE))[-1], "nl").text
+    assert relayed.startswith("💬 ") and "(signaal: zelfdoding, zorg:" in relayed
+    assert WORRY in relayed
+
+
+async def test_the_youngster_with_a_coach_gets_the_help_lines_with_a_worry(team: Team) -> None:
+    await claimed_by_lotte(team)
+    await team.say("y1", Inbound("text", text=WORRY))
+    assert (await team.keys("y1"))[-1] == "crisis.worry"
+
+
+async def test_a_coach_who_claims_before_the_check_reads_the_answers_only_once_checked(
+    team: Team, renderer: Renderer
+) -> None:
+    await team.youngster("y1", "age:16_17", "q.strengths:skip", "q.health:2", text=ACUTE)
+    case = await team.case()
+    await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+    assert "claim.summary" not in await team.keys(LOTTE)
+    assert "claim.pending" in await team.keys(LOTTE)
+    await team.say("y1", Inbound("choice", choice="safe:yes"))
+    await team.say("y1", Inbound("choice", choice="review:send"))
+    shared = (await team.outbox(LOTTE))[-1]
+    assert shared.key == "claim.summary"
+    assert "Gezondheid: 🙁 niet zo goed" in renderer.render(shared, "nl").text
+
+
+async def test_what_the_youngster_takes_away_after_a_crisis_never_reaches_the_coach(
+    team: Team, renderer: Renderer
+) -> None:
+    await team.youngster("y1", "age:16_17", "q.strengths:skip", "q.health:2", text=ACUTE)
+    await team.say("y1", Inbound("choice", choice="safe:yes"))
+    await team.say("y1", Inbound("choice", choice="review:rm.health"))
+    await team.say("y1", Inbound("choice", choice="review:send"))
+    case = await team.case()
+    await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+    everything = [renderer.render(m, "nl").text for m in await team.outbox(LOTTE)]
+    assert not [text for text in everything if "Gezondheid" in text]
+    assert [text for text in everything if "Leeftijd: 16 - 17" in text]
+
+
+async def test_at_night_a_youngster_in_crisis_hears_that_nobody_reads_now(team: Team) -> None:
+    team.clock.advance(hours=13)  # 03:00 in Brussels: nobody is on duty
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    keys = await team.keys("y1")
+    assert "crisis.nobody" in keys
+    assert "crisis.urgent" not in keys
+
+
+async def test_with_everyone_away_a_youngster_in_crisis_hears_that_nobody_reads_now(
+    team: Team,
+) -> None:
+    async with team.db.transaction() as session:
+        for address in (LOTTE, BRAM, AHMED):
+            staff = await session.get(Staff, team.ids[address])
+            assert staff is not None
+            staff.away_until = datetime(2026, 12, 1, tzinfo=UTC)
+    await claimed_by_lotte(team)
+    await team.say("y1", Inbound("text", text=ACUTE))
+    keys = await team.keys("y1")
+    assert keys[-1] == "crisis.nobody"
+    assert "crisis.told_coach" not in keys
+
+
+async def test_not_safe_when_nobody_reads_brings_the_help_lines_again(team: Team) -> None:
+    team.clock.advance(hours=13)
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    await team.say("y1", Inbound("choice", choice="safe:no"))
+    replies = await team.outbox("y1")
+    assert [m.key for m in replies][-3:] == [
+        "crisis.reply_no",
+        "crisis.nobody_lines",
+        "review.intro",
+    ]
+
+
+async def test_when_somebody_reads_the_youngster_hears_a_coach_reacts_soon(team: Team) -> None:
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    keys = await team.keys("y1")
+    assert "crisis.urgent" in keys and "crisis.nobody" not in keys

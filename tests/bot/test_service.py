@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import col
 
+from bot.matchteam import Matchteam
 from bot.service import ConversationService
-from flows.intake import IntakeFlow
+from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound, outbound_from_json
 from storage.db import Database
 from storage.intakes import find_youngster, load_intake
@@ -273,3 +274,13 @@ async def test_statistics_events_carry_no_identity(
         assert youngster.id not in values and youngster.pseudonym not in values
         assert "ik kan goed koken" not in values
         assert event.hour.minute == 0 and event.hour.second == 0
+
+
+async def test_with_nobody_linked_a_youngster_in_crisis_hears_that_nobody_reads_now(
+    db: Database, flow: IntakeFlow, rules: Rules, clock: Clock
+) -> None:
+    alone = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    await consent(alone)
+    await say(alone, Inbound("text", text="ik sta op de brug en ik ga springen"))
+    keys = await outbox_keys(db)
+    assert "crisis.nobody" in keys and "crisis.urgent" not in keys

@@ -193,3 +193,16 @@ def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotApi, klik: Kli
     english = [c["command"] for c in api.commands(language_code="en")]
     assert dutch == ["start", "status", "help", "stop", "opnieuw", "andere_coach"]
     assert english == ["start", "status", "help", "stop", "restart", "other_coach"]
+
+
+def test_klik_run_warns_at_start_that_a_crisis_would_reach_nobody(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    klik.start()  # no coach or team lead is linked
+    assert api.wait_until_polling(timeout=30)
+    assert klik.stop() == 0
+    lines = klik.log().splitlines()
+    warned = [
+        line for line in lines if " WARNING bot.jobs: a crisis now would reach nobody" in line
+    ]
+    assert len(warned) == 1

@@ -144,3 +144,28 @@ def test_an_id_that_would_break_button_data_is_refused(copy: Path) -> None:
         "ids must be 1-16 lower-case letters" in p.reason and "insta:gram" in p.reason
         for p in found
     )
+
+
+def test_a_crisis_rule_without_words_for_the_coach_is_reported(copy: Path) -> None:
+    for language in ("nl", "en"):
+        text = (copy / f"texts/{language}.yaml").read_text(encoding="utf-8")
+        lines = [line for line in text.splitlines() if not line.startswith("    means_intent:")]
+        (copy / f"texts/{language}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = {(p.file, p.key, p.reason) for p in problems(copy)}
+    for language in ("nl", "en"):
+        problem = (
+            f"texts/{language}.yaml",
+            "crisis.rule.means_intent",
+            "missing (a crisis signal needs it)",
+        )
+        assert problem in found
+
+
+def test_a_worry_question_missing_for_a_category_is_reported(copy: Path) -> None:
+    edit(
+        copy / "texts/en.yaml",
+        '    violence: "Are you in danger',
+        '    violent: "Are you in danger',
+    )
+    keys = {(p.file, p.key) for p in problems(copy)}
+    assert ("texts/en.yaml", "crisis.worry_ask.violence") in keys

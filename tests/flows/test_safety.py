@@ -513,8 +513,8 @@ def test_when_nobody_can_read_the_promise_of_a_coach_becomes_the_honest_answer()
 
 
 def test_when_nobody_can_read_and_no_help_lines_were_shown_they_come_along() -> None:
-    honest = nobody_reads([Outbound("crisis.reply_no")])
-    assert [m.key for m in honest] == ["crisis.reply_no", "crisis.nobody_lines"]
+    honest = nobody_reads([Outbound("crisis.reply_no"), Outbound("review.intro")])
+    assert [m.key for m in honest] == ["crisis.reply_no", "crisis.nobody_lines", "review.intro"]
     assert honest[1].params["help_lines"] == HelpLines("crisis")
 
 

@@ -482,3 +482,32 @@ async def test_a_coach_who_links_gets_the_staff_menu_in_their_own_chat(
         "help",
     ]
     assert harness.texts()[0] == "Welkom Lotte! Dit Telegram-account is nu gekoppeld aan Klik."
+
+
+def _photo(caption: str) -> dict[str, Any]:
+    return {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"},
+        "photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}],
+        "caption": caption,
+    }
+
+
+async def test_a_photo_s_caption_with_crisis_words_gets_the_help_lines(harness: Harness) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.deliver({"message": _photo("ik sta op de brug en ik ga springen")})
+    texts = harness.texts()
+    assert any(text.startswith("Wat je schrijft klinkt heel zwaar") for text in texts)
+    assert "Ben je nu veilig?" in texts
+    assert "Ik kan hier alleen tekst lezen. Typ het gerust in woorden 🙂" not in texts
+
+
+async def test_an_edited_caption_with_crisis_words_gets_the_help_lines(harness: Harness) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    edited = {**_photo("ik sta op de brug en ik ga springen"), "edit_date": int(time.time())}
+    await harness.deliver({"edited_message": edited})
+    assert "Ben je nu veilig?" in harness.texts()

@@ -143,7 +143,7 @@ class Commands:
     def _restart(self, step: Step) -> None:
         intake = step.intake
         if intake is None:
-            self.flow.welcome(step, step.language, "")
+            self.flow.doorway.welcome(step, step.language, "")
             return
         if not self.flow.can(intake, "restart"):
             step.outbound.append(Outbound("restart.queued"))

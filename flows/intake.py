@@ -7,19 +7,20 @@ event. `IntakeFlow.handle` is pure: state + event + now in, new state + messages
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from transitions import Machine
 
 from flows.case import CLOSED
 from flows.commands import Commands, when_back
 from flows.content import Content, Question
-from flows.messages import Button, HelpLines, Inbound, Outbound, Ref, When
+from flows.doorway import Doorway
+from flows.machine import MachineModel, intake_machine_spec
+from flows.messages import Inbound, Outbound, Ref, When
 from flows.questions import (
     age_question,
+    postcode_area,
     preference_message,
     preference_state,
     progress,
@@ -45,80 +46,11 @@ from flows.summary import EXTRA, SHORT, shown_answers, summary_lines, summary_me
 
 # The value types live in flows/state.py; they are named here too, where callers look first.
 __all__ = [
-    "AGE",
-    "CONSENT",
-    "QUEUED",
-    "SUMMARY",
-    "Answer",
-    "CaseView",
-    "Intake",
-    "IntakeFlow",
-    "Rules",
-    "Stat",
-    "Step",
-    "Tap",
-    "intake_machine_spec",
-    "when_back",
-]
+    "AGE", "CONSENT", "QUEUED", "SUMMARY", "Answer", "CaseView", "Intake", "IntakeFlow", "Rules",
+    "Stat", "Step", "Tap", "intake_machine_spec", "when_back"
+]  # fmt: skip
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
 MAX_TEXT = 4096  # a Telegram message is at most this long; longer input is cut, not refused
-
-
-def intake_machine_spec(content: Content) -> dict[str, Any]:
-    """States and transitions of the intake as data, built from the questionnaire."""
-    questionnaire = content.questionnaire
-    questions = [question_state(q.id) for q in questionnaire.questions]
-    preferences = [preference_state(p.id) for p in questionnaire.preferences]
-    in_intake = [AGE, *questions, SUMMARY, *preferences]
-    transitions: list[dict[str, Any]] = [
-        {"trigger": "agree", "source": CONSENT, "dest": AGE},
-        {"trigger": "next", "source": AGE, "dest": questions[0]},
-    ]
-    for here, there in zip(questions, [*questions[1:], SUMMARY], strict=True):
-        transitions.append({"trigger": "next", "source": here, "dest": there})
-    transitions.append({"trigger": "preferences", "source": SUMMARY, "dest": preferences[0]})
-    for index, here in enumerate(preferences):
-        # A preference marked only_without_source is asked only when the link had no source.
-        for later in questionnaire.preferences[index + 1 :]:
-            if later.only_without_source:
-                transitions.append(
-                    {
-                        "trigger": "next",
-                        "source": here,
-                        "dest": preference_state(later.id),
-                        "conditions": "lacks_source",
-                    }
-                )
-                continue
-            transitions.append(
-                {"trigger": "next", "source": here, "dest": preference_state(later.id)}
-            )
-            break
-        else:
-            transitions.append({"trigger": "next", "source": here, "dest": SUMMARY})
-    transitions += [
-        {"trigger": "back", "source": preferences, "dest": SUMMARY},
-        {"trigger": "send", "source": SUMMARY, "dest": QUEUED},
-        {"trigger": "talk_now", "source": in_intake, "dest": QUEUED},
-        {"trigger": "restart", "source": in_intake, "dest": AGE},
-        {"trigger": "withdraw", "source": QUEUED, "dest": SUMMARY},
-    ]
-    return {
-        "states": [CONSENT, *in_intake, QUEUED],
-        "transitions": transitions,
-        "initial": CONSENT,
-    }
-
-
-class _Model:
-    """What the shared machine moves: just a state and the one fact a condition needs."""
-
-    def __init__(self, state: str, has_source: bool) -> None:
-        self.state = state
-        self._has_source = has_source
-
-    def lacks_source(self) -> bool:
-        return not self._has_source
 
 
 class IntakeFlow:
@@ -134,6 +66,7 @@ class IntakeFlow:
         )
         self._questions = {question_state(q.id): q for q in self.questionnaire.questions}
         self._preferences = {preference_state(p.id): p for p in self.questionnaire.preferences}
+        self.doorway = Doorway(self)
         self.safety = SafetyNet(self)
         self.commands = Commands(self)
 
@@ -141,7 +74,7 @@ class IntakeFlow:
 
     def move(self, intake: Intake, trigger: str) -> None:
         """Take a trigger of the machine (it must be allowed in the intake's state)."""
-        model = _Model(intake.state, intake.source is not None)
+        model = MachineModel(intake.state, intake.source is not None)
         self.machine.events[trigger].trigger(model)
         intake.state = model.state
 
@@ -215,93 +148,13 @@ class IntakeFlow:
             source = event.argument if event.argument in self.questionnaire.sources else ""
             if event.argument and not source:
                 source = "other"
-            self.welcome(step, step.language, source)
+            self.doorway.welcome(step, step.language, source)
         elif intake.state == QUEUED:
             self.commands.status(step, now)
         else:
             intake.paused = False
             step.outbound.append(Outbound("resume.welcome_back"))
             self.ask(step)
-
-    def welcome(self, step: Step, language: str, source: str) -> None:
-        """Who we are, then the consent question; nothing is kept before the answer."""
-        step.language = language
-        step.outbound.append(Outbound("welcome", {"hours": self.rules.promise_hours}))
-        step.outbound.append(self.consent_question(language, source))
-
-    def consent_question(self, language: str, source: str) -> Outbound:
-        """The consent question; its buttons carry language and source, so nothing is kept."""
-        switch = [
-            Button(Ref("language.name", language=other), f"lang:{other}:{source}")
-            for other in self.questionnaire.languages
-            if other != language
-        ]
-        return Outbound(
-            "consent.ask",
-            buttons=(
-                (Button(Ref("consent.yes"), f"consent:yes:{language}:{source}"),),
-                (Button(Ref("consent.no"), f"consent:no:{language}:{source}"),),
-                tuple(switch),
-            ),
-        )
-
-    def _consent_choice(self, step: Step, parts: list[str]) -> None:
-        if step.intake is not None:
-            step.tap = Tap("stale")
-            return
-        if parts[0] == "lang" and len(parts) == 3:
-            kind, answer, language, source = "lang", "", parts[1], parts[2]
-        elif parts[0] == "consent" and len(parts) == 4:
-            kind, answer, language, source = parts
-        else:
-            step.tap = Tap("unknown")
-            return
-        if language not in self.questionnaire.languages or (
-            source and source not in (*self.questionnaire.sources, "other")
-        ):
-            step.tap = Tap("unknown")
-            return
-        step.language = language
-        if kind == "lang":
-            step.tap = Tap("closed")
-            self.welcome(step, language, source)
-        elif answer == "no":
-            step.tap = Tap("answered", Ref("consent.no"))
-            step.stats.append(Stat("consent_declined", value=source or None))
-            step.outbound.append(Outbound("consent.declined"))
-        elif answer == "yes":
-            step.tap = Tap("answered", Ref("consent.yes"))
-            step.intake = Intake(state=CONSENT, language=language, source=source or None)
-            self.move(step.intake, "agree")
-            step.stats.append(Stat("consent_given", value=source or None))
-            self.ask(step)
-        else:
-            step.tap = Tap("unknown")
-
-    def _age_choice(self, intake: Intake, step: Step, value: str) -> None:
-        if value == "skip":
-            intake.age_band = None
-            step.tap = Tap("answered", Ref("age.skip"))
-        else:
-            band = self.questionnaire.age_band(value)
-            if band is None:
-                step.tap = Tap("unknown")
-                return
-            step.tap = Tap("answered", Ref(f"age.{band.id}"))
-            if band.max is not None and band.max < self.rules.min_age:
-                step.intake, step.forget = None, True
-                step.stats.append(Stat("too_young", value=band.id))
-                step.outbound.append(
-                    Outbound(
-                        "age.too_young",
-                        {"min_age": self.rules.min_age, "help_lines": HelpLines("under_age")},
-                    )
-                )
-                return
-            intake.age_band = band.id
-        step.stats.append(Stat("answered" if value != "skip" else "skipped", AGE, value))
-        self.move(intake, "next")
-        self.ask(step)
 
     # -- asking -------------------------------------------------------------------------------
 
@@ -335,7 +188,7 @@ class IntakeFlow:
         parts = data.split(":")
         head = parts[0]
         if head in ("consent", "lang"):
-            self._consent_choice(step, parts)
+            self.doorway.consent_choice(step, parts)
             return
         if head == SAFE_TAP:
             self.safety.safety_answer(step, parts[1] if len(parts) == 2 else "")
@@ -369,7 +222,7 @@ class IntakeFlow:
             return
         intake.paused = False
         if state == AGE:
-            self._age_choice(intake, step, value)
+            self.doorway.age_choice(intake, step, value)
         elif state in self._questions:
             self._question_choice(intake, step, self._questions[state], value)
         elif state == SUMMARY:
@@ -480,7 +333,7 @@ class IntakeFlow:
             return
         preference = self._preferences.get(intake.state)
         if preference is not None and preference.kind == "postcode":
-            area = _postcode_area(text)
+            area = postcode_area(text)
             if area is None:
                 step.outbound.append(Outbound("pref.region.invalid"))
                 return
@@ -539,12 +392,3 @@ class IntakeFlow:
 def _copy(intake: Intake) -> Intake:
     answers = {k: Answer(v.choice, v.text) for k, v in intake.answers.items()}
     return replace(intake, answers=answers)
-
-
-_POSTCODE = re.compile(r"^\s*(\d{2})\d{0,2}\s*(?:[a-zA-Z]{2})?\s*$")
-
-
-def _postcode_area(text: str) -> str | None:
-    """The first two digits of a Belgian or Dutch postcode, which is all Klik keeps."""
-    match = _POSTCODE.match(text)
-    return match.group(1) if match else None

@@ -3,6 +3,8 @@ preferences. Messages only (text keys and buttons), built from the questionnaire
 
 from __future__ import annotations
 
+import re
+
 from flows.content import Question, Questionnaire
 from flows.messages import Button, Outbound, Param, Ref
 from flows.state import AGE
@@ -67,3 +69,12 @@ def preference_message(questionnaire: Questionnaire, preference_id: str) -> Outb
         Button(Ref("pref.done"), f"{state}:done"),
     )
     return Outbound(f"pref.{preference.id}.ask", buttons=(*rows, last))
+
+
+POSTCODE = re.compile(r"^\s*(\d{2})\d{0,2}\s*(?:[a-zA-Z]{2})?\s*$")
+
+
+def postcode_area(text: str) -> str | None:
+    """The first two digits of a Belgian or Dutch postcode, which is all Klik keeps."""
+    match = POSTCODE.match(text)
+    return match.group(1) if match else None

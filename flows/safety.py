@@ -195,7 +195,7 @@ class SafetyNet:
         if answer == "no":
             if intake is None:
                 step.outbound.append(Outbound("crisis.worry_no_kept_nothing"))
-                step.outbound.append(self.flow.consent_question(step.language, ""))
+                step.outbound.append(self.flow.doorway.consent_question(step.language, ""))
                 return
             step.outbound.append(Outbound("crisis.worry_no"))
             if intake.state != QUEUED:

@@ -1,0 +1,104 @@
+"""The doorway: from /start to the first question. Who we are, consent in plain words (its
+buttons carry language and link source, so nothing is kept before "oké"), and the age band
+(under the minimum age: a kind referral, and nothing kept at all)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flows.messages import Button, HelpLines, Outbound, Ref
+from flows.state import AGE, CONSENT, Intake, Stat, Step, Tap
+
+if TYPE_CHECKING:
+    from flows.intake import IntakeFlow
+
+
+class Doorway:
+    """Welcome, consent, language and age for every youngster."""
+
+    def __init__(self, flow: IntakeFlow) -> None:
+        self.flow = flow
+        self.questionnaire = flow.questionnaire
+        self.rules = flow.rules
+
+    def welcome(self, step: Step, language: str, source: str) -> None:
+        """Who we are, then the consent question; nothing is kept before the answer."""
+        step.language = language
+        step.outbound.append(Outbound("welcome", {"hours": self.rules.promise_hours}))
+        step.outbound.append(self.consent_question(language, source))
+
+    def consent_question(self, language: str, source: str) -> Outbound:
+        """The consent question; its buttons carry language and source, so nothing is kept."""
+        switch = [
+            Button(Ref("language.name", language=other), f"lang:{other}:{source}")
+            for other in self.questionnaire.languages
+            if other != language
+        ]
+        return Outbound(
+            "consent.ask",
+            buttons=(
+                (Button(Ref("consent.yes"), f"consent:yes:{language}:{source}"),),
+                (Button(Ref("consent.no"), f"consent:no:{language}:{source}"),),
+                tuple(switch),
+            ),
+        )
+
+    def consent_choice(self, step: Step, parts: list[str]) -> None:
+        """A tap on the consent question or its language button (`consent:yes:nl:insta`)."""
+        if step.intake is not None:
+            step.tap = Tap("stale")
+            return
+        if parts[0] == "lang" and len(parts) == 3:
+            kind, answer, language, source = "lang", "", parts[1], parts[2]
+        elif parts[0] == "consent" and len(parts) == 4:
+            kind, answer, language, source = parts
+        else:
+            step.tap = Tap("unknown")
+            return
+        if language not in self.questionnaire.languages or (
+            source and source not in (*self.questionnaire.sources, "other")
+        ):
+            step.tap = Tap("unknown")
+            return
+        step.language = language
+        if kind == "lang":
+            step.tap = Tap("closed")
+            self.welcome(step, language, source)
+        elif answer == "no":
+            step.tap = Tap("answered", Ref("consent.no"))
+            step.stats.append(Stat("consent_declined", value=source or None))
+            step.outbound.append(Outbound("consent.declined"))
+        elif answer == "yes":
+            step.tap = Tap("answered", Ref("consent.yes"))
+            step.intake = Intake(state=CONSENT, language=language, source=source or None)
+            self.flow.move(step.intake, "agree")
+            step.stats.append(Stat("consent_given", value=source or None))
+            self.flow.ask(step)
+        else:
+            step.tap = Tap("unknown")
+
+    def age_choice(self, intake: Intake, step: Step, value: str) -> None:
+        """A tapped age band, or "liever niet zeggen"."""
+        if value == "skip":
+            intake.age_band = None
+            step.tap = Tap("answered", Ref("age.skip"))
+        else:
+            band = self.questionnaire.age_band(value)
+            if band is None:
+                step.tap = Tap("unknown")
+                return
+            step.tap = Tap("answered", Ref(f"age.{band.id}"))
+            if band.max is not None and band.max < self.rules.min_age:
+                step.intake, step.forget = None, True
+                step.stats.append(Stat("too_young", value=band.id))
+                step.outbound.append(
+                    Outbound(
+                        "age.too_young",
+                        {"min_age": self.rules.min_age, "help_lines": HelpLines("under_age")},
+                    )
+                )
+                return
+            intake.age_band = band.id
+        step.stats.append(Stat("answered" if value != "skip" else "skipped", AGE, value))
+        self.flow.move(intake, "next")
+        self.flow.ask(step)

@@ -13,7 +13,7 @@ from bot.staff_desk import StaffDesk
 from flows.case import ACTIVE, CLOSE_REASONS, WITH_COACH, after, can
 from flows.intake import Stat, Tap
 from flows.messages import Button, Outbound, Ref
-from flows.queue import claimed
+from flows.queue import card_lines, claimed
 from storage.intakes import load_intake
 from storage.models import Case, Staff, Youngster
 from storage.queue import (
@@ -145,7 +145,7 @@ class CaseLife(StaffDesk):
             {
                 "coach": staff.name,
                 "pseudonym": youngster.pseudonym,
-                "lines": list(card.lines) or [Ref("offer.nothing_shared")],
+                "lines": card_lines(card),
             },
             ((Button(Ref("handover.accept"), f"accept:{case.id}"),),),
             tag=f"offer:{case.id}",

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from flows.hours import parse_service_hours
-from flows.staff import StaffMember, code_digest, is_available, make_invite_code
+from flows.staff import StaffMember, code_digest, is_available, make_invite_code, reads_now
 from tests.conftest import BRUSSELS
 
 SERVICE = parse_service_hours("mon-fri 09:00-21:00")
@@ -46,3 +46,21 @@ def test_a_deactivated_coach_or_a_team_lead_is_not_offered_youngsters() -> None:
     lead = StaffMember(id=2, role="teamlead", name="Ahmed", languages=("nl",))
     for member in (inactive, lead):
         assert not is_available(member, now=MONDAY_2PM, timezone=BRUSSELS, service_hours=SERVICE)
+
+
+AHMED = StaffMember(id=2, role="teamlead", name="Ahmed", languages=("nl",))
+MONDAY_3AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def test_a_team_lead_within_hours_reads_a_crisis_alert() -> None:
+    assert reads_now(AHMED, now=MONDAY_2PM, timezone=BRUSSELS, service_hours=SERVICE)
+
+
+def test_at_night_neither_a_coach_nor_a_team_lead_reads_a_crisis_alert() -> None:
+    for member in (LOTTE, AHMED):
+        assert not reads_now(member, now=MONDAY_3AM, timezone=BRUSSELS, service_hours=SERVICE)
+
+
+def test_a_team_lead_who_is_away_does_not_read_a_crisis_alert() -> None:
+    away = StaffMember(**{**AHMED.__dict__, "away_until": datetime(2026, 12, 1, tzinfo=UTC)})
+    assert not reads_now(away, now=MONDAY_2PM, timezone=BRUSSELS, service_hours=SERVICE)

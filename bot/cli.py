@@ -1,4 +1,4 @@
-"""The `klik` command: run, migrate, shell, check-content, diagram."""
+"""The `klik` command: run, migrate, shell, check-content, crisis-eval, diagram."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ from bot import staff_cli
 from bot.config import BOTFATHER_HELP, Settings, settings_or_exit
 from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
 from flows.content import ContentError, load_content
+from flows.crisis.evaluate import (
+    FALSE_ALARM_TARGET,
+    RECALL_TARGET,
+    CorpusError,
+    evaluate,
+    parse_corpus,
+    report_lines,
+)
 from flows.intake import intake_machine_spec
 from storage.db import Database, migrate
 
@@ -117,14 +125,42 @@ def cmd_check_content(args: argparse.Namespace) -> int:
             print(f"{directory}/{problem}")
         print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
-    phrases = sum(len(p) for cats in content.crisis.signals.values() for p in cats.values())
+    crisis = content.crisis
+    terms = sum(len(t) for by_name in crisis.concepts.values() for t in by_name.values())
     print(
         f"content OK: {len(content.questionnaire.questions)} questions, "
         f"{len(content.questionnaire.preferences)} preferences, "
         f"{len(content.texts[content.questionnaire.default_language])} texts in "
-        f"{', '.join(content.texts)}, {phrases} crisis phrases"
+        f"{', '.join(content.texts)}, {len(crisis.rules)} crisis rules over {terms} terms"
     )
     return 0
+
+
+def cmd_crisis_eval(args: argparse.Namespace) -> int:
+    """Measure crisis detection on labelled corpus files; exit 1 below the targets."""
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        print(f"{len(error.problems)} problem(s) in {directory}; run klik check-content")
+        return EXIT_REFUSED
+    examples = []
+    for name in args.files:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                examples += parse_corpus(handle, name)
+        except (OSError, CorpusError) as error:
+            print(error, file=sys.stderr)
+            return EXIT_REFUSED
+    report = evaluate(content.detector, examples)
+    for line in report_lines(report, details=not args.quiet):
+        print(line)
+    met = report.meets(args.recall / 100, args.false_alarms / 100)
+    print(
+        f"target (recall >= {args.recall:g} %, false alarms <= {args.false_alarms:g} %, "
+        f"every acute message caught): {'met' if met else 'NOT met'}"
+    )
+    return 0 if met else 1
 
 
 def cmd_diagram(_: argparse.Namespace) -> int:
@@ -161,6 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-content", help=cmd_check_content.__doc__)
     check.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
     check.set_defaults(func=cmd_check_content)
+    evaluate_ = commands.add_parser("crisis-eval", help=cmd_crisis_eval.__doc__)
+    evaluate_.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
+    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    evaluate_.add_argument("--recall", type=float, default=100 * RECALL_TARGET, help="in %%")
+    evaluate_.add_argument(
+        "--false-alarms", type=float, default=100 * FALSE_ALARM_TARGET, help="in %%"
+    )
+    evaluate_.add_argument("--quiet", action="store_true", help="figures only, no messages")
+    evaluate_.set_defaults(func=cmd_crisis_eval)
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
     staff_cli.install(commands)
     args = parser.parse_args(argv)

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from flows.crisis.lexicon import CATEGORIES, CrisisLexicon
+from flows.crisis.lexicon import BUILT_IN, COMMON, CrisisLexicon
 from flows.crisis.normalise import normalise
+from flows.crisis.rules import Occurrence, Tagger, find, negated
 
 _Trie: TypeAlias = dict[str, "_Trie"]
 _END = ""  # trie key marking that a phrase ends here; never a real character
@@ -69,33 +70,92 @@ class CrisisHit:
         return self.level == "acute"
 
 
+STORY = "story"  # a book, film, game, the news, a school task: mutes what is said of others
+
+
 class CrisisDetector:
     """Finds crisis signals in free text; build once per lexicon and reuse for every message."""
 
     def __init__(self, lexicon: CrisisLexicon) -> None:
-        """Normalise every phrase and compile one regex for signals and one for idioms."""
-        self._hits: dict[str, CrisisHit] = {}
-        for language, by_category in lexicon.signals.items():
-            for category in CATEGORIES:
-                for phrase in by_category.get(category, []):
-                    # The same phrase may serve two languages ("unalive"); the first one wins.
-                    self._hits.setdefault(normalise(phrase), CrisisHit(category, language))
-        self._signals = _phrase_regex(self._hits)
+        """Index every concept term and compile one regex for the harmless idioms."""
+        self._rules = lexicon.rules
+        self._tagger = Tagger(lexicon.concepts)
         harmless = {normalise(p) for phrases in lexicon.harmless.values() for p in phrases}
         self._harmless = _phrase_regex(harmless) if harmless else None
 
     def detect(self, text: str) -> CrisisHit | None:
-        """Return the first (leftmost) signal in `text`, checking all languages, or None."""
+        """The strongest signal in `text`, checking every language at once, or None.
+
+        Acute beats worry; among equals the rule first in content/crisis.yaml wins.
+        """
         normalised = normalise(text)
         if self._harmless is not None:
             normalised = self._harmless.sub(_MASK, normalised)
-        match = self._signals.search(normalised)
-        return self._hits[match.group()] if match else None
+        occurrences = self._tagger.tag(normalised.split())
+        if not occurrences:
+            return None
+        turned = negated(occurrences)
+        # Context ("lol", a game, a school task) counts in whatever language it is written, and
+        # is never turned around: "geen idee" after "scheren" still means shaving.
+        context = {occ.concept for occ in occurrences}
+        # Each language is matched on its own words, and only the languages the message is
+        # written in: Dutch "wil" folds to the letters of English "will", "pil" to "pill".
+        languages = _written_in(occurrences)
+        by_language: dict[str, dict[str, list[Occurrence]]] = {}
+        for occ in occurrences:
+            if occ not in turned and occ.language in languages:
+                by_language.setdefault(occ.language, {}).setdefault(occ.concept, []).append(occ)
+        best: CrisisHit | None = None
+        for rule in self._rules:
+            if best is not None and (best.acute or rule.level != "acute"):
+                continue
+            if any(concept in context for concept in rule.unless):
+                continue
+            for language, by_concept in by_language.items():
+                found = find(rule, by_concept)
+                if found is None:
+                    continue
+                about = _about(found, by_concept)
+                if about != "self" and STORY in context:
+                    continue
+                about = "self" if about == "unknown" else about
+                best = CrisisHit(rule.category, language, rule.level, rule.id, about)
+                break
+        return best
+
+
+def _written_in(occurrences: list[Occurrence]) -> set[str]:
+    """The languages a message is written in, by their most common words: every language with
+    at least a third as many as the best one (all of them when there are none), so a Dutch
+    message with an English sentence in it is read in both."""
+    counts: dict[str, int] = {}
+    for occ in occurrences:
+        counts.setdefault(occ.language, 0)
+        if occ.concept == COMMON:
+            counts[occ.language] += 1
+    best = max(counts.values(), default=0)
+    return {language for language, count in counts.items() if 3 * count >= best}
+
+
+def _about(found: list[Occurrence], by_concept: dict[str, list[Occurrence]]) -> str:
+    """Whom a hit is about: "self" when the youngster speaks of themselves near the signal,
+    "friend" when only somebody else is named there, "unknown" when nobody is."""
+    first = min(occ.start for occ in found) - 2
+    last = max(occ.end for occ in found) + 2
+
+    def near(concept: str) -> bool:
+        return any(first <= occ.start < last for occ in by_concept.get(concept, ()))
+
+    if near("self"):
+        return "self"
+    if near("friend") or near("other"):
+        return "friend"
+    return "self" if near("mine") else "unknown"
 
 
 def lexicon_problems(lexicon: CrisisLexicon, languages: Iterable[str]) -> list[tuple[str, str]]:
-    """Cross-checks after parsing, as (yaml key path, reason): texts and signals for every
-    language in `languages`, harmless phrases never detected, every signal detected as itself."""
+    """Cross-checks after parsing, as (yaml key path, reason): help-line texts for every
+    language in `languages`, and the concepts the engine itself needs in each of them."""
     wanted = list(languages)
     problems: list[tuple[str, str]] = []
     for country, lines in lexicon.help_lines.items():
@@ -106,24 +166,10 @@ def lexicon_problems(lexicon: CrisisLexicon, languages: Iterable[str]) -> list[t
                         path = f"help_lines.{country}.{purpose}[{i}].text"
                         problems.append((path, f"missing {language!r} text"))
     for language in wanted:
-        if language not in lexicon.signals:
-            problems.append((f"signals.{language}", "no signal phrases for this language"))
-
-    detector = CrisisDetector(lexicon)
-    for language, phrases in lexicon.harmless.items():
-        for i, phrase in enumerate(phrases):
-            hit = detector.detect(phrase)
-            if hit is not None:
-                reason = f"harmless phrase is detected as {hit.category} ({hit.language})"
-                problems.append((f"harmless.{language}[{i}]", reason))
-    for language, by_category in lexicon.signals.items():
-        for category, phrases in by_category.items():
-            for i, phrase in enumerate(phrases):
-                hit = detector.detect(phrase)
-                path = f"signals.{language}.{category}[{i}]"
-                if hit is None:
-                    problems.append((path, "not detected: a harmless phrase hides it"))
-                elif hit.category != category:
-                    reason = f"detected as {hit.category} ({hit.language}) instead"
-                    problems.append((path, reason))
+        if language not in lexicon.concepts:
+            problems.append((f"concepts.{language}", "no concepts for this language"))
+            continue
+        for concept in BUILT_IN:
+            if concept not in lexicon.concepts[language]:
+                problems.append((f"concepts.{language}.{concept}", "missing built-in concept"))
     return problems

@@ -25,6 +25,35 @@ from flows.crisis.normalise import normalise
 CATEGORIES: tuple[str, ...] = ("suicide", "self_harm", "abuse", "violence", "homeless_tonight")
 
 
+LEVELS: tuple[str, ...] = ("acute", "worry")
+# Concepts every language needs, because the rule engine itself gives them a meaning: who the
+# message is about, and the words that turn a phrase around or start a new clause.
+WHO: tuple[str, ...] = ("self", "friend", "other")
+NEGATION, CLAUSE, COMMON = "not", "clause", "common"
+BUILT_IN: tuple[str, ...] = (*WHO, NEGATION, CLAUSE, COMMON)
+WHO_GROUP = "who"  # in a rule: the youngster, a friend or somebody else, whoever is there
+_CONCEPT_NAME = re.compile(r"^[a-z][a-z_]*$")
+
+
+def _check_term(term: str) -> str:
+    if not term.strip():
+        raise PydanticCustomError("crisis_term", "empty term")
+    if term.strip() == "*" or not normalise(term.rstrip("*")):
+        raise PydanticCustomError(
+            "crisis_term", "{term} normalises to nothing", {"term": repr(term)}
+        )
+    if "*" in term.rstrip("*") or (term.endswith("*") and len(normalise(term[:-1])) < 3):
+        raise PydanticCustomError(
+            "crisis_term",
+            "{term}: '*' only at the end, after at least three letters",
+            {"term": repr(term)},
+        )
+    return term
+
+
+Term = Annotated[str, AfterValidator(_check_term)]
+
+
 def _check_phrase(phrase: str) -> str:
     if not phrase.strip():
         raise PydanticCustomError("crisis_phrase", "empty phrase")
@@ -50,27 +79,65 @@ def _duplicates(phrases: Iterable[tuple[str, str]]) -> None:
         seen[key] = phrase
 
 
-def _check_language_signals(by_category: dict[str, list[str]]) -> dict[str, list[str]]:
-    missing = [cat for cat in CATEGORIES if cat not in by_category]
-    if missing:
-        raise PydanticCustomError(
-            "crisis_categories", "missing category {names}", {"names": ", ".join(missing)}
-        )
-    unknown = [cat for cat in by_category if cat not in CATEGORIES]
-    if unknown:
-        raise PydanticCustomError(
-            "crisis_categories", "unknown category {names}", {"names": ", ".join(unknown)}
-        )
-    # A phrase in two categories would make the reported category depend on list order.
-    _duplicates(
-        (f"{cat}[{i}]", phrase) for cat in CATEGORIES for i, phrase in enumerate(by_category[cat])
-    )
-    return by_category
+def _check_concepts(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
+    for name in concepts:
+        if not _CONCEPT_NAME.match(name):
+            raise PydanticCustomError(
+                "crisis_concept", "concept name {name} must be lower_case", {"name": repr(name)}
+            )
+    for name, terms in concepts.items():
+        # "pil*" and "pil" are different terms; the same word with and without "*" is not.
+        _duplicates((f"{name}[{i}]", term.replace("*", " zzstar")) for i, term in enumerate(terms))
+    return concepts
 
 
 def _check_harmless_list(phrases: list[str]) -> list[str]:
     _duplicates((f"[{i}]", phrase) for i, phrase in enumerate(phrases))
     return phrases
+
+
+class Rule(BaseModel):
+    """Concepts that, found together within a few words, signal one kind of danger.
+
+    `all` lists groups; a group is a concept or alternatives written "a|b". The rule fires when
+    one word of every group stands within `within` words of the others, none turned around by
+    a negation. `unless` concepts anywhere in the message keep it quiet (a school assignment,
+    a book, the news, a game), which is how context lowers a signal.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z_]*$")
+    category: str
+    level: str
+    all: list[str] = Field(min_length=1)
+    within: int = Field(default=8, ge=1, le=40)
+    unless: list[str] = Field(default_factory=list)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, category: str) -> str:
+        if category not in CATEGORIES:
+            raise PydanticCustomError(
+                "crisis_category",
+                "category must be one of {names}",
+                {"names": ", ".join(CATEGORIES)},
+            )
+        return category
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        if level not in LEVELS:
+            raise PydanticCustomError("crisis_level", "level must be acute or worry")
+        return level
+
+    def groups(self) -> list[tuple[str, ...]]:
+        """Each group's alternatives, with "who" standing for self, friend and other."""
+        return [
+            WHO if group == WHO_GROUP else tuple(part.strip() for part in group.split("|"))
+            for group in self.all
+        ]
 
 
 _PHONE = re.compile(r"[0-9](?:[0-9 -]*[0-9])?")
@@ -131,25 +198,26 @@ REQUIRED_COUNTRIES: tuple[str, ...] = ("BE", "NL")
 
 
 class CrisisLexicon(BaseModel):
-    """content/crisis.yaml: signal phrases, harmless idioms and help lines."""
+    """content/crisis.yaml: concepts per language, rules, harmless idioms and help lines."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    signals: dict[str, Annotated[dict[str, list[Phrase]], AfterValidator(_check_language_signals)]]
+    concepts: dict[str, Annotated[dict[str, list[Term]], AfterValidator(_check_concepts)]]
+    rules: list[Rule] = Field(min_length=1)
     harmless: dict[str, Annotated[list[Phrase], AfterValidator(_check_harmless_list)]]
     help_lines: dict[str, CountryHelpLines]
 
     @field_validator("harmless")
     @classmethod
-    def _harmless_per_signal_language(
+    def _harmless_per_language(
         cls, harmless: dict[str, list[str]], info: ValidationInfo
     ) -> dict[str, list[str]]:
-        signals: Mapping[str, object] = info.data.get("signals", {})
-        missing = [language for language in signals if language not in harmless]
+        concepts: Mapping[str, object] = info.data.get("concepts", {})
+        missing = [language for language in concepts if language not in harmless]
         if missing:
             raise PydanticCustomError(
                 "crisis_harmless",
-                "missing entry for signal language {names} (an empty list is fine)",
+                "missing entry for language {names} (an empty list is fine)",
                 {"names": ", ".join(missing)},
             )
         return harmless
@@ -165,3 +233,21 @@ class CrisisLexicon(BaseModel):
                 "crisis_countries", "missing country {names}", {"names": ", ".join(missing)}
             )
         return help_lines
+
+    @model_validator(mode="after")
+    def _rules_name_known_concepts(self) -> CrisisLexicon:
+        known = {name for by_name in self.concepts.values() for name in by_name}
+        for index, rule in enumerate(self.rules):
+            named = [c for group in rule.groups() for c in group] + list(rule.unless)
+            unknown = sorted({c for c in named if c not in known})
+            if unknown:
+                raise PydanticCustomError(
+                    "crisis_rule",
+                    "rules[{i}] ({id}): unknown concept {names}",
+                    {"i": index, "id": rule.id, "names": ", ".join(unknown)},
+                )
+        return self
+
+    def rule_ids(self) -> list[str]:
+        """Every rule's id, in file order; the coach reads each as the text crisis.rule.<id>."""
+        return [rule.id for rule in self.rules]

@@ -53,6 +53,23 @@ _RAW_SPELLINGS: dict[str, str] = {
     "kmoet": "ik moet",
     "kslaap": "ik slaap",
     "kword": "ik word",
+    "kzit": "ik zit",
+    "kzie": "ik zie",
+    "kweet": "ik weet",
+    "kkan": "ik kan",
+    "khoop": "ik hoop",
+    "kdenk": "ik denk",
+    "kvoel": "ik voel",
+    "kwou": "ik wou",
+    "kwas": "ik was",
+    "kvind": "ik vind",
+    "kmag": "ik mag",
+    "da": "dat",
+    "ne": "een",
+    "nen": "een",
+    "gij": "jij",
+    "ge": "je",
+    "zijt": "bent",
     "mn": "mijn",
     "mijne": "mijn",
     "zn": "zijn",
@@ -104,6 +121,31 @@ _RAW_SPELLINGS: dict[str, str] = {
     "ur": "your",
     "r": "are",
     "tonite": "tonight",
+    "rn": "right now",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2moro": "tomorrow",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "ppl": "people",
+    "pls": "please",
+    "plz": "please",
+    "ill": "i will",
+    "id": "i would",
+    "theyll": "they will",
+    "theyre": "they are",
+    "hes": "he is",
+    "shes": "she is",
+    "shell": "she will",
+    "theyd": "they would",
+    "itll": "it will",
+    "wont": "will not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "arent": "are not",
+    "werent": "were not",
+    "shouldnt": "should not",
     "tn": "tonight",
     "nobody": "no one",
     "everybody": "everyone",
@@ -174,10 +216,17 @@ class _StripMarks(dict[int, str]):
 _STRIP_MARKS = _StripMarks()
 
 
+# Emoji that laugh are kept as a word, because "ik ga hem vermoorden 😂" is a joke; every other
+# emoji and all punctuation fall away.
+_LAUGHING = re.compile(
+    "[\U0001f602\U0001f923\U0001f480\U0001f605\U0001f606\U0001f639\U0001f643\U0001f644]"
+)
+
+
 def _base_tokens(text: str) -> list[str]:
     """Casefold, drop apostrophes, accents and format characters, collapse repeated letters,
     and split into tokens (letters, digits, and "@"/"$" inside words)."""
-    text = _APOSTROPHES.sub("", text).casefold()
+    text = _LAUGHING.sub(" haha ", _APOSTROPHES.sub("", text)).casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).translate(_STRIP_MARKS)
     return _TOKEN.findall(_REPEATS.sub(r"\1", text))
@@ -191,14 +240,14 @@ def _unleet(token: str) -> str:
     return _REPEATS.sub(r"\1", token.translate(_LEET))
 
 
-def _plain(text: str) -> tuple[str, ...]:
+def plain(text: str) -> tuple[str, ...]:
     """Fold a table entry with every step except the tables themselves."""
     folded = (tok if tok.isalpha() else _unleet(tok) for tok in _base_tokens(text))
     return tuple(tok for tok in folded if tok)
 
 
 def _single(text: str) -> str:
-    folded = _plain(text)
+    folded = plain(text)
     if len(folded) != 1:
         raise ValueError(f"table entry {text!r} must be one token")
     return folded[0]
@@ -210,7 +259,7 @@ def _build_table() -> dict[str, tuple[str, ...]]:
     fillers = {_single(word) for word in _RAW_FILLERS}
 
     def replacement(written: str) -> tuple[str, ...]:
-        return tuple(tok for tok in _plain(written) if tok not in fillers)
+        return tuple(tok for tok in plain(written) if tok not in fillers)
 
     table: dict[str, tuple[str, ...]] = dict.fromkeys(fillers, ())
     for raw, written in _RAW_SPELLINGS.items():

@@ -1,0 +1,162 @@
+"""Rules of nearness: find the concepts in a message, then the rules whose concepts stand close.
+
+A message is first cut into normalised tokens. `Tagger` marks every span that holds a concept
+term ("ik", "wil", "pillen", "vanavond"); a term may end in "*" to take every ending ("snij*":
+snij, snijd, snijden). Then `negated` drops what a nearby "niet", "nooit" or "not" turns around
+("hij slaat me nooit"), and `find` looks for a stretch of at most `within` words that holds one
+occurrence of every group of a rule. Everything here is plain data in, data out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flows.crisis.lexicon import CLAUSE, NEGATION, WHO, Rule
+from flows.crisis.normalise import normalise, plain
+
+NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
+NEGATION_AFTER = 3  # "hij slaat me nooit", "mijn pa slaat me echt niet"
+MIN_PREFIX = 3
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A concept found in the message: tokens start..end (exclusive), from one language."""
+
+    concept: str
+    start: int
+    end: int
+    language: str
+
+
+@dataclass(frozen=True)
+class _Term:
+    head: tuple[str, ...]  # every token but the last, matched exactly
+    last: str
+    prefix: bool  # the last token may continue ("snij*")
+    concept: str
+    language: str
+
+    def matches(self, tokens: Sequence[str], at: int) -> bool:
+        end = at + len(self.head)
+        if end >= len(tokens) or tuple(tokens[at:end]) != self.head:
+            return False
+        word = tokens[end]
+        return word.startswith(self.last) if self.prefix else word == self.last
+
+
+class Tagger:
+    """Marks every concept term in a list of tokens; built once per lexicon."""
+
+    def __init__(self, concepts: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        self._by_first: dict[str, list[_Term]] = {}
+        self._by_prefix: dict[str, list[_Term]] = {}
+        for language, by_name in concepts.items():
+            for concept, terms in by_name.items():
+                for raw in terms:
+                    prefix = raw.endswith("*")
+                    tokens = normalise(raw.rstrip("*")).split()
+                    if prefix:
+                        # A stem is folded without the spelling table: "suicid*" stays a stem.
+                        *head, stem = raw.rstrip("*").split()
+                        tokens = [*normalise(" ".join(head)).split(), *plain(stem)]
+                    term = _Term(tuple(tokens[:-1]), tokens[-1], prefix, concept, language)
+                    if prefix and len(tokens) == 1:
+                        self._by_prefix.setdefault(tokens[0], []).append(term)
+                    else:
+                        self._by_first.setdefault(tokens[0], []).append(term)
+        self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+
+    def tag(self, tokens: Sequence[str]) -> list[Occurrence]:
+        """Every occurrence of every concept, in order of position."""
+        found: list[Occurrence] = []
+        for at, token in enumerate(tokens):
+            candidates = list(self._by_first.get(token, ()))
+            for length in self._prefix_lengths:
+                if length > len(token):
+                    break
+                candidates += self._by_prefix.get(token[:length], ())
+            seen: set[tuple[str, int, str]] = set()
+            for term in candidates:
+                if term.matches(tokens, at):
+                    end = at + len(term.head) + 1
+                    if (term.concept, end, term.language) not in seen:
+                        seen.add((term.concept, end, term.language))
+                        found.append(Occurrence(term.concept, at, end, term.language))
+        return found
+
+
+def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
+    """Occurrences that a negation nearby turns around.
+
+    A negation word inside another concept's span is part of that phrase ("niet meer leven",
+    "geen slaapplek") and negates nothing. A new clause ("maar", "en", "but") or a new subject
+    ("ik", "i") between the negation and the word stops it.
+    """
+    inside: set[int] = set()
+    for occ in occurrences:
+        if occ.concept not in (NEGATION, CLAUSE, *WHO) and occ.end - occ.start > 1:
+            inside.update(range(occ.start, occ.end))
+    negations = [
+        occ.start
+        for occ in occurrences
+        if occ.concept == NEGATION and occ.end - occ.start == 1 and occ.start not in inside
+    ]
+    if not negations:
+        return set()
+    clauses = {occ.start for occ in occurrences if occ.concept == CLAUSE}
+    # Before a word a new subject also starts a clause ("ik kan niet meer, ik snij"); after
+    # it, "me" is the object the negation still reaches ("hij slaat me niet").
+    subjects = clauses | {occ.start for occ in occurrences if occ.concept == "self"}
+    turned: set[Occurrence] = set()
+    for occ in occurrences:
+        if occ.concept in (NEGATION, CLAUSE, *WHO):
+            continue
+        for at in negations:
+            if occ.start - NEGATION_BEFORE <= at < occ.start:
+                between, stops = range(at + 1, occ.start), subjects
+            elif occ.end <= at < occ.end + NEGATION_AFTER:
+                between, stops = range(occ.end, at), clauses
+            else:
+                continue
+            if not any(position in stops for position in between):
+                turned.add(occ)
+                break
+    return turned
+
+
+def find(rule: Rule, by_concept: Mapping[str, Sequence[Occurrence]]) -> list[Occurrence] | None:
+    """The occurrences of the first stretch that satisfies the rule, or None.
+
+    Two pointers over the candidate occurrences sorted by position: for every right end, the
+    left end moves up until the stretch is at most `within` words; if every group is then
+    present, the rule fires. Linear in the number of candidates, also for 4,000 characters.
+    """
+    groups = rule.groups()
+    items: list[tuple[int, int, Occurrence]] = []
+    for index, group in enumerate(groups):
+        found = False
+        for concept in group:
+            for occ in by_concept.get(concept, ()):
+                items.append((occ.start, index, occ))
+                found = True
+        if not found:
+            return None
+    items.sort(key=lambda item: (item[0], item[1]))
+    counts = [0] * len(groups)
+    covered = 0
+    left = 0
+    for right, (start, index, _) in enumerate(items):
+        if counts[index] == 0:
+            covered += 1
+        counts[index] += 1
+        while start - items[left][0] > rule.within:
+            gone = items[left][1]
+            counts[gone] -= 1
+            if counts[gone] == 0:
+                covered -= 1
+            left += 1
+        if covered == len(groups):
+            return [occ for _, _, occ in items[left : right + 1]]
+    return None

@@ -1,0 +1,25 @@
+"""The real content/crisis.yaml, loaded once for the crisis tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.crisis import CrisisDetector, CrisisLexicon
+
+ROOT = Path(__file__).resolve().parents[3]
+CRISIS_YAML = ROOT / "content" / "crisis.yaml"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> CrisisLexicon:
+    with CRISIS_YAML.open(encoding="utf-8") as handle:
+        return CrisisLexicon.model_validate(yaml.safe_load(handle))
+
+
+@pytest.fixture(scope="session")
+def detector(lexicon: CrisisLexicon) -> CrisisDetector:
+    return CrisisDetector(lexicon)

@@ -1,0 +1,339 @@
+"""Crisis detection on messages as young people type them, through the real content/crisis.yaml.
+
+The lists are a regression set; how well detection generalises is measured on a corpus the
+lexicon was never tuned on (test_evaluate.py and `klik crisis-eval`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.crisis import CrisisDetector
+
+NL_SIGNALS: list[tuple[str, str]] = [
+    ("ik wil er nie meer zijn 😞", "suicide"),
+    ("Eerlijk, iedereen is beter af zonder mij", "suicide"),
+    ("ik wil gewoon niet meer wakker worden morgen", "suicide"),
+    ("k wil gwn dood", "suicide"),
+    ("ik denk de laatste tijd heel veel aan zm", "suicide"),
+    ("heb sinds de zomer zelfmoordgedachtes...", "suicide"),
+    ("ik ga Z3LFM00RD plegen", "suicide"),
+    ("soms wil ik dood, echt waar", "suicide"),
+    ("niemand zou me missen als ik weg ben", "suicide"),
+    ("ik wil een eind maken aan m'n leven", "suicide"),
+    ("kwil mezelf iets aandoen", "suicide"),
+    ("ik ga me ophangen ik meen het", "suicide"),
+    ("ik heb net al mn pillen ingenomen", "suicide"),
+    ("mn leven heeft geen zin meer", "suicide"),
+    ("ik zie het leven niet meer zitten", "suicide"),
+    ("Ik wou dat ik nooit geboren was", "suicide"),
+    ("ik ben levensmoe", "suicide"),
+    ("IK WIL ER NIET MEER ZIJN!!!", "suicide"),
+    ("wat heeft het nog voor zin, niemand gaat me missen", "suicide"),
+    ("ik heb een afscheidsbrief geschreven voor mn mama", "suicide"),
+    ("ik ga van de flat springen", "suicide"),
+    ("ik wil dooooood", "suicide"),
+    ("ik snij mezelf weer", "self_harm"),
+    ("heb gister weer in mn armen gesneden", "self_harm"),
+    ("ik ben weer aan het krassen 😔", "self_harm"),
+    ("ik doe mezelf pijn als ik boos ben", "self_harm"),
+    ("ik heb mezelf expres pijn gedaan", "self_harm"),
+    ("zelfbeschadiging is voor mij normaal geworden", "self_harm"),
+    ("mijn stiefvader slaat me", "abuse"),
+    ("m'n pa slaat mij als hij dronken is", "abuse"),
+    ("ik word thuis geslagen", "abuse"),
+    ("mijn oom zit aan me en ik wil dat niet", "abuse"),
+    ("ik ben verkracht op een feestje", "abuse"),
+    ("hij dreigt mijn naaktfoto's te verspreiden", "abuse"),
+    ("ik durf niet naar huis want mn vader is boos", "abuse"),
+    ("ik ben echt bang voor mn stiefvader", "abuse"),
+    ("ik ben in elkaar geslagen na school", "violence"),
+    ("ik word elke dag opgewacht na school", "violence"),
+    ("een jongen uit mijn klas heeft een mes bij", "violence"),
+    ("ik word bedreigd op insta", "violence"),
+    ("ze willen me neersteken", "violence"),
+    ("ik word gepest en ze dreigen me dood te maken", "violence"),
+    ("ik slaap vannacht op straat", "homeless_tonight"),
+    ("mijn ouders hebben me eruit gegooid", "homeless_tonight"),
+    ("ik weet niet waar ik vannacht moet slapen", "homeless_tonight"),
+    ("ik heb geen slaapplek", "homeless_tonight"),
+    ("ben uit huis gezet vandaag", "homeless_tonight"),
+    ("ik ben van huis weggelopen en heb geen geld", "homeless_tonight"),
+    ("ik kan nergens heen vannacht", "homeless_tonight"),
+    ("ik ben dakloos sinds vorige week", "homeless_tonight"),
+]
+
+NL_HARMLESS: list[str] = [
+    "ik ga dood van het lachen 😂😂",
+    "ik ben doodmoe na de training",
+    "ik sterf van de honger, wat eten we?",
+    "ik schiet in de lach als ik hem zie",
+    "die game is echt moordend",
+    "hahaha ik lach me dooood",
+    "ik schaamde me dood in de klas",
+    "wiskunde is dodelijk saai",
+    "ik verveel me dood in de les",
+    "dat was sociale zelfmoord lol",
+    "ik kon mezelf wel slaan, sleutels vergeten",
+    "ik ben dood op na het werk",
+    "die outfit is killer",
+    "mijn moeder vermoordt me als ze dit ziet",
+    "ik wil dood graag mee naar dat concert",
+    "ik heb het brood gesneden",
+    "ik word gek van die hitte",
+    "we slapen vannacht in een tent op de camping",
+    "mijn broer verslaat me altijd met fifa",
+    "ik sta met stomheid geslagen",
+    "dat slaat nergens op",
+    "dat slaat me met stomheid",
+    "ik ben kapot van de training",
+    "mijn hoofd gaat ontploffen van de stress",
+    "we hebben ze kapot gemaakt in de finale",
+    "ik ga hem afmaken in fortnite",
+    "ik heb me dood geschrokken",
+    "dat raakt me echt",
+    "dat bericht raakt me aan het hart",
+    "ik wil niet meer naar die stomme les",
+    "ik zie het niet zitten om morgen te gaan sporten",
+    "ik kan nergens heen op vakantie dit jaar",
+    "papa heeft me geholpen met mijn huiswerk",
+    "ik had een overdosis suiker op dat feest",
+    "de tijger wordt bedreigd met uitsterven",
+    "hij zit aan me te zeuren over de afwas",
+    "ik heb me kapot gelachen",
+    "ik ga echt dood van de warmte",
+    "we gaan morgen naar huis",
+    "mijn coach zegt dat ik veel veerkracht heb",
+    "die leraar zit aan me kop te zeuren",
+    "ik sla mezelf er wel doorheen",
+]
+
+EN_SIGNALS: list[tuple[str, str]] = [
+    ("honestly i just wanna dieee", "suicide"),
+    ("nobody would miss me if i was gone", "suicide"),
+    ("everyone would be better off without me tbh", "suicide"),
+    ("I don't want to wake up anymore", "suicide"),
+    ("im gonna kms", "suicide"),
+    ("been thinking about unaliving myself", "suicide"),
+    ("i keep thinking about su1c1de", "suicide"),
+    ("I'm so tired of being alive", "suicide"),
+    ("there's no reason to live anymore", "suicide"),
+    ("im gonna end it all tonight", "suicide"),
+    ("I wish I was never born fr", "suicide"),
+    ("i think i took too many pills 😵", "suicide"),
+    ("i dont want to be here anymore", "suicide"),
+    ("I'm such a burden to my family", "suicide"),
+    ("sometimes i want to jump off a bridge", "suicide"),
+    ("KILL MYSELF", "suicide"),
+    ("my life is not worth living", "suicide"),
+    ("no1 would care if i died", "suicide"),
+    ("i want to die for real", "suicide"),
+    ("I cut myself again last night", "self_harm"),
+    ("been hurting myself again", "self_harm"),
+    ("i started self-harming in year 9", "self_harm"),
+    ("i burn myself with a lighter", "self_harm"),
+    ("I want to hurt myself so bad", "self_harm"),
+    ("i've been starving myself for weeks", "self_harm"),
+    ("my stepdad hits me", "abuse"),
+    ("my dad beats me when he's drunk", "abuse"),
+    ("my mum hit me with a belt", "abuse"),
+    ("he touched me inappropriately and I froze", "abuse"),
+    ("I was sexually abused by my uncle", "abuse"),
+    ("my boyfriend forced me to send nudes", "abuse"),
+    ("im scared of my dad", "abuse"),
+    ("he threatened to leak my nudes", "abuse"),
+    ("some guys beat me up after school", "violence"),
+    ("I got jumped last night", "violence"),
+    ("a kid in my class brought a knife to school", "violence"),
+    ("they keep threatening me online", "violence"),
+    ("someone pulled a knife on me", "violence"),
+    ("i want to hurt someone so bad rn", "violence"),
+    ("my parents kicked me out tonight", "homeless_tonight"),
+    ("i have nowhere to sleep tonight", "homeless_tonight"),
+    ("i'm sleeping on the street tonight", "homeless_tonight"),
+    ("idk where to sleep tonight", "homeless_tonight"),
+    ("i ran away from home and my phone is at 5%", "homeless_tonight"),
+    ("im homeless now", "homeless_tonight"),
+    ("I've got no place to stay", "homeless_tonight"),
+]
+
+EN_HARMLESS: list[str] = [
+    "this homework is killing me",
+    "I'm dead 😂😂",
+    "that's a killer outfit",
+    "I could kill for a pizza rn",
+    "lmaooo im dying",
+    "you absolutely killed it on stage",
+    "we were just killing time at the mall",
+    "my mom is going to kill me when she sees my grades",
+    "i was dying of embarrassment",
+    "bored to death in maths",
+    "I literally died laughing",
+    "the suicide squad movie was mid",
+    "coach made us do suicide sprints",
+    "posting that would be social suicide",
+    "hit me up later",
+    "that song hits me different",
+    "my brother always beats me at fifa",
+    "you beat me to it",
+    "she stabbed me in the back with that rumour",
+    "it's time to take my life back",
+    "the teacher kicked me out of class",
+    "I cut myself shaving this morning lol",
+    "dead tired after practice",
+    "I'm dead serious",
+    "this cake is to die for",
+    "I'd die for my friends",
+    "I'm starving, let's eat",
+    "we crushed them in the final",
+    "the villain kills everyone in the end",
+    "my phone died again",
+    "killing myself laughing at this meme",
+    "he's such a lady killer",
+    "i almost died when my crush texted back",
+    "I'm gonna crash at my friend's place tonight",
+    "my parents grounded me for a week",
+    "the news hit me hard",
+    "I'm proud of myself today",
+    "I need to take better care of myself",
+    "my nose is bleeding again",
+    "I don't want to wake up early tomorrow",
+    "my parents kicked me out of the kitchen lol",
+]
+
+# The messages issue 12 names, each with the level it must get.
+ACUTE: list[tuple[str, str]] = [
+    ("ik sta op de brug en ik ga springen", "suicide"),
+    ("im on the roof and i want to jump", "suicide"),
+    ("kzit op het perron en ik wil voor de trein springen", "suicide"),
+    ("i just took a whole pack of pills", "suicide"),
+    ("heb net een hele strip paracetamol genomen", "suicide"),
+    ("ik ga er vanavond een einde aan maken, het touw ligt klaar", "suicide"),
+    ("mijn stiefvader komt elke nacht in mijn kamer", "abuse"),
+    ("my stepdad comes into my bedroom at night", "abuse"),
+    ("ik zit opgesloten in de badkamer en hij schopt tegen de deur", "abuse"),
+    ("im locked in the bathroom and hes kicking the door", "abuse"),
+    ("ze komen me vanavond halen en ze hebben een mes", "violence"),
+    ("ik slaap al drie nachten in het park", "homeless_tonight"),
+    ("been sleeping in the park for three nights", "homeless_tonight"),
+    ("mn pa heeft me buitengezet en ik heb geen slaapplek vannacht", "homeless_tonight"),
+]
+
+WORRY: list[tuple[str, str]] = [
+    ("ik zie het niet meer zitten", "suicide"),
+    ("soms wil ik niet meer leven", "suicide"),
+    ("iedereen is beter af zonder mij", "suicide"),
+    ("i cut myself so nobody sees", "self_harm"),
+    ("ik kras op plekken waar niemand het ziet", "self_harm"),
+    ("mijn pa slaat me als hij gedronken heeft", "abuse"),
+]
+
+STORIES: list[str] = [
+    "ik moet een werkstuk maken over kindermishandeling",
+    "we have to write an essay about child abuse for school",
+    "in het boek pleegt de hoofdpersoon zelfmoord",
+    "in the book she kills herself at the end",
+    "op het nieuws zeiden ze dat er iemand van de brug gesprongen is",
+    "kys noob",
+    "kys kys kys get rekt",
+    "hij slaat me nooit, hij is echt lief",
+    "my dad never hits me",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), NL_SIGNALS + EN_SIGNALS)
+def test_a_signal_is_detected_in_its_category(
+    detector: CrisisDetector, text: str, category: str
+) -> None:
+    hit = detector.detect(text)
+    assert hit is not None
+    assert hit.category == category
+
+
+@pytest.mark.parametrize("text", NL_HARMLESS + EN_HARMLESS + STORIES)
+def test_an_everyday_message_with_the_same_words_is_not_a_signal(
+    detector: CrisisDetector, text: str
+) -> None:
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), ACUTE)
+def test_a_means_place_or_act_with_intent_is_acute(
+    detector: CrisisDetector, text: str, category: str
+) -> None:
+    hit = detector.detect(text)
+    assert hit is not None
+    assert (hit.category, hit.level) == (category, "acute")
+
+
+@pytest.mark.parametrize(("text", "category"), WORRY)
+def test_distress_without_a_plan_is_a_worry(
+    detector: CrisisDetector, text: str, category: str
+) -> None:
+    hit = detector.detect(text)
+    assert hit is not None
+    assert (hit.category, hit.level) == (category, "worry")
+
+
+def test_a_hit_names_the_rule_that_fired(detector: CrisisDetector) -> None:
+    hit = detector.detect("ik heb net al mijn pillen genomen")
+    assert hit is not None
+    assert (hit.level, hit.rule) == ("acute", "act_done")
+
+
+def test_a_friend_in_danger_is_a_signal_about_a_friend(detector: CrisisDetector) -> None:
+    hit = detector.detect("mijn beste vriendin zegt dat ze vanavond pillen gaat nemen")
+    assert hit is not None
+    assert (hit.category, hit.about) == ("suicide", "friend")
+
+
+def test_the_youngster_s_own_signal_is_about_themselves(detector: CrisisDetector) -> None:
+    hit = detector.detect("ik wil vanavond pillen nemen om dood te gaan")
+    assert hit is not None
+    assert hit.about == "self"
+
+
+def test_a_negation_turns_an_act_around(detector: CrisisDetector) -> None:
+    assert detector.detect("mijn vader slaat me niet") is None
+    assert detector.detect("mijn vader slaat me") is not None
+
+
+def test_english_signal_is_detected_inside_a_dutch_message(detector: CrisisDetector) -> None:
+    hit = detector.detect("ik weet het echt niet meer man, i just want to die")
+    assert hit is not None
+    assert (hit.category, hit.language) == ("suicide", "en")
+
+
+def test_dutch_signal_is_detected_inside_an_english_message(detector: CrisisDetector) -> None:
+    hit = detector.detect("idk what to do, mijn stiefvader slaat me elke dag")
+    assert hit is not None
+    assert (hit.category, hit.language) == ("abuse", "nl")
+
+
+def test_an_idiom_does_not_hide_a_real_signal_later_in_the_message(
+    detector: CrisisDetector,
+) -> None:
+    hit = detector.detect("ik ga dood van het lachen om die meme maar eigenlijk wil ik dood")
+    assert hit is not None
+    assert hit.category == "suicide"
+
+
+def test_long_emoji_text_without_a_signal_returns_none(detector: CrisisDetector) -> None:
+    text = ("😂🔥 haha 💀 " * 400)[:4000]
+    assert len(text) == 4000
+    assert detector.detect(text) is None
+
+
+def test_long_emoji_text_with_a_signal_at_the_end_is_detected(detector: CrisisDetector) -> None:
+    ending = " ik wil niet meer leven"
+    text = ("😭💔 " * 2000)[: 4000 - len(ending)] + ending
+    assert len(text) == 4000
+    hit = detector.detect(text)
+    assert hit is not None
+    assert hit.category == "suicide"
+
+
+def test_hit_never_carries_the_text(detector: CrisisDetector) -> None:
+    hit = detector.detect("ik wil dood")
+    assert hit is not None
+    assert set(vars(hit)) == {"category", "language", "level", "rule", "about"}

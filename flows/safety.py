@@ -215,8 +215,14 @@ class SafetyNet:
         if intake is not None:
             intake.safety = value
         step.stats.append(Stat("safety", value=value))
+        if intake is None:
+            # Nothing is kept before consent: say so, and open the door to a coach again.
+            key = "crisis.reply_yes_kept_nothing" if value == "yes" else f"crisis.reply_{value}"
+            step.outbound.append(Outbound(key))
+            step.outbound.append(self.flow.doorway.consent_question(step.language, ""))
+            return
         step.outbound.append(Outbound(f"crisis.reply_{value}"))
-        if intake is None or intake.state != QUEUED or intake.case is None:
+        if intake.state != QUEUED or intake.case is None:
             return
         if value != "yes":
             step.alert = Alert(intake.case.signal, safety=value)

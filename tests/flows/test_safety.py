@@ -535,3 +535,17 @@ def test_the_summary_state_is_left_when_crisis_words_come_there(acute: Chat) -> 
     assert acute.intake is not None and acute.intake.state == SUMMARY
     acute.type("SIGNAAL")
     assert acute.intake.state == QUEUED
+
+
+@pytest.mark.parametrize(
+    ("answer", "reply"),
+    [("yes", "crisis.reply_yes_kept_nothing"), ("no", "crisis.reply_no")],
+)
+def test_a_safety_answer_before_consent_keeps_nothing_and_offers_consent_again(
+    chat: Chat, answer: str, reply: str
+) -> None:
+    chat.start()
+    chat.type(ACUTE_PHRASE)
+    step = chat.tap(f"safe:{answer}")
+    assert chat.keys(step) == [reply, "consent.ask"]
+    assert step.intake is None and step.alert is None

@@ -7,6 +7,7 @@ machines are shared and noisy, so no test ever asserts a timing.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import secrets
@@ -27,12 +28,14 @@ from bench.coaching import guard_ladder, notification_latency
 from bot.render import Renderer
 from bot.service import ConversationService
 from flows.content import load_content
+from flows.crisis import CrisisDetector
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules, intake_machine_spec
 from flows.messages import Inbound
 from storage.db import Database, async_url, migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
+JSON_RESULTS = Path(__file__).resolve().parent / "results.json"
 POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
@@ -111,18 +114,33 @@ def bench_flow(flow: IntakeFlow, renderer: Renderer) -> list[str]:
     ]
 
 
-def bench_crisis(flow: IntakeFlow) -> list[str]:
+# A long message as young people write them, with concept words all through it: the rules'
+# worst case is many candidate words, not emoji.
+CRISIS_300 = (
+    "ik weet echt niet meer wat ik moet doen, thuis is het zo erg en mijn pa schreeuwt de hele "
+    "tijd tegen me, school gaat slecht en ik slaap bijna niet meer. soms denk ik dat het beter "
+    "is als ik er niet meer ben, niemand zou het merken denk ik. sorry voor dit lange bericht "
+)[:300]
+
+
+def bench_crisis(flow: IntakeFlow) -> tuple[list[str], dict[str, float]]:
+    """The crisis check per message, the rules alone and with the model, side by side."""
     detector = flow.content.detector
-    short = "ik weet niet zo goed hoe het verder moet met school"
-    long_text = ("😀 haha " * 500)[:4000]
-    a, b = (
-        per_call(lambda: detector.detect(short), 2000),
-        per_call(lambda: detector.detect(long_text), 50),
-    )
+    rules = CrisisDetector(flow.content.crisis)
+    long_text = ((CRISIS_300 + " ") * 14)[:4000]
+    figures = {
+        "crisis_300_chars_ms": per_call(lambda: detector.detect(CRISIS_300), 1000) * 1e3,
+        "crisis_4000_chars_ms": per_call(lambda: detector.detect(long_text), 50) * 1e3,
+        "crisis_rules_only_300_chars_ms": per_call(lambda: rules.detect(CRISIS_300), 1000) * 1e3,
+        "crisis_rules_only_4000_chars_ms": per_call(lambda: rules.detect(long_text), 50) * 1e3,
+    }
+    ratio = figures["crisis_300_chars_ms"] / figures["crisis_rules_only_300_chars_ms"]
     return [
-        f"crisis check, short message:      {a * 1e6:8.1f} µs",
-        f"crisis check, 4,000 characters:   {b * 1e3:8.2f} ms",
-    ]
+        f"crisis check, 300 characters:     {figures['crisis_300_chars_ms']:8.3f} ms",
+        f"crisis check, 4,000 characters:   {figures['crisis_4000_chars_ms']:8.2f} ms",
+        f"  rules alone, 300 / 4,000:       {figures['crisis_rules_only_300_chars_ms']:8.3f} ms"
+        f" / {figures['crisis_rules_only_4000_chars_ms']:.2f} ms (with the model: x{ratio:.1f})",
+    ], figures
 
 
 async def bench_service(flow: IntakeFlow, url: str, youngsters: int, label: str) -> list[str]:
@@ -235,13 +253,16 @@ def main() -> None:
     lines = [f"Klik benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores", ""]
     lines += bench_machines(flow)
     lines += bench_flow(flow, renderer)
-    lines += bench_crisis(flow)
+    crisis_lines, crisis_figures = bench_crisis(flow)
+    lines += crisis_lines
     lines += asyncio.run(bench_databases(flow))
     lines += bench_memory(flow)
     lines += notification_latency()
     lines += guard_ladder()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    figures = {"measured_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M}Z", **crisis_figures}
+    JSON_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))
     print(f"\nwritten to {RESULTS}")
 

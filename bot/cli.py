@@ -9,10 +9,14 @@ import os
 import sys
 from pathlib import Path
 
+import yaml
+from pydantic import ValidationError
+
 from bot import staff_cli
 from bot.config import BOTFATHER_HELP, Settings, settings_or_exit
 from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
 from flows.content import ContentError, load_content
+from flows.crisis import CrisisDetector, CrisisLexicon
 from flows.crisis.evaluate import (
     FALSE_ALARM_TARGET,
     RECALL_TARGET,
@@ -163,6 +167,38 @@ def cmd_crisis_eval(args: argparse.Namespace) -> int:
     return 0 if met else 1
 
 
+def cmd_crisis_train(args: argparse.Namespace) -> int:
+    """Fit the crisis model on labelled corpus files and write its weights file."""
+    from bot.crisis_train import CorpusTooSmall, train, write
+
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    # Only the rules are needed: an old or broken weights file is what training replaces.
+    try:
+        with (directory / "crisis.yaml").open(encoding="utf-8") as handle:
+            lexicon = CrisisLexicon.model_validate(yaml.safe_load(handle))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        print(f"{directory / 'crisis.yaml'}: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    rules = CrisisDetector(lexicon)
+    examples = []
+    for name in args.files:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                examples += parse_corpus(handle, name)
+        except (OSError, CorpusError) as error:
+            print(error, file=sys.stderr)
+            return EXIT_REFUSED
+    out = Path(args.out)
+    try:
+        lines = train(examples, rules)
+    except CorpusTooSmall as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    write(lines, out)
+    print(f"{out}: trained on {len(examples)} messages")
+    return 0
+
+
 def cmd_diagram(_: argparse.Namespace) -> int:
     """Print the intake machine as a Mermaid state diagram, drawn from the real machine."""
     from transitions.extensions import GraphMachine
@@ -206,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate_.add_argument("--quiet", action="store_true", help="figures only, no messages")
     evaluate_.set_defaults(func=cmd_crisis_eval)
+    training = commands.add_parser("crisis-train", help=cmd_crisis_train.__doc__)
+    training.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
+    training.add_argument("--out", default="content/crisis-model.tsv", help="weights file")
+    training.add_argument("--dir", help="content folder whose rules the model joins")
+    training.set_defaults(func=cmd_crisis_train)
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
     staff_cli.install(commands)
     args = parser.parse_args(argv)

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
+from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -309,9 +310,34 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
     if crisis is not None:
         for key, reason in lexicon_problems(crisis, languages):
             problems.append(ContentProblem("crisis.yaml", key, reason))
+        # The coach reads every rule by name: a rule added to crisis.yaml needs its words.
+        for language, flat in texts.items():
+            for rule in sorted(set(crisis.rule_ids()) - set(SIGNAL_RULES)):
+                if f"crisis.rule.{rule}" not in flat:
+                    reason = "missing (a rule in crisis.yaml needs it)"
+                    problems.append(
+                        ContentProblem(f"texts/{language}.yaml", f"crisis.rule.{rule}", reason)
+                    )
+    model = _crisis_model(directory, crisis, problems) if crisis is not None else None
     if problems or questionnaire is None or crisis is None:
         raise ContentError(problems)
     clean = {
         lang: {k: v for k, v in flat.items() if isinstance(v, str)} for lang, flat in texts.items()
     }
-    return Content(questionnaire, clean, crisis, CrisisDetector(crisis))
+    return Content(questionnaire, clean, crisis, CrisisDetector(crisis, model))
+
+
+def _crisis_model(
+    directory: Path, crisis: CrisisLexicon, problems: list[ContentProblem]
+) -> CrisisModel | None:
+    """The weights file crisis.yaml names, read and checked; None when it names none."""
+    if crisis.model is None:
+        return None
+    try:
+        with (directory / crisis.model).open(encoding="utf-8") as handle:
+            return CrisisModel.parse(handle)
+    except FileNotFoundError:
+        problems.append(ContentProblem(crisis.model, "(file)", "file is missing"))
+    except ValueError as error:
+        problems.append(ContentProblem(crisis.model, "(file)", str(error)))
+    return None

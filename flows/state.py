@@ -16,10 +16,11 @@ from flows.messages import Outbound, Param, Ref
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
 
-# The rule ids a crisis signal can carry (texts: crisis.rule.<id>), plus `confirmed`: the
-# youngster answered "Ja" or "Weet ik niet" to the worry question. An id the detector does
-# not list here is shown to the coach as `other`, so a new detector rule can never break a
-# message.
+# The rule ids a crisis signal can carry (texts: crisis.rule.<id>): the rules of
+# content/crisis.yaml, `model` (only the model beside the rules heard it) and `confirmed` (the
+# youngster answered "Ja" or "Weet ik niet" to the worry question). `klik check-content` asks
+# for the words of every rule in crisis.yaml; an id not listed here is still shown to the coach
+# as `other`, so a rule added later can never break a message.
 SIGNAL_RULES: tuple[str, ...] = (
     "means_intent",
     "place_intent",
@@ -43,7 +44,7 @@ SIGNAL_RULES: tuple[str, ...] = (
     "thrown_out",
     "losing_home",
     "word",
-    "phrase",
+    "model",
     "confirmed",
     "other",
 )

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from flows.crisis.lexicon import BUILT_IN, COMMON, CrisisLexicon
+from flows.crisis.lexicon import BUILT_IN, COMMON, NEGATION, CrisisLexicon
+from flows.crisis.model import CrisisModel
 from flows.crisis.normalise import normalise
 from flows.crisis.rules import Occurrence, Tagger, find, negated
 
@@ -71,14 +72,18 @@ class CrisisHit:
 
 
 STORY = "story"  # a book, film, game, the news, a school task: mutes what is said of others
+MODEL_RULE = "model"  # the rule id of a signal only the model heard
+ACUTE_FROM = 0.5  # the model's own signal is acute from this probability
 
 
 class CrisisDetector:
     """Finds crisis signals in free text; build once per lexicon and reuse for every message."""
 
-    def __init__(self, lexicon: CrisisLexicon) -> None:
-        """Index every concept term and compile one regex for the harmless idioms."""
+    def __init__(self, lexicon: CrisisLexicon, model: CrisisModel | None = None) -> None:
+        """Index every concept term and compile one regex for the harmless idioms; with a
+        model, also listen to it."""
         self._rules = lexicon.rules
+        self._model = model
         self._tagger = Tagger(lexicon.concepts)
         harmless = {normalise(p) for phrases in lexicon.harmless.values() for p in phrases}
         self._harmless = _phrase_regex(harmless) if harmless else None
@@ -86,14 +91,45 @@ class CrisisDetector:
     def detect(self, text: str) -> CrisisHit | None:
         """The strongest signal in `text`, checking every language at once, or None.
 
-        Acute beats worry; among equals the rule first in content/crisis.yaml wins.
+        The rules speak first: acute beats worry, and among equals the rule first in
+        content/crisis.yaml wins. With a model, its probability and the rules' verdict add up
+        (flows/crisis/model.py, Stack): the model can overrule a rule that fired on everyday
+        words, and raises a signal of its own, named "model", where no rule fired.
         """
+        tokens = self.tokens(text)
+        occurrences = self._tagger.tag(tokens)
+        hit, firm = self._by_rules(occurrences)
+        if self._model is None or firm:
+            return hit
+        heard = self._model.hear(tokens, _negations(occurrences))
+        level = hit.level if hit else None
+        if not self._model.stack.signal(heard.crisis, level, len(tokens), _turned(occurrences)):
+            return None
+        if hit is not None:
+            return hit
+        verdict = heard.verdict()
+        level = "acute" if verdict.acute >= ACUTE_FROM else "worry"
+        about = _about_anyone(occurrences)
+        return CrisisHit(verdict.category, _main_language(occurrences), level, MODEL_RULE, about)
+
+    def reading(self, text: str) -> tuple[list[str], list[int], bool]:
+        """What the model reads: the masked tokens, where negations stand among them, and
+        whether a negation turned a signal word around."""
+        tokens = self.tokens(text)
+        occurrences = self._tagger.tag(tokens)
+        return tokens, _negations(occurrences), _turned(occurrences)
+
+    def tokens(self, text: str) -> list[str]:
+        """The normalised words of a text, harmless idioms masked: what rules and model read."""
         normalised = normalise(text)
         if self._harmless is not None:
             normalised = self._harmless.sub(_MASK, normalised)
-        occurrences = self._tagger.tag(normalised.split())
+        return normalised.split()
+
+    def _by_rules(self, occurrences: list[Occurrence]) -> tuple[CrisisHit | None, bool]:
+        """The strongest hit of the rules, and whether a firm rule fired."""
         if not occurrences:
-            return None
+            return None, False
         turned = negated(occurrences)
         # Context ("lol", a game, a school task) counts in whatever language it is written, and
         # is never turned around: "geen idee" after "scheren" still means shaving.
@@ -106,8 +142,9 @@ class CrisisDetector:
             if occ not in turned and occ.language in languages:
                 by_language.setdefault(occ.language, {}).setdefault(occ.concept, []).append(occ)
         best: CrisisHit | None = None
+        firm = False
         for rule in self._rules:
-            if best is not None and (best.acute or rule.level != "acute"):
+            if best is not None and (best.acute or rule.level != "acute") and not rule.firm:
                 continue
             if any(concept in context for concept in rule.unless):
                 continue
@@ -118,10 +155,23 @@ class CrisisDetector:
                 about = _about(found, by_concept)
                 if about != "self" and STORY in context:
                     continue
-                about = "self" if about == "unknown" else about
-                best = CrisisHit(rule.category, language, rule.level, rule.id, about)
+                firm = firm or rule.firm
+                if best is None or (rule.level == "acute" and not best.acute):
+                    about = "self" if about == "unknown" else about
+                    best = CrisisHit(rule.category, language, rule.level, rule.id, about)
                 break
-        return best
+        return best, firm
+
+
+def _turned(occurrences: list[Occurrence]) -> bool:
+    """Whether a negation turned around any signal word ("hij slaat me nooit")."""
+    return any(occ.concept not in BUILT_IN for occ in negated(occurrences))
+
+
+def _negations(occurrences: list[Occurrence]) -> list[int]:
+    return [
+        occ.start for occ in occurrences if occ.concept == NEGATION and occ.end - occ.start == 1
+    ]
 
 
 def _written_in(occurrences: list[Occurrence]) -> set[str]:
@@ -135,6 +185,22 @@ def _written_in(occurrences: list[Occurrence]) -> set[str]:
             counts[occ.language] += 1
     best = max(counts.values(), default=0)
     return {language for language, count in counts.items() if 3 * count >= best}
+
+
+def _main_language(occurrences: list[Occurrence]) -> str:
+    """The language with the most of its common words in the message ("" when none)."""
+    counts: dict[str, int] = {}
+    for occ in occurrences:
+        if occ.concept == COMMON:
+            counts[occ.language] = counts.get(occ.language, 0) + 1
+    return max(counts, key=lambda language: counts[language], default="")
+
+
+def _about_anyone(occurrences: list[Occurrence]) -> str:
+    """For the model's own signal: about a friend when somebody else is named and the
+    youngster is not."""
+    concepts = {occ.concept for occ in occurrences}
+    return "friend" if "self" not in concepts and concepts & {"friend", "other"} else "self"
 
 
 def _about(found: list[Occurrence], by_concept: dict[str, list[Occurrence]]) -> str:

@@ -113,6 +113,7 @@ class Rule(BaseModel):
     all: list[str] = Field(min_length=1)
     within: int = Field(default=8, ge=1, le=40)
     unless: list[str] = Field(default_factory=list)
+    firm: bool = False  # plain words: the model beside the rules may not overrule this rule
 
     @field_validator("category")
     @classmethod
@@ -206,6 +207,8 @@ class CrisisLexicon(BaseModel):
     rules: list[Rule] = Field(min_length=1)
     harmless: dict[str, Annotated[list[Phrase], AfterValidator(_check_harmless_list)]]
     help_lines: dict[str, CountryHelpLines]
+    # The weights file of the model beside the rules (flows/crisis/model.py), next to this file.
+    model: str | None = Field(default=None, pattern=r"^[\w.-]+$")
 
     @field_validator("harmless")
     @classmethod

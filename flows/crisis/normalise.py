@@ -223,12 +223,18 @@ _LAUGHING = re.compile(
 )
 
 
+# Words that collapsing doubled letters would turn into a signal word ("veerkracht" into
+# "verkracht"), renamed before they collapse.
+_BEFORE_COLLAPSE = re.compile(r"\bveerkracht")
+
+
 def _base_tokens(text: str) -> list[str]:
     """Casefold, drop apostrophes, accents and format characters, collapse repeated letters,
     and split into tokens (letters, digits, and "@"/"$" inside words)."""
     text = _LAUGHING.sub(" haha ", _APOSTROPHES.sub("", text)).casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).translate(_STRIP_MARKS)
+    text = _BEFORE_COLLAPSE.sub("weerbaarheid", text)
     return _TOKEN.findall(_REPEATS.sub(r"\1", text))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flows.content import Detector, load_content
 from flows.crisis import CrisisDetector, CrisisLexicon
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,5 +22,12 @@ def lexicon() -> CrisisLexicon:
 
 
 @pytest.fixture(scope="session")
-def detector(lexicon: CrisisLexicon) -> CrisisDetector:
+def detector() -> Detector:
+    """The detector the service uses: the rules and the model beside them."""
+    return load_content(ROOT / "content").detector
+
+
+@pytest.fixture(scope="session")
+def rules(lexicon: CrisisLexicon) -> CrisisDetector:
+    """The rules alone, without the model."""
     return CrisisDetector(lexicon)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.crisis import CrisisDetector
+from flows.content import Detector
 
 NL_SIGNALS: list[tuple[str, str]] = [
     ("ik wil er nie meer zijn 😞", "suicide"),
@@ -242,9 +242,7 @@ STORIES: list[str] = [
 
 
 @pytest.mark.parametrize(("text", "category"), NL_SIGNALS + EN_SIGNALS)
-def test_a_signal_is_detected_in_its_category(
-    detector: CrisisDetector, text: str, category: str
-) -> None:
+def test_a_signal_is_detected_in_its_category(detector: Detector, text: str, category: str) -> None:
     hit = detector.detect(text)
     assert hit is not None
     assert hit.category == category
@@ -252,14 +250,14 @@ def test_a_signal_is_detected_in_its_category(
 
 @pytest.mark.parametrize("text", NL_HARMLESS + EN_HARMLESS + STORIES)
 def test_an_everyday_message_with_the_same_words_is_not_a_signal(
-    detector: CrisisDetector, text: str
+    detector: Detector, text: str
 ) -> None:
     assert detector.detect(text) is None
 
 
 @pytest.mark.parametrize(("text", "category"), ACUTE)
 def test_a_means_place_or_act_with_intent_is_acute(
-    detector: CrisisDetector, text: str, category: str
+    detector: Detector, text: str, category: str
 ) -> None:
     hit = detector.detect(text)
     assert hit is not None
@@ -267,64 +265,62 @@ def test_a_means_place_or_act_with_intent_is_acute(
 
 
 @pytest.mark.parametrize(("text", "category"), WORRY)
-def test_distress_without_a_plan_is_a_worry(
-    detector: CrisisDetector, text: str, category: str
-) -> None:
+def test_distress_without_a_plan_is_a_worry(detector: Detector, text: str, category: str) -> None:
     hit = detector.detect(text)
     assert hit is not None
     assert (hit.category, hit.level) == (category, "worry")
 
 
-def test_a_hit_names_the_rule_that_fired(detector: CrisisDetector) -> None:
+def test_a_hit_names_the_rule_that_fired(detector: Detector) -> None:
     hit = detector.detect("ik heb net al mijn pillen genomen")
     assert hit is not None
     assert (hit.level, hit.rule) == ("acute", "act_done")
 
 
-def test_a_friend_in_danger_is_a_signal_about_a_friend(detector: CrisisDetector) -> None:
+def test_a_friend_in_danger_is_a_signal_about_a_friend(detector: Detector) -> None:
     hit = detector.detect("mijn beste vriendin zegt dat ze vanavond pillen gaat nemen")
     assert hit is not None
     assert (hit.category, hit.about) == ("suicide", "friend")
 
 
-def test_the_youngster_s_own_signal_is_about_themselves(detector: CrisisDetector) -> None:
+def test_the_youngster_s_own_signal_is_about_themselves(detector: Detector) -> None:
     hit = detector.detect("ik wil vanavond pillen nemen om dood te gaan")
     assert hit is not None
     assert hit.about == "self"
 
 
-def test_a_negation_turns_an_act_around(detector: CrisisDetector) -> None:
+def test_a_negation_turns_an_act_around(detector: Detector) -> None:
     assert detector.detect("mijn vader slaat me niet") is None
     assert detector.detect("mijn vader slaat me") is not None
 
 
-def test_english_signal_is_detected_inside_a_dutch_message(detector: CrisisDetector) -> None:
+def test_english_signal_is_detected_inside_a_dutch_message(detector: Detector) -> None:
     hit = detector.detect("ik weet het echt niet meer man, i just want to die")
     assert hit is not None
     assert (hit.category, hit.language) == ("suicide", "en")
 
 
-def test_dutch_signal_is_detected_inside_an_english_message(detector: CrisisDetector) -> None:
+def test_dutch_signal_is_detected_inside_an_english_message(detector: Detector) -> None:
     hit = detector.detect("idk what to do, mijn stiefvader slaat me elke dag")
     assert hit is not None
     assert (hit.category, hit.language) == ("abuse", "nl")
 
 
 def test_an_idiom_does_not_hide_a_real_signal_later_in_the_message(
-    detector: CrisisDetector,
+    detector: Detector,
 ) -> None:
     hit = detector.detect("ik ga dood van het lachen om die meme maar eigenlijk wil ik dood")
     assert hit is not None
     assert hit.category == "suicide"
 
 
-def test_long_emoji_text_without_a_signal_returns_none(detector: CrisisDetector) -> None:
+def test_long_emoji_text_without_a_signal_returns_none(detector: Detector) -> None:
     text = ("😂🔥 haha 💀 " * 400)[:4000]
     assert len(text) == 4000
     assert detector.detect(text) is None
 
 
-def test_long_emoji_text_with_a_signal_at_the_end_is_detected(detector: CrisisDetector) -> None:
+def test_long_emoji_text_with_a_signal_at_the_end_is_detected(detector: Detector) -> None:
     ending = " ik wil niet meer leven"
     text = ("😭💔 " * 2000)[: 4000 - len(ending)] + ending
     assert len(text) == 4000
@@ -333,7 +329,7 @@ def test_long_emoji_text_with_a_signal_at_the_end_is_detected(detector: CrisisDe
     assert hit.category == "suicide"
 
 
-def test_hit_never_carries_the_text(detector: CrisisDetector) -> None:
+def test_hit_never_carries_the_text(detector: Detector) -> None:
     hit = detector.detect("ik wil dood")
     assert hit is not None
     assert set(vars(hit)) == {"category", "language", "level", "rule", "about"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.crisis import CrisisDetector
+from flows.content import Detector
 from flows.crisis.evaluate import CorpusError, evaluate, parse_corpus, report_lines
+from tests.flows.crisis.conftest import CORPUS
 
 LINES = [
     "# language\tlabel\tcategory\tlevel\ttext",
@@ -27,7 +28,7 @@ def test_a_corpus_line_with_an_unknown_label_is_refused() -> None:
         parse_corpus(["nl\tcrisis\tsuicide\turgent\tik wil dood"], "x.tsv")
 
 
-def test_recall_false_alarms_misses_and_alarms_are_counted(detector: CrisisDetector) -> None:
+def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -> None:
     report = evaluate(detector, parse_corpus(LINES, "x.tsv"))
     nl = report.languages["nl"]
     assert (nl.crisis, nl.caught, nl.acute, nl.acute_caught) == (3, 2, 1, 1)
@@ -38,8 +39,24 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: CrisisDetec
 
 
 def test_the_report_lists_every_miss_and_false_alarm_with_its_place(
-    detector: CrisisDetector,
+    detector: Detector,
 ) -> None:
     lines = report_lines(evaluate(detector, parse_corpus(LINES, "x.tsv")))
     assert "  x.tsv:4  abuse/worry  ik vind mijn fiets niet meer" in lines
     assert any(line.startswith("  x.tsv:6  homeless_tonight/acute/") for line in lines)
+
+
+# What `klik crisis-eval tests/flows/crisis/corpus/test.tsv` measured when the weights were
+# last trained, less a little: a change to the rules, the normaliser or the weights that loses
+# recall or raises false alarms on the held-out split fails here. Raise the floor with the
+# figures; never lower it to let a change through.
+FLOOR = {"en": (0.89, 0.09), "nl": (0.85, 0.09)}
+
+
+def test_the_held_out_split_stays_above_the_measured_floor(detector: Detector) -> None:
+    with (CORPUS / "test.tsv").open(encoding="utf-8") as handle:
+        report = evaluate(detector, parse_corpus(handle, "test.tsv"))
+    for language, (recall, false_alarms) in FLOOR.items():
+        tally = report.languages[language]
+        assert tally.recall >= recall, (language, tally.recall)
+        assert tally.false_alarms <= false_alarms, (language, tally.false_alarms)

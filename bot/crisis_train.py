@@ -1,0 +1,208 @@
+"""`klik crisis-train`: fit the crisis model beside the rules on a labelled corpus.
+
+Training needs scikit-learn (installed with the dev extras, as `make test` does); the service
+itself only reads the weights file it writes, in pure Python (flows/crisis/model.py). The same
+corpus and seed always give the same file, so a change to the weights is reviewable as a diff
+of the corpus that caused it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from flows.crisis.decision import CrisisDetector
+from flows.crisis.evaluate import Example
+from flows.crisis.lexicon import CATEGORIES
+from flows.crisis.model import OUTPUTS, SHORT, CrisisModel, Stack, feature_names
+
+MIN_DOCUMENTS = 2  # a word piece seen in only one message says more about it than about crises
+REGULARISATION = 10.0  # scikit-learn's C: smaller is smoother, larger follows the corpus closer
+FOLDS = 4  # out-of-fold predictions for fitting the stack and choosing the alarm
+FALSE_ALARMS = 0.10  # the alarm is set so that no language passes this share on those folds
+
+
+def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
+    """Fit the model, then how it adds up with the rules, and return the weights file's lines.
+
+    The stack is fitted on out-of-fold predictions (each message scored by a model that never
+    saw it), so it learns how far to trust the model on new words, not on its own corpus.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    _check(examples)
+    order = list(range(len(examples)))
+    random.Random(0).shuffle(order)
+    heard = [0.0] * len(examples)
+    for fold in range(FOLDS):
+        held = set(order[fold::FOLDS])
+        model = CrisisModel.parse(_fit([e for i, e in enumerate(examples) if i not in held], rules))
+        for i in held:
+            tokens, negations, _ = rules.reading(examples[i].text)
+            heard[i] = model.hear(tokens, negations).crisis
+    levels = [_level(rules, example.text) for example in examples]
+    readings = [rules.reading(example.text) for example in examples]
+    rows = [
+        [
+            _log_odds(p),
+            _log_odds(p) * (len(tokens) < SHORT),
+            level == "acute",
+            level == "worry",
+            turned,
+        ]
+        for p, level, (tokens, _, turned) in zip(heard, levels, readings, strict=True)
+    ]
+    labels = [example.crisis for example in examples]
+    stack = LogisticRegression().fit(rows, labels)
+    model, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
+    bias = float(stack.intercept_[0])
+    scores = [float(p) for p in stack.predict_proba(rows)[:, 1]]
+    line = Stack(model, short, acute, worry, turned, bias, _alarm(examples, scores))
+    return _fit(examples, rules, line)
+
+
+class CorpusTooSmall(ValueError):
+    """The corpus cannot teach every output."""
+
+
+def _check(examples: Sequence[Example]) -> None:
+    crisis = [example for example in examples if example.crisis]
+    if len(crisis) == len(examples) or not crisis:
+        raise CorpusTooSmall("the corpus needs crisis and everyday messages")
+    if {example.level for example in crisis} != {"acute", "worry"}:
+        raise CorpusTooSmall("the corpus needs acute and worry crisis messages")
+    missing = set(CATEGORIES) - {str(example.category) for example in crisis}
+    if missing:
+        none = ", ".join(sorted(missing))
+        raise CorpusTooSmall(f"the corpus needs crisis messages of every category; none for {none}")
+    if len(examples) < 2 * FOLDS:
+        raise CorpusTooSmall(f"the corpus needs at least {2 * FOLDS} messages")
+
+
+def _level(rules: CrisisDetector, text: str) -> str | None:
+    hit = rules.detect(text)
+    return hit.level if hit is not None else None
+
+
+def _alarm(examples: Sequence[Example], scores: Sequence[float]) -> float:
+    """The lowest threshold at which no language has more than FALSE_ALARMS false alarms."""
+    languages = {example.language for example in examples}
+    for step in range(20, 96):
+        alarm = step / 100
+        worst = 0.0
+        for language in languages:
+            everyday = [
+                s
+                for e, s in zip(examples, scores, strict=True)
+                if e.language == language and not e.crisis
+            ]
+            if everyday:
+                worst = max(worst, sum(s >= alarm for s in everyday) / len(everyday))
+        if worst <= FALSE_ALARMS:
+            return alarm
+    return 0.95
+
+
+def _log_odds(probability: float) -> float:
+    clipped = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(clipped / (1 - clipped))
+
+
+def _fit(
+    examples: Sequence[Example], rules: CrisisDetector, stack: Stack | None = None
+) -> list[str]:
+    """Fit the three outputs (crisis, acute, category) and return the weights file's lines."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize
+
+    texts = [rules.reading(example.text)[:2] for example in examples]
+    vectorizer = DictVectorizer()
+    counts = vectorizer.fit_transform(feature_names(texts)).tocsc()
+    documents = np.asarray((counts > 0).sum(axis=0)).ravel()
+    kept = np.flatnonzero(documents >= MIN_DOCUMENTS)
+    names = [vectorizer.feature_names_[i] for i in kept]
+    # Smooth idf as scikit-learn's TfidfVectorizer: ln((1 + n) / (1 + df)) + 1.
+    idf = np.log((1 + len(texts)) / (1 + documents[kept])) + 1
+    matrix = counts[:, kept].astype(float).tocsr()
+    matrix.data = 1 + np.log(matrix.data)
+    matrix = sparse.csr_matrix(matrix.multiply(idf))
+    is_char = np.array([name.startswith("c:") for name in names])
+    # Each block (word pieces, words) is scaled to unit length on its own, as at run time.
+    blocks = [normalize(matrix[:, is_char]), normalize(matrix[:, ~is_char])]
+    order = np.concatenate([np.flatnonzero(is_char), np.flatnonzero(~is_char)])
+    features = sparse.hstack(blocks).tocsr()
+    names = [names[i] for i in order]
+    idf = idf[order]
+
+    def fit(rows: np.ndarray, labels: np.ndarray) -> LogisticRegression:
+        model = LogisticRegression(
+            C=REGULARISATION, max_iter=5000, class_weight="balanced", random_state=0
+        )
+        return model.fit(features[rows], labels)
+
+    everyone = np.arange(len(examples))
+    crisis = np.array([example.crisis for example in examples])
+    in_crisis = np.flatnonzero(crisis)
+    acute = np.array([examples[i].level == "acute" for i in in_crisis])
+    category = np.array([CATEGORIES.index(str(examples[i].category)) for i in in_crisis])
+    is_crisis = fit(everyone, crisis)
+    is_acute = fit(in_crisis, acute)
+    # One row per category, also when a fold of a small corpus lacks some: an absent category
+    # gets no weights and a bias that never wins.
+    which_weights = np.zeros((len(CATEGORIES), features.shape[1]))
+    which_bias = np.full(len(CATEGORIES), -30.0)
+    present = sorted(set(category))
+    if len(present) == 1:
+        which_bias[present[0]] = 0.0
+    else:
+        which = fit(in_crisis, category)
+        if len(present) == 2:  # scikit-learn gives one row for two classes: the second's
+            which_weights[present[1]] = which.coef_[0]
+            which_bias[present[1]] = which.intercept_[0]
+            which_bias[present[0]] = 0.0
+        else:
+            for row, label in enumerate(which.classes_):
+                which_weights[label] = which.coef_[row]
+                which_bias[label] = which.intercept_[row]
+    weights = np.vstack([is_crisis.coef_, is_acute.coef_, which_weights])
+    bias = np.concatenate([is_crisis.intercept_, is_acute.intercept_, which_bias])
+    assert weights.shape[0] == len(OUTPUTS)
+    # Without a stack yet (inside the folds), the model's own voice decides at one half.
+    stack = stack or Stack(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5)
+    lines = [
+        "# Crisis model weights, written by `klik crisis-train`; do not edit by hand.",
+        f"# {len(examples)} messages; columns: feature, idf, then {', '.join(OUTPUTS)}",
+        "bias\t" + "\t".join(_number(value) for value in bias),
+        "stack\t"
+        + "\t".join(
+            _number(value)
+            for value in (
+                stack.model,
+                stack.short,
+                stack.acute_rule,
+                stack.worry_rule,
+                stack.turned,
+                stack.bias,
+                stack.alarm,
+            )
+        ),
+    ]
+    for index, name in enumerate(names):
+        column = weights[:, index]
+        values = "\t".join(_number(value) for value in column)
+        lines.append(f"{name}\t{_number(idf[index])}\t{values}")
+    return lines
+
+
+def _number(value: float) -> str:
+    """Four significant digits: enough for the decision, small enough to review."""
+    return "0" if value == 0 or not math.isfinite(value) else f"{value:.4g}"
+
+
+def write(lines: Sequence[str], path: Path) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,223 @@
+"""A small linear model beside the rules: it hears signals in words nobody wrote a rule for.
+
+The rules name what they found and stay the first judge; the model weighs every word piece of
+a message against a labelled corpus (`klik crisis-train`), so "ik wil gewoon even stoppen met
+bestaan" is heard although no rule holds "stoppen met bestaan". It runs here, in pure Python,
+on the same normalised words as the rules, harmless idioms masked; no text ever leaves
+the machine.
+
+Features are word pieces (character 2- to 5-grams inside each word, with its edges) and whole
+words and word pairs, each block weighted by sublinear term frequency times inverse document
+frequency and scaled to unit length, as scikit-learn's TfidfVectorizer does. The weights file
+holds, per feature, its idf and one weight per output: crisis or not, acute or worry, and one
+per category.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flows.crisis.lexicon import CATEGORIES
+
+CHAR_SIZES = range(2, 6)
+OUTPUTS: tuple[str, ...] = ("crisis", "acute", *CATEGORIES)
+_CHAR, _WORD = "c:", "w:"
+
+
+@lru_cache(maxsize=50_000)
+def _grams(token: str) -> tuple[str, ...]:
+    """A word's character n-grams with its edges; the same words come back all day long."""
+    padded = f" {token} "
+    return tuple(
+        _CHAR + padded[start : start + size]
+        for size in CHAR_SIZES
+        for start in range(len(padded) - size + 1)
+    )
+
+
+def _counts(tokens: list[str], negations: Iterable[int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Character n-grams inside padded words, and word uni- and bigrams, with their counts."""
+    chars: dict[str, int] = {}
+    for token in tokens:
+        for gram in _grams(token):
+            chars[gram] = chars.get(gram, 0) + 1
+    words: dict[str, int] = {}
+    near_negation = _near(negations, len(tokens))
+    for index, token in enumerate(tokens):
+        words[_WORD + token] = words.get(_WORD + token, 0) + 1
+        if index in near_negation:
+            # "slaat" beside "niet" or "nooit" is another word than "slaat" alone.
+            turned = f"{_WORD}~{token}"
+            words[turned] = words.get(turned, 0) + 1
+        if index:
+            pair = f"{_WORD}{tokens[index - 1]} {token}"
+            words[pair] = words.get(pair, 0) + 1
+    return chars, words
+
+
+NEGATION_REACH = 3  # words before and after a negation that it marks
+SHORT = 6  # a message of fewer words is short
+
+
+def _near(negations: Iterable[int], length: int) -> set[int]:
+    """Positions within NEGATION_REACH words of a negation (the lexicon's `not` concept); the
+    model learns from the corpus what a negation does to them."""
+    near: set[int] = set()
+    for at in negations:
+        near.update(range(max(0, at - NEGATION_REACH), min(length, at + NEGATION_REACH + 1)))
+    return near - set(negations)
+
+
+def features(
+    tokens: list[str], negations: Iterable[int], idf: Mapping[str, float]
+) -> dict[str, float]:
+    """The weighted, unit-length feature vector of a text (features outside `idf` dropped)."""
+    vector: dict[str, float] = {}
+    for block in _counts(tokens, negations):
+        weighted = {
+            feature: (1.0 + math.log(count)) * idf[feature]
+            for feature, count in block.items()
+            if feature in idf
+        }
+        norm = math.sqrt(sum(value * value for value in weighted.values()))
+        if norm:
+            for feature, value in weighted.items():
+                vector[feature] = value / norm
+    return vector
+
+
+def feature_names(texts: Iterable[tuple[list[str], list[int]]]) -> list[dict[str, int]]:
+    """Raw counts per text (given as its tokens and negation positions), for training."""
+    result = []
+    for tokens, negations in texts:
+        chars, words = _counts(tokens, negations)
+        result.append({**chars, **words})
+    return result
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the model hears: how likely a crisis is, how likely acute, and which category."""
+
+    crisis: float
+    acute: float
+    category: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    """How the model's voice and the rules' verdict add up, fitted by `klik crisis-train` on
+    out-of-fold predictions: a signal when the combined probability reaches `alarm`."""
+
+    model: float  # weight of the model's log-odds
+    short: float  # weight of the model's log-odds in a short message, added to `model`
+    acute_rule: float  # added when an acute rule fired
+    worry_rule: float  # added when a worry rule fired
+    turned: float  # added when the rules saw a signal word turned around ("slaat me niet")
+    bias: float
+    alarm: float
+
+    def signal(self, heard: float, rule_level: str | None, words: int, turned: bool) -> bool:
+        """Whether the message is a crisis, given the model's probability, the rules and the
+        message's length: in a few words one word piece weighs much, so the model is heard
+        differently there."""
+        weight = self.model + (self.short if words < SHORT else 0.0)
+        score = self.bias + weight * _log_odds(heard) + (self.turned if turned else 0.0)
+        if rule_level == "acute":
+            score += self.acute_rule
+        elif rule_level == "worry":
+            score += self.worry_rule
+        return _sigmoid(score) >= self.alarm
+
+
+class CrisisModel:
+    """The weights of content/crisis-model.tsv, ready to score messages."""
+
+    def __init__(
+        self,
+        idf: dict[str, float],
+        weights: dict[str, tuple[float, ...]],
+        bias: tuple[float, ...],
+        stack: Stack,
+    ) -> None:
+        self.idf = idf
+        self.weights = weights
+        self.bias = bias
+        self.stack = stack
+
+    @classmethod
+    def parse(cls, lines: Iterable[str]) -> CrisisModel:
+        """Read the weights file, tab-separated: a `bias` line (one value per output), a
+        `stack` line (model, short, acute rule, worry rule, turned, bias, alarm), then one
+        feature a line (feature, idf, one weight per output). Lines starting with "#" are
+        comments. Raise ValueError naming the line when something is wrong."""
+        idf: dict[str, float] = {}
+        weights: dict[str, tuple[float, ...]] = {}
+        bias: tuple[float, ...] | None = None
+        stack: Stack | None = None
+        for number, line in enumerate(lines, start=1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            try:
+                if parts[0] == "stack":
+                    if len(parts) != 8:
+                        raise ValueError("stack needs 7 values")
+                    stack = Stack(*(float(value) for value in parts[1:8]))
+                    continue
+                if parts[0] == "bias":
+                    bias = tuple(float(value) for value in parts[1:])
+                    if len(bias) != len(OUTPUTS):
+                        raise ValueError(f"bias needs {len(OUTPUTS)} values")
+                    continue
+                if len(parts) != 2 + len(OUTPUTS):
+                    raise ValueError(f"expected {2 + len(OUTPUTS)} columns")
+                idf[parts[0]] = float(parts[1])
+                weights[parts[0]] = tuple(float(value) for value in parts[2:])
+            except ValueError as error:
+                raise ValueError(f"line {number}: {error}") from None
+        if bias is None or stack is None:
+            raise ValueError("no bias or stack line")
+        return cls(idf, weights, bias, stack)
+
+    def hear(self, tokens: list[str], negations: Iterable[int] = ()) -> Heard:
+        """Score one message, given as its normalised tokens and where its negations stand."""
+        return Heard(self, features(tokens, negations, self.idf))
+
+    def score(self, vector: Mapping[str, float], output: int) -> float:
+        """One output's log-odds for a feature vector."""
+        total = self.bias[output]
+        for feature, value in vector.items():
+            total += self.weights[feature][output] * value
+        return total
+
+
+class Heard:
+    """A scored message. Only the crisis probability is needed for every message; acute and
+    category only when the model alone raises a signal, so they are computed on demand."""
+
+    def __init__(self, model: CrisisModel, vector: dict[str, float]) -> None:
+        self._model = model
+        self._vector = vector
+        self.crisis = _sigmoid(model.score(vector, 0))
+
+    def verdict(self) -> Verdict:
+        acute = _sigmoid(self._model.score(self._vector, 1))
+        by_category = [self._model.score(self._vector, 2 + i) for i in range(len(CATEGORIES))]
+        best = max(range(len(CATEGORIES)), key=lambda i: by_category[i])
+        return Verdict(self.crisis, acute, CATEGORIES[best])
+
+
+def _log_odds(probability: float) -> float:
+    clipped = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(clipped / (1 - clipped))
+
+
+def _sigmoid(score: float) -> float:
+    if score < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-score))

@@ -1,0 +1,56 @@
+"""The model beside the rules: reading its weights file and scoring messages."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from flows.crisis.model import CrisisModel, Stack, features
+
+HEADER = ["# test weights", "bias\t-1\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t2\t2\t0\t0\t0.5"]
+
+
+def _weights(*rows: str) -> CrisisModel:
+    return CrisisModel.parse([*HEADER, *rows])
+
+
+def test_a_word_with_a_positive_weight_raises_the_crisis_probability() -> None:
+    model = _weights("w:dood\t1\t4\t0\t1\t0\t0\t0\t0")
+    assert model.hear(["ik", "wil", "dood"]).crisis > 0.9
+    assert model.hear(["ik", "wil", "taart"]).crisis == pytest.approx(1 / (1 + math.e))
+
+
+def test_the_category_is_the_one_with_the_highest_score() -> None:
+    model = _weights("w:slaat\t1\t4\t0\t0\t0\t3\t0\t0")
+    assert model.hear(["hij", "slaat", "me"]).verdict().category == "abuse"
+
+
+def test_each_block_of_features_has_unit_length() -> None:
+    idf = {"w:ik": 1.0, "w:wil": 2.0, "c: ik ": 1.0}
+    vector = features(["ik", "wil"], [], idf)
+    words = [value for name, value in vector.items() if name.startswith("w:")]
+    assert math.fsum(v * v for v in words) == pytest.approx(1.0)
+    assert vector["c: ik "] == pytest.approx(1.0)
+
+
+def test_a_word_beside_a_negation_is_its_own_feature() -> None:
+    idf = {"w:~slaat": 1.0, "w:slaat": 1.0}
+    assert "w:~slaat" in features(["hij", "slaat", "niet"], [2], idf)
+    assert "w:~slaat" not in features(["hij", "slaat", "me"], [], idf)
+
+
+def test_the_stack_lets_an_acute_rule_weigh_more_than_a_doubtful_model() -> None:
+    stack = Stack(model=1, short=0, acute_rule=3, worry_rule=1, turned=0, bias=0, alarm=0.6)
+    assert stack.signal(0.3, "acute", words=10, turned=False)
+    assert not stack.signal(0.3, None, words=10, turned=False)
+
+
+def test_a_weights_file_without_a_stack_line_is_refused() -> None:
+    with pytest.raises(ValueError, match="no bias or stack line"):
+        CrisisModel.parse(HEADER[:2])
+
+
+def test_a_weights_line_with_too_few_columns_names_its_line() -> None:
+    with pytest.raises(ValueError, match=r"line 4: expected 9 columns"):
+        _weights("w:dood\t1\t4")

@@ -21,7 +21,7 @@ from flows.crisis.model import OUTPUTS, SHORT, CrisisModel, Stack, feature_names
 MIN_DOCUMENTS = 2  # a word piece seen in only one message says more about it than about crises
 REGULARISATION = 10.0  # scikit-learn's C: smaller is smoother, larger follows the corpus closer
 FOLDS = 4  # out-of-fold predictions for fitting the stack and choosing the alarm
-FALSE_ALARMS = 0.10  # the alarm is set so that no language passes this share on those folds
+FALSE_ALARMS = 0.10  # each language's alarm keeps its everyday messages under this share
 
 
 def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
@@ -59,7 +59,9 @@ def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
     model, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
     bias = float(stack.intercept_[0])
     scores = [float(p) for p in stack.predict_proba(rows)[:, 1]]
-    line = Stack(model, short, acute, worry, turned, bias, _alarm(examples, scores))
+    languages = sorted({example.language for example in examples})
+    alarms = {language: _alarm(examples, scores, language) for language in languages}
+    line = Stack(model, short, acute, worry, turned, bias, max(alarms.values()), alarms)
     return _fit(examples, rules, line)
 
 
@@ -86,21 +88,17 @@ def _level(rules: CrisisDetector, text: str) -> str | None:
     return hit.level if hit is not None else None
 
 
-def _alarm(examples: Sequence[Example], scores: Sequence[float]) -> float:
-    """The lowest threshold at which no language has more than FALSE_ALARMS false alarms."""
-    languages = {example.language for example in examples}
+def _alarm(examples: Sequence[Example], scores: Sequence[float], language: str) -> float:
+    """The lowest threshold at which no more than FALSE_ALARMS of the language's everyday
+    messages raise a signal, on the out-of-fold scores."""
+    everyday = [
+        score
+        for example, score in zip(examples, scores, strict=True)
+        if example.language == language and not example.crisis
+    ]
     for step in range(20, 96):
         alarm = step / 100
-        worst = 0.0
-        for language in languages:
-            everyday = [
-                s
-                for e, s in zip(examples, scores, strict=True)
-                if e.language == language and not e.crisis
-            ]
-            if everyday:
-                worst = max(worst, sum(s >= alarm for s in everyday) / len(everyday))
-        if worst <= FALSE_ALARMS:
+        if sum(score >= alarm for score in everyday) <= FALSE_ALARMS * len(everyday):
             return alarm
     return 0.95
 
@@ -191,6 +189,7 @@ def _fit(
                 stack.alarm,
             )
         ),
+        *(f"alarm\t{language}\t{_number(value)}" for language, value in stack.alarms.items()),
     ]
     for index, name in enumerate(names):
         column = weights[:, index]

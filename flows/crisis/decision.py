@@ -103,14 +103,16 @@ class CrisisDetector:
             return hit
         heard = self._model.hear(tokens, _negations(occurrences))
         level = hit.level if hit else None
-        if not self._model.stack.signal(heard.crisis, level, len(tokens), _turned(occurrences)):
+        language = _main_language(occurrences)
+        turned = _turned(occurrences)
+        if not self._model.stack.signal(heard.crisis, level, len(tokens), turned, language):
             return None
         if hit is not None:
             return hit
         verdict = heard.verdict()
         level = "acute" if verdict.acute >= ACUTE_FROM else "worry"
         about = _about_anyone(occurrences)
-        return CrisisHit(verdict.category, _main_language(occurrences), level, MODEL_RULE, about)
+        return CrisisHit(verdict.category, language, level, MODEL_RULE, about)
 
     def reading(self, text: str) -> tuple[list[str], list[int], bool]:
         """What the model reads: the masked tokens, where negations stand among them, and

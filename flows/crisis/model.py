@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from flows.crisis.lexicon import CATEGORIES
@@ -110,7 +110,8 @@ class Verdict:
 @dataclass(frozen=True)
 class Stack:
     """How the model's voice and the rules' verdict add up, fitted by `klik crisis-train` on
-    out-of-fold predictions: a signal when the combined probability reaches `alarm`."""
+    out-of-fold predictions: a signal when the combined probability reaches the alarm of the
+    message's language (`alarm` for a language the corpus did not hold)."""
 
     model: float  # weight of the model's log-odds
     short: float  # weight of the model's log-odds in a short message, added to `model`
@@ -119,8 +120,11 @@ class Stack:
     turned: float  # added when the rules saw a signal word turned around ("slaat me niet")
     bias: float
     alarm: float
+    alarms: Mapping[str, float] = field(default_factory=dict)
 
-    def signal(self, heard: float, rule_level: str | None, words: int, turned: bool) -> bool:
+    def signal(
+        self, heard: float, rule_level: str | None, words: int, turned: bool, language: str = ""
+    ) -> bool:
         """Whether the message is a crisis, given the model's probability, the rules and the
         message's length: in a few words one word piece weighs much, so the model is heard
         differently there."""
@@ -130,7 +134,7 @@ class Stack:
             score += self.acute_rule
         elif rule_level == "worry":
             score += self.worry_rule
-        return _sigmoid(score) >= self.alarm
+        return _sigmoid(score) >= self.alarms.get(language, self.alarm)
 
 
 class CrisisModel:
@@ -151,13 +155,15 @@ class CrisisModel:
     @classmethod
     def parse(cls, lines: Iterable[str]) -> CrisisModel:
         """Read the weights file, tab-separated: a `bias` line (one value per output), a
-        `stack` line (model, short, acute rule, worry rule, turned, bias, alarm), then one
-        feature a line (feature, idf, one weight per output). Lines starting with "#" are
-        comments. Raise ValueError naming the line when something is wrong."""
+        `stack` line (model, short, acute rule, worry rule, turned, bias, alarm), an `alarm`
+        line per language (language, alarm), then one feature a line (feature, idf, one
+        weight per output). Lines starting with "#" are comments. Raise ValueError naming the
+        line when something is wrong."""
         idf: dict[str, float] = {}
         weights: dict[str, tuple[float, ...]] = {}
         bias: tuple[float, ...] | None = None
         stack: Stack | None = None
+        alarms: dict[str, float] = {}
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
@@ -168,6 +174,11 @@ class CrisisModel:
                     if len(parts) != 8:
                         raise ValueError("stack needs 7 values")
                     stack = Stack(*(float(value) for value in parts[1:8]))
+                    continue
+                if parts[0] == "alarm":
+                    if len(parts) != 3:
+                        raise ValueError("alarm needs a language and a value")
+                    alarms[parts[1]] = float(parts[2])
                     continue
                 if parts[0] == "bias":
                     bias = tuple(float(value) for value in parts[1:])
@@ -182,7 +193,7 @@ class CrisisModel:
                 raise ValueError(f"line {number}: {error}") from None
         if bias is None or stack is None:
             raise ValueError("no bias or stack line")
-        return cls(idf, weights, bias, stack)
+        return cls(idf, weights, bias, replace(stack, alarms=alarms))
 
     def hear(self, tokens: list[str], negations: Iterable[int] = ()) -> Heard:
         """Score one message, given as its normalised tokens and where its negations stand."""

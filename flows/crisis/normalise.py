@@ -118,7 +118,6 @@ _RAW_SPELLINGS: dict[str, str] = {
     "gotta": "got to",
     "tryna": "trying to",
     "u": "you",
-    "ur": "your",
     "r": "are",
     "tonite": "tonight",
     "rn": "right now",

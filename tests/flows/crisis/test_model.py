@@ -54,3 +54,9 @@ def test_a_weights_file_without_a_stack_line_is_refused() -> None:
 def test_a_weights_line_with_too_few_columns_names_its_line() -> None:
     with pytest.raises(ValueError, match=r"line 4: expected 9 columns"):
         _weights("w:dood\t1\t4")
+
+
+def test_a_language_s_own_alarm_is_used_for_its_messages() -> None:
+    model = CrisisModel.parse([*HEADER, "alarm\tnl\t0.2"])
+    assert model.stack.signal(0.3, None, words=10, turned=False, language="nl")
+    assert not model.stack.signal(0.3, None, words=10, turned=False, language="en")

@@ -173,7 +173,8 @@ class CrisisModel:
                 if parts[0] == "stack":
                     if len(parts) != 8:
                         raise ValueError("stack needs 7 values")
-                    stack = Stack(*(float(value) for value in parts[1:8]))
+                    model, short, acute, worry, turned, bias_, alarm = map(float, parts[1:8])
+                    stack = Stack(model, short, acute, worry, turned, bias_, alarm)
                     continue
                 if parts[0] == "alarm":
                     if len(parts) != 3:

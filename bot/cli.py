@@ -21,6 +21,7 @@ from flows.crisis.evaluate import (
     FALSE_ALARM_TARGET,
     RECALL_TARGET,
     CorpusError,
+    Example,
     evaluate,
     parse_corpus,
     report_lines,
@@ -140,6 +141,19 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_corpora(files: list[str]) -> list[Example] | None:
+    """Every example in the corpus files; None (and the reason on stderr) when one is unfit."""
+    examples: list[Example] = []
+    for name in files:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                examples += parse_corpus(handle, name)
+        except (OSError, CorpusError) as error:
+            print(error, file=sys.stderr)
+            return None
+    return examples
+
+
 def cmd_crisis_eval(args: argparse.Namespace) -> int:
     """Measure crisis detection on labelled corpus files; exit 1 below the targets."""
     directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
@@ -148,14 +162,9 @@ def cmd_crisis_eval(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(f"{len(error.problems)} problem(s) in {directory}; run klik check-content")
         return EXIT_REFUSED
-    examples = []
-    for name in args.files:
-        try:
-            with open(name, encoding="utf-8") as handle:
-                examples += parse_corpus(handle, name)
-        except (OSError, CorpusError) as error:
-            print(error, file=sys.stderr)
-            return EXIT_REFUSED
+    examples = _read_corpora(args.files)
+    if examples is None:
+        return EXIT_REFUSED
     report = evaluate(content.detector, examples)
     for line in report_lines(report, details=not args.quiet):
         print(line)
@@ -180,14 +189,9 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
         print(f"{directory / 'crisis.yaml'}: {error}", file=sys.stderr)
         return EXIT_REFUSED
     rules = CrisisDetector(lexicon)
-    examples = []
-    for name in args.files:
-        try:
-            with open(name, encoding="utf-8") as handle:
-                examples += parse_corpus(handle, name)
-        except (OSError, CorpusError) as error:
-            print(error, file=sys.stderr)
-            return EXIT_REFUSED
+    examples = _read_corpora(args.files)
+    if examples is None:
+        return EXIT_REFUSED
     out = Path(args.out)
     try:
         lines = train(examples, rules)

@@ -7,15 +7,16 @@ is data, not code.
 
 from flows.crisis.decision import CrisisDetector, CrisisHit, lexicon_problems
 from flows.crisis.lexicon import CATEGORIES, CountryHelpLines, CrisisLexicon, HelpLine
-from flows.crisis.normalise import normalise
+from flows.crisis.normalise import PLAIN, Normaliser
 
 __all__ = [
     "CATEGORIES",
+    "PLAIN",
     "CountryHelpLines",
     "CrisisDetector",
     "CrisisHit",
     "CrisisLexicon",
     "HelpLine",
+    "Normaliser",
     "lexicon_problems",
-    "normalise",
 ]

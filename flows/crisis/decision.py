@@ -9,7 +9,6 @@ from typing import TypeAlias
 
 from flows.crisis.lexicon import BUILT_IN, COMMON, NEGATION, CrisisLexicon
 from flows.crisis.model import CrisisModel
-from flows.crisis.normalise import normalise
 from flows.crisis.rules import Occurrence, Tagger, find, negated
 
 _Trie: TypeAlias = dict[str, "_Trie"]
@@ -84,8 +83,9 @@ class CrisisDetector:
         model, also listen to it."""
         self._rules = lexicon.rules
         self._model = model
-        self._tagger = Tagger(lexicon.concepts)
-        harmless = {normalise(p) for phrases in lexicon.harmless.values() for p in phrases}
+        self.normalise = lexicon.spelling.normaliser()
+        self._tagger = Tagger(lexicon.concepts, self.normalise)
+        harmless = {self.normalise(p) for phrases in lexicon.harmless.values() for p in phrases}
         self._harmless = _phrase_regex(harmless) if harmless else None
 
     def detect(self, text: str) -> CrisisHit | None:
@@ -123,7 +123,7 @@ class CrisisDetector:
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of a text, harmless idioms masked: what rules and model read."""
-        normalised = normalise(text)
+        normalised = self.normalise(text)
         if self._harmless is not None:
             normalised = self._harmless.sub(_MASK, normalised)
         return normalised.split()

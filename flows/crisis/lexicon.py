@@ -20,7 +20,7 @@ from pydantic import (
 # "Value error, " prefix so the loader can show them to content editors as they are.
 from pydantic_core import PydanticCustomError
 
-from flows.crisis.normalise import normalise
+from flows.crisis.normalise import PLAIN, Normaliser
 
 CATEGORIES: tuple[str, ...] = ("suicide", "self_harm", "abuse", "violence", "homeless_tonight")
 
@@ -38,11 +38,11 @@ _CONCEPT_NAME = re.compile(r"^[a-z][a-z_]*$")
 def _check_term(term: str) -> str:
     if not term.strip():
         raise PydanticCustomError("crisis_term", "empty term")
-    if term.strip() == "*" or not normalise(term.rstrip("*")):
+    if term.strip() == "*" or not PLAIN(term.rstrip("*")):
         raise PydanticCustomError(
             "crisis_term", "{term} normalises to nothing", {"term": repr(term)}
         )
-    if "*" in term.rstrip("*") or (term.endswith("*") and len(normalise(term[:-1])) < 3):
+    if "*" in term.rstrip("*") or (term.endswith("*") and len(PLAIN(term[:-1])) < 3):
         raise PydanticCustomError(
             "crisis_term",
             "{term}: '*' only at the end, after at least three letters",
@@ -57,7 +57,7 @@ Term = Annotated[str, AfterValidator(_check_term)]
 def _check_phrase(phrase: str) -> str:
     if not phrase.strip():
         raise PydanticCustomError("crisis_phrase", "empty phrase")
-    if not normalise(phrase):
+    if not PLAIN(phrase):
         raise PydanticCustomError("crisis_phrase", "phrase normalises to nothing")
     return phrase
 
@@ -69,7 +69,7 @@ def _duplicates(phrases: Iterable[tuple[str, str]]) -> None:
     """Refuse a (where, phrase) list in which two phrases normalise to the same text."""
     seen: dict[str, str] = {}
     for where, phrase in phrases:
-        key = normalise(phrase)
+        key = PLAIN(phrase)
         if key in seen:
             raise PydanticCustomError(
                 "crisis_duplicate",
@@ -198,11 +198,45 @@ class CountryHelpLines(BaseModel):
 REQUIRED_COUNTRIES: tuple[str, ...] = ("BE", "NL")
 
 
+class Spelling(BaseModel):
+    """How young people spell: the tables of flows/crisis/normalise.py, as content."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    laughing: str = ""  # emoji that become the word "haha"
+    renamed: dict[str, str] = Field(default_factory=dict)  # before doubled letters fold
+    words: dict[str, str] = Field(default_factory=dict)
+    digits: dict[str, str] = Field(default_factory=dict)
+    joins: list[tuple[str, str, str]] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_word_keys(self) -> Spelling:
+        try:
+            self.normaliser()
+        except ValueError as error:
+            raise PydanticCustomError(
+                "crisis_spelling", "{reason}", {"reason": str(error)}
+            ) from None
+        return self
+
+    def normaliser(self) -> Normaliser:
+        return Normaliser(
+            words=self.words,
+            digits=self.digits,
+            joins=self.joins,
+            fillers=self.fillers,
+            renamed=self.renamed,
+            laughing=self.laughing,
+        )
+
+
 class CrisisLexicon(BaseModel):
     """content/crisis.yaml: concepts per language, rules, harmless idioms and help lines."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    spelling: Spelling = Field(default_factory=Spelling)
     concepts: dict[str, Annotated[dict[str, list[Term]], AfterValidator(_check_concepts)]]
     rules: list[Rule] = Field(min_length=1)
     harmless: dict[str, Annotated[list[Phrase], AfterValidator(_check_harmless_list)]]

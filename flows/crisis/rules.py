@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flows.crisis.lexicon import CLAUSE, NEGATION, WHO, Rule
-from flows.crisis.normalise import normalise, plain
+from flows.crisis.normalise import Normaliser, plain
 
 NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
 NEGATION_AFTER = 3  # "hij slaat me nooit", "mijn pa slaat me echt niet"
@@ -49,7 +49,9 @@ class _Term:
 class Tagger:
     """Marks every concept term in a list of tokens; built once per lexicon."""
 
-    def __init__(self, concepts: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+    def __init__(
+        self, concepts: Mapping[str, Mapping[str, Iterable[str]]], normalise: Normaliser
+    ) -> None:
         self._by_first: dict[str, list[_Term]] = {}
         self._by_prefix: dict[str, list[_Term]] = {}
         for language, by_name in concepts.items():

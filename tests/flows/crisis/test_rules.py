@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.crisis import normalise
+from flows.crisis import PLAIN
 from flows.crisis.lexicon import Rule
 from flows.crisis.rules import Occurrence, Tagger, find, negated
 
@@ -20,8 +20,10 @@ CONCEPTS = {
 
 
 def tags(text: str) -> list[tuple[str, str]]:
-    tokens = normalise(text).split()
-    return [(o.concept, " ".join(tokens[o.start : o.end])) for o in Tagger(CONCEPTS).tag(tokens)]
+    tokens = PLAIN(text).split()
+    return [
+        (o.concept, " ".join(tokens[o.start : o.end])) for o in Tagger(CONCEPTS, PLAIN).tag(tokens)
+    ]
 
 
 def test_a_stem_takes_every_ending() -> None:
@@ -34,8 +36,8 @@ def test_a_phrase_is_tagged_as_one_occurrence() -> None:
 
 
 def _negated(text: str) -> set[str]:
-    tokens = normalise(text).split()
-    found = Tagger(CONCEPTS).tag(tokens)
+    tokens = PLAIN(text).split()
+    found = Tagger(CONCEPTS, PLAIN).tag(tokens)
     return {" ".join(tokens[o.start : o.end]) for o in negated(found)}
 
 
@@ -61,7 +63,7 @@ def _rule(*groups: str, within: int = 3) -> Rule:
 
 def _by_concept(text: str) -> dict[str, list[Occurrence]]:
     by: dict[str, list[Occurrence]] = {}
-    for occ in Tagger(CONCEPTS).tag(normalise(text).split()):
+    for occ in Tagger(CONCEPTS, PLAIN).tag(PLAIN(text).split()):
         by.setdefault(occ.concept, []).append(occ)
     return by
 

@@ -66,10 +66,11 @@ Phrase = Annotated[str, AfterValidator(_check_phrase)]
 
 
 def _duplicates(phrases: Iterable[tuple[str, str]]) -> None:
-    """Refuse a (where, phrase) list in which two phrases normalise to the same text."""
+    """Refuse a (where, phrase) list in which two phrases normalise to the same text ("pil*"
+    and "pil" are different terms: one takes every ending)."""
     seen: dict[str, str] = {}
     for where, phrase in phrases:
-        key = PLAIN(phrase)
+        key = PLAIN(phrase) + ("*" if phrase.rstrip().endswith("*") else "")
         if key in seen:
             raise PydanticCustomError(
                 "crisis_duplicate",
@@ -86,8 +87,7 @@ def _check_concepts(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
                 "crisis_concept", "concept name {name} must be lower_case", {"name": repr(name)}
             )
     for name, terms in concepts.items():
-        # "pil*" and "pil" are different terms; the same word with and without "*" is not.
-        _duplicates((f"{name}[{i}]", term.replace("*", " zzstar")) for i, term in enumerate(terms))
+        _duplicates((f"{name}[{i}]", term) for i, term in enumerate(terms))
     return concepts
 
 

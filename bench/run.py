@@ -120,6 +120,7 @@ CRISIS_300 = (
     "ik weet echt niet meer wat ik moet doen, thuis is het zo erg en mijn pa schreeuwt de hele "
     "tijd tegen me, school gaat slecht en ik slaap bijna niet meer. soms denk ik dat het beter "
     "is als ik er niet meer ben, niemand zou het merken denk ik. sorry voor dit lange bericht "
+    "maar ik moest het echt even kwijt aan iemand, want thuis kan ik er met niemand over praten."
 )[:300]
 
 
@@ -128,6 +129,7 @@ def bench_crisis(flow: IntakeFlow) -> tuple[list[str], dict[str, float]]:
     detector = flow.content.detector
     rules = CrisisDetector(flow.content.crisis)
     long_text = ((CRISIS_300 + " ") * 14)[:4000]
+    assert (len(CRISIS_300), len(long_text)) == (300, 4000)
     figures = {
         "crisis_300_chars_ms": per_call(lambda: detector.detect(CRISIS_300), 1000) * 1e3,
         "crisis_4000_chars_ms": per_call(lambda: detector.detect(long_text), 50) * 1e3,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flows.crisis.lexicon import CLAUSE, NEGATION, WHO, Rule
+from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, WHO, Rule
 from flows.crisis.normalise import Normaliser, plain
 
 NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
@@ -47,12 +47,19 @@ class _Term:
 
 
 class Tagger:
-    """Marks every concept term in a list of tokens; built once per lexicon."""
+    """Marks every concept term in a list of tokens; built once per lexicon.
+
+    Terms are indexed three ways so a token is compared only with terms that can start there:
+    single words by the word, phrases by their first two words (or first word, when the second
+    is a stem), and single stems by their letters.
+    """
 
     def __init__(
         self, concepts: Mapping[str, Mapping[str, Iterable[str]]], normalise: Normaliser
     ) -> None:
-        self._by_first: dict[str, list[_Term]] = {}
+        self._words: dict[str, list[tuple[str, str]]] = {}  # word -> (concept, language)
+        self._pairs: dict[tuple[str, str], list[_Term]] = {}
+        self._by_first: dict[str, list[_Term]] = {}  # two-word phrases ending in a stem
         self._by_prefix: dict[str, list[_Term]] = {}
         for language, by_name in concepts.items():
             for concept, terms in by_name.items():
@@ -64,22 +71,34 @@ class Tagger:
                         *head, stem = raw.rstrip("*").split()
                         tokens = [*normalise(" ".join(head)).split(), *plain(stem)]
                     term = _Term(tuple(tokens[:-1]), tokens[-1], prefix, concept, language)
-                    if prefix and len(tokens) == 1:
-                        self._by_prefix.setdefault(tokens[0], []).append(term)
-                    else:
+                    if len(tokens) == 1:
+                        index = self._by_prefix if prefix else None
+                        if index is None:
+                            self._words.setdefault(tokens[0], []).append((concept, language))
+                        else:
+                            index.setdefault(tokens[0], []).append(term)
+                    elif len(tokens) == 2 and prefix:
                         self._by_first.setdefault(tokens[0], []).append(term)
+                    else:
+                        self._pairs.setdefault((tokens[0], tokens[1]), []).append(term)
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
 
     def tag(self, tokens: Sequence[str]) -> list[Occurrence]:
         """Every occurrence of every concept, in order of position."""
         found: list[Occurrence] = []
         for at, token in enumerate(tokens):
+            seen: set[tuple[str, int, str]] = set()
+            for concept, language in self._words.get(token, ()):
+                if (concept, at + 1, language) not in seen:
+                    seen.add((concept, at + 1, language))
+                    found.append(Occurrence(concept, at, at + 1, language))
             candidates = list(self._by_first.get(token, ()))
+            if at + 1 < len(tokens):
+                candidates += self._pairs.get((token, tokens[at + 1]), ())
             for length in self._prefix_lengths:
                 if length > len(token):
                     break
                 candidates += self._by_prefix.get(token[:length], ())
-            seen: set[tuple[str, int, str]] = set()
             for term in candidates:
                 if term.matches(tokens, at):
                     end = at + len(term.head) + 1
@@ -87,6 +106,10 @@ class Tagger:
                         seen.add((term.concept, end, term.language))
                         found.append(Occurrence(term.concept, at, end, term.language))
         return found
+
+
+# Concepts a negation never turns around: the engine's own, and the language's common words.
+_NOT_TURNED = frozenset({NEGATION, CLAUSE, COMMON, *WHO})
 
 
 def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
@@ -111,17 +134,20 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
     # Before a word a new subject also starts a clause ("ik kan niet meer, ik snij"); after
     # it, "me" is the object the negation still reaches ("hij slaat me niet").
     subjects = clauses | {occ.start for occ in occurrences if occ.concept == "self"}
+    negation_at = set(negations)
     turned: set[Occurrence] = set()
     for occ in occurrences:
-        if occ.concept in (NEGATION, CLAUSE, *WHO):
+        if occ.concept in _NOT_TURNED:
             continue
-        for at in negations:
-            if occ.start - NEGATION_BEFORE <= at < occ.start:
-                between, stops = range(at + 1, occ.start), subjects
-            elif occ.end <= at < occ.end + NEGATION_AFTER:
-                between, stops = range(occ.end, at), clauses
-            else:
+        before = range(max(0, occ.start - NEGATION_BEFORE), occ.start)
+        after = range(occ.end, occ.end + NEGATION_AFTER)
+        for at in (*before, *after):
+            if at not in negation_at:
                 continue
+            if at < occ.start:
+                between, stops = range(at + 1, occ.start), subjects
+            else:
+                between, stops = range(occ.end, at), clauses
             if not any(position in stops for position in between):
                 turned.add(occ)
                 break

@@ -171,7 +171,6 @@ EN_HARMLESS: list[str] = [
     "I literally died laughing",
     "the suicide squad movie was mid",
     "coach made us do suicide sprints",
-    "posting that would be social suicide",
     "hit me up later",
     "that song hits me different",
     "my brother always beats me at fifa",

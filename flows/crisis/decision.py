@@ -98,14 +98,17 @@ class CrisisDetector:
         """
         tokens = self.tokens(text)
         occurrences = self._tagger.tag(tokens)
-        hit, firm = self._by_rules(occurrences)
+        turned = negated(occurrences)
+        hit, firm = self._by_rules(occurrences, turned)
         if self._model is None or firm:
             return hit
         heard = self._model.hear(tokens, _negations(occurrences))
         level = hit.level if hit else None
         language = _main_language(occurrences)
-        turned = _turned(occurrences)
-        if not self._model.stack.signal(heard.crisis, level, len(tokens), turned, language):
+        signal = self._model.stack.signal(
+            heard.crisis, level, len(tokens), _any_signal_word(turned), language
+        )
+        if not signal:
             return None
         if hit is not None:
             return hit
@@ -119,7 +122,7 @@ class CrisisDetector:
         whether a negation turned a signal word around."""
         tokens = self.tokens(text)
         occurrences = self._tagger.tag(tokens)
-        return tokens, _negations(occurrences), _turned(occurrences)
+        return tokens, _negations(occurrences), _any_signal_word(negated(occurrences))
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of a text, harmless idioms masked: what rules and model read."""
@@ -128,11 +131,13 @@ class CrisisDetector:
             normalised = self._harmless.sub(_MASK, normalised)
         return normalised.split()
 
-    def _by_rules(self, occurrences: list[Occurrence]) -> tuple[CrisisHit | None, bool]:
-        """The strongest hit of the rules, and whether a firm rule fired."""
+    def _by_rules(
+        self, occurrences: list[Occurrence], turned: set[Occurrence]
+    ) -> tuple[CrisisHit | None, bool]:
+        """The strongest hit of the rules, and whether a firm rule fired; `turned` holds the
+        occurrences a negation turned around."""
         if not occurrences:
             return None, False
-        turned = negated(occurrences)
         # Context ("lol", a game, a school task) counts in whatever language it is written, and
         # is never turned around: "geen idee" after "scheren" still means shaving.
         context = {occ.concept for occ in occurrences}
@@ -165,9 +170,9 @@ class CrisisDetector:
         return best, firm
 
 
-def _turned(occurrences: list[Occurrence]) -> bool:
+def _any_signal_word(turned: set[Occurrence]) -> bool:
     """Whether a negation turned around any signal word ("hij slaat me nooit")."""
-    return any(occ.concept not in BUILT_IN for occ in negated(occurrences))
+    return any(occ.concept not in BUILT_IN for occ in turned)
 
 
 def _negations(occurrences: list[Occurrence]) -> list[int]:

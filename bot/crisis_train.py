@@ -21,7 +21,8 @@ from flows.crisis.model import OUTPUTS, SHORT, CrisisModel, Stack, feature_names
 MIN_DOCUMENTS = 2  # a word piece seen in only one message says more about it than about crises
 REGULARISATION = 10.0  # scikit-learn's C: smaller is smoother, larger follows the corpus closer
 FOLDS = 4  # out-of-fold predictions for fitting the stack and choosing the alarm
-FALSE_ALARMS = 0.10  # each language's alarm keeps its everyday messages under this share
+FALSE_ALARMS = 0.09  # each language's alarm keeps its everyday messages under this share, a
+# point under the 10 % the service promises, because new words bring new look-alikes
 
 
 def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:

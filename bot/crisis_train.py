@@ -43,7 +43,7 @@ def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
         for i in held:
             tokens, negations, _ = rules.reading(examples[i].text)
             heard[i] = model.hear(tokens, negations).crisis
-    levels = [_level(rules, example.text) for example in examples]
+    verdicts = [rules.rules_verdict(example.text) for example in examples]
     readings = [rules.reading(example.text) for example in examples]
     rows = [
         [
@@ -53,13 +53,17 @@ def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
             level == "worry",
             turned,
         ]
-        for p, level, (tokens, _, turned) in zip(heard, levels, readings, strict=True)
+        for p, (level, _), (tokens, _, turned) in zip(heard, verdicts, readings, strict=True)
     ]
     labels = [example.crisis for example in examples]
-    stack = LogisticRegression().fit(rows, labels)
+    # A firm rule decides by itself; the stack learns from the messages it must judge.
+    judged = [i for i, (_, firm) in enumerate(verdicts) if not firm]
+    stack = LogisticRegression().fit([rows[i] for i in judged], [labels[i] for i in judged])
     model, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
     bias = float(stack.intercept_[0])
     scores = [float(p) for p in stack.predict_proba(rows)[:, 1]]
+    # A message a firm rule fires on always raises a signal, so it counts as one here too.
+    scores = [1.0 if firm else score for score, (_, firm) in zip(scores, verdicts, strict=True)]
     languages = sorted({example.language for example in examples})
     alarms = {language: _alarm(examples, scores, language) for language in languages}
     line = Stack(model, short, acute, worry, turned, bias, max(alarms.values()), alarms)
@@ -82,11 +86,6 @@ def _check(examples: Sequence[Example]) -> None:
         raise CorpusTooSmall(f"the corpus needs crisis messages of every category; none for {none}")
     if len(examples) < 2 * FOLDS:
         raise CorpusTooSmall(f"the corpus needs at least {2 * FOLDS} messages")
-
-
-def _level(rules: CrisisDetector, text: str) -> str | None:
-    hit = rules.detect(text)
-    return hit.level if hit is not None else None
 
 
 def _alarm(examples: Sequence[Example], scores: Sequence[float], language: str) -> float:

@@ -117,6 +117,13 @@ class CrisisDetector:
         about = _about_anyone(occurrences)
         return CrisisHit(verdict.category, language, level, MODEL_RULE, about)
 
+    def rules_verdict(self, text: str) -> tuple[str | None, bool]:
+        """The level the rules alone give a text (None: no rule fired), and whether a firm
+        rule fired; for fitting the model beside them."""
+        occurrences = self._tagger.tag(self.tokens(text))
+        hit, firm = self._by_rules(occurrences, negated(occurrences))
+        return (hit.level if hit is not None else None), firm
+
     def reading(self, text: str) -> tuple[list[str], list[int], bool]:
         """What the model reads: the masked tokens, where negations stand among them, and
         whether a negation turned a signal word around."""

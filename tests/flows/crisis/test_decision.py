@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from flows.content import Detector
+from flows.crisis import CrisisDetector, CrisisLexicon
+from flows.crisis.model import CrisisModel
 
 NL_SIGNALS: list[tuple[str, str]] = [
     ("ik wil er nie meer zijn 😞", "suicide"),
@@ -216,6 +218,8 @@ ACUTE: list[tuple[str, str]] = [
     ("ik slaap al drie nachten in het park", "homeless_tonight"),
     ("been sleeping in the park for three nights", "homeless_tonight"),
     ("mn pa heeft me buitengezet en ik heb geen slaapplek vannacht", "homeless_tonight"),
+    ("het touw hangt al op zolder", "suicide"),
+    ("heb mijn lithium allemaal genomen", "suicide"),
 ]
 
 WORRY: list[tuple[str, str]] = [
@@ -332,3 +336,27 @@ def test_hit_never_carries_the_text(detector: Detector) -> None:
     hit = detector.detect("ik wil dood")
     assert hit is not None
     assert set(vars(hit)) == {"category", "language", "level", "rule", "about"}
+
+
+def _deaf_model() -> CrisisModel:
+    """A model that hears a crisis nowhere and whose stack never raises a signal."""
+    return CrisisModel.parse(["bias\t-30\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t0\t0\t0\t-30\t0.99"])
+
+
+def test_a_firm_rule_stands_whatever_the_model_says(lexicon: CrisisLexicon) -> None:
+    detector = CrisisDetector(lexicon, _deaf_model())
+    hit = detector.detect("ik heb bleekwater gedronken")
+    assert hit is not None
+    assert (hit.level, hit.rule) == ("acute", "act_done")
+
+
+def test_the_model_overrules_a_rule_that_is_not_firm(lexicon: CrisisLexicon) -> None:
+    text = "ik zit op de brug en ik wil springen"
+    assert CrisisDetector(lexicon).detect(text) is not None
+    assert CrisisDetector(lexicon, _deaf_model()).detect(text) is None
+
+
+def test_a_single_word_says_enough(detector: Detector) -> None:
+    hit = detector.detect("zelfmoord")
+    assert hit is not None
+    assert hit.category == "suicide"

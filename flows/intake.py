@@ -42,7 +42,14 @@ from flows.state import (
     Tap,
     keep_text,
 )
-from flows.summary import EXTRA, SHORT, shown_answers, summary_lines, summary_message
+from flows.summary import (
+    EXTRA,
+    SHORT,
+    remove_shown,
+    shown_answers,
+    summary_lines,
+    summary_message,
+)
 
 # The value types live in flows/state.py; they are named here too, where callers look first.
 __all__ = [
@@ -271,10 +278,7 @@ class IntakeFlow:
         }:
             removed = value[3:]
             step.tap = Tap("answered", Ref("summary.removed"))
-            if removed == "age":
-                intake.age_band = None
-            else:
-                del intake.answers[removed]
+            remove_shown(intake, removed)
             step.stats.append(Stat("removed", removed))
             self.ask(step)
         else:

@@ -27,7 +27,7 @@ from flows.state import (
     Tap,
     keep_text,
 )
-from flows.summary import EXTRA, review_message, shown_answers
+from flows.summary import EXTRA, remove_shown, review_message, shown_answers
 
 if TYPE_CHECKING:
     from flows.intake import IntakeFlow
@@ -254,10 +254,7 @@ class SafetyNet:
         elif value.startswith("rm.") and value[3:] in shown:
             removed = value[3:]
             step.tap = Tap("answered", Ref("summary.removed"))
-            if removed == "age":
-                intake.age_band = None
-            else:
-                del intake.answers[removed]
+            remove_shown(intake, removed)
             step.stats.append(Stat("removed", removed))
             step.outbound.append(review_message(self.flow.questionnaire, intake))
         else:

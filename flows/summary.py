@@ -30,6 +30,14 @@ def shown_answers(questionnaire: Questionnaire, intake: Intake) -> list[tuple[st
     return shown
 
 
+def remove_shown(intake: Intake, removed: str) -> None:
+    """Take one line off the summary: the age band, or an answer with its words."""
+    if removed == "age":
+        intake.age_band = None
+    else:
+        del intake.answers[removed]
+
+
 def summary_line(
     questionnaire: Questionnaire,
     intake: Intake,

@@ -59,14 +59,14 @@ def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
     # A firm rule decides by itself; the stack learns from the messages it must judge.
     judged = [i for i, (_, firm) in enumerate(verdicts) if not firm]
     stack = LogisticRegression().fit([rows[i] for i in judged], [labels[i] for i in judged])
-    model, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
+    weight, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
     bias = float(stack.intercept_[0])
     scores = [float(p) for p in stack.predict_proba(rows)[:, 1]]
     # A message a firm rule fires on always raises a signal, so it counts as one here too.
     scores = [1.0 if firm else score for score, (_, firm) in zip(scores, verdicts, strict=True)]
     languages = sorted({example.language for example in examples})
     alarms = {language: _alarm(examples, scores, language) for language in languages}
-    line = Stack(model, short, acute, worry, turned, bias, max(alarms.values()), alarms)
+    line = Stack(weight, short, acute, worry, turned, bias, max(alarms.values()), alarms)
     return _fit(examples, rules, line)
 
 
@@ -146,8 +146,8 @@ def _fit(
     everyone = np.arange(len(examples))
     crisis = np.array([example.crisis for example in examples])
     in_crisis = np.flatnonzero(crisis)
-    acute = np.array([examples[i].level == "acute" for i in in_crisis])
-    category = np.array([CATEGORIES.index(str(examples[i].category)) for i in in_crisis])
+    acute = np.array([examples[int(i)].level == "acute" for i in in_crisis])
+    category = np.array([CATEGORIES.index(str(examples[int(i)].category)) for i in in_crisis])
     is_crisis = fit(everyone, crisis)
     is_acute = fit(in_crisis, acute)
     # One row per category, also when a fold of a small corpus lacks some: an absent category

@@ -10,9 +10,10 @@ import argparse
 import asyncio
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, time
 from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,7 +165,7 @@ async def _hand_back(session: AsyncSession, settings: Settings, staff_id: int) -
     return await Matchteam(flow, rules).coach_leaves(session, staff_id=staff_id, now=utc_now())
 
 
-Action = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+Action = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 def _runner(action: Action) -> Callable[[argparse.Namespace], int]:

@@ -29,7 +29,8 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
     builder = Application.builder().token(token).base_url(base_url).updater(None)
     # The limiter keeps us under Telegram's overall rate; it does not retry, because a 429 is
     # better handled by the outbox, which waits retry_after for that chat without blocking others.
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    # PTB types the builder by its limiter's data; AIORateLimiter's is a dict, not None.
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
     if request is not None:
         return builder.request(request).get_updates_request(request).build()
     return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()

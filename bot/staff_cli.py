@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings, settings_or_exit
 from bot.matchteam import Matchteam
 from bot.runtime import content_or_refuse, utc_now
-from flows.content import DEFAULT_CONTENT_DIR, load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow
 from flows.staff import make_invite_code
@@ -33,9 +32,10 @@ def _list(value: str) -> str:
     return ",".join(part.strip().lower() for part in value.split(",") if part.strip())
 
 
-def _check(args: argparse.Namespace) -> str | None:
-    """A one-line reason why the profile cannot be right, or None."""
-    questionnaire = load_content(DEFAULT_CONTENT_DIR).questionnaire
+def _check(args: argparse.Namespace, settings: Settings) -> str | None:
+    """A one-line reason why the profile cannot be right, or None. The focus domains come from
+    the content the service runs with (CONTENT_DIR), as installed or edited."""
+    questionnaire = content_or_refuse(settings).questionnaire
     domains = {q.id for q in questionnaire.questions if q.kind == "checkin"}
     unknown = [d for d in split(args.focus or "") if d not in domains]
     if unknown:
@@ -70,7 +70,7 @@ def _print_invite(name: str, code: str, expires: datetime, settings: Settings) -
 
 async def add(args: argparse.Namespace, settings: Settings, *, role: str) -> int:
     """Add a coach or team lead and print their invite code."""
-    problem = _check(args)
+    problem = _check(args, settings)
     if problem:
         print(f"klik: {problem}", file=sys.stderr)
         return 2

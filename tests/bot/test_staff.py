@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.service import ConversationService
+from flows.content import DEFAULT_CONTENT_DIR
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, outbound_from_json
 from storage.db import Database
@@ -146,3 +148,21 @@ def test_coach_add_refuses_an_unknown_focus(tmp_path: Path) -> None:
     result = klik("coach", "add", "--name", "X", "--focus", "cooking", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "unknown focus cooking" in result.stderr
+
+
+def test_coach_add_takes_the_focus_domains_from_content_dir(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    questionnaire = content / "questionnaire.yaml"
+    # The service's own content without the money question: the CLI must read this copy.
+    questionnaire.write_text(
+        questionnaire.read_text(encoding="utf-8").replace("  - {id: money, kind: checkin}\n", ""),
+        encoding="utf-8",
+    )
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db", "CONTENT_DIR": str(content)}
+    klik("migrate", env=env, cwd=tmp_path)
+    refused = klik("coach", "add", "--name", "X", "--focus", "money", env=env, cwd=tmp_path)
+    assert refused.returncode == 2, refused.stdout
+    assert "unknown focus money" in refused.stderr
+    added = klik("coach", "add", "--name", "Y", "--focus", "home", env=env, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr

@@ -46,6 +46,27 @@ def content_or_refuse(settings: Settings) -> Content:
         ) from None
 
 
+async def database_or_refuse(settings: Settings) -> Database:
+    """The database, reachable and at the newest migration; StartupError (one line that says
+    what to do) otherwise."""
+    db = Database(settings.database_url)
+    try:
+        at = await current_revision(db)
+    except (SQLAlchemyError, OSError) as error:
+        await db.close()
+        raise StartupError(
+            f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
+        ) from None
+    if at != head_revision():
+        await db.close()
+        state = "is empty" if at is None else f"is at migration {at}, not {head_revision()}"
+        raise StartupError(
+            f"klik: the database {shown_url(db.url)} {state}. "
+            "Run: klik migrate   (make run does this for you)"
+        )
+    return db
+
+
 @dataclass
 class Runtime:
     """The parts every entry point shares."""
@@ -60,21 +81,7 @@ class Runtime:
     async def start(cls, settings: Settings) -> Runtime:
         """Check content and database and build the parts; StartupError if anything is off."""
         content = content_or_refuse(settings)
-        db = Database(settings.database_url)
-        try:
-            at = await current_revision(db)
-        except (SQLAlchemyError, OSError) as error:
-            await db.close()
-            raise StartupError(
-                f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
-            ) from None
-        if at != head_revision():
-            await db.close()
-            state = "is empty" if at is None else f"is at migration {at}, not {head_revision()}"
-            raise StartupError(
-                f"klik: the database {shown_url(db.url)} {state}. "
-                "Run: klik migrate   (make run does this for you)"
-            )
+        db = await database_or_refuse(settings)
         flow = IntakeFlow(content, settings.rules())
         renderer = Renderer(content, timezone=settings.zone, country=settings.country)
         return cls(settings, content, db, flow, renderer)

@@ -136,3 +136,24 @@ def test_diagram_draws_the_real_machine() -> None:
     assert result.returncode == 0, result.stderr
     assert "stateDiagram-v2" in result.stdout
     assert "q.health --> q.home: next" in result.stdout.replace('"', "")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("coach", "list"),
+        ("coach", "add", "--name", "Lotte"),
+        ("teamlead", "add", "--name", "Ahmed"),
+        ("coach", "invite", "Lotte"),
+        ("coach", "deactivate", "Lotte"),
+    ],
+)
+def test_a_staff_command_on_an_empty_database_names_klik_migrate_in_one_line(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    result = klik(*command, env={"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"klik: the database sqlite+aiosqlite:///{tmp_path}/k.db is empty. "
+        "Run: klik migrate   (make run does this for you)"
+    ]

@@ -7,11 +7,13 @@ import asyncio
 import logging
 import signal
 
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
 from bot.jobs import CrisisReach, make_scheduler
 from bot.render import Renderer
+from bot.runtime import StartupError
 from bot.sender import OutboxSender
 from bot.service import ConversationService
 from bot.telegram.handlers import TelegramHandlers
@@ -36,6 +38,36 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
     return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()
 
 
+FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0  # seconds between tries while Telegram cannot be reached
+
+
+async def _connect(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
+    """Log in to Telegram. A refused token is final (StartupError, one line, never the
+    token); a network that is down is tried again with growing pauses, until it answers
+    (True) or the process is told to stop (False)."""
+    pause = FIRST_PAUSE
+    while True:
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:
+            raise StartupError(
+                "klik: Telegram refused TELEGRAM_TOKEN. Get the token again from @BotFather."
+            ) from None
+        except NetworkError as error:  # TimedOut is a NetworkError too
+            # The type only: an error's text can hold the URL, and the URL holds the token.
+            log.warning(
+                "Telegram cannot be reached (%s); trying again in %.0f s",
+                type(error).__name__,
+                pause,
+            )
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=pause)
+            return False
+        except TimeoutError:
+            pause = min(pause * 2, LONGEST_PAUSE)
+
+
 async def run_telegram(
     application: Application,  # type: ignore[type-arg]
     service: ConversationService,
@@ -49,7 +81,9 @@ async def run_telegram(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with application:
+    if not await _connect(application, stop):
+        return
+    try:
         me = await application.bot.get_me()
         await application.bot.delete_webhook()
         await set_commands(application, renderer)
@@ -76,4 +110,6 @@ async def run_telegram(
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
-            log.info("klik stopped")
+    finally:
+        await application.shutdown()
+        log.info("klik stopped")

@@ -1,0 +1,60 @@
+"""`klik run` meeting a Telegram that refuses its token or cannot be reached: one clear line,
+never the token, and no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e.test_intake_e2e import Klik
+from tests.support.botapi import FakeBotApi
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def _migrated(klik: Klik) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "migrate"],
+        cwd=klik.workdir,
+        env=klik.env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_a_refused_token_stops_klik_run_with_one_line_and_exit_2(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeBotApi(token="987654321:the-token-the-stand-in-knows") as api:
+        klik = Klik(api, database_url, tmp_path)
+        klik.env["TELEGRAM_TOKEN"] = TOKEN
+        _migrated(klik)
+        klik.start()
+        assert klik.process is not None
+        assert klik.process.wait(timeout=30) == 2
+        klik.stop()
+    log = klik.log()
+    assert "klik: Telegram refused TELEGRAM_TOKEN. Get the token again from @BotFather." in log
+    assert "Traceback" not in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+def test_klik_run_waits_for_a_telegram_it_cannot_reach_and_stops_cleanly(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        klik = Klik(api, database_url, tmp_path)
+    # The stand-in is closed now: nothing answers at its address.
+    _migrated(klik)
+    klik.start()
+    deadline = time.monotonic() + 20
+    while klik.log().count("Telegram cannot be reached") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert "Telegram cannot be reached (NetworkError); trying again in 1 s" in log
+    assert "trying again in 2 s" in log
+    assert "Traceback" not in log
+    assert TOKEN.split(":")[1] not in log

@@ -360,3 +360,11 @@ def test_a_single_word_says_enough(detector: Detector) -> None:
     hit = detector.detect("zelfmoord")
     assert hit is not None
     assert hit.category == "suicide"
+
+
+def test_being_locked_in_while_someone_kicks_the_door_is_named_for_what_it_is(
+    detector: Detector,
+) -> None:
+    hit = detector.detect("ik zit opgesloten in de badkamer en hij trapt tegen de deur")
+    assert hit is not None
+    assert (hit.category, hit.level, hit.rule) == ("abuse", "acute", "locked_in")

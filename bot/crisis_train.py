@@ -16,7 +16,7 @@ from pathlib import Path
 from flows.crisis.decision import CrisisDetector
 from flows.crisis.evaluate import Example
 from flows.crisis.lexicon import CATEGORIES
-from flows.crisis.model import OUTPUTS, SHORT, CrisisModel, Stack, feature_names
+from flows.crisis.model import OUTPUTS, CrisisModel, Stack, feature_names
 
 MIN_DOCUMENTS = 2  # a word piece seen in only one message says more about it than about crises
 REGULARISATION = 10.0  # scikit-learn's C: smaller is smoother, larger follows the corpus closer
@@ -41,32 +41,24 @@ def train(examples: Sequence[Example], rules: CrisisDetector) -> list[str]:
         held = set(order[fold::FOLDS])
         model = CrisisModel.parse(_fit([e for i, e in enumerate(examples) if i not in held], rules))
         for i in held:
-            tokens, negations, _ = rules.reading(examples[i].text)
-            heard[i] = model.hear(tokens, negations).crisis
+            heard[i] = model.hear(*rules.reading(examples[i].text)).crisis
     verdicts = [rules.rules_verdict(example.text) for example in examples]
-    readings = [rules.reading(example.text) for example in examples]
     rows = [
-        [
-            _log_odds(p),
-            _log_odds(p) * (len(tokens) < SHORT),
-            level == "acute",
-            level == "worry",
-            turned,
-        ]
-        for p, (level, _), (tokens, _, turned) in zip(heard, verdicts, readings, strict=True)
+        [_log_odds(p), level == "acute", level == "worry"]
+        for p, (level, _) in zip(heard, verdicts, strict=True)
     ]
     labels = [example.crisis for example in examples]
     # A firm rule decides by itself; the stack learns from the messages it must judge.
     judged = [i for i, (_, firm) in enumerate(verdicts) if not firm]
     stack = LogisticRegression().fit([rows[i] for i in judged], [labels[i] for i in judged])
-    weight, short, acute, worry, turned = (float(w) for w in stack.coef_[0])
+    weight, acute, worry = (float(w) for w in stack.coef_[0])
     bias = float(stack.intercept_[0])
     scores = [float(p) for p in stack.predict_proba(rows)[:, 1]]
     # A message a firm rule fires on always raises a signal, so it counts as one here too.
     scores = [1.0 if firm else score for score, (_, firm) in zip(scores, verdicts, strict=True)]
     languages = sorted({example.language for example in examples})
     alarms = {language: _alarm(examples, scores, language) for language in languages}
-    line = Stack(weight, short, acute, worry, turned, bias, max(alarms.values()), alarms)
+    line = Stack(weight, acute, worry, bias, max(alarms.values()), alarms)
     return _fit(examples, rules, line)
 
 
@@ -118,7 +110,7 @@ def _fit(
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import normalize
 
-    texts = [rules.reading(example.text)[:2] for example in examples]
+    texts = [rules.reading(example.text) for example in examples]
     vectorizer = DictVectorizer()
     counts = vectorizer.fit_transform(feature_names(texts)).tocsc()
     documents = np.asarray((counts > 0).sum(axis=0)).ravel()
@@ -171,7 +163,7 @@ def _fit(
     bias = np.concatenate([is_crisis.intercept_, is_acute.intercept_, which_bias])
     assert weights.shape[0] == len(OUTPUTS)
     # Without a stack yet (inside the folds), the model's own voice decides at one half.
-    stack = stack or Stack(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5)
+    stack = stack or Stack(1.0, 0.0, 0.0, 0.0, 0.5)
     lines = [
         "# Crisis model weights, written by `klik crisis-train`; do not edit by hand.",
         f"# {len(examples)} messages; columns: feature, idf, then {', '.join(OUTPUTS)}",
@@ -181,10 +173,8 @@ def _fit(
             _number(value)
             for value in (
                 stack.model,
-                stack.short,
                 stack.acute_rule,
                 stack.worry_rule,
-                stack.turned,
                 stack.bias,
                 stack.alarm,
             )

@@ -105,10 +105,7 @@ class CrisisDetector:
         heard = self._model.hear(tokens, _negations(occurrences))
         level = hit.level if hit else None
         language = _main_language(occurrences)
-        signal = self._model.stack.signal(
-            heard.crisis, level, len(tokens), _any_signal_word(turned), language
-        )
-        if not signal:
+        if not self._model.stack.signal(heard.crisis, level, language):
             return None
         if hit is not None:
             return hit
@@ -124,12 +121,10 @@ class CrisisDetector:
         hit, firm = self._by_rules(occurrences, negated(occurrences))
         return (hit.level if hit is not None else None), firm
 
-    def reading(self, text: str) -> tuple[list[str], list[int], bool]:
-        """What the model reads: the masked tokens, where negations stand among them, and
-        whether a negation turned a signal word around."""
+    def reading(self, text: str) -> tuple[list[str], list[int]]:
+        """What the model reads: the masked tokens and where negations stand among them."""
         tokens = self.tokens(text)
-        occurrences = self._tagger.tag(tokens)
-        return tokens, _negations(occurrences), _any_signal_word(negated(occurrences))
+        return tokens, _negations(self._tagger.tag(tokens))
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of a text, harmless idioms masked: what rules and model read."""
@@ -175,11 +170,6 @@ class CrisisDetector:
                     best = CrisisHit(rule.category, language, rule.level, rule.id, about)
                 break
         return best, firm
-
-
-def _any_signal_word(turned: set[Occurrence]) -> bool:
-    """Whether a negation turned around any signal word ("hij slaat me nooit")."""
-    return any(occ.concept not in BUILT_IN for occ in turned)
 
 
 def _negations(occurrences: list[Occurrence]) -> list[int]:

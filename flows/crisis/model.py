@@ -59,7 +59,6 @@ def _counts(tokens: list[str], negations: Iterable[int]) -> tuple[dict[str, int]
 
 
 NEGATION_REACH = 3  # words before and after a negation that it marks
-SHORT = 6  # a message of fewer words is short
 
 
 def _near(negations: Iterable[int], length: int) -> set[int]:
@@ -114,22 +113,15 @@ class Stack:
     message's language (`alarm` for a language the corpus did not hold)."""
 
     model: float  # weight of the model's log-odds
-    short: float  # weight of the model's log-odds in a short message, added to `model`
     acute_rule: float  # added when an acute rule fired
     worry_rule: float  # added when a worry rule fired
-    turned: float  # added when the rules saw a signal word turned around ("slaat me niet")
     bias: float
     alarm: float
     alarms: Mapping[str, float] = field(default_factory=dict)
 
-    def signal(
-        self, heard: float, rule_level: str | None, words: int, turned: bool, language: str = ""
-    ) -> bool:
-        """Whether the message is a crisis, given the model's probability, the rules and the
-        message's length: in a few words one word piece weighs much, so the model is heard
-        differently there."""
-        weight = self.model + (self.short if words < SHORT else 0.0)
-        score = self.bias + weight * _log_odds(heard) + (self.turned if turned else 0.0)
+    def signal(self, heard: float, rule_level: str | None, language: str = "") -> bool:
+        """Whether the message is a crisis, given the model's probability and the rules."""
+        score = self.bias + self.model * _log_odds(heard)
         if rule_level == "acute":
             score += self.acute_rule
         elif rule_level == "worry":
@@ -155,7 +147,7 @@ class CrisisModel:
     @classmethod
     def parse(cls, lines: Iterable[str]) -> CrisisModel:
         """Read the weights file, tab-separated: a `bias` line (one value per output), a
-        `stack` line (model, short, acute rule, worry rule, turned, bias, alarm), an `alarm`
+        `stack` line (model, acute rule, worry rule, bias, alarm), an `alarm`
         line per language (language, alarm), then one feature a line (feature, idf, one
         weight per output). Lines starting with "#" are comments. Raise ValueError naming the
         line when something is wrong."""
@@ -171,10 +163,10 @@ class CrisisModel:
             parts = line.split("\t")
             try:
                 if parts[0] == "stack":
-                    if len(parts) != 8:
-                        raise ValueError("stack needs 7 values")
-                    model, short, acute, worry, turned, bias_, alarm = map(float, parts[1:8])
-                    stack = Stack(model, short, acute, worry, turned, bias_, alarm)
+                    if len(parts) != 6:
+                        raise ValueError("stack needs 5 values")
+                    model, acute, worry, bias_, alarm = map(float, parts[1:6])
+                    stack = Stack(model, acute, worry, bias_, alarm)
                     continue
                 if parts[0] == "alarm":
                     if len(parts) != 3:

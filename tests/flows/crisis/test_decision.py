@@ -340,7 +340,7 @@ def test_hit_never_carries_the_text(detector: Detector) -> None:
 
 def _deaf_model() -> CrisisModel:
     """A model that hears a crisis nowhere and whose stack never raises a signal."""
-    return CrisisModel.parse(["bias\t-30\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t0\t0\t0\t-30\t0.99"])
+    return CrisisModel.parse(["bias\t-30\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t0\t-30\t0.99"])
 
 
 def test_a_firm_rule_stands_whatever_the_model_says(lexicon: CrisisLexicon) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from flows.crisis.model import CrisisModel, Stack, features
 
-HEADER = ["# test weights", "bias\t-1\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t2\t2\t0\t0\t0.5"]
+HEADER = ["# test weights", "bias\t-1\t0\t0\t0\t0\t0\t0", "stack\t1\t2\t2\t0\t0.5"]
 
 
 def _weights(*rows: str) -> CrisisModel:
@@ -41,9 +41,9 @@ def test_a_word_beside_a_negation_is_its_own_feature() -> None:
 
 
 def test_the_stack_lets_an_acute_rule_weigh_more_than_a_doubtful_model() -> None:
-    stack = Stack(model=1, short=0, acute_rule=3, worry_rule=1, turned=0, bias=0, alarm=0.6)
-    assert stack.signal(0.3, "acute", words=10, turned=False)
-    assert not stack.signal(0.3, None, words=10, turned=False)
+    stack = Stack(model=1, acute_rule=3, worry_rule=1, bias=0, alarm=0.6)
+    assert stack.signal(0.3, "acute")
+    assert not stack.signal(0.3, None)
 
 
 def test_a_weights_file_without_a_stack_line_is_refused() -> None:
@@ -58,5 +58,5 @@ def test_a_weights_line_with_too_few_columns_names_its_line() -> None:
 
 def test_a_language_s_own_alarm_is_used_for_its_messages() -> None:
     model = CrisisModel.parse([*HEADER, "alarm\tnl\t0.2"])
-    assert model.stack.signal(0.3, None, words=10, turned=False, language="nl")
-    assert not model.stack.signal(0.3, None, words=10, turned=False, language="en")
+    assert model.stack.signal(0.3, None, language="nl")
+    assert not model.stack.signal(0.3, None, language="en")

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bot import staff_cli
 from bot.config import BOTFATHER_HELP, Settings, settings_or_exit
+from bot.crisis_report import report_lines
 from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
 from flows.content import ContentError, load_content
 from flows.crisis import CrisisDetector, CrisisLexicon
@@ -24,7 +25,6 @@ from flows.crisis.evaluate import (
     Example,
     evaluate,
     parse_corpus,
-    report_lines,
 )
 from flows.intake import intake_machine_spec
 from storage.db import Database, migrate

@@ -40,20 +40,23 @@ EVERYDAY = [
 ]
 
 
-def _corpus(path: Path) -> Path:
-    lines = [f"nl\tcrisis\t{category}\t{level}\t{text}" for category, level, text in CRISIS]
-    lines += [f"nl\tnone\t-\t-\t{text}" for text in EVERYDAY]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _tsv(path: Path, *rows: str) -> Path:
+    """A corpus file of tab-separated rows, one message each."""
+    path.write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
     return path
 
 
+def _corpus(path: Path) -> Path:
+    crisis = [f"nl\tcrisis\t{category}\t{level}\t{text}" for category, level, text in CRISIS]
+    return _tsv(path, *crisis, *(f"nl\tnone\t-\t-\t{text}" for text in EVERYDAY))
+
+
 def test_crisis_eval_prints_the_figures_and_fails_below_the_target(tmp_path: Path) -> None:
-    corpus = tmp_path / "tiny.tsv"
-    corpus.write_text(
-        "nl\tcrisis\tsuicide\tacute\tik sta op de brug en ik ga springen\n"
-        "nl\tcrisis\tabuse\tworry\tmijn fiets is gestolen\n"
-        "nl\tnone\t-\t-\tik heb zin in pizza\n",
-        encoding="utf-8",
+    corpus = _tsv(
+        tmp_path / "tiny.tsv",
+        "nl\tcrisis\tsuicide\tacute\tik sta op de brug en ik ga springen",
+        "nl\tcrisis\tabuse\tworry\tmijn fiets is gestolen",
+        "nl\tnone\t-\t-\tik heb zin in pizza",
     )
     result = klik("crisis-eval", str(corpus))
     assert result.returncode == 1, result.stderr
@@ -63,11 +66,10 @@ def test_crisis_eval_prints_the_figures_and_fails_below_the_target(tmp_path: Pat
 
 
 def test_crisis_eval_passes_when_every_message_is_judged_right(tmp_path: Path) -> None:
-    corpus = tmp_path / "tiny.tsv"
-    corpus.write_text(
-        "nl\tcrisis\tsuicide\tacute\tik sta op de brug en ik ga springen\n"
-        "nl\tnone\t-\t-\tik heb zin in pizza\n",
-        encoding="utf-8",
+    corpus = _tsv(
+        tmp_path / "tiny.tsv",
+        "nl\tcrisis\tsuicide\tacute\tik sta op de brug en ik ga springen",
+        "nl\tnone\t-\t-\tik heb zin in pizza",
     )
     result = klik("crisis-eval", "--quiet", str(corpus))
     assert result.returncode == 0, result.stdout
@@ -75,8 +77,7 @@ def test_crisis_eval_passes_when_every_message_is_judged_right(tmp_path: Path) -
 
 
 def test_crisis_eval_refuses_a_broken_corpus_line_by_its_place(tmp_path: Path) -> None:
-    corpus = tmp_path / "broken.tsv"
-    corpus.write_text("nl\tcrisis\tik wil dood\n", encoding="utf-8")
+    corpus = _tsv(tmp_path / "broken.tsv", "nl\tcrisis\tik wil dood")
     result = klik("crisis-eval", str(corpus))
     assert result.returncode == 2
     assert f"{corpus}:1: expected 5 tab-separated columns, found 3" in result.stderr
@@ -103,12 +104,11 @@ def test_training_writes_weights_the_service_reads_and_that_tell_the_two_apart(
 
 
 def test_training_refuses_a_corpus_without_every_category(tmp_path: Path) -> None:
-    corpus = tmp_path / "c.tsv"
-    corpus.write_text(
-        "nl\tcrisis\tsuicide\tacute\tik wil dood\n"
-        "nl\tcrisis\tsuicide\tworry\tik zie het niet meer zitten\n"
-        "nl\tnone\t-\t-\tik wil taart\n",
-        encoding="utf-8",
+    corpus = _tsv(
+        tmp_path / "c.tsv",
+        "nl\tcrisis\tsuicide\tacute\tik wil dood",
+        "nl\tcrisis\tsuicide\tworry\tik zie het niet meer zitten",
+        "nl\tnone\t-\t-\tik wil taart",
     )
     result = klik("crisis-train", "--out", str(tmp_path / "m.tsv"), str(corpus))
     assert result.returncode == 2

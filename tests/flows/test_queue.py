@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flows.matching import CoachProfile, WaitingCase
+from flows.matching import WaitingCase
 from flows.messages import Ref
 from flows.queue import CaseCard, card_lines, claimed, offer, who_to_alert
 from flows.state import Signal
+from tests.flows.coaches import coach
 
 QUEUED = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 CASE = WaitingCase(
@@ -20,18 +21,6 @@ CASE = WaitingCase(
 )
 SIGNAL = Signal("suicide", "acute", "means_intent")
 ANSWERS = (Ref("summary.line", {"label": Ref("q.money.label"), "value": Ref("scale.1")}),)
-
-
-def coach(coach_id: int, *, available: bool = True, active: int = 0) -> CoachProfile:
-    return CoachProfile(
-        coach_id=coach_id,
-        name=f"C{coach_id}",
-        languages=("nl",),
-        focus=("money",),
-        capacity=4,
-        active_cases=active,
-        available=available,
-    )
 
 
 def card(*, shared: bool = True, safety: str | None = None) -> CaseCard:

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flows.matching import CoachProfile, WaitingCase
+from flows.matching import WaitingCase
 from flows.queue import may_claim
 from flows.sla import ladder, time_left, who_to_remind
+from tests.flows.coaches import coach
 
 QUEUED = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 CASE = WaitingCase(
@@ -19,18 +20,6 @@ CASE = WaitingCase(
     language="nl",
     checkins={"money": 1},
 )
-
-
-def coach(coach_id: int, *, available: bool = True, active: int = 0) -> CoachProfile:
-    return CoachProfile(
-        coach_id=coach_id,
-        name=f"C{coach_id}",
-        languages=("nl",),
-        focus=("money",),
-        capacity=4,
-        active_cases=active,
-        available=available,
-    )
 
 
 TEAM = [coach(1), coach(2), coach(3, available=False), coach(4, active=4)]

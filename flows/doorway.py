@@ -27,6 +27,13 @@ class Doorway:
         step.outbound.append(Outbound("welcome", {"hours": self.rules.promise_hours}))
         step.outbound.append(self.consent_question(language, source))
 
+    def nothing_kept(self, step: Step) -> None:
+        """Words while nothing is kept (before consent, or after a decline, an erase or the
+        age referral): say so, with the consent buttons as the way forward, never a pointer
+        at buttons that may no longer be there."""
+        step.outbound.append(Outbound("consent.need_answer"))
+        step.outbound.append(self.consent_question(step.language, ""))
+
     def consent_question(self, language: str, source: str) -> Outbound:
         """The consent question; its buttons carry language and source, so nothing is kept."""
         switch = [

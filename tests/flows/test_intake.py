@@ -46,6 +46,29 @@ def test_the_welcome_states_the_promise_in_hours(chat: Chat, renderer: Renderer)
     assert "niet de politie" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "who"),
+    [
+        ("nl", "Soms leest ook een teamleider van Klik mee: als het dringend is, of als nog geen"),
+        ("en", "Sometimes a Klik team lead reads them too: when it's urgent, or when no coach"),
+    ],
+)
+def test_the_welcome_says_a_team_lead_reads_along_when_urgent_or_late(
+    chat: Chat, renderer: Renderer, language: str, who: str
+) -> None:
+    step = chat.start(hint=language)
+    text = renderer.render(step.outbound[0], language).text
+    assert who in text
+    assert "alleen de coaches" not in text and "Only Klik's coaches" not in text
+
+
+def test_the_summary_says_a_team_lead_may_read_it_too(chat: Chat, renderer: Renderer) -> None:
+    chat.consented()
+    skip_all_questions(chat)
+    text = renderer.render(chat.last.outbound[0], "nl").text
+    assert text.startswith("Dit krijgen de coaches van Klik te zien (soms ook een teamleider).")
+
+
 def test_an_unknown_link_source_is_counted_as_other(chat: Chat) -> None:
     chat.start("free-text-from-a-link")
     step = chat.tap_button("consent.yes")

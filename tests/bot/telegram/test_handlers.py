@@ -131,6 +131,13 @@ async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard
     ]
 
 
+async def test_the_welcome_sent_names_the_offices_of_the_service_s_country(
+    harness: Harness,
+) -> None:
+    await harness.write("/start")
+    assert "niet de politie, niet je school, niet het OCMW en niet de VDAB." in harness.texts()[0]
+
+
 async def test_an_english_client_is_welcomed_in_english(harness: Harness) -> None:
     await harness.write("/start", language="en")
     assert harness.texts()[0].startswith("Hi! 👋 I'm Klik's bot")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flows.case import CLOSED, PAUSED, WITH_COACH
+from flows.media import leave_queue
 from flows.messages import Button, Outbound, Ref, When
 from flows.state import AGE, QUEUED, Rules, Stat, Step, Tap
 
@@ -121,6 +122,7 @@ class Commands:
             if intake.state == QUEUED:
                 self.flow.move(intake, "withdraw")
                 intake.case = None
+                leave_queue(intake)
                 step.case_change = "withdraw"
                 step.outbound.append(Outbound("stop.left_queue"))
             else:
@@ -153,6 +155,7 @@ class Commands:
             return
         self.flow.move(intake, "restart")
         intake.answers.clear()
+        intake.media.clear()
         intake.age_band = None
         intake.paused = False
         step.stats.append(Stat("restarted"))

@@ -27,6 +27,9 @@ class Inbound:
     message_id: str = ""  # the channel's id of this message, to copy media on
     reply_to: str = ""  # the channel's id of the message this one answers
     caption: str = ""  # the words under a photo, video or file (media only)
+    # Which media: voice, photo, video, video_note, audio or document; "" for a sticker, a GIF
+    # or anything else that is not words (media only).
+    media: str = ""
 
 
 @dataclass(frozen=True)

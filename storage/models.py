@@ -68,6 +68,22 @@ class IntakeAnswer(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+class IntakeMedia(SQLModel, table=True):
+    """A voice note, photo or file the youngster sent for their coach: the id of the message in
+    the youngster's own chat, enough to copy it (with contacts.address), never the file.
+    Deleted when the youngster takes it off the summary or erases everything."""
+
+    __tablename__ = "intake_media"
+    __table_args__ = (UniqueConstraint("youngster_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
+    message_id: str = Field(max_length=32)  # the channel's id of the message
+    kind: str = Field(max_length=16)  # voice, photo, video, video_note, audio, document
+    question: str = Field(max_length=48)  # a question id, "extra" or "waiting"
+    caption: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 class Case(SQLModel, table=True):
     """A youngster's request for a coach: queued with a promise deadline, urgent on top."""
 

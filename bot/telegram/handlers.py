@@ -39,6 +39,23 @@ def offers(message: Message, data: str) -> bool:
     return any(button.callback_data == data for row in rows for button in row)
 
 
+def media_kind(message: Message) -> str:
+    """What a youngster sent, in the flows' words: "voice", "photo", ... or "" for what is not
+    words (a sticker, a GIF, a location, a contact). Telegram also fills `document` for a GIF
+    ("animation"), so that is checked first."""
+    if message.animation is not None or message.sticker is not None:
+        return ""
+    kinds = {
+        "voice": message.voice,
+        "photo": message.photo,
+        "video": message.video,
+        "video_note": message.video_note,
+        "audio": message.audio,
+        "document": message.document,
+    }
+    return next((kind for kind, part in kinds.items() if part), "")
+
+
 def reply_to(message: Message) -> str:
     """The id of the message this one replies to, if any (coaches answer by replying)."""
     original = message.reply_to_message
@@ -129,8 +146,9 @@ class TelegramHandlers:
         )
 
     async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, voice notes and the like: relayed to a coach, or a kind "text
-        only" reply. A caption is checked for crisis words like any text."""
+        """Voice notes, photos, files, stickers and the like: kept for the coach or relayed to
+        the coach who has the case (never downloaded); a sticker gets a kind "not words" reply.
+        A caption is checked for crisis words like any text."""
         message = update.effective_message
         assert message is not None
         event = Inbound(
@@ -139,6 +157,7 @@ class TelegramHandlers:
             message_id=str(message.message_id),
             reply_to=reply_to(message),
             caption=(message.caption or "")[:MAX_TEXT],
+            media=media_kind(message),
         )
         await self._to_service(update, event)
 

@@ -173,7 +173,9 @@ def test_the_log_holds_no_token_no_message_text_and_no_telegram_identity(
     api.send_text(YOUNGSTER, "mijn geheim is ZEBRA-42")
     wait_for_question(api, "Bewaard 👍")
     api.send_sticker(YOUNGSTER)
-    wait_for_question(api, "alleen tekst")
+    wait_for_question(api, "niet bewaren voor je coach")
+    api.send_voice(YOUNGSTER)
+    wait_for_question(api, "Bewaard voor je coach")
     assert klik.stop() == 0
     log = klik.log()
     assert "handled" in log  # it did log the events

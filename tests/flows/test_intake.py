@@ -212,12 +212,12 @@ def test_emoji_spam_of_four_thousand_characters_is_kept_whole(chat: Chat) -> Non
     assert chat.intake is not None and chat.intake.answers["health"].text == spam
 
 
-def test_a_photo_or_sticker_gets_a_text_only_reply_and_changes_nothing(chat: Chat) -> None:
+def test_a_sticker_is_not_words_and_gets_a_kind_reply_that_changes_nothing(chat: Chat) -> None:
     chat.consented()
     chat.tap("age:18_20")
     before = chat.intake
-    step = chat.send(Inbound("media"))
-    assert chat.keys(step) == ["media.text_only"]
+    step = chat.send(Inbound("media", message_id="12"))  # no kind: a sticker, a GIF
+    assert chat.keys(step) == ["media.not_kept"]
     assert step.intake == before
 
 

@@ -6,8 +6,8 @@ youngster. AUTOINCREMENT never gives an id twice. SQLite cannot add it to a tabl
 table is copied (batch mode); PostgreSQL's sequences never reused ids, and nothing changes
 there.
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0009'
-down_revision: Union[str, Sequence[str], None] = '0006'
+revision: str = '0008'
+down_revision: Union[str, Sequence[str], None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -35,6 +35,7 @@ TABLES = (
     "offers",
     "sent_messages",
     "guard_steps",
+    "intake_media",
 )
 
 

@@ -190,8 +190,8 @@ def test_check_content_prints_each_kind_of_problem_as_one_line_and_fails(
 def test_migrate_then_shell_completes_an_intake_by_skipping(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}
     assert klik("migrate", env=env, cwd=tmp_path).returncode == 0
-    # 1 = okay; then "liever niet zeggen" for age, skip x6, then send.
-    taps = ["1", "7"] + ["1"] + ["6"] * 5
+    # a = okay; then g = "liever niet zeggen" for age, a = skip x6, then send.
+    taps = ["a", "g"] + ["a"] * 6
     first = klik("shell", "--language", "nl", env=env, cwd=tmp_path, stdin="\n".join(taps) + "\n")
     assert first.returncode == 0, first.stderr
     assert "Dit krijgt je coach te zien" in first.stdout

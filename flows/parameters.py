@@ -4,7 +4,8 @@ Every `Outbound` and `Ref` is checked against it when it is built, so code that 
 with other parameters fails in the first test that builds it, and `klik check-content` checks
 every text against it, so a "{deadline}" the code never fills is found before a youngster's
 first message instead of as a KeyError during it. A text key that is not listed is sent
-without parameters.
+without parameters. A text is always sent with the same ones: a message that only sometimes
+has a name to fill in is two texts.
 """
 
 from __future__ import annotations

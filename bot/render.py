@@ -12,6 +12,7 @@ from babel.dates import format_datetime, format_timedelta
 from flows.content import Content
 from flows.crisis import HelpLine
 from flows.messages import CountryText, Duration, HelpLines, Joined, Outbound, Param, Ref, When
+from flows.parameters import check_parameters
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Renderer:
 
     def text(self, key: str, params: dict[str, Param], language: str) -> str:
         """One text key with its parameters filled in."""
+        check_parameters(key, params)
         values = {name: self.param(value, language) for name, value in params.items()}
         return self.content.text(language, key).format(**values)
 

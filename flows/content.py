@@ -7,7 +7,6 @@ exactly what to fix. The service refuses to start while any problem remains.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, l
 from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
+from flows.texts import text_problems
 
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
@@ -36,7 +36,8 @@ class ContentProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.reason}"
+        # One line each, whatever a library put in the reason: a problem a line, to grep.
+        return " ".join(f"{self.file}: {self.key}: {self.reason}".split())
 
 
 class ContentError(Exception):
@@ -184,14 +185,6 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _placeholders(text: str) -> set[str] | None:
-    """The {names} in a text, or None when the braces do not parse."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return None
-
-
 def _loc(loc: tuple[int | str, ...]) -> str:
     key = ""
     for part in loc:
@@ -200,15 +193,25 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 
 def _read_yaml(path: Path, shown: str, problems: list[ContentProblem]) -> Any:
+    """The file's data; None, with the problem noted, when it is missing, broken or empty."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(ContentProblem(shown, "(file)", "file is missing"))
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        problems.append(ContentProblem(shown, where, f"not valid YAML: {error}"))
-    return None
+        # PyYAML's own text spans lines and quotes the file; what went wrong is enough here.
+        parts = (getattr(error, "context", None), getattr(error, "problem", None))
+        what = ", ".join(part for part in parts if part) or str(error)
+        problems.append(ContentProblem(shown, where, f"not valid YAML: {what}"))
+        return None
+    if data is None or data == {}:
+        # Only comments, or nothing: everything in it would be reported missing, once per key.
+        problems.append(ContentProblem(shown, "(file)", "file is empty"))
+        return None
+    return data
 
 
 def _validate(model: type[_M], data: Any, shown: str, problems: list[ContentProblem]) -> _M | None:
@@ -231,49 +234,6 @@ def crisis_text_keys() -> Iterable[str]:
         yield f"crisis.level.{level}"
     for rule in SIGNAL_RULES:
         yield f"crisis.rule.{rule}"
-
-
-def _check_texts(
-    texts: dict[str, dict[str, Any]],
-    questionnaire: Questionnaire,
-    problems: list[ContentProblem],
-) -> None:
-    reference = questionnaire.default_language
-    shown = {language: f"texts/{language}.yaml" for language in texts}
-    needed = set(questionnaire.text_keys())
-    all_keys = set().union(*(set(t) for t in texts.values())) | needed | set(crisis_text_keys())
-    for language, flat in texts.items():
-        for key in sorted(all_keys - set(flat)):
-            having = [f"{other}.yaml" for other in texts if key in texts[other]]
-            reason = f"missing (present in {', '.join(having)})" if having else "missing"
-            if key in needed and not having:
-                reason = "missing (the questionnaire needs it)"
-            elif not having:
-                reason = "missing (a crisis signal needs it)"
-            problems.append(ContentProblem(shown[language], key, reason))
-        for key, value in sorted(flat.items()):
-            if not isinstance(value, str) or not value.strip():
-                problems.append(ContentProblem(shown[language], key, "must be a non-empty text"))
-            elif _placeholders(value) is None:
-                problems.append(ContentProblem(shown[language], key, "unbalanced { or }"))
-    if reference not in texts:
-        return
-    for language, flat in texts.items():
-        if language == reference:
-            continue
-        for key, value in sorted(flat.items()):
-            theirs = texts[reference].get(key)
-            if not isinstance(value, str) or not isinstance(theirs, str):
-                continue
-            mine, ref = _placeholders(value), _placeholders(theirs)
-            if mine is not None and ref is not None and mine != ref:
-                problems.append(
-                    ContentProblem(
-                        shown[language],
-                        key,
-                        f"placeholders {sorted(mine)} differ from {reference}.yaml {sorted(ref)}",
-                    )
-                )
 
 
 def _check_country_texts(texts: dict[str, dict[str, Any]], problems: list[ContentProblem]) -> None:
@@ -319,8 +279,12 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
             if any(part in ("True", "False", "None") for part in key.split(".")):
                 reason = "key reads as true/false/null in YAML (yes, no, on, off): quote it"
                 problems.append(ContentProblem(shown, key, reason))
-    if questionnaire is not None and len(texts) == len(languages):
-        _check_texts(texts, questionnaire, problems)
+    if questionnaire is not None and texts:
+        # Also with a language file missing: what is wrong in the others is told at once.
+        needed = {key: "a crisis signal needs it" for key in crisis_text_keys()}
+        needed |= {key: "the questionnaire needs it" for key in questionnaire.text_keys()}
+        for language, key, reason in text_problems(texts, needed, questionnaire.default_language):
+            problems.append(ContentProblem(f"texts/{language}.yaml", key, reason))
         _check_country_texts(texts, problems)
     raw_crisis = _read_yaml(directory / "crisis.yaml", "crisis.yaml", problems)
     crisis = (

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from flows.parameters import check_parameters
+
 InboundKind = Literal["start", "text", "choice", "command", "media", "edited"]
 
 
@@ -47,6 +49,9 @@ class Ref:
     key: str
     params: dict[str, Param] = field(default_factory=dict)
     language: str | None = None  # render in this language instead of the youngster's
+
+    def __post_init__(self) -> None:
+        check_parameters(self.key, self.params)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class Outbound:
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
     copy: str = ""  # "<address>:<message id>": copy that message (media) instead of text
+
+    def __post_init__(self) -> None:
+        check_parameters(self.key, self.params)
 
 
 def param_to_json(value: Param) -> Any:

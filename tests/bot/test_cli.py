@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,11 +113,85 @@ def test_check_content_lists_each_problem_and_fails(tmp_path: Path) -> None:
     assert f"{content}/texts/nl.yaml: crisis.safe_no: missing (present in en.yaml)" in result.stdout
 
 
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _unfilled(content: Path) -> None:
+    _replace(content / "texts/nl.yaml", "meteen in de wachtrij.", "meteen erin, tot {deadline}.")
+    _replace(content / "texts/en.yaml", "queue right away.", "queue until {deadline}.")
+
+
+def _differing(content: Path) -> None:
+    _replace(content / "texts/en.yaml", "reply by {deadline} at the latest", "reply soon")
+
+
+def _empty(content: Path) -> None:
+    (content / "texts/en.yaml").write_text("# the English texts follow\n", encoding="utf-8")
+
+
+def _missing(content: Path) -> None:
+    (content / "texts/en.yaml").unlink()
+
+
+def _only_in_english(content: Path) -> None:
+    _replace(
+        content / "texts/nl.yaml", '  talk_now: "Goed! Ik zet je meteen in de wachtrij."\n', ""
+    )
+
+
+def _broken_yaml(content: Path) -> None:
+    _replace(content / "texts/en.yaml", 'raw: "{text}"', 'raw: "{text}\n  bad: [')
+
+
+@pytest.mark.parametrize(
+    ("break_it", "lines"),
+    [
+        (
+            _unfilled,
+            [
+                "texts/nl.yaml: queued.talk_now: uses {deadline}, which the code never fills "
+                "(it sends this text without any)",
+                "texts/en.yaml: queued.talk_now: uses {deadline}, which the code never fills "
+                "(it sends this text without any)",
+            ],
+        ),
+        (
+            _differing,
+            ["texts/en.yaml: queued.confirm: placeholders [] differ from nl.yaml ['deadline']"],
+        ),
+        (_empty, ["texts/en.yaml: (file): file is empty"]),
+        (_missing, ["texts/en.yaml: (file): file is missing"]),
+        (_only_in_english, ["texts/nl.yaml: queued.talk_now: missing (present in en.yaml)"]),
+        (
+            _broken_yaml,
+            [
+                "texts/en.yaml: line 8: not valid YAML: while parsing a block mapping, "
+                "expected <block end>, but found ','"
+            ],
+        ),
+    ],
+    ids=["unfilled", "differing", "empty", "missing", "only-in-english", "broken-yaml"],
+)
+def test_check_content_prints_each_kind_of_problem_as_one_line_and_fails(
+    tmp_path: Path, break_it: Callable[[Path], None], lines: list[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    break_it(content)
+    result = klik("check-content", "--dir", str(content))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{content}/{line}" for line in lines]
+    assert result.stderr == f"{len(lines)} problem(s) in {content}\n"
+
+
 def test_migrate_then_shell_completes_an_intake_by_skipping(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}
     assert klik("migrate", env=env, cwd=tmp_path).returncode == 0
-    # 1 = okay; then "liever niet zeggen" for age, skip x6, then send.
-    taps = ["1", "7"] + ["1"] + ["6"] * 5
+    # a = okay; then g = "liever niet zeggen" for age, a = skip x6, then send.
+    taps = ["a", "g"] + ["a"] * 6
     first = klik("shell", "--language", "nl", env=env, cwd=tmp_path, stdin="\n".join(taps) + "\n")
     assert first.returncode == 0, first.stderr
     assert "Dit krijgen de coaches van Klik te zien" in first.stdout

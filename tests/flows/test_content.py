@@ -51,12 +51,80 @@ def test_a_missing_translation_names_the_file_and_key(copy: Path) -> None:
 
 
 def test_different_placeholders_between_languages_are_reported(copy: Path) -> None:
-    edit(
-        copy / "texts/en.yaml", "reply by {deadline} at the latest", "reply by {time} at the latest"
-    )
-    found = problems(copy)
-    assert [(p.file, p.key) for p in found] == [("texts/en.yaml", "queued.confirm")]
-    assert "placeholders ['time'] differ from nl.yaml ['deadline']" in found[0].reason
+    edit(copy / "texts/en.yaml", "reply by {deadline} at the latest", "reply soon")
+    assert problems(copy) == [
+        ContentProblem(
+            "texts/en.yaml", "queued.confirm", "placeholders [] differ from nl.yaml ['deadline']"
+        )
+    ]
+
+
+def test_a_placeholder_the_code_never_fills_is_reported_in_each_language(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", "meteen in de wachtrij.", "meteen in de wachtrij, tot {deadline}.")
+    edit(copy / "texts/en.yaml", "queue right away.", "queue until {deadline}.")
+    never = "uses {deadline}, which the code never fills (it sends this text without any)"
+    assert problems(copy) == [
+        ContentProblem("texts/nl.yaml", "queued.talk_now", never),
+        ContentProblem("texts/en.yaml", "queued.talk_now", never),
+    ]
+
+
+def test_a_renamed_placeholder_is_reported_with_the_names_the_code_fills(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", "uiterlijk {deadline}. Je krijgt", "uiterlijk {time}. Je krijgt")
+    edit(copy / "texts/en.yaml", "reply by {deadline} at", "reply by {time} at")
+    never = "uses {time}, which the code never fills (it fills {deadline})"
+    assert problems(copy) == [
+        ContentProblem("texts/nl.yaml", "queued.confirm", never),
+        ContentProblem("texts/en.yaml", "queued.confirm", never),
+    ]
+
+
+def test_a_placeholder_with_a_number_format_is_reported(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", '"Vraag {n} van {total}"', '"Vraag {n:02d} van {total}"')
+    assert problems(copy) == [
+        ContentProblem(
+            "texts/nl.yaml", "progress", "write {n:02d} as {n}: the code fills in plain words"
+        )
+    ]
+
+
+@pytest.mark.parametrize("empty", ["", "# de teksten komen later\n", "{}\n"])
+def test_an_empty_language_file_is_one_problem(copy: Path, empty: str) -> None:
+    (copy / "texts/en.yaml").write_text(empty, encoding="utf-8")
+    assert problems(copy) == [ContentProblem("texts/en.yaml", "(file)", "file is empty")]
+
+
+def test_a_missing_language_file_is_one_problem(copy: Path) -> None:
+    (copy / "texts/en.yaml").unlink()
+    assert problems(copy) == [ContentProblem("texts/en.yaml", "(file)", "file is missing")]
+
+
+def test_with_a_language_file_missing_the_other_files_are_still_checked(copy: Path) -> None:
+    (copy / "texts/en.yaml").unlink()
+    edit(copy / "texts/nl.yaml", '"Vraag {n} van {total}"', '"Vraag {n} van {all}"')
+    never = "uses {all}, which the code never fills (it fills {n}, {total})"
+    assert problems(copy) == [
+        ContentProblem("texts/en.yaml", "(file)", "file is missing"),
+        ContentProblem("texts/nl.yaml", "progress", never),
+    ]
+
+
+def test_a_text_missing_only_in_dutch_is_reported(copy: Path) -> None:
+    edit(copy / "texts/nl.yaml", '  talk_now: "Goed! Ik zet je meteen in de wachtrij."\n', "")
+    assert problems(copy) == [
+        ContentProblem("texts/nl.yaml", "queued.talk_now", "missing (present in en.yaml)")
+    ]
+
+
+def test_a_text_the_code_sends_missing_in_every_language_is_reported(copy: Path) -> None:
+    for language in ("nl", "en"):
+        text = (copy / f"texts/{language}.yaml").read_text(encoding="utf-8")
+        kept = [line for line in text.splitlines() if not line.startswith("  header: ")]
+        (copy / f"texts/{language}.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert problems(copy) == [
+        ContentProblem("texts/nl.yaml", "queue.header", "missing (the code sends it)"),
+        ContentProblem("texts/en.yaml", "queue.header", "missing (the code sends it)"),
+    ]
 
 
 def test_an_unbalanced_brace_is_reported(copy: Path) -> None:

@@ -207,7 +207,10 @@ def test_a_voice_note_sent_on_the_summary_shows_at_once(chat: Chat, renderer: Re
     to_summary(chat)
     assert send(chat, "60") == ["media.kept"]
     rendered = renderer.render(chat.last.outbound[0], "nl")
-    assert rendered.text.startswith("Bewaard voor je coach 👍\n\nDit krijgen de coaches van Klik te zien (soms ook een teamleider).")
+    assert rendered.text.startswith(
+        "Bewaard voor je coach 👍\n\n"
+        "Dit krijgen de coaches van Klik te zien (soms ook een teamleider)."
+    )
     assert "• Wat je nog schreef: 🎤 spraakbericht" in rendered.text
 
 

@@ -505,7 +505,8 @@ def test_the_safety_answer_is_kept_and_answered(acute: Chat, answer: str) -> Non
 
 
 def test_when_nobody_can_read_the_promise_of_a_coach_becomes_the_honest_answer() -> None:
-    replies = [Outbound("crisis.alert"), Outbound("crisis.safe_ask"), Outbound("crisis.urgent")]
+    alert = Outbound("crisis.alert", {"help_lines": HelpLines("crisis")})
+    replies = [alert, Outbound("crisis.safe_ask"), Outbound("crisis.urgent")]
     assert [m.key for m in nobody_reads(replies)] == [
         "crisis.alert",
         "crisis.safe_ask",
@@ -514,7 +515,8 @@ def test_when_nobody_can_read_the_promise_of_a_coach_becomes_the_honest_answer()
 
 
 def test_when_nobody_can_read_and_no_help_lines_were_shown_they_come_along() -> None:
-    honest = nobody_reads([Outbound("crisis.reply_no"), Outbound("review.intro")])
+    review = Outbound("review.intro", {"lines": [], "pseudonym": "Sam-4821"})
+    honest = nobody_reads([Outbound("crisis.reply_no"), review])
     assert [m.key for m in honest] == ["crisis.reply_no", "crisis.nobody_lines", "review.intro"]
     assert honest[1].params["help_lines"] == HelpLines("crisis")
 

@@ -33,35 +33,39 @@ async def claim(db: Database, clock: Clock) -> list[tuple[str, str]]:
 
 
 async def test_due_messages_come_out_oldest_first(db: Database, clock: Clock) -> None:
-    await put(db, clock, "1", "welcome", "consent.ask")
-    await put(db, clock, "2", "help.text")
-    assert await claim(db, clock) == [("1", "welcome"), ("1", "consent.ask"), ("2", "help.text")]
+    await put(db, clock, "1", "status.new", "consent.ask")
+    await put(db, clock, "2", "stop.nothing")
+    assert await claim(db, clock) == [
+        ("1", "status.new"),
+        ("1", "consent.ask"),
+        ("2", "stop.nothing"),
+    ]
 
 
 async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "welcome")
-    assert await claim(db, clock) == [("1", "welcome")]
+    await put(db, clock, "1", "status.new")
+    assert await claim(db, clock) == [("1", "status.new")]
     assert await claim(db, clock) == []
     clock.advance(seconds=61)
-    assert await claim(db, clock) == [("1", "welcome")]
+    assert await claim(db, clock) == [("1", "status.new")]
 
 
 async def test_a_postponed_message_holds_back_later_ones_to_the_same_chat_only(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "welcome", "consent.ask")
-    await put(db, clock, "2", "help.text")
+    await put(db, clock, "1", "status.new", "consent.ask")
+    await put(db, clock, "2", "stop.nothing")
     async with db.transaction() as session:
         rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
         first = rows[0]
         assert first.id is not None
         await retry_later(session, message_id=first.id, not_before=clock() + timedelta(seconds=120))
     clock.advance(seconds=61)  # every lease has ended
-    assert await claim(db, clock) == [("2", "help.text")]
+    assert await claim(db, clock) == [("2", "stop.nothing")]
     clock.advance(seconds=60)  # the postponement is over; "2" is still leased
-    assert await claim(db, clock) == [("1", "welcome"), ("1", "consent.ask")]
+    assert await claim(db, clock) == [("1", "status.new"), ("1", "consent.ask")]
 
 
 async def test_an_update_is_seen_for_the_first_time_only_once(db: Database, clock: Clock) -> None:

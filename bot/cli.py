@@ -235,11 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     shell.add_argument("--language", help="nl or en (default: from LANG)")
     shell.set_defaults(func=cmd_shell)
     check = commands.add_parser("check-content", help=cmd_check_content.__doc__)
-    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
     check.set_defaults(func=cmd_check_content)
     evaluate_ = commands.add_parser("crisis-eval", help=cmd_crisis_eval.__doc__)
     evaluate_.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
-    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
     evaluate_.add_argument("--recall", type=float, default=100 * RECALL_TARGET, help="in %%")
     evaluate_.add_argument(
         "--false-alarms", type=float, default=100 * FALSE_ALARM_TARGET, help="in %%"

@@ -172,13 +172,13 @@ def _runner(action: Action) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         settings = settings_or_exit()
         try:
-            # A staff command on a database that is unreachable or not migrated says so in one
-            # line, with the command to run, instead of a traceback.
+            # A staff command on a database that is unreachable or not migrated, or with
+            # content that does not load, says so and what to do, instead of a traceback.
             asyncio.run(_database_ready(settings))
+            return asyncio.run(action(args, settings))
         except StartupError as error:
             print(error, file=sys.stderr)
             return 2
-        return asyncio.run(action(args, settings))
 
     return run
 

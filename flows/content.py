@@ -10,6 +10,7 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -23,7 +24,9 @@ from flows.state import ACUTE, SIGNAL_RULES, WORRY
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+# The content shipped with the code: the `content` package's data, found where it is installed
+# (a wheel, an editable install or a checkout), never relative to the current folder.
+DEFAULT_CONTENT_DIR = Path(str(resources.files("content")))
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,8 @@ def test_a_dot_env_copied_from_the_example_keeps_the_content_shipped_in_the_imag
     # compose passes .env into the container, where a CONTENT_DIR of the source tree is absent.
     lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
     assert not [line for line in lines if line.startswith("CONTENT_DIR=")]
+
+
+def test_the_build_context_leaves_out_secrets_and_local_state() -> None:
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert {".env", ".git", ".venv", "var"} <= set(lines)

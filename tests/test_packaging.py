@@ -2,9 +2,10 @@
 no source tree in sight. The staff commands, the migrations and the content must all come
 from the wheel.
 
-Offline and quick: the wheel is built without build isolation (setuptools is a dev
-dependency), installed without its dependencies, and the fresh virtualenv borrows those from
-the project's own environment through a .pth file.
+The wheel is built from exactly the files the Dockerfile copies into its build stage, so a
+folder the image would miss fails here. Offline and quick: the wheel is built without build
+isolation (setuptools is a dev dependency), installed without its dependencies, and the fresh
+virtualenv borrows those from the project's own environment through a .pth file.
 """
 
 from __future__ import annotations
@@ -19,12 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from dockerfile_parse import DockerfileParser
 
 ROOT = Path(__file__).resolve().parents[1]
-# What a build must not see: it would either be packaged by mistake or slow the copy down.
-_NOT_BUILT = shutil.ignore_patterns(
-    ".git", ".venv", "var", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "bench"
-)
+_NOT_BUILT = shutil.ignore_patterns("__pycache__")
+
+
+def copied_by_the_dockerfile() -> list[str]:
+    """The files and folders the Dockerfile's build stage copies from the repository."""
+    parser = DockerfileParser(path=str(ROOT / "Dockerfile"), cache_content=True)
+    stage = 0
+    sources: list[str] = []
+    for line in parser.structure:
+        stage += line["instruction"] == "FROM"
+        if stage == 1 and line["instruction"] == "COPY":
+            sources += line["value"].split()[:-1]
+    return sources
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,12 @@ def _run(*command: str | Path) -> None:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel")
     source = base / "source"
-    shutil.copytree(ROOT, source, ignore=_NOT_BUILT)
+    source.mkdir()
+    for name in copied_by_the_dockerfile():
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=_NOT_BUILT)
+        else:
+            shutil.copy2(ROOT / name, source / name)
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
          "--quiet", "--wheel-dir", base / "dist", source)  # fmt: skip
     (wheel,) = (base / "dist").glob("klik-*.whl")
@@ -70,9 +86,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
          "--quiet", wheel)  # fmt: skip
     # Only now the dependencies: before, pip would take the project's editable klik for this one.
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    fresh = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (venv / "lib" / version / "site-packages" / "project-dependencies.pth").write_text(
+    (Path(fresh) / "project-dependencies.pth").write_text(
         "\n".join(sorted(libraries)) + "\n", encoding="utf-8"
     )
     cwd = base / "elsewhere"

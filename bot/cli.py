@@ -1,4 +1,4 @@
-"""The `klik` command: run, migrate, shell, check-content, crisis-eval, diagram."""
+"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import yaml
 from pydantic import ValidationError
 
 from bot import staff_cli
-from bot.config import BOTFATHER_HELP, Settings, settings_or_exit
+from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings, settings_or_exit
 from bot.crisis_report import report_lines
-from bot.runtime import Runtime, StartupError, content_or_refuse, shown_url
+from bot.runtime import Runtime, StartupError, content_or_refuse, database_ready, shown_url
 from flows.content import ContentError, load_content
 from flows.crisis import CrisisDetector, CrisisLexicon
 from flows.crisis.evaluate import (
@@ -94,6 +94,20 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     configure_logging("WARNING")
     asyncio.run(_migrate(settings))
     print(f"klik: database {shown_url(settings.database_url)} is migrated")
+    return 0
+
+
+def cmd_health(_: argparse.Namespace) -> int:
+    """Exit 0 when the database is reachable and migrated; 1 and one line why otherwise."""
+    # A container health check reads 1 as unhealthy; 2 is reserved there, so every failure,
+    # a wrong setting too, is 1 here.
+    try:
+        settings = load_settings()
+        asyncio.run(database_ready(settings))
+    except (SettingsError, StartupError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"klik: healthy, database {shown_url(settings.database_url)} is migrated")
     return 0
 
 
@@ -235,11 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     shell.add_argument("--language", help="nl or en (default: from LANG)")
     shell.set_defaults(func=cmd_shell)
     check = commands.add_parser("check-content", help=cmd_check_content.__doc__)
-    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
     check.set_defaults(func=cmd_check_content)
     evaluate_ = commands.add_parser("crisis-eval", help=cmd_crisis_eval.__doc__)
     evaluate_.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
-    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or ./content)")
+    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
     evaluate_.add_argument("--recall", type=float, default=100 * RECALL_TARGET, help="in %%")
     evaluate_.add_argument(
         "--false-alarms", type=float, default=100 * FALSE_ALARM_TARGET, help="in %%"
@@ -252,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     training.add_argument("--dir", help="content folder whose rules the model joins")
     training.set_defaults(func=cmd_crisis_train)
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
+    commands.add_parser("health", help=cmd_health.__doc__).set_defaults(func=cmd_health)
     staff_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)

@@ -67,6 +67,13 @@ async def database_or_refuse(settings: Settings) -> Database:
     return db
 
 
+async def database_ready(settings: Settings) -> None:
+    """Return when the database is reachable and at the newest migration; StartupError (one
+    line that says what to do) otherwise."""
+    db = await database_or_refuse(settings)
+    await db.close()
+
+
 @dataclass
 class Runtime:
     """The parts every entry point shares."""

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, settings_or_exit
 from bot.matchteam import Matchteam
-from bot.runtime import StartupError, content_or_refuse, database_or_refuse, utc_now
+from bot.runtime import StartupError, content_or_refuse, database_ready, utc_now
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow
 from flows.staff import make_invite_code
@@ -172,20 +172,15 @@ def _runner(action: Action) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         settings = settings_or_exit()
         try:
-            # A staff command on a database that is unreachable or not migrated says so in one
-            # line, with the command to run, instead of a traceback.
-            asyncio.run(_database_ready(settings))
+            # A staff command on a database that is unreachable or not migrated, or with
+            # content that does not load, says so and what to do, instead of a traceback.
+            asyncio.run(database_ready(settings))
+            return asyncio.run(action(args, settings))
         except StartupError as error:
             print(error, file=sys.stderr)
             return 2
-        return asyncio.run(action(args, settings))
 
     return run
-
-
-async def _database_ready(settings: Settings) -> None:
-    db = await database_or_refuse(settings)
-    await db.close()
 
 
 def install(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

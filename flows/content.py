@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -24,7 +25,9 @@ from flows.texts import text_problems
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+# The content shipped with the code: the `content` package's data, found where it is installed
+# (a wheel, an editable install or a checkout), never relative to the current folder.
+DEFAULT_CONTENT_DIR = Path(str(resources.files("content")))
 
 
 @dataclass(frozen=True)

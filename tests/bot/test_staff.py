@@ -166,3 +166,14 @@ def test_coach_add_takes_the_focus_domains_from_content_dir(tmp_path: Path) -> N
     assert "unknown focus money" in refused.stderr
     added = klik("coach", "add", "--name", "Y", "--focus", "home", env=env, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
+
+
+def test_coach_add_with_a_content_dir_that_is_not_there_says_so_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db", "CONTENT_DIR": str(tmp_path / "nowhere")}
+    klik("migrate", env=env, cwd=tmp_path)
+    result = klik("coach", "add", "--name", "X", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"klik: content in {tmp_path}/nowhere has 4 problem(s):\n")
+    assert "Traceback" not in result.stderr

@@ -14,6 +14,7 @@ RUN pip install --no-cache-dir . \
     && mkdir -p /app/var && chown klik /app/var
 
 USER klik
-ENV CONTENT_DIR=/app/content
+# The SQLite file on the volume: an installed Klik would otherwise use ~/.local/share/klik.
+ENV CONTENT_DIR=/app/content DATABASE_URL=sqlite:////app/var/klik.db
 VOLUME ["/app/var"]
 CMD ["sh", "-c", "klik migrate && klik run"]

@@ -258,5 +258,5 @@ async def remove(args: argparse.Namespace, settings: Settings, db: Database, *, 
                 f"account with: klik {role} deactivate {member.id}"
             )
         past = await remove_staff(session, staff_id=member.id)
-    print(f"{member.name} is removed; {past} past conversation(s) kept without their name.")
+    print(f"{member.name} is removed; {past} past conversation(s) kept.")
     return 0

@@ -106,7 +106,10 @@ def install(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
         away = group.add_parser("away", help="out of office until a date")
         away.add_argument("who", help="id or name")
         away.add_argument(
-            "--until", required=True, type=date.fromisoformat, help="YYYY-MM-DD; today ends it"
+            "--until",
+            required=True,
+            type=date.fromisoformat,
+            help="YYYY-MM-DD, the day they are back; today's date ends an absence",
         )
         away.set_defaults(func=_runner(partial(staff_commands.away, role=role)))
         gone = group.add_parser(

@@ -15,7 +15,14 @@ from pydantic import ValidationError
 from bot import staff_cli
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings, settings_or_exit
 from bot.crisis_report import report_lines
-from bot.runtime import Runtime, StartupError, content_or_refuse, database_ready, shown_url
+from bot.runtime import (
+    Runtime,
+    StartupError,
+    content_or_refuse,
+    database_ready,
+    migrate_or_refuse,
+    shown_url,
+)
 from flows.content import ContentError, load_content
 from flows.crisis import CrisisDetector, CrisisLexicon
 from flows.crisis.evaluate import (
@@ -27,7 +34,6 @@ from flows.crisis.evaluate import (
     parse_corpus,
 )
 from flows.intake import intake_machine_spec
-from storage.db import Database, migrate
 
 EXIT_REFUSED = 2
 
@@ -38,6 +44,8 @@ def configure_logging(level: str) -> None:
     # httpx logs every request URL, and a Telegram URL contains the bot token.
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic tells at INFO how it reads the schema version, before every start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 async def _run(settings: Settings) -> None:
@@ -80,19 +88,15 @@ def cmd_run(_: argparse.Namespace) -> int:
     return 0
 
 
-async def _migrate(settings: Settings) -> None:
-    db = Database(settings.database_url)
-    try:
-        await migrate(db)
-    finally:
-        await db.close()
-
-
 def cmd_migrate(_: argparse.Namespace) -> int:
     """Bring the database to the newest migration."""
     settings = settings_or_exit()
     configure_logging("WARNING")
-    asyncio.run(_migrate(settings))
+    try:
+        asyncio.run(migrate_or_refuse(settings))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
     print(f"klik: database {shown_url(settings.database_url)} is migrated")
     return 0
 

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
+from storage.location import default_database_url
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _PLACEHOLDERS = {"changeme", "change-me", "your-token", "token", "xxx", "secret"}
@@ -38,7 +39,8 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
-    database_url: str = "sqlite:///./var/klik.db"
+    # Never relative to the folder `klik` starts from: see storage/location.py.
+    database_url: str = Field(default_factory=default_database_url)
     timezone: str = "Europe/Brussels"
     country: Literal["BE", "NL"] = "BE"
     min_age: int = Field(default=12, ge=6, le=21)

@@ -325,25 +325,28 @@ class Matchteam(CaseLife, Conversations):
         an `alert`, the team is alerted once the case is back: returns how many can read it
         now (None: no alert was sent)."""
         case = await current_case_of(session, youngster_id=youngster_id)
-        if case is None or case.id is None or case.coach_id is None:
+        # A closed case whose coach was removed (`klik coach remove`) has none: it goes back to
+        # the queue, as when the coach was deactivated.
+        if case is None or case.id is None or (case.coach_id is None and case.state != CLOSED):
             return None
         pair = await case_with_youngster(session, case_id=case.id)
         assert pair is not None
         youngster = pair[1]
-        coach = await session.get(Staff, case.coach_id)
-        reachable = await self._staff_address(session, case.coach_id) is not None
-        if not switch and case.state == CLOSED and coach is not None and coach.active and reachable:
+        held_by = case.coach_id
+        coach = await session.get(Staff, held_by) if held_by is not None else None
+        reachable = held_by is not None and await self._staff_address(session, held_by) is not None
+        if not switch and case.state == CLOSED and held_by and coach and coach.active and reachable:
             case.state, case.closed_at, case.close_reason = after(CLOSED, "reopen"), None, None
             coach.current_case_id = case.id
             back = Outbound("case.reopened", {"pseudonym": youngster.pseudonym})
-            await self._to_staff(session, case.coach_id, [back], now)
+            await self._to_staff(session, held_by, [back], now)
             if alert is None:
                 return None
             return await self.case_waiting(session, youngster_id=youngster_id, now=now, alert=alert)
-        if switch and coach is not None:
+        if switch and held_by is not None:
             asked = Outbound("case.switch_requested", {"pseudonym": youngster.pseudonym})
-            await self._to_staff(session, case.coach_id, [asked], now)
-        exclude = frozenset({case.coach_id}) if switch else frozenset()
+            await self._to_staff(session, held_by, [asked], now)
+        exclude = frozenset({held_by}) if switch and held_by is not None else frozenset()
         reached = await self._requeue(session, case, now, exclude=exclude, alert=alert)
         return reached if alert is not None else None
 

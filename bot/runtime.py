@@ -1,6 +1,7 @@
 """Assembles the running service from the settings: content, database, flow, renderer.
 Refuses to start, with a message that says what to do, on invalid content or an unmigrated
-database."""
+database; every command that touches the database goes through database_or_refuse (or, for
+`klik migrate`, migrate_or_refuse)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,7 +19,8 @@ from bot.render import Renderer
 from bot.service import Clock, ConversationService
 from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
-from storage.db import Database, current_revision, head_revision
+from storage.db import Database, current_revision, head_revision, migrate
+from storage.location import default_data_dir, sqlite_file
 
 
 class StartupError(Exception):
@@ -49,6 +52,13 @@ def content_or_refuse(settings: Settings) -> Content:
 async def database_or_refuse(settings: Settings) -> Database:
     """The database, reachable and at the newest migration; StartupError (one line that says
     what to do) otherwise."""
+    missing = sqlite_file(settings.database_url)
+    if missing is not None and not missing.is_file():
+        # Looking would leave an empty file behind; say plainly that there is none yet.
+        raise StartupError(
+            f"klik: the database {shown_url(settings.database_url)} does not exist yet. "
+            "Run: klik migrate   (make run does this for you)"
+        )
     db = Database(settings.database_url)
     try:
         at = await current_revision(db)
@@ -72,6 +82,31 @@ async def database_ready(settings: Settings) -> None:
     line that says what to do) otherwise."""
     db = await database_or_refuse(settings)
     await db.close()
+
+
+async def migrate_or_refuse(settings: Settings) -> None:
+    """Bring the database to the newest migration; StartupError (one line) when it cannot.
+    Of folders, only Klik's default data folder is created: any other missing folder in
+    DATABASE_URL is more likely a typo than a wish."""
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.parent.is_dir():
+        if path.parent != default_data_dir():
+            raise StartupError(
+                f"klik: the folder {path.parent} in DATABASE_URL does not exist; "
+                "create it first, or correct DATABASE_URL"
+            )
+        path.parent.mkdir(parents=True)
+    db = Database(settings.database_url)
+    try:
+        await migrate(db)
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
+        ) from None
+    except CommandError as error:  # e.g. a database migrated by a newer Klik
+        raise StartupError(f"klik: cannot migrate {shown_url(db.url)}: {error}") from None
+    finally:
+        await db.close()
 
 
 @dataclass

@@ -1,22 +1,29 @@
-"""Coaches and team leads: invite codes, and when a coach is available for new youngsters.
+"""Coaches and team leads: invite codes, when a coach is available for new youngsters, and
+what an operator may set for them (`klik coach ...`).
 
 Pure rules; storage keeps the accounts and bot/ talks to Telegram. An invite code is shown
 once and stored only as a digest, so a database copy cannot be used to link an account.
+A refusal is one line for the operator, in English like the rest of the CLI.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.hours import ServiceHours
+from flows.hours import ServiceHours, parse_service_hours
 from flows.messages import Inbound, Outbound
 
 INVITE_VALID = timedelta(hours=48)
 ROLES = ("coach", "teamlead")
+TITLES = {"coach": "coach", "teamlead": "team lead"}
+GENDERS = ("woman", "man", "other")
+NAME_LENGTH = 40  # the column's size; youngsters see it as "Lotte (coach)"
+INTRO_LENGTH = 400  # one or two sentences, shown with the coach's first message
 # No 0/O, 1/I/L: codes are read aloud and typed over.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -80,3 +87,142 @@ def staff_reply(event: Inbound) -> list[Outbound]:
     """What a linked coach or team lead gets for a message the bot has no work for yet."""
     del event
     return [Outbound("staff.help")]
+
+
+def listed(value: str) -> tuple[str, ...]:
+    """A comma-separated option as the operator typed it: trimmed, lower case, each once."""
+    parts = (part.strip().lower() for part in value.split(","))
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a profile may name: the content the service runs with, and the known languages."""
+
+    domains: tuple[str, ...]  # the questionnaire's check-in questions: the focus a coach has
+    offered: tuple[str, ...]  # the languages Klik talks in
+    modes: tuple[str, ...]  # the ways a youngster may ask to meet (contact_mode)
+    languages: frozenset[str]  # every language code known (ISO 639)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an operator sets for a coach or team lead. None leaves a field as it is; an empty
+    gender or hours clears it (no gender given; the service's hours)."""
+
+    name: str | None = None
+    intro: str | None = None
+    languages: tuple[str, ...] | None = None
+    gender: str | None = None
+    focus: tuple[str, ...] | None = None
+    regions: tuple[str, ...] | None = None
+    modes: tuple[str, ...] | None = None
+    capacity: int | None = None
+    hours: str | None = None
+
+    def is_empty(self) -> bool:
+        """Whether it changes nothing."""
+        return all(value is None for value in self.__dict__.values())
+
+
+def _unknown(given: tuple[str, ...] | None, known: Collection[str]) -> list[str]:
+    return [item for item in given or () if item not in known]
+
+
+def name_problem(name: str, *, taken: Collection[str]) -> str | None:
+    """Why a name cannot be used, or None. Names are how the CLI finds someone, so they are
+    unique (ignoring case) and never just digits, which would read as an id."""
+    if not name.strip():
+        return "a name cannot be empty"
+    if len(name.strip()) > NAME_LENGTH:
+        return f"a name has at most {NAME_LENGTH} characters"
+    if not name.isprintable():
+        return "a name is one line of plain characters"
+    if name.strip().isdigit():
+        return f"'{name.strip()}' reads as an id; give a name with letters"
+    if name.strip().lower() in taken:
+        return f"there is already someone called {name.strip()}; add a letter, e.g. {name} B."
+    return None
+
+
+def profile_problem(profile: Profile, *, choices: Choices, taken: Collection[str]) -> str | None:
+    """The first reason, in one line, why a profile (new or a change) cannot be right; None if
+    it can. `taken` holds the other staff members' names in lower case."""
+    if profile.name is not None and (problem := name_problem(profile.name, taken=taken)):
+        return problem
+    if profile.intro is not None and len(profile.intro.strip()) > INTRO_LENGTH:
+        return f"an intro has at most {INTRO_LENGTH} characters (one or two sentences)"
+    if profile.capacity is not None and profile.capacity <= 0:
+        return (
+            f"capacity must be 1 or more (not {profile.capacity}); "
+            "to take no new youngsters for a while use: klik coach away"
+        )
+    if profile.languages is not None:
+        if unknown := _unknown(profile.languages, choices.languages):
+            return f"unknown language {', '.join(unknown)}; use codes such as nl, en, fr, ar, tr"
+        if not set(profile.languages) & set(choices.offered):
+            return f"languages must include one Klik talks in: {', '.join(choices.offered)}"
+    if profile.gender and profile.gender not in GENDERS:
+        return f"unknown gender {profile.gender}; choose from {', '.join(GENDERS)}"
+    if unknown := _unknown(profile.focus, choices.domains):
+        return f"unknown focus {', '.join(unknown)}; choose from {', '.join(choices.domains)}"
+    if unknown := _unknown(profile.modes, choices.modes):
+        return f"unknown mode {', '.join(unknown)}; choose from {', '.join(choices.modes)}"
+    if profile.modes is not None and not profile.modes:
+        return f"give at least one mode: {', '.join(choices.modes)}"
+    if bad := [r for r in profile.regions or () if not (r.isdigit() and len(r) == 2)]:
+        return f"regions are two-digit postcode areas such as 90,91 (not {', '.join(bad)})"
+    if profile.hours:
+        try:
+            parse_service_hours(profile.hours)
+        except ValueError as error:
+            return f"hours: {error}"
+    return None
+
+
+def away_problem(until: date, *, today: date) -> str | None:
+    """An absence ends on a day still to come (today ends it now); a past day is a typo."""
+    if until < today:
+        return f"{until:%Y-%m-%d} is in the past; give the day they are back, e.g. {today:%Y-%m-%d}"
+    return None
+
+
+def pick(ref: str, role: str, found: Sequence[StaffMember]) -> StaffMember | str:
+    """The one staff member an operator means by an id or a name, or why there is no such one
+    (several with one name are listed with their ids, and nothing is done)."""
+    title, command = TITLES[role], f"klik {role}"
+    if not found:
+        return f"no {title} '{ref}' (see: {command} list)"
+    if len(found) > 1:
+        lines = [f"{len(found)} people are called {ref}; give the id instead:"]
+        lines += [
+            f"  {m.id:>3}  {m.name}  {TITLES[m.role]}{'' if m.active else ', deactivated'}"
+            for m in found
+        ]
+        return "\n".join(lines)
+    member = found[0]
+    if member.role != role:
+        return f"{member.name} is a {TITLES[member.role]}; use: klik {member.role} ..."
+    return member
+
+
+def invite_problem(member: StaffMember) -> str | None:
+    """A code links a chat to an account, so a deactivated account gets none."""
+    if not member.active:
+        return (
+            f"{member.name} is deactivated; to let them work again use: "
+            f"klik {member.role} reactivate {member.id}"
+        )
+    return None
+
+
+def removal_problem(member: StaffMember, *, conversations: int) -> str | None:
+    """Removing someone never strands a youngster: their conversations go to a colleague
+    (a hand-over in Telegram) or back to the queue (`deactivate`) first."""
+    if conversations:
+        return (
+            f"{member.name} still has {conversations} conversation(s); hand them over in "
+            f"Telegram, or put them back in the queue with: klik {member.role} deactivate "
+            f"{member.id}; then remove"
+        )
+    return None

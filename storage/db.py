@@ -50,9 +50,7 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         # No pre-ping: it costs a round trip per transaction. A connection that died fails its
         # transaction, and the channel retries the update (bot/telegram/polling.py).
         return create_async_engine(url, **options)
-    database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # No folder is made here: `klik migrate` makes only the default one (storage/location.py).
     engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
 
     @event.listens_for(engine.sync_engine, "connect")

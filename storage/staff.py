@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.hours import parse_service_hours
-from flows.staff import INVITE_VALID, StaffMember, code_digest
-from storage.models import Staff, StaffContact, StaffInvite, utc
+from flows.staff import INVITE_VALID, Profile, StaffMember, code_digest
+from storage.models import Case, CaseMessage, Offer, Staff, StaffContact, StaffInvite, utc
 
 
 def split(value: str) -> tuple[str, ...]:
@@ -39,6 +40,40 @@ async def add_staff(session: AsyncSession, *, staff: Staff) -> Staff:
     session.add(staff)
     await session.flush()
     return staff
+
+
+def _columns(profile: Profile) -> dict[str, Any]:
+    """A profile's given fields as column values (lists comma-separated, a cleared gender
+    NULL)."""
+    values: dict[str, Any] = {}
+    for field, value in profile.__dict__.items():
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        values[field] = None if field == "gender" and not value else value
+    return values
+
+
+async def add_profile(
+    session: AsyncSession, *, role: str, profile: Profile, now: datetime
+) -> Staff:
+    """Add a coach or team lead as an operator described them (checked by flows/staff.py)."""
+    return await add_staff(session, staff=Staff(role=role, created_at=now, **_columns(profile)))
+
+
+async def edit_staff(session: AsyncSession, *, staff_id: int, profile: Profile) -> None:
+    """Change the fields a profile gives; the others stay."""
+    await session.execute(
+        update(Staff).where(col(Staff.id) == staff_id).values(**_columns(profile))
+    )
+
+
+async def set_away(session: AsyncSession, *, staff_id: int, until: datetime) -> None:
+    """Out of office until a moment; a moment already past ends an absence."""
+    await session.execute(update(Staff).where(col(Staff.id) == staff_id).values(away_until=until))
 
 
 async def add_invite(session: AsyncSession, *, staff_id: int, code: str, now: datetime) -> datetime:
@@ -89,12 +124,20 @@ async def find_staff(session: AsyncSession, *, channel: str, address: str) -> St
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def get_staff(session: AsyncSession, *, ref: str) -> Staff | None:
-    """A staff member by id or (case-insensitive, unique) first name."""
-    if ref.isdigit():
-        return await session.get(Staff, int(ref))
-    rows = list((await session.execute(select(Staff).where(col(Staff.name).ilike(ref)))).scalars())
-    return rows[0] if len(rows) == 1 else None
+async def find_by_ref(session: AsyncSession, *, ref: str) -> list[Staff]:
+    """The staff members an operator may mean: by id, or by name ignoring case (more than one
+    only in a database from before names were unique)."""
+    if ref.strip().isdigit():
+        row = await session.get(Staff, int(ref))
+        return [row] if row is not None else []
+    query = select(Staff).where(func.lower(col(Staff.name)) == ref.strip().lower())
+    return list((await session.execute(query.order_by(col(Staff.id)))).scalars())
+
+
+async def names_taken(session: AsyncSession, *, other_than: int | None = None) -> set[str]:
+    """Every staff member's name in lower case, except one's own."""
+    query = select(col(Staff.name)).where(col(Staff.id) != (other_than or 0))
+    return {name.lower() for name in (await session.execute(query)).scalars()}
 
 
 async def list_staff(session: AsyncSession) -> list[tuple[Staff, bool]]:
@@ -105,6 +148,37 @@ async def list_staff(session: AsyncSession) -> list[tuple[Staff, bool]]:
 
 
 async def deactivate_staff(session: AsyncSession, *, staff_id: int) -> None:
-    """Stop offering youngsters to a staff member and unlink their chat."""
+    """Stop offering youngsters to a staff member, unlink their chat and void the invite codes
+    they did not use yet, so no one links this account until it is reactivated."""
     await session.execute(update(Staff).where(col(Staff.id) == staff_id).values(active=False))
     await session.execute(delete(StaffContact).where(col(StaffContact.staff_id) == staff_id))
+    await session.execute(
+        delete(StaffInvite).where(
+            col(StaffInvite.staff_id) == staff_id, col(StaffInvite.used_at).is_(None)
+        )
+    )
+
+
+async def reactivate_staff(session: AsyncSession, *, staff_id: int) -> None:
+    """Let a deactivated staff member be offered youngsters again (once they link a chat)."""
+    await session.execute(update(Staff).where(col(Staff.id) == staff_id).values(active=True))
+
+
+async def remove_staff(session: AsyncSession, *, staff_id: int) -> int:
+    """Delete a staff member who holds no conversation (flows/staff.py checks that first).
+    Their past cases and messages stay, without them; their link, codes and offers go.
+    Returns how many past cases they had."""
+    past = (
+        await session.execute(
+            select(func.count()).select_from(Case).where(col(Case.coach_id) == staff_id)
+        )
+    ).scalar_one()
+    for column in (Case.coach_id, Case.previous_coach_id, Case.handover_to):
+        await session.execute(update(Case).where(col(column) == staff_id).values({column: None}))
+    await session.execute(
+        update(CaseMessage).where(col(CaseMessage.staff_id) == staff_id).values(staff_id=None)
+    )
+    for table in (Offer, StaffInvite, StaffContact):
+        await session.execute(delete(table).where(col(table.staff_id) == staff_id))
+    await session.execute(delete(Staff).where(col(Staff.id) == staff_id))
+    return int(past)

@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import async_url, make_engine
+from storage.location import default_database_url
 
 target_metadata = SQLModel.metadata
 
@@ -35,6 +36,6 @@ if given is not None:
     run_on(given)
 else:
     url = context.config.attributes.get("url") or os.environ.get(
-        "DATABASE_URL", "sqlite:///./var/klik.db"
+        "DATABASE_URL", default_database_url()
     )
     asyncio.run(run_with_url(async_url(url)))

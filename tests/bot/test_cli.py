@@ -73,16 +73,6 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
     assert "setting TIMEZONE" in result.stderr and result.returncode == 2
 
 
-def test_the_service_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path: Path) -> None:
-    env = {
-        "TELEGRAM_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
-    }
-    result = klik("run", env=env, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "is empty. Run: klik migrate" in result.stderr
-
-
 def test_the_service_refuses_invalid_content(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, content)
@@ -213,22 +203,100 @@ def test_diagram_draws_the_real_machine() -> None:
     assert "q.health --> q.home: next" in result.stdout.replace('"', "")
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("coach", "list"),
-        ("coach", "add", "--name", "Lotte"),
-        ("teamlead", "add", "--name", "Ahmed"),
-        ("coach", "invite", "Lotte"),
-        ("coach", "deactivate", "Lotte"),
-    ],
-)
-def test_a_staff_command_on_an_empty_database_names_klik_migrate_in_one_line(
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Every command that touches the database.
+DATABASE_COMMANDS = [
+    ("run",),
+    ("shell",),
+    ("coach", "list"),
+    ("coach", "add", "--name", "Lotte"),
+    ("coach", "edit", "Lotte", "--capacity", "3"),
+    ("coach", "invite", "Lotte"),
+    ("coach", "deactivate", "Lotte"),
+    ("coach", "reactivate", "Lotte"),
+    ("coach", "away", "Lotte", "--until", "2099-01-01"),
+    ("coach", "remove", "Lotte", "--yes"),
+    ("teamlead", "add", "--name", "Ahmed"),
+    ("teamlead", "edit", "Ahmed", "--intro", "Ik ben Ahmed."),
+    ("teamlead", "remove", "Ahmed", "--yes"),
+]
+
+
+@pytest.mark.parametrize("command", DATABASE_COMMANDS)
+def test_a_command_on_an_unmigrated_database_names_klik_migrate_in_one_line(
     command: tuple[str, ...], tmp_path: Path
 ) -> None:
-    result = klik(*command, env={"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}, cwd=tmp_path)
+    (tmp_path / "k.db").touch()
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db", "TELEGRAM_TOKEN": TOKEN}
+    result = klik(*command, env=env, cwd=tmp_path, stdin="")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"klik: the database sqlite+aiosqlite:///{tmp_path}/k.db is empty. "
         "Run: klik migrate   (make run does this for you)"
+    ]
+
+
+@pytest.mark.parametrize("command", [("run",), ("shell",), ("coach", "list")])
+def test_a_command_on_a_database_file_that_is_not_there_says_so_and_leaves_no_file(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/k.db", "TELEGRAM_TOKEN": TOKEN}
+    result = klik(*command, env=env, cwd=tmp_path, stdin="")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"klik: the database sqlite:///{tmp_path}/k.db does not exist yet. "
+        "Run: klik migrate   (make run does this for you)"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _copy_packages(to: Path) -> None:
+    for package in ("bot", "flows", "storage"):
+        shutil.copytree(ROOT / package, to / package, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def test_from_a_checkout_the_default_database_is_var_in_the_checkout_whatever_the_folder(
+    tmp_path: Path,
+) -> None:
+    checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
+    _copy_packages(checkout)
+    shutil.copy(ROOT / "pyproject.toml", checkout)
+    elsewhere.mkdir()
+    result = klik("migrate", env={"PYTHONPATH": str(checkout)}, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert (checkout / "var" / "klik.db").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_installed_the_default_database_is_in_the_platform_data_folder(tmp_path: Path) -> None:
+    installed, elsewhere, data = tmp_path / "site-packages", tmp_path / "elsewhere", tmp_path / "d"
+    _copy_packages(installed)
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(installed), "XDG_DATA_HOME": str(data)}
+    result = klik("migrate", env=env, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"klik: database sqlite:///{data}/klik/klik.db is migrated\n"
+    assert (data / "klik" / "klik.db").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_migrate_refuses_a_database_url_into_a_missing_folder_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/typo/var/k.db"}
+    result = klik("migrate", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"klik: the folder {tmp_path}/typo/var in DATABASE_URL does not exist; "
+        "create it first, or correct DATABASE_URL"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_migrate_on_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    result = klik("migrate", env={"DATABASE_URL": "postgresql://klik:secret@127.0.0.1:9/klik"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "klik: cannot reach the database postgresql+asyncpg://klik:***@127.0.0.1:9/klik: "
+        "ConnectionRefusedError"
     ]

@@ -20,7 +20,7 @@ def test_health_is_bad_on_an_unmigrated_database_and_names_klik_migrate(tmp_path
     result = klik("health", env={"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"klik: the database sqlite+aiosqlite:///{tmp_path}/k.db is empty. "
+        f"klik: the database sqlite:///{tmp_path}/k.db does not exist yet. "
         "Run: klik migrate   (make run does this for you)"
     ]
 

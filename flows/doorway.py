@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flows.messages import Button, HelpLines, Outbound, Ref
+from flows.sla import promised_within
 from flows.state import AGE, CONSENT, Intake, Stat, Step, Tap
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class Doorway:
     def welcome(self, step: Step, language: str, source: str) -> None:
         """Who we are, then the consent question; nothing is kept before the answer."""
         step.language = language
-        step.outbound.append(Outbound("welcome", {"hours": self.rules.promise_hours}))
+        step.outbound.append(Outbound("welcome", {"promise": promised_within(self.rules)}))
         step.outbound.append(self.consent_question(language, source))
 
     def consent_question(self, language: str, source: str) -> Outbound:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -237,3 +237,13 @@ class GuardStep(SQLModel, table=True):
     due_at: datetime = _when()
     done_at: datetime | None = _when(nullable=True)
     outcome: str | None = Field(default=None, max_length=16)  # fired | skipped
+
+
+# Ids are never reused, on SQLite too (AUTOINCREMENT; PostgreSQL's sequences never reuse): a
+# coach's reply to a message about an erased youngster's case must not reach the next
+# youngster whose case would otherwise get the same id.
+for _table in SQLModel.metadata.tables.values():
+    if [column.name for column in _table.primary_key.columns] == ["id"] and isinstance(
+        _table.c.id.type, Integer
+    ):
+        _table.dialect_options["sqlite"]["autoincrement"] = True

@@ -74,7 +74,10 @@ class Commands:
     def _other_coach(self, step: Step) -> None:
         """/andere_coach: back in the queue with priority; the coach is told."""
         intake = step.intake
-        case = intake.case if intake is not None else None
+        if intake is None:
+            step.outbound.append(Outbound("status.new"))  # nothing kept: the way in is /start
+            return
+        case = intake.case
         if case is None or not case.coach or case.state not in WITH_COACH:
             step.outbound.append(Outbound("case.no_coach_yet"))
             return

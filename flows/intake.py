@@ -123,7 +123,7 @@ class IntakeFlow:
             self._media(step, told=False)
         elif event.kind == "choice":
             self._choice(step, event.choice, now)
-        elif event.kind == "edited":
+        elif event.kind == "edited" and step.intake is not None:  # else: as if typed
             self._edited(step, text)
         elif text.strip():
             self._text(step, text, now)
@@ -309,7 +309,7 @@ class IntakeFlow:
     def _text(self, step: Step, text: str, now: datetime) -> None:
         intake = step.intake
         if intake is None:
-            step.outbound.append(Outbound("consent.need_answer"))
+            self.doorway.nothing_kept(step)
             return
         if intake.state == QUEUED:
             step.notes_for_coach.append(text)

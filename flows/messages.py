@@ -54,6 +54,14 @@ class HelpLines:
 
 
 @dataclass(frozen=True)
+class CountryText:
+    """Words that differ between the service's countries (an office only one country has):
+    the text `country.<COUNTRY>.<name>`, picked when the message is rendered."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Duration:
     """A span of time told in words ("6 uur", "45 minuten")."""
 
@@ -67,7 +75,7 @@ class Joined:
     items: tuple[Ref, ...]
 
 
-Param = str | int | When | Duration | Ref | HelpLines | Joined | list[Ref]
+Param = str | int | When | Duration | Ref | HelpLines | CountryText | Joined | list[Ref]
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ def param_to_json(value: Param) -> Any:
         return {"ref": value.key, "params": params_to_json(value.params), "lang": value.language}
     if isinstance(value, HelpLines):
         return {"help_lines": value.purpose}
+    if isinstance(value, CountryText):
+        return {"country": value.name}
     if isinstance(value, Duration):
         return {"duration": value.seconds}
     if isinstance(value, Joined):
@@ -122,6 +132,8 @@ def param_from_json(data: Any) -> Param:
         return Ref(data["ref"], params_from_json(data["params"]), data.get("lang"))
     if "help_lines" in data:
         return HelpLines(data["help_lines"])
+    if "country" in data:
+        return CountryText(data["country"])
     if "duration" in data:
         return Duration(int(data["duration"]))
     if "joined" in data:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.content import Questionnaire
 from flows.messages import Button, Outbound, Param, Ref
+from flows.questions import talk_row
 from flows.state import Intake
 
 EXTRA = "extra"  # free text written outside a question: kept for the coach all the same
@@ -94,7 +95,8 @@ def _body(questionnaire: Questionnaire, intake: Intake) -> Param:
 
 
 def summary_message(questionnaire: Questionnaire, intake: Intake) -> Outbound:
-    """The summary the youngster sees before sending, with a 🗑 button per answer."""
+    """The summary the youngster sees before sending, with a 🗑 button per answer; the talk
+    button too, like every screen of the intake (it sends what is kept, as ✅ does)."""
     return Outbound(
         "summary.intro",
         {"lines": _body(questionnaire, intake), "pseudonym": intake.pseudonym},
@@ -102,6 +104,7 @@ def summary_message(questionnaire: Questionnaire, intake: Intake) -> Outbound:
             *_removable_rows(questionnaire, intake, "summary"),
             (Button(Ref("summary.preferences"), "summary:prefs"),),
             (Button(Ref("summary.send"), "summary:send"),),
+            talk_row(),
         ),
     )
 

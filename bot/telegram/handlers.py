@@ -32,6 +32,13 @@ def command_of(message: Message) -> tuple[str, str] | None:
     return head.split("@")[0].lower(), rest.strip()
 
 
+def offers(message: Message, data: str) -> bool:
+    """Whether a button of the message's inline keyboard sends this callback data."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == data for row in rows for button in row)
+
+
 def reply_to(message: Message) -> str:
     """The id of the message this one replies to, if any (coaches answer by replying)."""
     original = message.reply_to_message
@@ -142,9 +149,24 @@ class TelegramHandlers:
         if update.effective_chat is None or update.effective_chat.type != "private":
             await query.answer()
             return
+        if isinstance(query.message, Message) and not offers(query.message, query.data or ""):
+            # Data the tapped message never carried (a forged or modified client): nothing
+            # changes, the spinner stops and the message keeps its buttons.
+            await self._refuse(query, self._hint(update))
+            return
         event = Inbound("choice", choice=(query.data or "")[:64], language_hint=self._hint(update))
         handled = await self._to_service(update, event)
         await self._settle(query, handled)
+
+    async def _refuse(self, query: CallbackQuery, hint: str) -> None:
+        """Answer a tap that is no button of its message; its keyboard stays as it is."""
+        language = hint.split("-")[0].lower()
+        if language not in self.renderer.content.texts:
+            language = self.renderer.content.questionnaire.default_language
+        try:
+            await query.answer(text=self.renderer.text("tap.unknown", {}, language))
+        except BadRequest:
+            log.debug("a tap could not be answered any more")
 
     async def _settle(self, query: CallbackQuery, handled: Handled) -> None:
         """Answer the tap and show what happened on the message that carried the keyboard."""

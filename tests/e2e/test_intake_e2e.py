@@ -139,7 +139,9 @@ def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     api.tap(YOUNGSTER, money["message_id"], data="q.money:1")
     network = wait_for_question(api, "Vraag 6 van 6", after=money["message_id"])
     api.tap(YOUNGSTER, network["message_id"], data="q.network:4")
-    summary = wait_for_question(api, "Dit krijgt je coach te zien", after=network["message_id"])
+    summary = wait_for_question(
+        api, "Dit krijgen de coaches van Klik te zien", after=network["message_id"]
+    )
     assert "ik kan goed tekenen" in summary["text"] and "thuis is het druk" in summary["text"]
     api.tap(YOUNGSTER, summary["message_id"], text="✅ Versturen")
     queued = wait_for_question(api, "Je staat in de wachtrij ✅", after=summary["message_id"])

@@ -4,6 +4,7 @@ service, database and outbox sender; only the HTTP layer answers from memory."""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -67,6 +68,8 @@ class Harness:
         return await self.deliver({"message": message})
 
     async def tap(self, data: str, *, on: dict[str, Any] | None = None, chat: int = CHAT) -> bool:
+        """Tap on a message the bot sent (by default the newest); like Telegram, the query
+        carries that message with its inline keyboard."""
         message = on or self.last_sent()
         query = {
             "id": str(next(_ids)),
@@ -81,6 +84,11 @@ class Harness:
                 "text": message["text"],
             },
         }
+        markup = message.get("reply_markup")
+        if markup:
+            query["message"]["reply_markup"] = (
+                json.loads(markup) if isinstance(markup, str) else markup
+            )
         return await self.deliver({"callback_query": query})
 
     def last_sent(self) -> dict[str, Any]:
@@ -91,8 +99,6 @@ class Harness:
         return [params["text"] for params in self.request.sent("sendMessage")]
 
     def buttons(self, params: dict[str, Any]) -> list[tuple[str, str]]:
-        import json
-
         markup = params.get("reply_markup")
         markup = json.loads(markup) if isinstance(markup, str) else markup
         return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
@@ -123,6 +129,13 @@ async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard
         ("Nee, liever niet", "consent:no:nl:insta"),
         ("🇬🇧 English", "lang:en:insta"),
     ]
+
+
+async def test_the_welcome_sent_names_the_offices_of_the_service_s_country(
+    harness: Harness,
+) -> None:
+    await harness.write("/start")
+    assert "niet de politie, niet je school, niet het OCMW en niet de VDAB." in harness.texts()[0]
 
 
 async def test_an_english_client_is_welcomed_in_english(harness: Harness) -> None:
@@ -161,6 +174,47 @@ async def test_forged_button_data_gets_a_kind_answer_and_nothing_else(harness: H
     await harness.tap("age:99")
     assert harness.request.sent("answerCallbackQuery")[-1]["text"] == "Die knop werkt niet meer."
     assert len(harness.texts()) == before
+
+
+def keyboard_changes(harness: Harness) -> int:
+    return len(harness.request.sent("editMessageReplyMarkup")) + len(
+        harness.request.sent("editMessageText")
+    )
+
+
+@pytest.mark.parametrize(
+    "data", ["q.home:3", "summary:send", "consent:yes:nl:", "stop:delete", "age:16_17"]
+)
+async def test_a_forged_tap_on_the_current_question_is_answered_and_its_buttons_stay(
+    harness: Harness, data: str
+) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.tap("age:16_17")
+    await harness.tap("q.strengths:skip")
+    health = harness.last_sent()
+    assert health["text"].startswith("Vraag 2 van 6")
+    sent, changed = len(harness.texts()), keyboard_changes(harness)
+    await harness.tap(data, on=health)
+    assert harness.request.sent("answerCallbackQuery")[-1]["text"] == "Die knop werkt niet meer."
+    assert keyboard_changes(harness) == changed
+    assert len(harness.texts()) == sent
+    await harness.tap("q.health:3", on=health)  # the question still works
+    assert harness.texts()[-1].startswith("Vraag 3 van 6")
+
+
+@pytest.mark.parametrize("data", ["talk", "age:16_17", "stop:keep", "q.health:3"])
+async def test_a_forged_tap_on_the_consent_question_leaves_its_buttons(
+    harness: Harness, data: str
+) -> None:
+    await harness.write("/start")
+    consent = harness.last_sent()
+    await harness.tap(data, on=consent)
+    assert harness.request.sent("answerCallbackQuery")[-1]["text"] == "Die knop werkt niet meer."
+    assert keyboard_changes(harness) == 0
+    assert len(harness.texts()) == 2
+    await harness.tap("consent:yes:nl:", on=consent)
+    assert harness.texts()[-1] == "Hoe oud ben je?"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 - From queue entry to coach notification: a youngster taps "talk to someone" on the Bot API
   stand-in; we time until the coach's offer arrives there. This includes Telegram-side
   polling, the transaction, the outbox and the sender, as a youngster and coach would see it.
-- The 24-hour guard: a day simulated with an injected clock; each step must fire once.
+- The 24-hour guard: the promise (24 open hours of mon-fri 09:00-21:00, Monday 14:00 to
+  Wednesday 14:00) simulated with an injected clock; each step must fire once.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def notification_latency(youngsters: int = 10) -> list[str]:
 
 
 def guard_ladder() -> list[str]:
-    """A day passes with an injected clock; how often each ladder step fired."""
+    """The promise passes with an injected clock; when each ladder step fired."""
 
     async def simulate() -> list[tuple[int, str, str]]:
         rules = Rules(
@@ -122,7 +123,7 @@ def guard_ladder() -> list[str]:
             ):
                 await service.handle(channel="telegram", address="y", event=event)
             start, taken = now[0], []
-            for _ in range(25 * 6):  # every 10 simulated minutes for 25 hours
+            for _ in range(49 * 6):  # every 10 simulated minutes, Monday 14:00 to Wednesday 15:00
                 now[0] += timedelta(minutes=10)
                 minute = int((now[0] - start).total_seconds() // 60)
                 for _, rung, outcome in await run_guard(db, matchteam, lambda: now[0]):
@@ -132,7 +133,8 @@ def guard_ladder() -> list[str]:
 
     taken = asyncio.run(simulate())
     lines = [
-        "24-hour guard, one case over 25 simulated hours (minute after queueing: step, outcome):"
+        "24-hour guard, one case over 49 simulated hours, 24 of them open "
+        "(after queueing: step, outcome):"
     ]
     lines += [
         f"  +{minute // 60:02d}:{minute % 60:02d}  {rung:<17} {outcome}"

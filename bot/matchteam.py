@@ -8,7 +8,7 @@ staff side's one entry point for the conversation service.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +32,7 @@ from flows.queue import (
     who_to_tell,
 )
 from flows.relay import urgent_alert
-from flows.sla import TELL_YOUNGSTER, ladder, time_left, who_to_remind
+from flows.sla import TELL_YOUNGSTER, promise, time_left, who_to_remind
 from flows.state import Alert, Tap
 from storage.guard import add_guard_steps
 from storage.intakes import current_case_of, kept_media, load_intake
@@ -106,7 +106,7 @@ class Matchteam(CaseLife, Conversations):
             message = offer(card, notice.reasons, most_urgent=most_urgent)
             await self._send(session, person.address, self._language(person.staff), [message], now)
         await add_offers(session, case_id=case.id, staff_ids=[n.staff_id for n in notices], now=now)
-        steps = ladder(intake.case.queued_at, intake.case.deadline)
+        steps = promise(intake.case.queued_at, self.rules).steps
         await add_guard_steps(session, case_id=case.id, steps=steps)
         told = {notice.staff_id for notice in notices}
         reached = len(told & self._readers(people, now))
@@ -365,7 +365,7 @@ class Matchteam(CaseLife, Conversations):
         case.coach_id = case.previous_coach_id = case.handover_to = None
         case.closed_at = case.close_reason = None
         case.priority = True
-        case.queued_at, case.deadline = now, now + timedelta(hours=self.rules.promise_hours)
+        case.queued_at, case.deadline = now, promise(now, self.rules).deadline
         await drop_case_plans(session, case_id=case.id)
         await session.flush()
         return await self.case_waiting(

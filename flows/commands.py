@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from flows.case import CLOSED, PAUSED, WITH_COACH
 from flows.media import leave_queue
-from flows.messages import Button, Outbound, Ref, When
-from flows.state import AGE, QUEUED, Rules, Stat, Step, Tap
+from flows.messages import Button, Outbound, Param, Ref, When
+from flows.sla import promised_within
+from flows.state import AGE, QUEUED, CaseView, Rules, Stat, Step, Tap
 
 if TYPE_CHECKING:
     from flows.intake import IntakeFlow
@@ -24,14 +25,30 @@ COMMAND_ALIASES = {
 }
 
 
-def when_back(rules: Rules, now: datetime) -> list[Outbound]:
-    """Outside service hours: a message saying when coaches are back ("morgen om 09:00")."""
+def coaches_back(rules: Rules, now: datetime) -> When | None:
+    """Outside service hours: when coaches are back, in words near to now ("morgen om
+    09:00"); None while they are around."""
     local = now.astimezone(rules.timezone)
     back = None if rules.service_hours.is_open(local) else rules.service_hours.next_opening(local)
     if back is None:
-        return []
+        return None
     style = {0: "today", 1: "tomorrow"}.get((back.date() - local.date()).days, "back")
-    return [Outbound("queued.outside_hours", {"back": When(back, style)})]
+    return When(back, style)
+
+
+def queued_confirm(rules: Rules, now: datetime, deadline: datetime) -> Outbound:
+    """The "you are in the queue" message with the deadline; outside service hours it also says
+    when coaches are back, so the two cannot contradict each other (both count open hours)."""
+    back = coaches_back(rules, now)
+    if back is None:
+        return Outbound("queued.confirm", {"deadline": When(deadline)})
+    return Outbound("queued.confirm_closed", {"deadline": When(deadline), "back": back})
+
+
+def when_back(rules: Rules, now: datetime) -> list[Outbound]:
+    """Outside service hours: a message saying when coaches are back."""
+    back = coaches_back(rules, now)
+    return [] if back is None else [Outbound("queued.outside_hours", {"back": back})]
 
 
 class Commands:
@@ -52,7 +69,8 @@ class Commands:
         elif command == "other_coach":
             self._other_coach(step)
         else:  # help, and any command we do not know
-            step.outbound.append(Outbound("help.text", {"hours": self.flow.rules.promise_hours}))
+            within = promised_within(self.flow.rules)
+            step.outbound.append(Outbound("help.text", {"promise": within}))
 
     def _other_coach(self, step: Step) -> None:
         """/andere_coach: back in the queue with priority; the coach is told."""
@@ -79,13 +97,7 @@ class Commands:
             )
             step.outbound.append(Outbound(key, {"coach": intake.case.coach}))
         elif intake.state == QUEUED and intake.case is not None:
-            late = now >= intake.case.deadline
-            step.outbound.append(
-                Outbound(
-                    "status.queued_late" if late else "status.queued",
-                    {"since": When(intake.case.queued_at), "deadline": When(intake.case.deadline)},
-                )
-            )
+            step.outbound.append(self._queued_status(intake.case, now))
         elif intake.paused:
             step.outbound.append(Outbound("status.paused"))
         elif intake.state == AGE:
@@ -95,6 +107,16 @@ class Commands:
             step.outbound.append(Outbound("status.intake", {"progress": progress}))
         else:
             step.outbound.append(Outbound("status.summary"))
+
+    def _queued_status(self, case: CaseView, now: datetime) -> Outbound:
+        """Waiting: since when and the deadline that was told, or that it is late; outside
+        service hours also when coaches are back, in the same message."""
+        key = "status.queued_late" if now >= case.deadline else "status.queued"
+        params: dict[str, Param] = {"since": When(case.queued_at), "deadline": When(case.deadline)}
+        back = coaches_back(self.flow.rules, now)
+        if back is not None:
+            key, params["back"] = f"{key}_closed", back
+        return Outbound(key, params)
 
     def _stop(self, step: Step) -> None:
         intake = step.intake

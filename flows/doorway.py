@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flows.messages import Button, CountryText, HelpLines, Outbound, Param, Ref
+from flows.sla import promised_within
 from flows.state import AGE, CONSENT, Intake, Stat, Step, Tap
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class Doorway:
         step.language = language
         # Who pays benefits differs per country (OCMW in Flanders, UWV in the Netherlands).
         params: dict[str, Param] = {
-            "hours": self.rules.promise_hours,
+            "promise": promised_within(self.rules),
             "not_us": CountryText("benefit_offices"),
         }
         step.outbound.append(Outbound("welcome", params))

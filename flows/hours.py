@@ -1,10 +1,11 @@
-"""Service hours: when coaches are around, and when they are back. Pure functions of `at`."""
+"""Service hours: when coaches are around, when they are back, and how much open time lies
+ahead. Pure functions of the local time they are given."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^(\w{3})(?:-(\w{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -24,6 +25,21 @@ class ServiceHours:
     """The weekly opening hours of the coaches, in the service's time zone."""
 
     openings: tuple[Opening, ...]
+
+    @property
+    def always_open(self) -> bool:
+        """Whether coaches are around day and night, every day ("mon-sun 00:00-24:00")."""
+        for weekday in range(7):
+            reach = time(0)
+            for opening in sorted(
+                (o for o in self.openings if o.weekday == weekday), key=lambda o: o.start
+            ):
+                if opening.start > reach:
+                    break
+                reach = max(reach, opening.end)
+            if reach != time.max:
+                return False
+        return True
 
     def is_open(self, local: datetime) -> bool:
         """Whether coaches are around at this local time."""
@@ -46,6 +62,45 @@ class ServiceHours:
                 if start > local:
                     return start
         return None
+
+    def after_open_time(self, local: datetime, span: timedelta) -> datetime:
+        """The moment `span` of open time has passed since `local` (aware, in the service's
+        zone); time while closed does not count. Reckoned in UTC, so a change of clock
+        (summer time) neither adds nor takes an hour. A span that runs out exactly at closing
+        time ends there, not at the next opening."""
+        zone = local.tzinfo
+        if zone is None or not self.openings:
+            raise ValueError("needs an aware local time and at least one opening")
+        begin, left, day = local.astimezone(UTC), span, local.date()
+        while True:
+            for start, end in self._stretches(day, zone):
+                start = max(start, begin)
+                if end <= start:
+                    continue
+                if end - start >= left:
+                    return (start + left).astimezone(zone)
+                left -= end - start
+            day += timedelta(days=1)
+
+    def _stretches(self, day: date, zone: tzinfo) -> list[tuple[datetime, datetime]]:
+        """The day's openings as UTC stretches, in order, overlapping ones merged so no open
+        hour counts twice ("mon-fri 09:00-17:00, mon 12:00-20:00")."""
+        stretches: list[tuple[datetime, datetime]] = []
+        for opening in sorted(
+            (o for o in self.openings if o.weekday == day.weekday()), key=lambda o: o.start
+        ):
+            start = datetime.combine(day, opening.start, tzinfo=zone).astimezone(UTC)
+            # "24:00" is kept as the day's last moment; as a stretch it ends at midnight.
+            if opening.end == time.max:
+                end_local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            else:
+                end_local = datetime.combine(day, opening.end, tzinfo=zone)
+            end = end_local.astimezone(UTC)
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], max(stretches[-1][1], end))
+            else:
+                stretches.append((start, end))
+        return stretches
 
 
 def parse_service_hours(spec: str) -> ServiceHours:

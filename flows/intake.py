@@ -8,17 +8,17 @@ event. `IntakeFlow.handle` is pure: state + event + now in, new state + messages
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from transitions import Machine
 
 from flows.case import CLOSED
-from flows.commands import Commands, when_back
+from flows.commands import Commands, queued_confirm, when_back
 from flows.content import Content, Question
 from flows.doorway import Doorway
 from flows.machine import MachineModel, intake_machine_spec
 from flows.media import MediaDesk
-from flows.messages import Inbound, Outbound, Ref, When
+from flows.messages import Inbound, Outbound, Ref
 from flows.questions import (
     age_question,
     postcode_area,
@@ -29,6 +29,7 @@ from flows.questions import (
     question_state,
 )
 from flows.safety import REVIEW_TAP, SAFE_TAP, WORRY_TAP, SafetyNet
+from flows.sla import promise
 from flows.state import (
     AGE,
     CONSENT,
@@ -360,7 +361,7 @@ class IntakeFlow:
         they saw the summary) the coach reads the answers only once the youngster checked them."""
         intake = step.intake
         assert intake is not None
-        deadline = now + timedelta(hours=self.rules.promise_hours)
+        deadline = promise(now, self.rules).deadline
         shared = not (review and shown_answers(self.questionnaire, intake))
         intake.case = CaseView(
             queued_at=now, deadline=deadline, urgent=urgent, signal=intake.signal, shared=shared
@@ -369,8 +370,7 @@ class IntakeFlow:
         intake.paused = False
         step.case_change = "open"
         step.stats.append(Stat("queued", value="urgent" if urgent else None))
-        step.outbound.append(Outbound("queued.confirm", {"deadline": When(deadline)}))
-        step.outbound += when_back(self.rules, now)
+        step.outbound.append(queued_confirm(self.rules, now, deadline))
 
     def _talk_now(self, step: Step, now: datetime) -> None:
         intake = step.intake

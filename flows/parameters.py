@@ -18,8 +18,10 @@ _SIGNAL = frozenset({"category", "level", "rule"})
 
 PARAMETERS: Mapping[str, frozenset[str]] = {
     # the intake and the youngster's commands
-    "welcome": frozenset({"hours", "not_us"}),
-    "help.text": frozenset({"hours"}),
+    "welcome": frozenset({"promise", "not_us"}),
+    "help.text": frozenset({"promise"}),
+    "promise.hours": frozenset({"hours"}),
+    "promise.open_hours": frozenset({"hours"}),
     "age.too_young": frozenset({"min_age", "help_lines"}),
     "progress": frozenset({"n", "total"}),
     "intake.open": frozenset({"progress", "question"}),
@@ -45,9 +47,12 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "pref.region.value": frozenset({"area"}),
     "queued.confirm": frozenset({"deadline"}),
     "queued.outside_hours": frozenset({"back"}),
+    "queued.confirm_closed": frozenset({"deadline", "back"}),
     "status.intake": frozenset({"progress"}),
     "status.queued": frozenset({"since", "deadline"}),
     "status.queued_late": frozenset({"since", "deadline"}),
+    "status.queued_closed": frozenset({"since", "deadline", "back"}),
+    "status.queued_late_closed": frozenset({"since", "deadline", "back"}),
     "status.with_coach": frozenset({"coach"}),
     "status.case_paused": frozenset({"coach"}),
     "status.case_closed": frozenset({"coach"}),

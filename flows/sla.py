@@ -1,7 +1,11 @@
-"""The 24-hour guard: a ladder of steps between queueing and the promised deadline.
+"""The 24-hour promise and its guard: a ladder of steps between queueing and the deadline.
 
-Due times are pure functions of the case's times; storage keeps one row per step and a job
-claims the due ones, so each step happens exactly once, also across restarts.
+The promise counts only service hours: the deadline is the moment PROMISE_HOURS of open time
+have passed since queueing, so a coach always had that much time to answer and no deadline
+falls in a night or weekend nobody works. Hours that cover every day and night make it
+simply queueing + 24 h. `promise()` is the one place that reckons it; the told deadline,
+/status and the guard's stored steps all come from it. Storage keeps one row per step and a
+job claims the due ones, so each step happens exactly once, also across restarts.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flows.matching import CoachProfile, WaitingCase, suggest
+from flows.messages import Ref
 from flows.queue import Notice
+from flows.state import Rules
 
 REMIND_SUGGESTED = "remind_suggested"  # the coaches who were told are reminded
 REMIND_AVAILABLE = "remind_available"  # every available coach is asked
@@ -21,7 +27,8 @@ TELL_YOUNGSTER = "tell_youngster"  # the youngster gets an honest message and al
 
 @dataclass(frozen=True)
 class Rung:
-    """A step of the ladder, at a share of the time between queueing and the deadline."""
+    """A step of the ladder, at a share of the service time between queueing and the
+    deadline."""
 
     name: str
     share: float
@@ -35,10 +42,38 @@ LADDER = (
 )
 
 
-def ladder(queued_at: datetime, deadline: datetime) -> list[tuple[str, datetime]]:
-    """Each step with the moment it is due."""
-    span = deadline - queued_at
-    return [(rung.name, queued_at + span * rung.share) for rung in LADDER]
+@dataclass(frozen=True)
+class Promise:
+    """What a youngster queued at `queued_at` is promised, and the guard's steps towards it."""
+
+    deadline: datetime  # a coach answers before this moment
+    steps: tuple[tuple[str, datetime], ...]  # each ladder step and when it is due
+
+
+def promise(queued_at: datetime, rules: Rules) -> Promise:
+    """The deadline and the guard's ladder for a case queued at `queued_at` (aware).
+
+    Each step is due once its share of the promised service time has passed. A reminder
+    that would fall on closing time waits for the next opening, since a reminder at 21:00
+    reaches nobody; the youngster's own step stays at the deadline."""
+    hours, zone = rules.service_hours, rules.timezone
+    local = queued_at.astimezone(zone)
+    promised = timedelta(hours=rules.promise_hours)
+    deadline = hours.after_open_time(local, promised)
+    steps: list[tuple[str, datetime]] = []
+    for rung in LADDER:
+        due = hours.after_open_time(local, promised * rung.share) if rung.share < 1 else deadline
+        if rung.name != TELL_YOUNGSTER and not hours.is_open(due):
+            due = hours.next_opening(due) or due
+        steps.append((rung.name, due.astimezone(queued_at.tzinfo)))
+    return Promise(deadline.astimezone(queued_at.tzinfo), tuple(steps))
+
+
+def promised_within(rules: Rules) -> Ref:
+    """The promise in words for the welcome and /help: "24 uur", and when the service is
+    not always open, that only the hours it is open count."""
+    key = "promise.hours" if rules.service_hours.always_open else "promise.open_hours"
+    return Ref(key, {"hours": rules.promise_hours})
 
 
 def time_left(deadline: datetime, now: datetime) -> timedelta:

@@ -3,6 +3,7 @@ reason, reopen with the same coach, warm hand-over, /andere_coach, and /status a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from flows.case import after, can
 from flows.messages import Inbound
-from storage.models import Case, Staff, StatEvent
+from storage.models import Case, GuardStep, Staff, StatEvent, utc
 from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
 from tests.bot.test_cli import klik
 from tests.conftest import Clock
@@ -168,6 +169,21 @@ async def test_andere_coach_puts_the_case_back_with_priority_and_tells_the_old_c
     await team.say(AHMED, Inbound("command", command="wachtrij"))
     listed = (await team.outbox(AHMED))[-2:]
     assert listed[0].buttons[0][0].data == f"claim:{first.id}"  # before the one who waited longer
+
+
+async def test_asking_for_another_coach_on_friday_night_gives_a_fresh_promise_in_service_hours(
+    team: Team,
+) -> None:
+    await started(team)
+    team.clock.now = datetime(2026, 11, 27, 21, 30, tzinfo=UTC)  # Friday 22:30 in Brussels
+    await team.say("y1", Inbound("command", command="andere_coach"))
+    tuesday_evening = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 21:00 in Brussels
+    async with team.db.transaction() as session:
+        case = (await session.execute(select(Case))).scalar_one()
+        steps = (await session.execute(select(GuardStep).order_by(GuardStep.due_at))).scalars()
+        last = list(steps)[-1]
+    assert utc(case.deadline) == tuesday_evening
+    assert (last.rung, utc(last.due_at)) == ("tell_youngster", tuesday_evening)
 
 
 async def test_andere_coach_without_a_coach_explains_when_it_works(team: Team) -> None:

@@ -124,7 +124,7 @@ async def test_a_whole_intake_is_saved_and_queued_with_its_deadline(
     assert (intake.answers["health"].choice, intake.answers["health"].text) == ("2", "slaap slecht")
     assert case.state == "queued" and not case.urgent
     assert intake.case is not None
-    assert intake.case.deadline == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert intake.case.deadline == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)  # 24 open hours
 
 
 async def test_the_same_update_delivered_twice_is_handled_once(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,3 +71,49 @@ def test_24_00_closes_at_midnight_so_a_whole_day_can_be_written() -> None:
     hours = parse_service_hours("mon-sun 00:00-24:00")
     assert hours.is_open(datetime(2026, 12, 1, 23, 59, 59))
     assert hours.is_open(datetime(2026, 12, 2, 0, 0))
+
+
+WEEKDAYS = parse_service_hours("mon-fri 09:00-21:00")
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "moment"),
+    [
+        (local(23, 14), 5, local(23, 19)),  # all of it today
+        (local(23, 14), 7, local(23, 21)),  # runs out exactly at closing time: ends there
+        (local(23, 20), 2, local(24, 10)),  # one hour tonight, one tomorrow morning
+        (local(23, 23), 1, local(24, 10)),  # closed now: counting starts at the opening
+        (local(27, 20), 3, local(30, 11)),  # the weekend does not count
+    ],
+)
+def test_open_time_counts_only_the_hours_coaches_are_around(
+    start: datetime, hours: int, moment: datetime
+) -> None:
+    assert WEEKDAYS.after_open_time(start, timedelta(hours=hours)) == moment
+
+
+def test_overlapping_openings_count_each_open_hour_once() -> None:
+    hours = parse_service_hours("mon 09:00-17:00, mon 12:00-20:00")
+    assert hours.after_open_time(local(23, 9), timedelta(hours=11)) == local(23, 20)
+
+
+def test_open_day_and_night_the_open_time_is_plain_clock_time_across_summer_time() -> None:
+    always = parse_service_hours("mon-sun 00:00-24:00")
+    saturday_noon = datetime(2026, 3, 28, 12, 0, tzinfo=BRUSSELS)  # clocks go forward on Sunday
+    # 24 real hours later; the clock shows 13:00, summer time.
+    sunday = datetime(2026, 3, 29, 13, 0, tzinfo=BRUSSELS)
+    assert always.after_open_time(saturday_noon, timedelta(hours=24)) == sunday
+
+
+@pytest.mark.parametrize(
+    ("spec", "always"),
+    [
+        ("mon-sun 00:00-24:00", True),
+        ("mon-sun 00:00-12:00, mon-sun 12:00-24:00", True),
+        ("mon-sat 00:00-24:00", False),
+        ("mon-sun 00:00-23:00", False),
+        ("mon-fri 09:00-21:00", False),
+    ],
+)
+def test_only_hours_covering_every_day_and_night_are_always_open(spec: str, always: bool) -> None:
+    assert parse_service_hours(spec).always_open is always

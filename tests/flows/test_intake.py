@@ -459,20 +459,20 @@ def test_a_postcode_that_is_not_one_is_asked_again(chat: Chat, typed: str) -> No
 # -- the queue ----------------------------------------------------------------------------
 
 
-def test_the_deadline_is_the_promise_after_queueing_and_told_in_words(
+def test_the_deadline_is_24_open_hours_after_queueing_and_told_in_words(
     chat: Chat, renderer: Renderer
 ) -> None:
-    chat.consented()
+    chat.consented()  # Monday 14:00: seven open hours today, twelve on Tuesday, five on Wednesday
     skip_all_questions(chat)
     step = chat.tap("summary:send")
     assert chat.intake is not None and chat.intake.case is not None
-    assert chat.intake.case.deadline == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert chat.intake.case.deadline == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
     assert step.outbound[0].params["deadline"] == When(chat.intake.case.deadline)
     text = renderer.render(step.outbound[0], "nl").text
-    assert "uiterlijk dinsdag 24 november om 14:00" in text
+    assert "uiterlijk woensdag 25 november om 14:00" in text
 
 
-def test_outside_service_hours_the_youngster_is_told_when_coaches_are_back(
+def test_outside_service_hours_one_message_says_when_coaches_are_back_and_the_deadline(
     flow: IntakeFlow, renderer: Renderer
 ) -> None:
     evening = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # Monday 23:30 in Brussels
@@ -480,18 +480,23 @@ def test_outside_service_hours_the_youngster_is_told_when_coaches_are_back(
     chat.consented()
     skip_all_questions(chat)
     step = chat.tap("summary:send")
-    assert chat.keys(step) == ["queued.confirm", "queued.outside_hours"]
-    assert renderer.render(step.outbound[1], "nl").text.endswith(
-        "morgen om 09:00 zijn de coaches er weer."
-    )
+    assert chat.keys(step) == ["queued.confirm_closed"]
+    text = renderer.render(step.outbound[0], "nl").text
+    assert "Vanaf morgen om 09:00 zijn de coaches er weer." in text
+    assert "uiterlijk woensdag 25 november om 21:00" in text
 
 
-def test_on_friday_night_coaches_are_back_on_monday(flow: IntakeFlow, renderer: Renderer) -> None:
-    friday_night = datetime(2026, 11, 27, 21, 30, tzinfo=UTC)
+def test_on_friday_night_coaches_are_back_on_monday_and_the_deadline_is_after_it(
+    flow: IntakeFlow, renderer: Renderer
+) -> None:
+    friday_night = datetime(2026, 11, 27, 21, 30, tzinfo=UTC)  # 22:30 in Brussels
     chat = Chat(flow, renderer, friday_night)
     chat.consented()
     step = chat.tap("talk")
-    assert "maandag om 09:00" in renderer.render(step.outbound[-1], "nl").text
+    said = " ".join(renderer.render(message, "nl").text for message in step.outbound)
+    assert "Vanaf maandag om 09:00 zijn de coaches er weer." in said
+    assert "uiterlijk dinsdag 1 december om 21:00" in said
+    assert "zaterdag" not in said
 
 
 def test_messages_written_in_the_queue_are_kept_for_the_coach(chat: Chat) -> None:

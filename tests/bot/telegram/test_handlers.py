@@ -497,7 +497,7 @@ async def test_a_text_longer_than_telegram_allows_arrives_shortened(harness: Har
 
 
 async def test_a_tagged_message_can_be_edited_later(harness: Harness) -> None:
-    from flows.messages import Outbound
+    from flows.messages import Outbound, Ref
     from storage.outbox import enqueue_messages
 
     async with harness.sender.db.transaction() as session:
@@ -507,7 +507,9 @@ async def test_a_tagged_message_can_be_edited_later(harness: Harness) -> None:
             address=str(CHAT),
             youngster_id=None,
             language="nl",
-            messages=[Outbound("help.text", {"hours": 24}, tag="t:1")],
+            messages=[
+                Outbound("help.text", {"promise": Ref("promise.hours", {"hours": 24})}, tag="t:1")
+            ],
             now=harness.sender.clock(),
         )
     await harness.sender.drain()

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
@@ -16,6 +16,7 @@ from bot.render import Renderer
 from bot.runtime import StartupError
 from bot.sender import OutboxSender
 from bot.service import ConversationService
+from bot.telegram.errors import said
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.menus import set_commands
 from bot.telegram.polling import poll
@@ -39,6 +40,7 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
 
 
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0  # seconds between tries while Telegram cannot be reached
+JOB_GRACE = 5.0  # seconds a running job may take to finish when klik stops
 
 
 async def _connect(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
@@ -86,7 +88,11 @@ async def run_telegram(
     try:
         me = await application.bot.get_me()
         await application.bot.delete_webhook()
-        await set_commands(application, renderer)
+        try:
+            await set_commands(application, renderer)
+        except TelegramError as error:
+            # The menu is a convenience: every command works without it.
+            log.warning("the command menu could not be set (%s); klik runs without it", said(error))
         sending = asyncio.create_task(sender.run())
         assert service.matchteam is not None
         reach = CrisisReach()
@@ -102,13 +108,17 @@ async def run_telegram(
             )
         finally:
             scheduler.shutdown(wait=False)
-            # Cancel the sender and any scheduled job still running, and wait for them while
-            # the loop still runs: each closes its database connection on the way out. A
-            # connection left open keeps its (non-daemon) SQLite thread, and the process, alive.
+            # Stop the sender, give a scheduled job still running a moment to finish its
+            # transaction (APScheduler logs a cancelled job as an error), cancel what is left,
+            # and wait for all while the loop still runs: each closes its database connection
+            # on the way out. A connection left open keeps its (non-daemon) SQLite thread, and
+            # the process, alive.
             sending.cancel()
             running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in running:
-                task.cancel()
+            if running:
+                _, stuck = await asyncio.wait(running, timeout=JOB_GRACE)
+                for task in stuck:
+                    task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
     finally:
         await application.shutdown()

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
@@ -24,6 +24,18 @@ from bot.telegram.polling import poll
 log = logging.getLogger(__name__)
 
 
+class HandledRateLimits(logging.Filter):
+    """AIORateLimiter logs every 429 it gives up on as an ERROR with a traceback; without
+    retries that is every 429. Each caller handles it (the sender waits retry_after for that
+    chat, polling waits, a handler logs one warning), so the limiter's record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], RetryAfter))
+
+
+RATE_LIMITS = HandledRateLimits()
+
+
 def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
     """A python-telegram-bot application without its own Updater (we poll ourselves).
 
@@ -34,6 +46,7 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
     # better handled by the outbox, which waits retry_after for that chat without blocking others.
     # PTB types the builder by its limiter's data; AIORateLimiter's is a dict, not None.
     builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(RATE_LIMITS)  # once: same object
     if request is not None:
         return builder.request(request).get_updates_request(request).build()
     return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()

@@ -10,4 +10,5 @@ def said(error: TelegramError) -> str:
     """What Telegram answered, fit for the log ("BadRequest: chat not found", "TimedOut")."""
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return type(error).__name__
-    return f"{type(error).__name__}: {error.message}"
+    name = type(error).__name__
+    return error.message if error.message.startswith(f"{name}:") else f"{name}: {error.message}"

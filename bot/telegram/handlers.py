@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
+from bot.telegram.errors import said
 from bot.telegram.menus import set_staff_commands
 from bot.telegram.transport import CHANNEL
 from flows.intake import Tap
@@ -108,8 +109,8 @@ class TelegramHandlers:
                 await set_staff_commands(
                     context.bot, self.renderer, update.effective_chat.id, handled.language
                 )
-            except NetworkError:
-                log.warning("could not set a staff member's command menu")
+            except TelegramError as error:
+                log.warning("could not set a staff member's command menu (%s)", said(error))
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message or caption: kept as well, and checked for crisis words like any
@@ -159,6 +160,8 @@ class TelegramHandlers:
             await query.answer(text=notice)
         except BadRequest:
             log.debug("a tap could not be answered any more")
+        except RetryAfter:  # the tap counted; only its confirmation is lost
+            log.warning("Telegram asks to slow down (429); a tap was not answered")
         message = query.message
         if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
@@ -175,18 +178,23 @@ class TelegramHandlers:
                 await message.edit_reply_markup(reply_markup=None)
         except NetworkError:  # includes BadRequest "message is not modified"
             log.debug("a keyboard could not be updated")
+        except RetryAfter:
+            log.warning("Telegram asks to slow down (429); a keyboard was not updated")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An update failed (e.g. the database is down): say so once; it will be retried."""
         if not isinstance(update, Update):
             log.error("error outside an update: %s", type(context.error).__name__)
             return
-        log.error(
-            "update %d failed: %s; it will be retried",
-            update.update_id,
-            type(context.error).__name__,
-            exc_info=context.error,
-        )
+        if isinstance(context.error, RetryAfter):  # handled: the update comes again
+            log.warning("update %d: Telegram asks to slow down (429); retried", update.update_id)
+        else:
+            log.error(
+                "update %d failed: %s; it will be retried",
+                update.update_id,
+                type(context.error).__name__,
+                exc_info=context.error,
+            )
         self.failed.add(update.update_id)
         if update.update_id in self._told_about or update.effective_chat is None:
             return
@@ -200,5 +208,5 @@ class TelegramHandlers:
                 await update.callback_query.answer(text=text[:200])
             else:
                 await context.bot.send_message(chat_id=update.effective_chat.id, text=text)
-        except NetworkError:
-            log.warning("could not tell a youngster about a failed update")
+        except TelegramError as error:
+            log.warning("could not tell a youngster about a failed update (%s)", said(error))

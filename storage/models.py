@@ -148,6 +148,18 @@ class InboxEvent(SQLModel, table=True):
     received_at: datetime = _when(index=True)
 
 
+class SetAsideUpdate(SQLModel, table=True):
+    """A channel update that failed the same way several times and was set aside, so that
+    everyone else is served: its id, kind and the error's type; never its text."""
+
+    __tablename__ = "set_aside_updates"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=32)  # message, edited_message, callback_query
+    reason: str = Field(max_length=64)  # the error's type, e.g. DataError
+    set_aside_at: datetime = _when()
+
+
 class Staff(SQLModel, table=True):
     """A coach or team lead. Youngsters see the first name and intro, never a Telegram identity."""
 

@@ -45,6 +45,7 @@ TABLES = (
     "contacts",
     "outbox",
     "inbox",
+    "set_aside_updates",
     "stat_events",
     "youngsters",
     "staff_contacts",

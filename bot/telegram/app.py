@@ -83,6 +83,19 @@ async def _connect(application: Application, stop: asyncio.Event) -> bool:  # ty
             pause = min(pause * 2, LONGEST_PAUSE)
 
 
+async def _finish_tasks() -> None:
+    """Wait for every other task, cancelling those that take longer than JOB_GRACE; look again
+    for a task one of them started meanwhile."""
+    for _ in range(3):
+        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if not running:
+            return
+        _, stuck = await asyncio.wait(running, timeout=JOB_GRACE)
+        for task in stuck:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
 async def run_telegram(
     application: Application,  # type: ignore[type-arg]
     service: ConversationService,
@@ -120,19 +133,15 @@ async def run_telegram(
                 stop=stop,
             )
         finally:
-            scheduler.shutdown(wait=False)
-            # Stop the sender, give a scheduled job still running a moment to finish its
-            # transaction (APScheduler logs a cancelled job as an error), cancel what is left,
-            # and wait for all while the loop still runs: each closes its database connection
-            # on the way out. A connection left open keeps its (non-daemon) SQLite thread, and
-            # the process, alive.
+            # Start no new job and stop the sender; give a job still running a moment to finish
+            # its transaction (shutting the scheduler down would cancel it, and APScheduler logs
+            # a cancelled job as an error), cancel what is left, and wait for all while the loop
+            # still runs: each closes its database connection on the way out. A connection left
+            # open keeps its (non-daemon) SQLite thread, and the process, alive.
+            scheduler.pause()
             sending.cancel()
-            running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            if running:
-                _, stuck = await asyncio.wait(running, timeout=JOB_GRACE)
-                for task in stuck:
-                    task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            await _finish_tasks()
+            scheduler.shutdown(wait=False)
     finally:
         await application.shutdown()
         log.info("klik stopped")

@@ -1,7 +1,10 @@
-"""Telegram's errors as the log may show them: the error type, and Telegram's own words when it
-refused a request; never a network error's text, which can hold the URL with the token."""
+"""Errors as the log may show them. Telegram's: the error type, and Telegram's own words when it
+refused a request; never a network error's text, which can hold the URL with the token. Any
+other: where it happened, never its message, which can quote a youngster's words."""
 
 from __future__ import annotations
+
+import traceback
 
 from telegram.error import BadRequest, NetworkError, TelegramError
 
@@ -12,3 +15,9 @@ def said(error: TelegramError) -> str:
         return type(error).__name__
     name = type(error).__name__
     return error.message if error.message.startswith(f"{name}:") else f"{name}: {error.message}"
+
+
+def frames(error: BaseException) -> str:
+    """Where an error happened, frame by frame, without its message: a database driver's
+    message can quote the value it refused, a youngster's words."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()

@@ -12,8 +12,10 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
-from bot.telegram.errors import said
+from bot.telegram.edge import cleaned, forged
+from bot.telegram.errors import frames, said
 from bot.telegram.menus import set_staff_commands
+from bot.telegram.setaside import SetAside
 from bot.telegram.transport import CHANNEL
 from flows.intake import Tap
 from flows.messages import Inbound, Ref
@@ -45,7 +47,8 @@ class TelegramHandlers:
     def __init__(self, service: ConversationService, renderer: Renderer) -> None:
         self.service = service
         self.renderer = renderer
-        self.failed: set[int] = set()
+        self.failed: dict[int, BaseException] = {}
+        self.set_aside = SetAside(service)
         self._told_about: set[int] = set()
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -60,11 +63,13 @@ class TelegramHandlers:
         application.add_error_handler(self.on_error)
 
     async def handle(self, application: Application, update: Update) -> bool:  # type: ignore[type-arg]
-        """Process one update; False when it failed and must be fetched again."""
+        """Process one update; False when it failed and must be fetched again, True when it
+        was handled or, failing the same way again and again, set aside."""
         await application.process_update(update)
-        if update.update_id in self.failed:
-            self.failed.discard(update.update_id)
+        error = self.failed.pop(update.update_id, None)
+        if error is not None and not await self.set_aside.failed(update, error):
             return False
+        self.set_aside.handled(update.update_id)
         self._told_about.discard(update.update_id)
         return True
 
@@ -74,7 +79,7 @@ class TelegramHandlers:
         return await self.service.handle(
             channel=CHANNEL,
             address=str(chat.id),
-            event=event,
+            event=cleaned(event),
             event_id=f"tg:{update.update_id}",
         )
 
@@ -144,6 +149,10 @@ class TelegramHandlers:
             await query.answer()
             return
         event = Inbound("choice", choice=(query.data or "")[:64], language_hint=self._hint(update))
+        if forged(event.choice):  # no button of ours carries it: refused, nothing stored
+            language = self.service.flow.language_for(event.language_hint)
+            await self._settle(query, Handled(tap=Tap("unknown"), language=language))
+            return
         handled = await self._to_service(update, event)
         await self._settle(query, handled)
 
@@ -190,12 +199,12 @@ class TelegramHandlers:
             log.warning("update %d: Telegram asks to slow down (429); retried", update.update_id)
         else:
             log.error(
-                "update %d failed: %s; it will be retried",
+                "update %d failed: %s; it will be retried\n%s",
                 update.update_id,
                 type(context.error).__name__,
-                exc_info=context.error,
+                frames(context.error) if context.error else "",
             )
-        self.failed.add(update.update_id)
+        self.failed[update.update_id] = context.error or Exception("unknown")
         if update.update_id in self._told_about or update.effective_chat is None:
             return
         self._told_about.add(update.update_id)

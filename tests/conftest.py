@@ -46,6 +46,7 @@ TABLES = (
     "outbox",
     "inbox",
     "set_aside_updates",
+    "channel_bots",
     "stat_events",
     "youngsters",
     "staff_contacts",

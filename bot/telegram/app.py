@@ -7,19 +7,22 @@ import asyncio
 import logging
 import signal
 
+from telegram import User
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
 from bot.jobs import CrisisReach, make_scheduler
 from bot.render import Renderer
-from bot.runtime import StartupError
+from bot.runtime import StartupError, shown_url
 from bot.sender import OutboxSender
 from bot.service import ConversationService
 from bot.telegram.errors import said
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.menus import set_commands
 from bot.telegram.polling import poll
+from bot.telegram.transport import CHANNEL
+from storage.bots import remember_bot
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,25 @@ async def _finish_tasks() -> None:
         await asyncio.gather(*running, return_exceptions=True)
 
 
+async def _refuse_another_bot(service: ConversationService, me: User) -> None:
+    """Remember the bot at the first start; refuse (one line, never the token) to run another
+    bot on this database: its chat ids would send replies through the wrong bot."""
+    async with service.db.transaction() as session:
+        owner = await remember_bot(
+            session,
+            channel=CHANNEL,
+            bot_id=str(me.id),
+            username=me.username or "",
+            now=service.clock(),
+        )
+    if owner.bot_id != str(me.id):
+        raise StartupError(
+            f"klik: the database {shown_url(service.db.url)} belongs to the bot "
+            f"@{owner.username}, not @{me.username}. Use @{owner.username}'s TELEGRAM_TOKEN, "
+            f"or give @{me.username} a database of its own (DATABASE_URL)."
+        )
+
+
 async def run_telegram(
     application: Application,  # type: ignore[type-arg]
     service: ConversationService,
@@ -113,6 +135,7 @@ async def run_telegram(
         return
     try:
         me = await application.bot.get_me()
+        await _refuse_another_bot(service, me)
         await application.bot.delete_webhook()
         try:
             await set_commands(application, renderer)

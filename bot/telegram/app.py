@@ -21,7 +21,7 @@ from bot.telegram.errors import said
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.menus import set_commands
 from bot.telegram.polling import poll
-from bot.telegram.transport import CHANNEL
+from bot.telegram.transport import CHANNEL, seconds
 from storage.bots import remember_bot
 
 log = logging.getLogger(__name__)
@@ -61,10 +61,12 @@ JOB_GRACE = 5.0  # seconds a running job may take to finish when klik stops
 
 async def _connect(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
     """Log in to Telegram. A refused token is final (StartupError, one line, never the
-    token); a network that is down is tried again with growing pauses, until it answers
-    (True) or the process is told to stop (False)."""
+    token); a network that is down is tried again with growing pauses, and "Too Many
+    Requests" after the pause Telegram asks for, until it answers (True) or the process is
+    told to stop (False)."""
     pause = FIRST_PAUSE
     while True:
+        delay = pause
         try:
             await application.initialize()
             return True
@@ -72,6 +74,9 @@ async def _connect(application: Application, stop: asyncio.Event) -> bool:  # ty
             raise StartupError(
                 "klik: Telegram refused TELEGRAM_TOKEN. Get the token again from @BotFather."
             ) from None
+        except RetryAfter as refusal:
+            delay = seconds(refusal.retry_after).total_seconds()
+            log.warning("Telegram asks to slow down (429); logging in again in %.0f s", delay)
         except NetworkError as error:  # TimedOut is a NetworkError too
             # The type only: an error's text can hold the URL, and the URL holds the token.
             log.warning(
@@ -79,11 +84,12 @@ async def _connect(application: Application, stop: asyncio.Event) -> bool:  # ty
                 type(error).__name__,
                 pause,
             )
+            pause = min(pause * 2, LONGEST_PAUSE)
         try:
-            await asyncio.wait_for(stop.wait(), timeout=pause)
+            await asyncio.wait_for(stop.wait(), timeout=delay)
             return False
         except TimeoutError:
-            pause = min(pause * 2, LONGEST_PAUSE)
+            pass
 
 
 async def _finish_tasks() -> None:
@@ -134,9 +140,13 @@ async def run_telegram(
     if not await _connect(application, stop):
         return
     try:
-        me = await application.bot.get_me()
+        me = application.bot.bot  # logging in asked Telegram who we are
         await _refuse_another_bot(service, me)
-        await application.bot.delete_webhook()
+        try:
+            await application.bot.delete_webhook()
+        except TelegramError as error:
+            # Without a webhook polling works; with one, getUpdates says so (409), in the log.
+            log.warning("the webhook could not be removed (%s)", said(error))
         try:
             await set_commands(application, renderer)
         except TelegramError as error:

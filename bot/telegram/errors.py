@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import traceback
 
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+
+from bot.telegram.transport import seconds
 
 
 def said(error: TelegramError) -> str:
     """What Telegram answered, fit for the log ("BadRequest: chat not found", "TimedOut")."""
+    if isinstance(error, RetryAfter):
+        return f"RetryAfter: wait {seconds(error.retry_after).total_seconds():.0f} s"
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return type(error).__name__
     name = type(error).__name__

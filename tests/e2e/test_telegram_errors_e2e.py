@@ -155,3 +155,37 @@ def test_a_429_on_answering_a_tap_is_one_warning_and_the_tap_counts(
     )
     assert " ERROR " not in log and "Traceback" not in log
     assert not any("Oeps" in m.get("text", "") for m in api.messages(YOUNGSTER))
+
+
+def test_a_429_while_logging_in_is_waited_out_and_klik_serves(api: FakeBotApi, klik: Klik) -> None:
+    api.fail_next("getMe", status=429, retry_after=1)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        "WARNING bot.telegram.app: Telegram asks to slow down (429); logging in again in 1 s" in log
+    )
+    assert " ERROR " not in log and "Traceback" not in log
+
+
+def test_a_webhook_that_cannot_be_removed_is_one_warning_and_klik_serves(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    api.fail_next("deleteWebhook", status=429, retry_after=1)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        "WARNING bot.telegram.app: the webhook could not be removed (RetryAfter: wait 1 s)" in log
+    )
+    assert " ERROR " not in log and "Traceback" not in log

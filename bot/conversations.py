@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from bot.staff_desk import StaffDesk
 from flows.case import PAUSED, WITH_COACH, after
+from flows.media import COPY
 from flows.messages import Button, Inbound, Outbound, Ref
 from flows.relay import (
     case_of_tag,
@@ -107,8 +108,15 @@ class Conversations(StaffDesk):
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime
     ) -> None:
-        """A relayed message will never arrive: tell whoever wrote it."""
+        """A relayed message will never arrive: tell whoever wrote it. A kept voice note or
+        photo that cannot be copied (the youngster deleted it): tell the coach."""
         head, _, rest = message.tag.partition(":")
+        if message.key == COPY and head == "case" and rest.isdigit():
+            pair = await case_with_youngster(session, case_id=int(rest))
+            if pair is not None and pair[0].coach_id is not None:
+                gone = Outbound("media.gone", {"pseudonym": pair[1].pseudonym})
+                await self._to_staff(session, pair[0].coach_id, [gone], now)
+            return
         if (
             not message.key.startswith("relay.")
             or head not in ("case", "relay")

@@ -17,6 +17,7 @@ from bot.conversations import Conversations
 from flows.case import CLOSED, QUEUED, after
 from flows.commands import when_back
 from flows.matching import queue_order, suggest
+from flows.media import for_coach
 from flows.messages import Duration, HelpLines, Inbound, Outbound, Ref
 from flows.queue import (
     claim_target,
@@ -34,7 +35,7 @@ from flows.relay import urgent_alert
 from flows.sla import TELL_YOUNGSTER, ladder, time_left, who_to_remind
 from flows.state import Alert, Tap
 from storage.guard import add_guard_steps
-from storage.intakes import current_case_of, load_intake
+from storage.intakes import current_case_of, kept_media, load_intake
 from storage.models import Case, Staff, Youngster
 from storage.queue import (
     Reachable,
@@ -155,10 +156,20 @@ class Matchteam(CaseLife, Conversations):
         if pair is None or pair[0].coach_id is None:
             return
         case, youngster, intake = pair
-        message = shared_summary(self._card(case, youngster, intake))
+        assert case.id is not None
+        kept = await kept_media(session, youngster_id=youngster.id)
+        copies = for_coach(
+            self.flow.questionnaire,
+            case.id,
+            youngster.pseudonym,
+            kept,
+            answers=True,
+            waiting=False,  # those came with the claim
+        )
+        messages = [shared_summary(self._card(case, youngster, intake)), *copies]
         for staff_id in {case.coach_id, case.previous_coach_id} - {None}:
             assert staff_id is not None
-            await self._to_staff(session, staff_id, [message], now)
+            await self._to_staff(session, staff_id, messages, now)
 
     async def guard_step(
         self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
@@ -247,7 +258,17 @@ class Matchteam(CaseLife, Conversations):
         card = self._card(case, youngster, await load_intake(session, youngster=youngster))
         if me is not None:
             notes = await case_notes(session, case_id=case_id)
-            await self._send(session, me.address, self._language(staff), claimed(card, notes), now)
+            kept = await kept_media(session, youngster_id=youngster.id)
+            copies = for_coach(
+                self.flow.questionnaire,
+                case_id,
+                youngster.pseudonym,
+                kept,
+                answers=card.shared,
+                waiting=True,
+            )
+            messages = claimed(card, notes, copies)
+            await self._send(session, me.address, self._language(staff), messages, now)
         for other in offered - {staff.id}:
             person = people.get(other)
             if person is not None:

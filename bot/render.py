@@ -11,7 +11,7 @@ from babel.dates import format_datetime, format_timedelta
 
 from flows.content import Content
 from flows.crisis import HelpLine
-from flows.messages import Duration, HelpLines, Joined, Outbound, Param, Ref, When
+from flows.messages import CountryText, Duration, HelpLines, Joined, Outbound, Param, Ref, When
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class Renderer:
         if isinstance(value, Joined):
             separator = self.content.text(language, "list.separator")
             return separator.join(self.ref(item, language) for item in value.items)
+        if isinstance(value, CountryText):
+            return self.text(f"country.{self.country}.{value.name}", {}, language)
         if isinstance(value, HelpLines):
             lines = self.help_lines(value.purpose)
             return "\n".join(self.help_line(line, language) for line in lines)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flows.case import CLOSED, PAUSED, WITH_COACH
+from flows.media import leave_queue
 from flows.messages import Button, Outbound, Ref, When
 from flows.state import AGE, QUEUED, Rules, Stat, Step, Tap
 
@@ -56,7 +57,10 @@ class Commands:
     def _other_coach(self, step: Step) -> None:
         """/andere_coach: back in the queue with priority; the coach is told."""
         intake = step.intake
-        case = intake.case if intake is not None else None
+        if intake is None:
+            step.outbound.append(Outbound("status.new"))  # nothing kept: the way in is /start
+            return
+        case = intake.case
         if case is None or not case.coach or case.state not in WITH_COACH:
             step.outbound.append(Outbound("case.no_coach_yet"))
             return
@@ -118,6 +122,7 @@ class Commands:
             if intake.state == QUEUED:
                 self.flow.move(intake, "withdraw")
                 intake.case = None
+                leave_queue(intake)
                 step.case_change = "withdraw"
                 step.outbound.append(Outbound("stop.left_queue"))
             else:
@@ -150,6 +155,7 @@ class Commands:
             return
         self.flow.move(intake, "restart")
         intake.answers.clear()
+        intake.media.clear()
         intake.age_band = None
         intake.paused = False
         step.stats.append(Stat("restarted"))

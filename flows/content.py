@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
+from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
 
@@ -275,6 +276,25 @@ def _check_texts(
                 )
 
 
+def _check_country_texts(texts: dict[str, dict[str, Any]], problems: list[ContentProblem]) -> None:
+    """Words one country knows (country.<COUNTRY>.<name>) need a text for every country the
+    COUNTRY setting allows, or the welcome breaks for the other one."""
+    for language, flat in texts.items():
+        shown = f"texts/{language}.yaml"
+        split = [key.split(".", 2) for key in flat if key.startswith("country.")]
+        for key in sorted(".".join(parts) for parts in split if len(parts) < 3):
+            problems.append(ContentProblem(shown, key, "needs a country and a name"))
+        wrong = {parts[1] for parts in split if len(parts) == 3} - set(REQUIRED_COUNTRIES)
+        for country in sorted(wrong):
+            reason = f"not a country Klik serves ({', '.join(REQUIRED_COUNTRIES)})"
+            problems.append(ContentProblem(shown, f"country.{country}", reason))
+        for name in sorted({parts[2] for parts in split if len(parts) == 3}):
+            for country in REQUIRED_COUNTRIES:
+                if f"country.{country}.{name}" not in flat:
+                    reason = "missing (every country needs its own words here)"
+                    problems.append(ContentProblem(shown, f"country.{country}.{name}", reason))
+
+
 def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
     """Read and check content/; raise ContentError listing every problem found."""
     problems: list[ContentProblem] = []
@@ -301,6 +321,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
                 problems.append(ContentProblem(shown, key, reason))
     if questionnaire is not None and len(texts) == len(languages):
         _check_texts(texts, questionnaire, problems)
+        _check_country_texts(texts, problems)
     raw_crisis = _read_yaml(directory / "crisis.yaml", "crisis.yaml", problems)
     crisis = (
         _validate(CrisisLexicon, raw_crisis, "crisis.yaml", problems)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flows.messages import Button, HelpLines, Outbound, Ref
+from flows.messages import Button, CountryText, HelpLines, Outbound, Param, Ref
 from flows.state import AGE, CONSENT, Intake, Stat, Step, Tap
 
 if TYPE_CHECKING:
@@ -24,8 +24,20 @@ class Doorway:
     def welcome(self, step: Step, language: str, source: str) -> None:
         """Who we are, then the consent question; nothing is kept before the answer."""
         step.language = language
-        step.outbound.append(Outbound("welcome", {"hours": self.rules.promise_hours}))
+        # Who pays benefits differs per country (OCMW in Flanders, UWV in the Netherlands).
+        params: dict[str, Param] = {
+            "hours": self.rules.promise_hours,
+            "not_us": CountryText("benefit_offices"),
+        }
+        step.outbound.append(Outbound("welcome", params))
         step.outbound.append(self.consent_question(language, source))
+
+    def nothing_kept(self, step: Step) -> None:
+        """Words while nothing is kept (before consent, or after a decline, an erase or the
+        age referral): say so, with the consent buttons as the way forward, never a pointer
+        at buttons that may no longer be there."""
+        step.outbound.append(Outbound("consent.need_answer"))
+        step.outbound.append(self.consent_question(step.language, ""))
 
     def consent_question(self, language: str, source: str) -> Outbound:
         """The consent question; its buttons carry language and source, so nothing is kept."""

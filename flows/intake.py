@@ -17,6 +17,7 @@ from flows.commands import Commands, when_back
 from flows.content import Content, Question
 from flows.doorway import Doorway
 from flows.machine import MachineModel, intake_machine_spec
+from flows.media import MediaDesk
 from flows.messages import Inbound, Outbound, Ref, When
 from flows.questions import (
     age_question,
@@ -32,6 +33,7 @@ from flows.state import (
     AGE,
     CONSENT,
     QUEUED,
+    RESUME_AFTER,
     SUMMARY,
     Answer,
     CaseView,
@@ -56,7 +58,6 @@ __all__ = [
     "AGE", "CONSENT", "QUEUED", "SUMMARY", "Answer", "CaseView", "Intake", "IntakeFlow", "Rules",
     "Stat", "Step", "Tap", "intake_machine_spec", "when_back"
 ]  # fmt: skip
-RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
 MAX_TEXT = 4096  # a Telegram message is at most this long; longer input is cut, not refused
 
 
@@ -76,6 +77,7 @@ class IntakeFlow:
         self.doorway = Doorway(self)
         self.safety = SafetyNet(self)
         self.commands = Commands(self)
+        self.media = MediaDesk(self)
 
     # -- the machine ------------------------------------------------------------------------
 
@@ -111,18 +113,22 @@ class IntakeFlow:
         if event.kind in ("text", "edited", "media") and said.strip():
             hit = self.content.detector.detect(said)
         if hit is not None:
-            self.safety.hit(step, hit, said, aside=event.kind != "text", now=now)
             if event.kind == "media":
-                self._media(step, told=True)
+                # Kept where the youngster was, before the signal moves them on; the caption
+                # is kept apart with the signal.
+                self.media.keep(step, event, now, caption=False)
+            self.safety.hit(step, hit, said, aside=event.kind != "text", now=now)
         elif event.kind == "start" or (event.kind == "command" and event.command == "start"):
             self._start(step, event, now)
         elif event.kind == "command":
             self.commands.command(step, event.command, now)
+        elif event.kind == "media" and step.intake is None:
+            self._text(step, "", now)  # nothing is kept before consent: as for typed words
         elif event.kind == "media":
-            self._media(step, told=False)
+            self.media.received(step, event, now)
         elif event.kind == "choice":
             self._choice(step, event.choice, now)
-        elif event.kind == "edited":
+        elif event.kind == "edited" and step.intake is not None:  # else: as if typed
             self._edited(step, text)
         elif text.strip():
             self._text(step, text, now)
@@ -135,17 +141,6 @@ class IntakeFlow:
         hint = hint.split("-")[0].lower()
         languages = self.questionnaire.languages
         return hint if hint in languages else self.questionnaire.default_language
-
-    def _media(self, step: Step, *, told: bool) -> None:
-        """A photo, voice note or file goes to the coach who has the case; before that Klik
-        can only read text (unless its caption already got an answer: `told`)."""
-        intake = step.intake
-        if intake is not None and intake.case is not None and intake.case.coach:
-            step.media_for_coach = True
-            if intake.case.state == CLOSED:
-                step.case_change = "reopen"
-        elif not told:
-            step.outbound.append(Outbound("media.text_only"))
 
     # -- start, consent and age ---------------------------------------------------------------
 
@@ -278,8 +273,7 @@ class IntakeFlow:
         }:
             removed = value[3:]
             step.tap = Tap("answered", Ref("summary.removed"))
-            remove_shown(intake, removed)
-            step.stats.append(Stat("removed", removed))
+            step.stats.append(remove_shown(intake, removed))
             self.ask(step)
         else:
             step.tap = Tap("unknown")
@@ -308,7 +302,7 @@ class IntakeFlow:
     def _text(self, step: Step, text: str, now: datetime) -> None:
         intake = step.intake
         if intake is None:
-            step.outbound.append(Outbound("consent.need_answer"))
+            self.doorway.nothing_kept(step)
             return
         if intake.state == QUEUED:
             step.notes_for_coach.append(text)
@@ -395,4 +389,4 @@ class IntakeFlow:
 
 def _copy(intake: Intake) -> Intake:
     answers = {k: Answer(v.choice, v.text) for k, v in intake.answers.items()}
-    return replace(intake, answers=answers)
+    return replace(intake, answers=answers, media=list(intake.media))

@@ -27,6 +27,9 @@ class Inbound:
     message_id: str = ""  # the channel's id of this message, to copy media on
     reply_to: str = ""  # the channel's id of the message this one answers
     caption: str = ""  # the words under a photo, video or file (media only)
+    # Which media: voice, photo, video, video_note, audio or document; "" for a sticker, a GIF
+    # or anything else that is not words (media only).
+    media: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ class HelpLines:
 
 
 @dataclass(frozen=True)
+class CountryText:
+    """Words that differ between the service's countries (an office only one country has):
+    the text `country.<COUNTRY>.<name>`, picked when the message is rendered."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Duration:
     """A span of time told in words ("6 uur", "45 minuten")."""
 
@@ -67,7 +78,7 @@ class Joined:
     items: tuple[Ref, ...]
 
 
-Param = str | int | When | Duration | Ref | HelpLines | Joined | list[Ref]
+Param = str | int | When | Duration | Ref | HelpLines | CountryText | Joined | list[Ref]
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ def param_to_json(value: Param) -> Any:
         return {"ref": value.key, "params": params_to_json(value.params), "lang": value.language}
     if isinstance(value, HelpLines):
         return {"help_lines": value.purpose}
+    if isinstance(value, CountryText):
+        return {"country": value.name}
     if isinstance(value, Duration):
         return {"duration": value.seconds}
     if isinstance(value, Joined):
@@ -122,6 +135,8 @@ def param_from_json(data: Any) -> Param:
         return Ref(data["ref"], params_from_json(data["params"]), data.get("lang"))
     if "help_lines" in data:
         return HelpLines(data["help_lines"])
+    if "country" in data:
+        return CountryText(data["country"])
     if "duration" in data:
         return Duration(int(data["duration"]))
     if "joined" in data:

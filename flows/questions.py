@@ -21,7 +21,7 @@ def preference_state(preference_id: str) -> str:
 
 
 def talk_row() -> tuple[Button, ...]:
-    """ "Ik wil gewoon met iemand praten": on every question (principle 1)."""
+    """ "Ik wil gewoon met iemand praten": on every screen of the intake (principle 1)."""
     return (Button(Ref("button.talk"), "talk"),)
 
 
@@ -58,7 +58,7 @@ def question_message(questionnaire: Questionnaire, question: Question) -> Outbou
 
 
 def preference_message(questionnaire: Questionnaire, preference_id: str) -> Outbound:
-    """A preference's options, two a row, then skip and done."""
+    """A preference's options, two a row, then skip and done, and the talk button."""
     preference = questionnaire.preference(preference_id)
     assert preference is not None
     state = preference_state(preference.id)
@@ -68,7 +68,7 @@ def preference_message(questionnaire: Questionnaire, preference_id: str) -> Outb
         Button(Ref("pref.skip"), f"{state}:skip"),
         Button(Ref("pref.done"), f"{state}:done"),
     )
-    return Outbound(f"pref.{preference.id}.ask", buttons=(*rows, last))
+    return Outbound(f"pref.{preference.id}.ask", buttons=(*rows, last, talk_row()))
 
 
 POSTCODE = re.compile(r"^\s*(\d{2})\d{0,2}\s*(?:[a-zA-Z]{2})?\s*$")

@@ -155,8 +155,11 @@ def taken(card: CaseCard, coach_name: str) -> Outbound:
     )
 
 
-def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
-    """What the coach who claimed gets: the case is theirs, what was written, say hello."""
+def claimed(
+    card: CaseCard, notes: Sequence[str], copies: Sequence[Outbound] = ()
+) -> list[Outbound]:
+    """What the coach who claimed gets: the case is theirs, what was written, copies of the
+    voice notes, photos and files kept for them (flows/media.py), say hello."""
     messages = [
         Outbound("offer.yours", {"pseudonym": card.pseudonym}, edit=f"offer:{card.case_id}"),
     ]
@@ -173,6 +176,7 @@ def claimed(card: CaseCard, notes: Sequence[str]) -> list[Outbound]:
                 {"pseudonym": card.pseudonym, "notes": [Ref("raw", {"text": n}) for n in notes]},
             )
         )
+    messages += copies
     messages.append(Outbound("claim.introduce", {"pseudonym": card.pseudonym}))
     return messages
 

@@ -254,8 +254,7 @@ class SafetyNet:
         elif value.startswith("rm.") and value[3:] in shown:
             removed = value[3:]
             step.tap = Tap("answered", Ref("summary.removed"))
-            remove_shown(intake, removed)
-            step.stats.append(Stat("removed", removed))
+            step.stats.append(remove_shown(intake, removed))
             step.outbound.append(review_message(self.flow.questionnaire, intake))
         else:
             step.tap = Tap("unknown")

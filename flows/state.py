@@ -7,7 +7,7 @@ storage depends on plain data only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from flows.hours import ServiceHours
 from flows.messages import Outbound, Param, Ref
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
+RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
 
 # The rule ids a crisis signal can carry (texts: crisis.rule.<id>): the rules of
 # content/crisis.yaml, `model` (only the model beside the rules heard it) and `confirmed` (the
@@ -112,6 +113,27 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class MediaNote:
+    """A voice note, photo, video or file the youngster sent for their coach: which kind, where
+    it belongs and its caption. Klik keeps a way to copy it, never the file; what the channel
+    needs for that stays in storage and bot/."""
+
+    ref: str  # the channel's id of the message: names the item (in the summary's 🗑 buttons)
+    kind: str  # voice, photo, video, video_note, audio, document (flows/media.py KEPT)
+    question: str  # the question it was sent at, "extra" or "waiting" (flows/summary.py)
+    caption: str = ""  # the words under it, kept with it
+
+
+@dataclass(frozen=True)
+class KeptMedia:
+    """A kept medium with what the channel needs to copy it (`Outbound.copy`), as storage hands
+    it to the coach's side."""
+
+    note: MediaNote
+    source: str
+
+
+@dataclass(frozen=True)
 class CaseView:
     """The youngster's place in the queue, as the intake needs to know it."""
 
@@ -139,6 +161,7 @@ class Intake:
     last_seen: datetime | None = None
     case: CaseView | None = None
     signal: Signal | None = None  # a signal seen before there was a case; moves to the case
+    media: list[MediaNote] = field(default_factory=list)  # kept for the coach, oldest first
 
 
 @dataclass(frozen=True)

@@ -129,5 +129,30 @@ async def migrate(db: Database) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
-    async with db.engine.begin() as connection:
-        await connection.run_sync(upgrade)
+    async with db.engine.connect() as connection:
+        if not db.is_sqlite:
+            async with connection.begin():
+                await connection.run_sync(upgrade)
+            return
+        # SQLite alters a table by copying it (Alembic's batch mode); with foreign keys
+        # enforced, dropping the old copy would take the rows that point at it along. SQLite
+        # only lets them be switched off outside a transaction, so on the bare connection.
+        await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=OFF")
+        try:
+            async with connection.begin():
+                await connection.run_sync(upgrade)
+            broken = await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_key_check")
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} broken references")
+        finally:
+            await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> list[Any]:
+    """Run a PRAGMA on the driver's connection, outside SQLAlchemy's transactions."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(pragma)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

@@ -16,13 +16,14 @@ from sqlmodel import col
 
 from flows.case import OPEN, QUEUED, WITHDRAWN
 from flows.pseudonyms import make_pseudonym
-from flows.state import Answer, CaseView, Intake, Signal
+from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
 from storage.models import (
     Case,
     CaseMessage,
     Contact,
     GuardStep,
     IntakeAnswer,
+    IntakeMedia,
     Offer,
     OutboxMessage,
     Staff,
@@ -75,6 +76,7 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
         select(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster.id)
     )
     answers = {row.question: Answer(row.choice, row.text) for row in rows.scalars()}
+    media = [item.note for item in await kept_media(session, youngster_id=youngster.id)]
     case = await current_case_of(session, youngster_id=youngster.id)
     view = None
     if case is not None:
@@ -100,6 +102,7 @@ async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
         last_seen=utc(youngster.last_seen),
         case=view,
         signal=Signal.parse(youngster.signal),
+        media=media,
     )
 
 
@@ -135,7 +138,7 @@ async def create_youngster(
 async def save_intake(
     session: AsyncSession, *, youngster: Youngster, intake: Intake, before: Intake | None
 ) -> None:
-    """Write the intake back: the youngster row and whichever answers changed."""
+    """Write the intake back: the youngster row, and whichever answers and kept media changed."""
     youngster.state = intake.state
     youngster.language = intake.language
     youngster.source = intake.source
@@ -172,6 +175,60 @@ async def save_intake(
                 )
                 .values(choice=answer.choice, text=answer.text)
             )
+    await _save_media(session, youngster_id=youngster.id, media=intake.media, before=before)
+
+
+async def _save_media(
+    session: AsyncSession, *, youngster_id: str, media: list[MediaNote], before: Intake | None
+) -> None:
+    old = {note.ref: note for note in (before.media if before else [])}
+    kept = {note.ref: note for note in media}
+    gone = [ref for ref in old if ref not in kept]
+    if gone:
+        await session.execute(
+            delete(IntakeMedia).where(
+                col(IntakeMedia.youngster_id) == youngster_id, col(IntakeMedia.message_id).in_(gone)
+            )
+        )
+    for ref, note in kept.items():
+        if ref not in old:
+            session.add(
+                IntakeMedia(
+                    youngster_id=youngster_id,
+                    message_id=ref,
+                    kind=note.kind,
+                    question=note.question,
+                    caption=note.caption,
+                )
+            )
+        elif old[ref].question != note.question:
+            await session.execute(
+                update(IntakeMedia)
+                .where(
+                    col(IntakeMedia.youngster_id) == youngster_id,
+                    col(IntakeMedia.message_id) == ref,
+                )
+                .values(question=note.question)
+            )
+
+
+async def kept_media(session: AsyncSession, *, youngster_id: str) -> list[KeptMedia]:
+    """The youngster's kept media, oldest first, each with what the channel needs to copy it:
+    "<address>:<message id>" (Outbound.copy), the address read from the youngster's contact,
+    so the chat id stays in one table."""
+    query = (
+        select(IntakeMedia, col(Contact.address))
+        .join(Contact, col(Contact.youngster_id) == col(IntakeMedia.youngster_id))
+        .where(col(IntakeMedia.youngster_id) == youngster_id)
+        .order_by(col(IntakeMedia.id))
+    )
+    return [
+        KeptMedia(
+            MediaNote(row.message_id, row.kind, row.question, row.caption),
+            f"{address}:{row.message_id}",
+        )
+        for row, address in (await session.execute(query)).all()
+    ]
 
 
 async def open_case(session: AsyncSession, *, youngster_id: str, case: CaseView) -> Case:
@@ -251,6 +308,7 @@ async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     await session.execute(
         delete(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster_id)
     )
+    await session.execute(delete(IntakeMedia).where(col(IntakeMedia.youngster_id) == youngster_id))
     await session.execute(delete(Contact).where(col(Contact.youngster_id) == youngster_id))
     # Replies already queued (such as "everything is erased") still go out, unlinked.
     await session.execute(

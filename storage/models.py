@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -66,6 +66,22 @@ class IntakeAnswer(SQLModel, table=True):
     question: str = Field(max_length=48)
     choice: str | None = Field(default=None, max_length=32)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class IntakeMedia(SQLModel, table=True):
+    """A voice note, photo or file the youngster sent for their coach: the id of the message in
+    the youngster's own chat, enough to copy it (with contacts.address), never the file.
+    Deleted when the youngster takes it off the summary or erases everything."""
+
+    __tablename__ = "intake_media"
+    __table_args__ = (UniqueConstraint("youngster_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
+    message_id: str = Field(max_length=32)  # the channel's id of the message
+    kind: str = Field(max_length=16)  # voice, photo, video, video_note, audio, document
+    question: str = Field(max_length=48)  # a question id, "extra" or "waiting"
+    caption: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class Case(SQLModel, table=True):
@@ -261,3 +277,13 @@ class GuardStep(SQLModel, table=True):
     due_at: datetime = _when()
     done_at: datetime | None = _when(nullable=True)
     outcome: str | None = Field(default=None, max_length=16)  # fired | skipped
+
+
+# Ids are never reused, on SQLite too (AUTOINCREMENT; PostgreSQL's sequences never reuse): a
+# coach's reply to a message about an erased youngster's case must not reach the next
+# youngster whose case would otherwise get the same id.
+for _table in SQLModel.metadata.tables.values():
+    if [column.name for column in _table.primary_key.columns] == ["id"] and isinstance(
+        _table.c.id.type, Integer
+    ):
+        _table.dialect_options["sqlite"]["autoincrement"] = True

@@ -41,6 +41,7 @@ TABLES = (
     "sent_messages",
     "case_messages",
     "cases",
+    "intake_media",
     "intake_answers",
     "contacts",
     "outbox",

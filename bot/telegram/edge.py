@@ -1,7 +1,7 @@
-"""What the edge cleans or refuses before an event reaches the service, so that no value a
-database cannot store gets in: a NUL byte (PostgreSQL refuses it in text), a lone surrogate
-(no UTF-8 for it; SQLite and PostgreSQL refuse it), or a number in button data that no row id
-can have (PostgreSQL refuses it for an integer column)."""
+"""What the edge cleans before an event reaches the service, so that no text a database cannot
+store gets in: a NUL byte (PostgreSQL refuses it in text) or a lone surrogate (no UTF-8 for it;
+SQLite and PostgreSQL refuse it). Forged button data is refused before it gets here: only data
+the tapped message carries goes on (bot/telegram/handlers.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ from typing import Any
 
 from flows.messages import Inbound
 
-# Ids are INTEGER columns; every number in our button data is an id, a scale value or an index.
-LARGEST_ID = 2**31 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's "\ud83d" without its pair stays one
-_NUMBER = re.compile("[0-9]+")
 
 
 def clean(text: str) -> str:
@@ -31,10 +28,3 @@ def cleaned(event: Inbound) -> Inbound:
     }
     return replace(event, **changes) if changes else event
 
-
-def forged(data: str) -> bool:
-    """Button data no button of ours carries: a number larger than any id, or a digit other
-    than 0-9 (str.isdigit takes "²", int() does not)."""
-    if any(char.isdigit() and not "0" <= char <= "9" for char in data):
-        return True
-    return any(int(number) > LARGEST_ID for number in _NUMBER.findall(data))

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
-from bot.telegram.edge import cleaned, forged
+from bot.telegram.edge import cleaned
 from bot.telegram.errors import frames, said
 from bot.telegram.menus import set_staff_commands
 from bot.telegram.setaside import SetAside
@@ -33,6 +33,30 @@ def command_of(message: Message) -> tuple[str, str] | None:
         return None
     head, _, rest = text[1:].partition(" ")
     return head.split("@")[0].lower(), rest.strip()
+
+
+def offers(message: Message, data: str) -> bool:
+    """Whether a button of the message's inline keyboard sends this callback data."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == data for row in rows for button in row)
+
+
+def media_kind(message: Message) -> str:
+    """What a youngster sent, in the flows' words: "voice", "photo", ... or "" for what is not
+    words (a sticker, a GIF, a location, a contact). Telegram also fills `document` for a GIF
+    ("animation"), so that is checked first."""
+    if message.animation is not None or message.sticker is not None:
+        return ""
+    kinds = {
+        "voice": message.voice,
+        "photo": message.photo,
+        "video": message.video,
+        "video_note": message.video_note,
+        "audio": message.audio,
+        "document": message.document,
+    }
+    return next((kind for kind, part in kinds.items() if part), "")
 
 
 def reply_to(message: Message) -> str:
@@ -128,8 +152,9 @@ class TelegramHandlers:
         )
 
     async def on_media(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, voice notes and the like: relayed to a coach, or a kind "text
-        only" reply. A caption is checked for crisis words like any text."""
+        """Voice notes, photos, files, stickers and the like: kept for the coach or relayed to
+        the coach who has the case (never downloaded); a sticker gets a kind "not words" reply.
+        A caption is checked for crisis words like any text."""
         message = update.effective_message
         assert message is not None
         event = Inbound(
@@ -138,6 +163,7 @@ class TelegramHandlers:
             message_id=str(message.message_id),
             reply_to=reply_to(message),
             caption=(message.caption or "")[:MAX_TEXT],
+            media=media_kind(message),
         )
         await self._to_service(update, event)
 
@@ -148,13 +174,24 @@ class TelegramHandlers:
         if update.effective_chat is None or update.effective_chat.type != "private":
             await query.answer()
             return
-        event = Inbound("choice", choice=(query.data or "")[:64], language_hint=self._hint(update))
-        if forged(event.choice):  # no button of ours carries it: refused, nothing stored
-            language = self.service.flow.language_for(event.language_hint)
-            await self._settle(query, Handled(tap=Tap("unknown"), language=language))
+        if isinstance(query.message, Message) and not offers(query.message, query.data or ""):
+            # Data the tapped message never carried (a forged or modified client): nothing
+            # changes, the spinner stops and the message keeps its buttons.
+            await self._refuse(query, self._hint(update))
             return
+        event = Inbound("choice", choice=(query.data or "")[:64], language_hint=self._hint(update))
         handled = await self._to_service(update, event)
         await self._settle(query, handled)
+
+    async def _refuse(self, query: CallbackQuery, hint: str) -> None:
+        """Answer a tap that is no button of its message; its keyboard stays as it is."""
+        language = hint.split("-")[0].lower()
+        if language not in self.renderer.content.texts:
+            language = self.renderer.content.questionnaire.default_language
+        try:
+            await query.answer(text=self.renderer.text("tap.unknown", {}, language))
+        except BadRequest:
+            log.debug("a tap could not be answered any more")
 
     async def _settle(self, query: CallbackQuery, handled: Handled) -> None:
         """Answer the tap and show what happened on the message that carried the keyboard."""

@@ -119,7 +119,7 @@ def test_migrate_then_shell_completes_an_intake_by_skipping(tmp_path: Path) -> N
     taps = ["1", "7"] + ["1"] + ["6"] * 5
     first = klik("shell", "--language", "nl", env=env, cwd=tmp_path, stdin="\n".join(taps) + "\n")
     assert first.returncode == 0, first.stderr
-    assert "Dit krijgt je coach te zien" in first.stdout
+    assert "Dit krijgen de coaches van Klik te zien" in first.stdout
     send = klik("shell", env=env, cwd=tmp_path, stdin="")
     assert "Welkom terug" in send.stdout
     number = (

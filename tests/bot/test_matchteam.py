@@ -167,6 +167,28 @@ async def test_a_coach_s_reply_goes_to_the_youngster_of_the_message_replied_to(t
     assert all(m.params.get("text") != "Dit is voor jou, y1" for m in await team.outbox("y2"))
 
 
+async def test_a_reply_to_an_erased_youngster_s_message_never_reaches_the_next_youngster(
+    team: Team,
+) -> None:
+    erased = await claimed_by_lotte(team, "y1")
+    async with team.db.transaction() as session:
+        await remember_sent(
+            session,
+            channel="telegram",
+            address=LOTTE,
+            message_id="77",
+            tag=f"case:{erased.id}",
+            now=team.clock(),
+        )
+    await team.say("y1", Inbound("command", command="stop"))
+    await team.say("y1", Inbound("choice", choice="stop:delete"))
+    following = await claimed_by_lotte(team, "y2")
+    assert following.id != erased.id  # SQLite would hand out the erased case's id again
+    await team.say(LOTTE, Inbound("text", text="Was dit voor jou?", reply_to="77"))
+    assert all(m.params.get("text") != "Was dit voor jou?" for m in await team.outbox("y2"))
+    assert (await team.keys(LOTTE))[-1] == "relay.which_case"
+
+
 async def test_a_coach_message_without_a_case_asks_for_whom(team: Team) -> None:
     await team.say(BRAM, Inbound("text", text="hallo?"))
     assert await team.keys(BRAM) == ["relay.which_case"]

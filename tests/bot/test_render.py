@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.render import Renderer
 from flows.content import Content
-from flows.messages import HelpLines, Outbound, Ref, When
+from flows.intake import IntakeFlow
+from flows.messages import HelpLines, Inbound, Outbound, Ref, When
 from tests.conftest import BRUSSELS
 
 DEADLINE = When(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
+NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
 
 def test_a_deadline_is_told_in_dutch_words_in_brussels_time(renderer: Renderer) -> None:
@@ -85,3 +89,20 @@ def test_match_reasons_read_as_one_line_in_words(renderer: Renderer) -> None:
         renderer.param(Joined(best.reasons), "en")
         == "speaks English, focus on money and home, 3 of 8 places taken"
     )
+
+
+@pytest.mark.parametrize(
+    ("country", "language", "named", "not_named"),
+    [
+        ("BE", "nl", "niet het OCMW en niet de VDAB", "UWV"),
+        ("NL", "nl", "niet het UWV en niet de sociale dienst", "OCMW"),
+        ("BE", "en", "not the OCMW (social welfare) and not the VDAB (job centre)", "UWV"),
+        ("NL", "en", "not the UWV and not the municipality's benefits office", "OCMW"),
+    ],
+)
+def test_the_welcome_names_the_offices_of_the_service_s_own_country(
+    content: Content, flow: IntakeFlow, country: str, language: str, named: str, not_named: str
+) -> None:
+    welcome = flow.handle(None, Inbound("start", language_hint=language), NOW).outbound[0]
+    text = Renderer(content, timezone=BRUSSELS, country=country).render(welcome, language).text
+    assert named in text and not_named not in text

@@ -22,6 +22,7 @@ from storage.models import (
     CaseMessage,
     Contact,
     IntakeAnswer,
+    IntakeMedia,
     OutboxMessage,
     StatEvent,
     Youngster,
@@ -191,11 +192,13 @@ async def test_stop_and_erase_removes_every_row_but_the_anonymous_counts(
     await consent(service)
     await say(service, tap("age:16_17"))
     await say(service, Inbound("text", text="iets persoonlijks"))
+    await say(service, Inbound("media", message_id="40", media="voice"))
     await say(service, tap("talk"))
     await say(service, Inbound("text", text="nog iets"))
+    await say(service, Inbound("media", message_id="42", media="photo"))
     await say(service, Inbound("command", command="stop"))
     await say(service, tap("stop:delete"))
-    for model in (Youngster, Contact, IntakeAnswer, Case, CaseMessage):
+    for model in (Youngster, Contact, IntakeAnswer, IntakeMedia, Case, CaseMessage):
         assert await count(db, model) == 0, model.__name__
     assert await count(db, StatEvent) > 0
     keys = await outbox_keys(db)
@@ -251,13 +254,22 @@ async def test_the_telegram_chat_id_is_kept_only_in_the_contacts_table(
 ) -> None:
     await consent(service)
     await say(service, tap("age:16_17"))
+    await say(service, Inbound("media", message_id="31", media="voice"))
     await say(service, tap("talk"))
-    tables = ["youngsters", "intake_answers", "cases", "case_messages", "stat_events"]
+    tables = [
+        "youngsters",
+        "intake_answers",
+        "intake_media",
+        "cases",
+        "case_messages",
+        "stat_events",
+    ]
     async with db.transaction() as session:
         for table in tables:
             rows = (await session.execute(text(f"SELECT * FROM {table}"))).all()
             assert all(CHAT[1] not in str(value) for row in rows for value in row), table
         assert (await session.execute(select(Contact.address))).scalar_one() == CHAT[1]
+    assert await count(db, IntakeMedia) == 1  # the voice note is kept, by its message id only
 
 
 async def test_statistics_events_carry_no_identity(

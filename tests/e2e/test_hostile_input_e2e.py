@@ -1,7 +1,7 @@
-"""`klik run` meeting updates that cannot be stored: values the database refuses are cleaned or
-refused at the edge, and an update that still fails the same way again and again is set aside
-(by id and kind, never its text) while everyone else is served. Runs on SQLite and on
-PostgreSQL."""
+"""`klik run` meeting updates that cannot be stored: texts the database refuses are cleaned and
+forged button data is refused at the edge, and an update that still fails the same way again
+and again is set aside (by id and kind, never its text) while everyone else is served. Runs on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

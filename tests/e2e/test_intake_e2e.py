@@ -139,7 +139,9 @@ def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     api.tap(YOUNGSTER, money["message_id"], data="q.money:1")
     network = wait_for_question(api, "Vraag 6 van 6", after=money["message_id"])
     api.tap(YOUNGSTER, network["message_id"], data="q.network:4")
-    summary = wait_for_question(api, "Dit krijgt je coach te zien", after=network["message_id"])
+    summary = wait_for_question(
+        api, "Dit krijgen de coaches van Klik te zien", after=network["message_id"]
+    )
     assert "ik kan goed tekenen" in summary["text"] and "thuis is het druk" in summary["text"]
     api.tap(YOUNGSTER, summary["message_id"], text="✅ Versturen")
     queued = wait_for_question(api, "Je staat in de wachtrij ✅", after=summary["message_id"])
@@ -171,7 +173,9 @@ def test_the_log_holds_no_token_no_message_text_and_no_telegram_identity(
     api.send_text(YOUNGSTER, "mijn geheim is ZEBRA-42")
     wait_for_question(api, "Bewaard 👍")
     api.send_sticker(YOUNGSTER)
-    wait_for_question(api, "alleen tekst")
+    wait_for_question(api, "niet bewaren voor je coach")
+    api.send_voice(YOUNGSTER)
+    wait_for_question(api, "Bewaard voor je coach")
     assert klik.stop() == 0
     log = klik.log()
     assert "handled" in log  # it did log the events

@@ -50,14 +50,22 @@ class Chat:
         return self.send(Inbound("command", command=name))
 
     def tap_button(self, label_key: str) -> Step:
-        """Tap the button with this label on the newest keyboard the bot sent."""
+        """Tap the button with this label on the newest keyboard the bot sent (only there:
+        a button the screen does not show cannot be tapped)."""
+        keyboard = self.keyboard()
+        for row in keyboard.buttons if keyboard is not None else ():
+            for button in row:
+                if button.label.key == label_key:
+                    return self.tap(button.data)
+        raise AssertionError(f"no button {label_key!r} on the newest keyboard")
+
+    def keyboard(self) -> Outbound | None:
+        """The newest message the bot sent with buttons: the screen the youngster sees."""
         for step in reversed(self.steps):
             for message in reversed(step.outbound):
-                for row in message.buttons:
-                    for button in row:
-                        if button.label.key == label_key:
-                            return self.tap(button.data)
-        raise AssertionError(f"no button {label_key!r} was offered")
+                if message.buttons:
+                    return message
+        return None
 
     # what the bot said
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,81 @@ def test_a_worry_question_missing_for_a_category_is_reported(copy: Path) -> None
     )
     keys = {(p.file, p.key) for p in problems(copy)}
     assert ("texts/en.yaml", "crisis.worry_ask.violence") in keys
+
+
+# Words for offices, services and schools that only one of the two countries uses (BE:
+# Flanders, NL: the Netherlands). A youngster in the other country would not know them.
+ONE_COUNTRY_WORDS = {
+    "BE": [
+        "OCMW", "VDAB", "RVA", "mutualiteit", "ziekenfonds", "leefloon", "CLB", "CAW", "Awel",
+        "jeugdwerker", "secundair", "gsm", "kot",
+    ],
+    "NL": [
+        "uitkeringsinstantie", "UWV", "sociale dienst", "zorgverzekeraar", "bijstand",
+        "Kindertelefoon", "jeugdzorg", "wijkteam", "Veilig Thuis", "DUO", "mbo", "hbo", "vmbo",
+    ],
+}  # fmt: skip
+
+
+def one_country_words(text: str) -> dict[str, list[str]]:
+    """The one-country words in a text, by the country that knows them."""
+    found = {
+        country: [w for w in words if re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE)]
+        for country, words in ONE_COUNTRY_WORDS.items()
+    }
+    return {country: words for country, words in found.items() if words}
+
+
+def test_no_text_for_both_countries_uses_a_word_only_one_country_knows() -> None:
+    content = load_content()
+    found = {
+        f"{language}:{key}": words
+        for language, texts in content.texts.items()
+        for key, text in texts.items()
+        if not key.startswith("country.") and (words := one_country_words(text))
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize("country", ["BE", "NL"])
+def test_a_country_s_own_texts_use_none_of_the_other_country_s_words(country: str) -> None:
+    content = load_content()
+    other = "NL" if country == "BE" else "BE"
+    texts = [
+        text
+        for language in content.texts.values()
+        for key, text in language.items()
+        if key.startswith(f"country.{country}.")
+    ]
+    lines = content.crisis.help_lines[country]
+    for purpose in ("crisis", "under_age", "while_waiting"):
+        texts += [t for line in getattr(lines, purpose) for t in line.text.values()]
+    assert texts
+    assert [t for t in texts if other in one_country_words(t)] == []
+
+
+def test_a_country_text_missing_for_one_country_is_reported(copy: Path) -> None:
+    edit(
+        copy / "texts/nl.yaml",
+        '    benefit_offices: "niet het UWV en niet de sociale dienst"\n',
+        '    other_offices: "niet het UWV"\n',
+    )
+    assert {(p.file, p.key, p.reason) for p in problems(copy)} >= {
+        (
+            "texts/nl.yaml",
+            "country.NL.benefit_offices",
+            "missing (every country needs its own words here)",
+        ),
+        (
+            "texts/nl.yaml",
+            "country.BE.other_offices",
+            "missing (every country needs its own words here)",
+        ),
+    }
+
+
+def test_a_country_text_for_a_country_klik_does_not_serve_is_reported(copy: Path) -> None:
+    edit(copy / "texts/en.yaml", "  NL:\n    benefit_offices", "  FR:\n    benefit_offices")
+    assert ("texts/en.yaml", "country.FR", "not a country Klik serves (BE, NL)") in {
+        (p.file, p.key, p.reason) for p in problems(copy)
+    }

@@ -9,12 +9,13 @@ import pytest
 
 from bot.render import Renderer
 from flows.intake import AGE, QUEUED, SUMMARY, IntakeFlow, Rules
-from flows.messages import HelpLines, Inbound, When
+from flows.messages import HelpLines, Inbound, Param, Ref, When
 from tests.conftest import Clock
 from tests.flows.chat import Chat
 
 QUESTIONS = ["strengths", "health", "home", "goals", "money", "network"]
 PREFERENCES = ["coach_gender", "coach_language", "contact_time", "contact_mode", "region"]
+EVERY_PREFERENCE = [*PREFERENCES, "found_us"]  # found_us: asked only without a link source
 
 
 @pytest.fixture
@@ -43,6 +44,29 @@ def test_the_welcome_states_the_promise_in_hours(chat: Chat, renderer: Renderer)
     text = renderer.render(step.outbound[0], "nl").text
     assert "binnen 24 uur" in text
     assert "niet de politie" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "who"),
+    [
+        ("nl", "Soms leest ook een teamleider van Klik mee: als het dringend is, of als nog geen"),
+        ("en", "Sometimes a Klik team lead reads them too: when it's urgent, or when no coach"),
+    ],
+)
+def test_the_welcome_says_a_team_lead_reads_along_when_urgent_or_late(
+    chat: Chat, renderer: Renderer, language: str, who: str
+) -> None:
+    step = chat.start(hint=language)
+    text = renderer.render(step.outbound[0], language).text
+    assert who in text
+    assert "alleen de coaches" not in text and "Only Klik's coaches" not in text
+
+
+def test_the_summary_says_a_team_lead_may_read_it_too(chat: Chat, renderer: Renderer) -> None:
+    chat.consented()
+    skip_all_questions(chat)
+    text = renderer.render(chat.last.outbound[0], "nl").text
+    assert text.startswith("Dit krijgen de coaches van Klik te zien (soms ook een teamleider).")
 
 
 def test_an_unknown_link_source_is_counted_as_other(chat: Chat) -> None:
@@ -188,12 +212,12 @@ def test_emoji_spam_of_four_thousand_characters_is_kept_whole(chat: Chat) -> Non
     assert chat.intake is not None and chat.intake.answers["health"].text == spam
 
 
-def test_a_photo_or_sticker_gets_a_text_only_reply_and_changes_nothing(chat: Chat) -> None:
+def test_a_sticker_is_not_words_and_gets_a_kind_reply_that_changes_nothing(chat: Chat) -> None:
     chat.consented()
     chat.tap("age:18_20")
     before = chat.intake
-    step = chat.send(Inbound("media"))
-    assert chat.keys(step) == ["media.text_only"]
+    step = chat.send(Inbound("media", message_id="12"))  # no kind: a sticker, a GIF
+    assert chat.keys(step) == ["media.not_kept"]
     assert step.intake == before
 
 
@@ -235,24 +259,89 @@ def test_talk_to_someone_at_any_question_goes_straight_to_the_queue(
     assert kept == {k: v for k, v in expected.items() if v != "skip"}
 
 
-@pytest.mark.parametrize("preference", PREFERENCES)
-def test_talk_to_someone_is_offered_while_choosing_preferences(chat: Chat, preference: str) -> None:
+def walk_every_screen(chat: Chat) -> None:
+    """The whole intake, every screen once: typed words, taps, a removal, every preference."""
     chat.consented()
-    skip_all_questions(chat)
+    chat.tap("age:16_17")
+    chat.type("ik kan goed tekenen")
+    for question in QUESTIONS[1:]:
+        chat.type("soms lastig")
+        chat.tap(f"q.{question}:3")
+    chat.tap("summary:rm.age")
     chat.tap("summary:prefs")
-    for earlier in PREFERENCES[: PREFERENCES.index(preference)]:
+    chat.tap("p.coach_gender:woman")
+    chat.tap("p.coach_language:any")
+    chat.tap("p.contact_time:evening")
+    chat.tap("p.contact_mode:chat")
+    chat.type("9000")
+    chat.tap("p.found_us:school")
+
+
+def texts_in(key: str, params: dict[str, Param]) -> set[str]:
+    """A text key and every key it shows inside it ("Bewaard 👍" + the next question)."""
+    inner = [value for value in params.values() if isinstance(value, Ref)]
+    return {key}.union(*(texts_in(ref.key, ref.params) for ref in inner))
+
+
+def test_every_screen_of_the_intake_offers_the_talk_button(chat: Chat) -> None:
+    walk_every_screen(chat)
+    assert chat.intake is not None and chat.intake.state == SUMMARY
+    screens = [m for step in chat.steps[1:] for m in step.outbound if m.buttons]
+    assert [m.key for m in screens if "talk" not in chat.button_data(m)] == []
+    asked = {key for m in screens for key in texts_in(m.key, m.params)}
+    assert asked == {
+        "age.ask",
+        "intake.open",
+        "intake.kept",
+        "intake.checkin",
+        "progress",
+        *(f"q.{q}.ask" for q in QUESTIONS),
+        "summary.intro",
+        *(f"pref.{p}.ask" for p in EVERY_PREFERENCE),
+    }
+
+
+@pytest.mark.parametrize("preference", EVERY_PREFERENCE[1:])
+def test_the_talk_button_on_a_preference_queues_with_what_was_chosen(
+    chat: Chat, preference: str
+) -> None:
+    chat.consented()
+    chat.tap("age:16_17")
+    chat.tap("q.strengths:skip")
+    chat.tap("q.health:2")
+    for question in QUESTIONS[2:]:
+        chat.tap(f"q.{question}:skip")
+    chat.tap("summary:prefs")
+    chat.tap("p.coach_gender:woman")
+    for earlier in EVERY_PREFERENCE[1 : EVERY_PREFERENCE.index(preference)]:
         chat.tap(f"p.{earlier}:skip")
     assert chat.intake is not None and chat.intake.state == f"p.{preference}"
-    chat.tap("talk")
-    assert chat.intake.state == QUEUED
+    step = chat.tap_button("button.talk")
+    assert chat.intake.state == QUEUED and step.case_change == "open"
+    assert chat.keys(step)[:2] == ["queued.talk_now", "queued.confirm"]
+    assert {k: a.choice for k, a in chat.intake.answers.items()} == {
+        "health": "2",
+        "coach_gender": "woman",
+    }
 
 
-def test_every_question_offers_the_talk_button(chat: Chat) -> None:
+def test_the_talk_button_on_the_summary_queues_with_the_answers_kept(chat: Chat) -> None:
     chat.consented()
-    for data in ["age:16_17", *[f"q.{q}:skip" for q in QUESTIONS[:-1]]]:
-        assert "talk" in chat.button_data(chat.last.outbound[-1])
-        chat.tap(data)
-    assert "talk" in chat.button_data(chat.last.outbound[-1])
+    chat.tap("age:16_17")
+    chat.type("voetbal")
+    chat.tap("q.health:4")
+    for question in QUESTIONS[2:]:
+        chat.tap(f"q.{question}:skip")
+    assert chat.keys() == ["summary.intro"]
+    step = chat.tap_button("button.talk")
+    assert chat.intake is not None and chat.intake.state == QUEUED
+    assert step.case_change == "open"
+    assert chat.keys(step)[:2] == ["queued.talk_now", "queued.confirm"]
+    assert chat.intake.age_band == "16_17"
+    assert {k: (a.choice, a.text) for k, a in chat.intake.answers.items()} == {
+        "strengths": (None, "voetbal"),
+        "health": ("4", ""),
+    }
 
 
 # -- summary and preferences ----------------------------------------------------------------

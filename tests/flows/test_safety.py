@@ -356,20 +356,21 @@ def test_an_edited_message_with_crisis_words_is_caught_and_kept_apart(acute: Cha
     assert acute.intake is not None and acute.intake.answers[EXTRA].text == "SIGNAAL"
 
 
-def test_a_caption_with_crisis_words_gets_the_help_lines_and_no_text_only_reply(
+def test_a_caption_with_crisis_words_gets_the_help_lines_and_no_saved_reply(
     acute: Chat,
 ) -> None:
     acute.consented()
-    step = acute.send(Inbound("media", caption="SIGNAAL", message_id="5"))
+    step = acute.send(Inbound("media", caption="SIGNAAL", message_id="5", media="photo"))
     assert acute.keys(step)[:2] == ["crisis.alert", "crisis.safe_ask"]
-    assert "media.text_only" not in acute.keys(step)
+    assert "media.kept" not in acute.keys(step)
     assert step.alert is not None
 
 
-def test_a_photo_without_a_caption_still_gets_the_text_only_reply(acute: Chat) -> None:
+def test_a_photo_without_a_caption_is_kept_without_a_crisis_reply(acute: Chat) -> None:
     acute.consented()
-    step = acute.send(Inbound("media", message_id="5"))
-    assert acute.keys(step) == ["media.text_only"]
+    step = acute.send(Inbound("media", message_id="5", media="photo"))
+    assert acute.keys(step) == ["media.kept"]
+    assert step.alert is None
 
 
 # -- the mends of the crisis path ---------------------------------------------------------------

@@ -70,3 +70,18 @@ async def test_the_tables_in_the_code_match_the_migrations(db: Database) -> None
 
     async with db.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_a_migrated_sqlite_database_never_hands_out_an_id_twice(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    db = Database(f"sqlite:///{tmp_path}/ids.db")
+    await migrate(db)
+    async with db.engine.connect() as connection:
+        tables = (
+            await connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'"))
+        ).all()
+    numbered = {name: sql for name, sql in tables if re.search(r"\bid INTEGER NOT NULL", sql)}
+    assert "cases" in numbered and "intake_media" in numbered
+    assert [name for name, sql in numbered.items() if "AUTOINCREMENT" not in sql] == []
+    await db.close()

@@ -21,6 +21,7 @@ class BotApiRequest(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._failures: dict[str, list[tuple[int, dict[str, Any]] | Exception]] = defaultdict(list)
         self._next_id = 1000
+        self._copies = 0  # copies are numbered apart, so sendMessage ids stay 1001, 1002, ...
 
     @property
     def read_timeout(self) -> float | None:
@@ -96,6 +97,9 @@ class BotApiRequest(BaseRequest):
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message
+        if name == "copyMessage":  # Telegram answers with the new message's id only
+            self._copies += 1
+            return {"message_id": 500_000 + self._copies}
         if name == "getUpdates":
             return []
         return True

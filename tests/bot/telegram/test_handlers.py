@@ -4,6 +4,7 @@ service, database and outbox sender; only the HTTP layer answers from memory."""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -23,6 +24,7 @@ from bot.telegram.polling import handle_batch
 from bot.telegram.transport import TelegramTransport
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
+from tests.bot.team import add
 from tests.bot.telegram.botapi_request import BotApiRequest
 from tests.conftest import Clock
 
@@ -67,6 +69,8 @@ class Harness:
         return await self.deliver({"message": message})
 
     async def tap(self, data: str, *, on: dict[str, Any] | None = None, chat: int = CHAT) -> bool:
+        """Tap on a message the bot sent (by default the newest); like Telegram, the query
+        carries that message with its inline keyboard."""
         message = on or self.last_sent()
         query = {
             "id": str(next(_ids)),
@@ -81,6 +85,11 @@ class Harness:
                 "text": message["text"],
             },
         }
+        markup = message.get("reply_markup")
+        if markup:
+            query["message"]["reply_markup"] = (
+                json.loads(markup) if isinstance(markup, str) else markup
+            )
         return await self.deliver({"callback_query": query})
 
     def last_sent(self) -> dict[str, Any]:
@@ -91,8 +100,6 @@ class Harness:
         return [params["text"] for params in self.request.sent("sendMessage")]
 
     def buttons(self, params: dict[str, Any]) -> list[tuple[str, str]]:
-        import json
-
         markup = params.get("reply_markup")
         markup = json.loads(markup) if isinstance(markup, str) else markup
         return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
@@ -123,6 +130,13 @@ async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard
         ("Nee, liever niet", "consent:no:nl:insta"),
         ("🇬🇧 English", "lang:en:insta"),
     ]
+
+
+async def test_the_welcome_sent_names_the_offices_of_the_service_s_country(
+    harness: Harness,
+) -> None:
+    await harness.write("/start")
+    assert "niet de politie, niet je school, niet het OCMW en niet de VDAB." in harness.texts()[0]
 
 
 async def test_an_english_client_is_welcomed_in_english(harness: Harness) -> None:
@@ -163,6 +177,47 @@ async def test_forged_button_data_gets_a_kind_answer_and_nothing_else(harness: H
     assert len(harness.texts()) == before
 
 
+def keyboard_changes(harness: Harness) -> int:
+    return len(harness.request.sent("editMessageReplyMarkup")) + len(
+        harness.request.sent("editMessageText")
+    )
+
+
+@pytest.mark.parametrize(
+    "data", ["q.home:3", "summary:send", "consent:yes:nl:", "stop:delete", "age:16_17"]
+)
+async def test_a_forged_tap_on_the_current_question_is_answered_and_its_buttons_stay(
+    harness: Harness, data: str
+) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.tap("age:16_17")
+    await harness.tap("q.strengths:skip")
+    health = harness.last_sent()
+    assert health["text"].startswith("Vraag 2 van 6")
+    sent, changed = len(harness.texts()), keyboard_changes(harness)
+    await harness.tap(data, on=health)
+    assert harness.request.sent("answerCallbackQuery")[-1]["text"] == "Die knop werkt niet meer."
+    assert keyboard_changes(harness) == changed
+    assert len(harness.texts()) == sent
+    await harness.tap("q.health:3", on=health)  # the question still works
+    assert harness.texts()[-1].startswith("Vraag 3 van 6")
+
+
+@pytest.mark.parametrize("data", ["talk", "age:16_17", "stop:keep", "q.health:3"])
+async def test_a_forged_tap_on_the_consent_question_leaves_its_buttons(
+    harness: Harness, data: str
+) -> None:
+    await harness.write("/start")
+    consent = harness.last_sent()
+    await harness.tap(data, on=consent)
+    assert harness.request.sent("answerCallbackQuery")[-1]["text"] == "Die knop werkt niet meer."
+    assert keyboard_changes(harness) == 0
+    assert len(harness.texts()) == 2
+    await harness.tap("consent:yes:nl:", on=consent)
+    assert harness.texts()[-1] == "Hoe oud ben je?"
+
+
 @pytest.mark.parametrize(
     "media",
     [
@@ -187,15 +242,102 @@ async def test_stickers_photos_and_voice_notes_get_a_text_only_reply(
 ) -> None:
     await harness.write("/start")
     await harness.tap("consent:yes:nl:")
+
+
+STICKER = {
+    "file_id": "s1",
+    "file_unique_id": "u1",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
+GIF = {"file_id": "g1", "file_unique_id": "u4", "width": 90, "height": 90, "duration": 2}
+PHOTO = [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]
+VOICE = {"file_id": "v1", "file_unique_id": "u3", "duration": 4}
+
+
+async def send_media(harness: Harness, media: dict[str, Any], *, caption: str = "") -> int:
+    """The youngster sends a photo, voice note, sticker, ...; the message's id."""
+    message_id = next(_ids)
     message = {
-        "message_id": next(_ids),
+        "message_id": message_id,
         "date": int(time.time()),
         "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
         "from": {"id": CHAT, "is_bot": False, "first_name": "Jo"},
         **media,
     }
+    if caption:
+        message["caption"] = caption
     await harness.deliver({"message": message})
-    assert harness.texts()[-1] == "Ik kan hier alleen tekst lezen. Typ het gerust in woorden 🙂"
+    return message_id
+
+
+@pytest.mark.parametrize(
+    "media",
+    [{"sticker": STICKER}, {"animation": GIF, "document": GIF}],
+    ids=["sticker", "gif"],
+)
+async def test_a_sticker_or_a_gif_gets_a_kind_reply_that_it_is_not_kept(
+    harness: Harness, media: dict[str, Any]
+) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await send_media(harness, media)
+    assert harness.texts()[-1] == (
+        "Dit kan ik niet bewaren voor je coach. Typ het gerust, of stuur een spraakbericht 🎤 "
+        "of een foto 📷."
+    )
+
+
+@pytest.mark.parametrize("media", [{"photo": PHOTO}, {"voice": VOICE}], ids=["photo", "voice"])
+async def test_photos_and_voice_notes_are_saved_for_the_coach(
+    harness: Harness, media: dict[str, Any]
+) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await send_media(harness, media)
+    assert harness.texts()[-1] == "Bewaard voor je coach 👍\n\nHoe oud ben je?"
+
+
+async def test_the_claiming_coach_gets_a_copy_of_the_kept_voice_note_but_not_a_removed_photo(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    coach = 777001
+    await add(db, clock, str(coach), role="coach", name="Lotte", focus="health", capacity=8)
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.tap("age:16_17")
+    await harness.tap("q.strengths:skip")
+    voice = await send_media(harness, {"voice": VOICE})
+    photo = await send_media(harness, {"photo": PHOTO}, caption="mijn kamer")
+    for question in ("health", "home", "goals", "money", "network"):
+        await harness.tap(f"q.{question}:skip")
+    summary = harness.last_sent()
+    assert "• Gezondheid: 🎤 spraakbericht\n   📷 foto “mijn kamer”" in summary["text"]
+    await harness.tap(f"summary:rm.media.{photo}", on=summary)
+    await harness.tap("summary:send", on=harness.last_sent())
+    sent = harness.request.sent("sendMessage")
+    at = next(i for i, params in enumerate(sent) if params["chat_id"] == coach)
+    offer = {**sent[at], "message_id": 1001 + at}  # the fake numbers messages 1001, 1002, ...
+    assert offer["chat_id"] == coach and "• Gezondheid: 🎤 spraakbericht" in offer["text"]
+    assert "foto" not in offer["text"]
+    claim = next(data for _, data in harness.buttons(offer) if data.startswith("claim:"))
+    await harness.tap(claim, on=offer, chat=coach)
+    to_coach = [(name, p) for name, p in harness.request.calls if p.get("chat_id") == coach]
+    assert [name for name, _ in to_coach] == [
+        "sendMessage",  # the offer, with the summary
+        "editMessageText",  # "✅ Je hebt ... opgenomen."
+        "sendMessage",  # where the copy belongs
+        "copyMessage",
+        "sendMessage",  # "Stel je nu voor ..."
+    ]
+    assert to_coach[2][1]["text"].endswith(" stuurde dit bij ‘Gezondheid’:")
+    copies = harness.request.sent("copyMessage")
+    assert [(c["chat_id"], c["from_chat_id"], c["message_id"]) for c in copies] == [
+        (coach, CHAT, voice)
+    ]
 
 
 async def test_an_edited_message_is_kept_and_acknowledged(harness: Harness) -> None:

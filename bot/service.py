@@ -39,6 +39,7 @@ from storage.intakes import (
 )
 from storage.models import Staff
 from storage.outbox import enqueue_messages, first_time_seen
+from storage.set_aside import set_aside
 from storage.staff import find_staff, link_contact, redeem_invite, split
 from storage.stats import record_stats
 
@@ -160,6 +161,60 @@ class ConversationService:
             return
         async with self.db.transaction() as session:
             await self.matchteam.delivery_failed(session, message=message, now=self.clock())
+
+    async def set_aside(
+        self,
+        *,
+        channel: str,
+        address: str | None,
+        event_id: str,
+        kind: str,
+        reason: str,
+        language_hint: str = "",
+    ) -> None:
+        """Keep an update that failed the same way again and again as set aside (its id, kind
+        and the error's type, never its text), so the channel confirms it and serves everyone
+        else; then tell whoever sent it, once, that it could not be handled."""
+        async with self.db.transaction() as session:
+            first = await set_aside(
+                session, event_id=event_id, kind=kind, reason=reason, now=self.clock()
+            )
+        if not first or address is None:
+            return
+        try:
+            await self._tell_set_aside(channel, address, language_hint)
+        except Exception as error:  # the update is set aside; the kind word is a courtesy
+            log.warning(
+                "could not tell a sender about a set-aside update: %s", type(error).__name__
+            )
+
+    async def _tell_set_aside(self, channel: str, address: str, language_hint: str) -> None:
+        async with self.db.transaction() as session:
+            now = self.clock()
+            staff = await find_staff(session, channel=channel, address=address)
+            youngster = (
+                None
+                if staff
+                else await find_youngster(session, channel=channel, address=address, lock=False)
+            )
+            if staff is not None:
+                offered = self.flow.questionnaire.languages
+                language = staff_language(split(staff.languages), offered)
+            elif youngster is not None:
+                language = youngster.language
+            else:
+                language = self.flow.language_for(language_hint)
+            await enqueue_messages(
+                session,
+                channel=channel,
+                address=address,
+                youngster_id=youngster.id if youngster else None,
+                language=language,
+                messages=[Outbound("error.set_aside")],
+                now=now,
+            )
+        if self.on_outbox is not None:
+            self.on_outbox()
 
     async def _handle_once(
         self, channel: str, address: str, event: Inbound, event_id: str | None

@@ -46,6 +46,8 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
     url = async_url(url)
+    # A failed statement's parameters are a youngster's words: never in an error's text or a log.
+    options.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         # No pre-ping: it costs a round trip per transaction. A connection that died fails its
         # transaction, and the channel retries the update (bot/telegram/polling.py).

@@ -164,6 +164,30 @@ class InboxEvent(SQLModel, table=True):
     received_at: datetime = _when(index=True)
 
 
+class SetAsideUpdate(SQLModel, table=True):
+    """A channel update that failed the same way several times and was set aside, so that
+    everyone else is served: its id, kind and the error's type; never its text."""
+
+    __tablename__ = "set_aside_updates"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=32)  # message, edited_message, callback_query
+    reason: str = Field(max_length=64)  # the error's type, e.g. DataError
+    set_aside_at: datetime = _when()
+
+
+class ChannelBot(SQLModel, table=True):
+    """The bot a database belongs to, per channel, remembered at the first start: its chat ids
+    and message ids mean something only to that bot, so another bot must not run on it."""
+
+    __tablename__ = "channel_bots"
+
+    channel: str = Field(primary_key=True, max_length=16)
+    bot_id: str = Field(max_length=32)  # Telegram: the bot's numeric user id (getMe)
+    username: str = Field(max_length=64)
+    first_started: datetime = _when()
+
+
 class Staff(SQLModel, table=True):
     """A coach or team lead. Youngsters see the first name and intro, never a Telegram identity."""
 

@@ -46,6 +46,8 @@ TABLES = (
     "contacts",
     "outbox",
     "inbox",
+    "set_aside_updates",
+    "channel_bots",
     "stat_events",
     "youngsters",
     "staff_contacts",

@@ -7,12 +7,15 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
+from bot.telegram.edge import cleaned
+from bot.telegram.errors import frames, said
 from bot.telegram.menus import set_staff_commands
+from bot.telegram.setaside import SetAside
 from bot.telegram.transport import CHANNEL
 from flows.intake import Tap
 from flows.messages import Inbound, Ref
@@ -68,7 +71,8 @@ class TelegramHandlers:
     def __init__(self, service: ConversationService, renderer: Renderer) -> None:
         self.service = service
         self.renderer = renderer
-        self.failed: set[int] = set()
+        self.failed: dict[int, BaseException] = {}
+        self.set_aside = SetAside(service)
         self._told_about: set[int] = set()
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -83,11 +87,13 @@ class TelegramHandlers:
         application.add_error_handler(self.on_error)
 
     async def handle(self, application: Application, update: Update) -> bool:  # type: ignore[type-arg]
-        """Process one update; False when it failed and must be fetched again."""
+        """Process one update; False when it failed and must be fetched again, True when it
+        was handled or, failing the same way again and again, set aside."""
         await application.process_update(update)
-        if update.update_id in self.failed:
-            self.failed.discard(update.update_id)
+        error = self.failed.pop(update.update_id, None)
+        if error is not None and not await self.set_aside.failed(update, error):
             return False
+        self.set_aside.handled(update.update_id)
         self._told_about.discard(update.update_id)
         return True
 
@@ -97,7 +103,7 @@ class TelegramHandlers:
         return await self.service.handle(
             channel=CHANNEL,
             address=str(chat.id),
-            event=event,
+            event=cleaned(event),
             event_id=f"tg:{update.update_id}",
         )
 
@@ -132,8 +138,8 @@ class TelegramHandlers:
                 await set_staff_commands(
                     context.bot, self.renderer, update.effective_chat.id, handled.language
                 )
-            except NetworkError:
-                log.warning("could not set a staff member's command menu")
+            except TelegramError as error:
+                log.warning("could not set a staff member's command menu (%s)", said(error))
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message or caption: kept as well, and checked for crisis words like any
@@ -200,6 +206,8 @@ class TelegramHandlers:
             await query.answer(text=notice)
         except BadRequest:
             log.debug("a tap could not be answered any more")
+        except RetryAfter:  # the tap counted; only its confirmation is lost
+            log.warning("Telegram asks to slow down (429); a tap was not answered")
         message = query.message
         if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
@@ -216,19 +224,24 @@ class TelegramHandlers:
                 await message.edit_reply_markup(reply_markup=None)
         except NetworkError:  # includes BadRequest "message is not modified"
             log.debug("a keyboard could not be updated")
+        except RetryAfter:
+            log.warning("Telegram asks to slow down (429); a keyboard was not updated")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An update failed (e.g. the database is down): say so once; it will be retried."""
         if not isinstance(update, Update):
             log.error("error outside an update: %s", type(context.error).__name__)
             return
-        log.error(
-            "update %d failed: %s; it will be retried",
-            update.update_id,
-            type(context.error).__name__,
-            exc_info=context.error,
-        )
-        self.failed.add(update.update_id)
+        if isinstance(context.error, RetryAfter):  # handled: the update comes again
+            log.warning("update %d: Telegram asks to slow down (429); retried", update.update_id)
+        else:
+            log.error(
+                "update %d failed: %s; it will be retried\n%s",
+                update.update_id,
+                type(context.error).__name__,
+                frames(context.error) if context.error else "",
+            )
+        self.failed[update.update_id] = context.error or Exception("unknown")
         if update.update_id in self._told_about or update.effective_chat is None:
             return
         self._told_about.add(update.update_id)
@@ -241,5 +254,5 @@ class TelegramHandlers:
                 await update.callback_query.answer(text=text[:200])
             else:
                 await context.bot.send_message(chat_id=update.effective_chat.id, text=text)
-        except NetworkError:
-            log.warning("could not tell a youngster about a failed update")
+        except TelegramError as error:
+            log.warning("could not tell a youngster about a failed update (%s)", said(error))

@@ -58,3 +58,49 @@ def test_klik_run_waits_for_a_telegram_it_cannot_reach_and_stops_cleanly(
     assert "trying again in 2 s" in log
     assert "Traceback" not in log
     assert TOKEN.split(":")[1] not in log
+
+
+def _run_once(api: FakeBotApi, database_url: str, workdir: Path) -> Klik:
+    """Start `klik run` until it polls, then stop it."""
+    workdir.mkdir()
+    klik = Klik(api, database_url, workdir)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+    assert klik.stop() == 0
+    return klik
+
+
+def test_klik_run_with_another_bots_token_on_the_same_database_refuses_with_one_line(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeBotApi(token=TOKEN, bot_username="klik_gent_bot") as first:
+        _run_once(first, database_url, tmp_path / "first")
+    other_token = "555666777:BBGdqTcvCH1vGWJxfSeofSAs0K5PALDxyz"
+    with FakeBotApi(token=other_token, bot_username="klik_test_bot") as second:
+        (tmp_path / "second").mkdir()
+        klik = Klik(second, database_url, tmp_path / "second")
+        klik.start()
+        assert klik.process is not None
+        assert klik.process.wait(timeout=30) == 2
+        klik.stop()
+        assert second.requests("getUpdates") == []
+        assert second.requests("sendMessage") == []
+    log = klik.log()
+    assert (
+        "belongs to the bot @klik_gent_bot, not @klik_test_bot. Use @klik_gent_bot's "
+        "TELEGRAM_TOKEN, or give @klik_test_bot a database of its own (DATABASE_URL).\n"
+    ) in log
+    assert "Traceback" not in log
+    assert other_token.split(":")[1] not in log and TOKEN.split(":")[1] not in log
+
+
+def test_klik_run_with_a_new_token_of_the_same_bot_starts_on_its_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeBotApi(token=TOKEN) as first:
+        _run_once(first, database_url, tmp_path / "first")
+    # Revoking a token at @BotFather gives the same bot a new secret; its id stays.
+    renewed = TOKEN.split(":")[0] + ":CCHdqTcvCH1vGWJxfSeofSAs0K5PALDnew"
+    with FakeBotApi(token=renewed) as second:
+        klik = _run_once(second, database_url, tmp_path / "second")
+    assert "klik is running as @klik_test_bot (polling)" in klik.log()

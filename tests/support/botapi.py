@@ -848,6 +848,12 @@ class FakeBotApi:
             raise ValueError(f"not a command: {command!r}")
         return self.send_text(user_id, command)
 
+    def send_unreadable(self, user_id: int, text: str) -> JSON:
+        """The user sends a text that arrives in a form python-telegram-bot cannot read: an
+        entity without offset and length, as a Bot API newer than the library might send.
+        Parsing the update raises; the bot must skip it and serve the next one."""
+        return self._user_message(user_id, {"text": text, "entities": [{"type": "bold"}]})
+
     def send_sticker(self, user_id: int, *, emoji: str = "👍") -> JSON:
         return self._user_message(user_id, {"sticker": self._new_media("sticker", emoji=emoji)})
 

@@ -665,6 +665,57 @@ async def test_a_delayed_response_times_out_although_the_message_was_delivered(
     assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
 
 
+async def test_a_refused_set_my_commands_makes_ptb_raise_and_sets_no_menu(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    api.fail_next("setMyCommands", status=400, description="Bad Request: BOT_COMMAND_INVALID")
+
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
+        await bot.set_my_commands([BotCommand("start", "Start a chat")])
+
+    assert api.commands() == []
+
+
+async def test_a_conflict_on_get_updates_confirms_nothing(api: FakeBotApi, bot: Bot) -> None:
+    api.send_text(SAM, "hallo")
+    api.fail_next("getUpdates", status=409)
+
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await bot.get_updates(offset=2)
+
+    assert api.pending_updates() == 1
+
+
+async def test_a_429_on_get_updates_makes_ptb_raise_retry_after_and_confirms_nothing(
+    api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.send_text(SAM, "hallo")
+    api.fail_next("getUpdates", status=429, retry_after=2)
+
+    with pytest.raises(RetryAfter) as caught:
+        await bot.get_updates(offset=2)
+
+    assert caught.value.retry_after == dt.timedelta(seconds=2)
+    assert api.pending_updates() == 1
+
+
+async def test_an_unreadable_update_makes_ptb_refuse_the_whole_batch(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    api.send_text(SAM, "eerst")
+    api.send_unreadable(SAM, "onleesbaar")
+    api.send_text(SAM, "daarna")
+
+    with pytest.raises(TypeError, match="MessageEntity"):
+        await bot.get_updates()
+
+    status, raw = await asyncio.to_thread(post, api, "getUpdates", b"{}", "application/json")
+    assert status == 200
+    assert [u["message"]["text"] for u in raw["result"]] == ["eerst", "onleesbaar", "daarna"]
+    assert raw["result"][1]["message"]["entities"] == [{"type": "bold"}]
+
+
 # ---- observing and waiting -----------------------------------------------------------------
 
 

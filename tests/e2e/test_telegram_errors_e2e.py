@@ -1,0 +1,191 @@
+"""`klik run` against a Bot API that answers with errors, as Telegram sometimes does: a refused
+command menu, an update it cannot read, another process polling the same token, and
+"Too Many Requests". Each is a line in the log, never a traceback, and the service goes on.
+
+Telegram's errors do not depend on the database, so these run on SQLite only."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_intake_e2e import Klik
+from tests.support.botapi import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+YOUNGSTER = 7001
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+WELCOME = "Is dat oké voor jou?"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(token=TOKEN) as stand_in:
+        stand_in.user(YOUNGSTER, first_name="Jo", language_code="nl")
+        yield stand_in
+
+
+@pytest.fixture
+def klik(api: FakeBotApi, sqlite_template: Path, tmp_path: Path) -> Iterator[Klik]:
+    shutil.copy(sqlite_template, tmp_path / "klik.db")
+    service = Klik(api, f"sqlite:///{tmp_path / 'klik.db'}", tmp_path)
+    yield service
+    if service.process is not None and service.process.poll() is None:
+        service.stop()
+
+
+def test_a_refused_command_menu_is_one_warning_and_klik_serves_on(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    api.fail_next("setMyCommands", status=400, description="Bad Request: BOT_COMMAND_INVALID")
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert "WARNING bot.telegram.app: the command menu could not be set " in log
+    assert "(BadRequest: Bot_command_invalid); klik runs without it" in log
+    assert "Traceback" not in log
+
+
+def test_an_update_that_cannot_be_read_is_skipped_by_id_and_kind_and_the_next_is_served(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_unreadable(YOUNGSTER, "mijn geheime zin")
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    api.wait_for(lambda stand_in: stand_in.pending_updates() == 0, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    skipped = "WARNING bot.telegram.polling: update 1 (message) cannot be read; skipped"
+    assert log.count(skipped) == 1
+    assert "mijn geheime zin" not in log
+    assert "Traceback" not in log and "CRITICAL" not in log
+
+
+def test_another_process_polling_the_token_is_said_once_and_klik_serves_when_it_stops(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    api.fail_next("getUpdates", status=409, times=4)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert len(api.requests("getUpdates")) >= 5
+    assert (
+        log.count(
+            "WARNING bot.telegram.polling: Telegram refuses getUpdates (Conflict: terminated by "
+            "other getUpdates request; make sure that only one bot instance is running): another "
+            "process polls with this bot's token, or a webhook is set. klik waits and tries "
+            "again until it stops."
+        )
+        == 1
+    )
+    assert "getUpdates answers again: klik is the only one polling" in log
+    assert "Traceback" not in log
+
+
+def test_a_429_on_get_updates_is_one_warning_and_polling_goes_on(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    api.fail_next("getUpdates", status=429, retry_after=1)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        log.count("WARNING bot.telegram.polling: Telegram asks to slow down (429); polling again")
+        == 1
+    )
+    assert " ERROR " not in log and "Traceback" not in log
+
+
+def test_a_429_on_a_reply_is_waited_out_without_an_error_in_the_log(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+    api.fail_next("sendMessage", status=429, retry_after=1)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert len(api.requests("sendMessage")) >= 3  # refused once, then both replies
+    assert " ERROR " not in log and "Traceback" not in log
+
+
+def test_a_429_on_answering_a_tap_is_one_warning_and_the_tap_counts(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+    api.send_command(YOUNGSTER, "/start")
+    welcome = api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    api.fail_next("answerCallbackQuery", status=429, retry_after=1)
+
+    api.tap(YOUNGSTER, welcome["message_id"], text="👍 Oké, we beginnen")
+
+    api.wait_for_message(YOUNGSTER, contains="Hoe oud ben je?", timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        log.count("WARNING bot.telegram.handlers: Telegram asks to slow down (429); a tap was not")
+        == 1
+    )
+    assert " ERROR " not in log and "Traceback" not in log
+    assert not any("Oeps" in m.get("text", "") for m in api.messages(YOUNGSTER))
+
+
+def test_a_429_while_logging_in_is_waited_out_and_klik_serves(api: FakeBotApi, klik: Klik) -> None:
+    api.fail_next("getMe", status=429, retry_after=1)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        "WARNING bot.telegram.app: Telegram asks to slow down (429); logging in again in 1 s" in log
+    )
+    assert " ERROR " not in log and "Traceback" not in log
+
+
+def test_a_webhook_that_cannot_be_removed_is_one_warning_and_klik_serves(
+    api: FakeBotApi, klik: Klik
+) -> None:
+    api.fail_next("deleteWebhook", status=429, retry_after=1)
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+
+    api.send_command(YOUNGSTER, "/start")
+
+    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    assert klik.stop() == 0
+    log = klik.log()
+    assert (
+        "WARNING bot.telegram.app: the webhook could not be removed (RetryAfter: wait 1 s)" in log
+    )
+    assert " ERROR " not in log and "Traceback" not in log

@@ -5,15 +5,16 @@ than the contact table: flows and coaches see only our own pseudonymous youngste
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.render import Renderer
 from bot.service import ConversationService, Handled
 from bot.telegram.edge import cleaned
-from bot.telegram.errors import frames, said
+from bot.telegram.errors import after_handling, frames, said
 from bot.telegram.menus import set_staff_commands
 from bot.telegram.setaside import SetAside
 from bot.telegram.transport import CHANNEL
@@ -172,7 +173,7 @@ class TelegramHandlers:
         query = update.callback_query
         assert query is not None
         if update.effective_chat is None or update.effective_chat.type != "private":
-            await query.answer()
+            await after_handling("answering a tap", query.answer)
             return
         if isinstance(query.message, Message) and not offers(query.message, query.data or ""):
             # Data the tapped message never carried (a forged or modified client): nothing
@@ -188,10 +189,8 @@ class TelegramHandlers:
         language = hint.split("-")[0].lower()
         if language not in self.renderer.content.texts:
             language = self.renderer.content.questionnaire.default_language
-        try:
-            await query.answer(text=self.renderer.text("tap.unknown", {}, language))
-        except BadRequest:
-            log.debug("a tap could not be answered any more")
+        notice = self.renderer.text("tap.unknown", {}, language)
+        await after_handling("answering a tap", partial(query.answer, text=notice))
 
     async def _settle(self, query: CallbackQuery, handled: Handled) -> None:
         """Answer the tap and show what happened on the message that carried the keyboard."""
@@ -202,30 +201,19 @@ class TelegramHandlers:
         if tap.kind in ("stale", "unknown", "taken", "full"):
             language = handled.language or self.renderer.content.questionnaire.default_language
             notice = self.renderer.text(f"tap.{tap.kind}", {}, language)
-        try:
-            await query.answer(text=notice)
-        except BadRequest:
-            log.debug("a tap could not be answered any more")
-        except RetryAfter:  # the tap counted; only its confirmation is lost
-            log.warning("Telegram asks to slow down (429); a tap was not answered")
+        await after_handling("answering a tap", partial(query.answer, text=notice))
         message = query.message
         if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
-        try:
-            if tap.kind == "answered" and tap.label is not None and message.text:
-                answer = self.renderer.ref(tap.label, handled.language)
-                text = self.renderer.text(
-                    "intake.answered",
-                    {"question": message.text, "answer": answer},
-                    handled.language,
-                )
-                await message.edit_text(text[:MAX_TEXT], reply_markup=None)
-            else:
-                await message.edit_reply_markup(reply_markup=None)
-        except NetworkError:  # includes BadRequest "message is not modified"
-            log.debug("a keyboard could not be updated")
-        except RetryAfter:
-            log.warning("Telegram asks to slow down (429); a keyboard was not updated")
+        if tap.kind == "answered" and tap.label is not None and message.text:
+            answer = self.renderer.ref(tap.label, handled.language)
+            text = self.renderer.text(
+                "intake.answered", {"question": message.text, "answer": answer}, handled.language
+            )
+            edit = partial(message.edit_text, text[:MAX_TEXT], reply_markup=None)
+        else:
+            edit = partial(message.edit_reply_markup, reply_markup=None)
+        await after_handling("updating a keyboard", edit)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An update failed (e.g. the database is down): say so once; it will be retried."""

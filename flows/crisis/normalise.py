@@ -26,6 +26,11 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 LAUGH = "haha"  # what a laughing emoji becomes
+# Where a sentence ends: a full stop, question or exclamation mark or semicolon before a space
+# or the end, or a new line. It becomes the token "." between the sentences' words, so that a
+# negation in one sentence turns nothing in the next ("ik sta op het spoor. niet bellen").
+_SENTENCE_END = re.compile(r"[.!?;…]+(?=\s|$)|\n")
+SENTENCE = "."
 
 _STRIP_CACHE_LIMIT = 20_000
 
@@ -125,19 +130,24 @@ class Normaliser:
         if self._renames is not None:
             text = self._renames.sub(lambda match: self._renamed[match.group()], text)
         tokens: list[str] = []
-        for token in _tokens(text):
-            mapped = self._table.get(token)
-            if mapped is None:
-                if token.isalpha():
-                    mapped = (token,)
-                else:
-                    unleeted = _unleet(token)
-                    mapped = self._table.get(unleeted, (unleeted,) if unleeted else ())
-            for word in mapped:
-                if word in self._join_right and tokens and (tokens[-1], word) in self._joins:
-                    tokens[-1] = self._joins[(tokens[-1], word)]
-                else:
-                    tokens.append(word)
+        for sentence in _SENTENCE_END.split(text):
+            if tokens and tokens[-1] != SENTENCE:
+                tokens.append(SENTENCE)
+            for token in _tokens(sentence):
+                mapped = self._table.get(token)
+                if mapped is None:
+                    if token.isalpha():
+                        mapped = (token,)
+                    else:
+                        unleeted = _unleet(token)
+                        mapped = self._table.get(unleeted, (unleeted,) if unleeted else ())
+                for word in mapped:
+                    if word in self._join_right and tokens and (tokens[-1], word) in self._joins:
+                        tokens[-1] = self._joins[(tokens[-1], word)]
+                    else:
+                        tokens.append(word)
+        if tokens and tokens[-1] == SENTENCE:
+            tokens.pop()
         return " ".join(tokens)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, WHO, Rule
-from flows.crisis.normalise import Normaliser, plain
+from flows.crisis.normalise import SENTENCE, Normaliser, plain
 
 NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
 NEGATION_AFTER = 3  # "hij slaat me nooit", "mijn pa slaat me echt niet"
@@ -87,6 +87,9 @@ class Tagger:
         """Every occurrence of every concept, in order of position."""
         found: list[Occurrence] = []
         for at, token in enumerate(tokens):
+            if token == SENTENCE:  # a new sentence is a new clause, in every language
+                found.append(Occurrence(CLAUSE, at, at + 1, ""))
+                continue
             seen: set[tuple[str, int, str]] = set()
             for concept, language in self._words.get(token, ()):
                 if (concept, at + 1, language) not in seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.crisis import PLAIN, CrisisLexicon, Normaliser
+from flows.crisis import PLAIN, CrisisDetector, CrisisLexicon, Normaliser
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,17 @@ def test_normalise_maps_flemish_and_english_chat_shortcuts(normalise: Normaliser
 
 
 def test_normalise_turns_emoji_and_punctuation_into_single_spaces(normalise: Normaliser) -> None:
-    assert normalise("hey 🙂🙂 ... wat?!\n\tok") == "hey wat ok"
+    assert normalise("hey 🙂🙂 , wat - ok") == "hey wat ok"
+
+
+def test_the_end_of_a_sentence_is_a_full_stop_between_the_words(normalise: Normaliser) -> None:
+    assert normalise("hey 🙂🙂 ... wat?!\n\tok.") == "hey . wat . ok"
+    assert normalise("3.5 euro, o.a. brood") == "3 5 euro o a . brod"
+
+
+def test_a_negation_does_not_reach_into_the_next_sentence(rules: CrisisDetector) -> None:
+    hit = rules.detect("ik ga nu naar het spoor. niet bellen.")
+    assert hit is not None and (hit.category, hit.level) == ("suicide", "acute")
 
 
 def test_normalise_keeps_laughing_emoji_as_a_laugh(normalise: Normaliser) -> None:

@@ -21,6 +21,7 @@ class ShellTransport:
     """Prints messages; remembers the newest keyboard so a typed number can tap it."""
 
     channel = CHANNEL
+    max_text = None  # a terminal shows any length
 
     def __init__(self, write: Write) -> None:
         self.write = write

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from flows.urgency import urgency
+
 InboundKind = Literal["start", "text", "choice", "command", "media", "edited"]
 
 
@@ -88,6 +90,11 @@ class Outbound:
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
     copy: str = ""  # "<address>:<message id>": copy that message (media) instead of text
+
+    @property
+    def priority(self) -> int:
+        """How soon this message goes out when many wait (flows.urgency: crisis first)."""
+        return urgency(self.key)
 
 
 def param_to_json(value: Param) -> Any:

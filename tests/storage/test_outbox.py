@@ -1,13 +1,23 @@
-"""Outbox and inbox on SQLite and PostgreSQL: order per address, leases, redelivery."""
+"""Outbox and inbox on SQLite and PostgreSQL: order per address, urgency across addresses,
+leases, redelivery."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.jobs import purge_handled_updates
 from flows.messages import Outbound
 from storage.db import Database
-from storage.outbox import claim_due, enqueue_messages, first_time_seen, message_of, retry_later
+from storage.outbox import (
+    claim_due,
+    enqueue_messages,
+    first_time_seen,
+    mark_sent,
+    message_of,
+    retry_later,
+)
 from tests.conftest import Clock
 
 LEASE = timedelta(seconds=60)
@@ -26,23 +36,37 @@ async def put(db: Database, clock: Clock, address: str, *keys: str) -> None:
         )
 
 
-async def claim(db: Database, clock: Clock) -> list[tuple[str, str]]:
+async def claim(db: Database, clock: Clock, limit: int = 50) -> list[tuple[str, str]]:
     async with db.transaction() as session:
-        rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE, limit=limit)
         return [(r.address, message_of(r).key) for r in rows]
 
 
-async def test_due_messages_come_out_oldest_first(db: Database, clock: Clock) -> None:
-    await put(db, clock, "1", "welcome", "consent.ask")
-    await put(db, clock, "2", "help.text")
-    assert await claim(db, clock) == [("1", "welcome"), ("1", "consent.ask"), ("2", "help.text")]
-
-
-async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
+async def test_each_address_gives_only_its_oldest_message_at_a_time(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "welcome")
+    await put(db, clock, "1", "help.text", "status.new")
+    await put(db, clock, "2", "help.text")
+    assert await claim(db, clock) == [("1", "help.text"), ("2", "help.text")]
+
+
+async def test_the_next_message_to_an_address_comes_once_the_one_before_was_sent(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "status.new")
+    async with db.transaction() as session:
+        (first,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert first.id is not None
+        await mark_sent(session, message_id=first.id)
+    assert await claim(db, clock) == [("1", "status.new")]
+
+
+async def test_a_claimed_message_holds_back_the_next_to_its_address_until_its_lease_ends(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "welcome", "consent.ask")
     assert await claim(db, clock) == [("1", "welcome")]
+    # Its sender may have died after Telegram took it: nothing after it may overtake it.
     assert await claim(db, clock) == []
     clock.advance(seconds=61)
     assert await claim(db, clock) == [("1", "welcome")]
@@ -51,7 +75,7 @@ async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
 async def test_a_postponed_message_holds_back_later_ones_to_the_same_chat_only(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "welcome", "consent.ask")
+    await put(db, clock, "1", "help.text", "status.new")
     await put(db, clock, "2", "help.text")
     async with db.transaction() as session:
         rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
@@ -61,7 +85,51 @@ async def test_a_postponed_message_holds_back_later_ones_to_the_same_chat_only(
     clock.advance(seconds=61)  # every lease has ended
     assert await claim(db, clock) == [("2", "help.text")]
     clock.advance(seconds=60)  # the postponement is over; "2" is still leased
-    assert await claim(db, clock) == [("1", "welcome"), ("1", "consent.ask")]
+    assert await claim(db, clock) == [("1", "help.text")]
+
+
+async def test_sixty_replies_to_a_rate_limited_chat_do_not_hold_back_a_crisis_reply_to_another(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", *["edited.kept"] * 60)
+    async with db.transaction() as session:
+        (head,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert head.id is not None
+        await retry_later(session, message_id=head.id, not_before=clock() + timedelta(seconds=30))
+    await put(db, clock, "2", "crisis.safe_ask")
+    assert await claim(db, clock) == [("2", "crisis.safe_ask")]
+
+
+async def test_crisis_replies_go_first_then_first_replies_then_answers_then_offers(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "offer.new")
+    await put(db, clock, "2", "help.text")
+    await put(db, clock, "3", "welcome")
+    await put(db, clock, "4", "crisis.safe_ask")
+    assert await claim(db, clock, limit=1) == [("4", "crisis.safe_ask")]
+    assert await claim(db, clock) == [("3", "welcome"), ("2", "help.text"), ("1", "offer.new")]
+
+
+async def test_within_one_chat_a_crisis_reply_still_waits_for_the_message_before_it(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "crisis.safe_ask")
+    await put(db, clock, "2", "offer.new")
+    assert await claim(db, clock) == [("1", "help.text"), ("2", "offer.new")]
+
+
+# SQLite runs one writing transaction at a time: there, nothing is ever skipped.
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_second_worker_skips_what_the_first_is_claiming_on_postgresql(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "status.new")
+    await put(db, clock, "2", "help.text")
+    async with db.transaction() as first:
+        claimed = await claim_due(first, channel="telegram", now=clock(), lease=LEASE, limit=1)
+        assert [r.address for r in claimed] == ["1"]  # not committed yet: the row is locked
+        assert await claim(db, clock) == [("2", "help.text")]
 
 
 async def test_an_update_is_seen_for_the_first_time_only_once(db: Database, clock: Clock) -> None:

@@ -34,7 +34,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -723,6 +723,9 @@ class FakeBotApi:
         self._poll_count = 0
         self._poll_generation = 0
         self._internal_errors: list[str] = []
+        self._limited: dict[int, int] = {}  # chat id -> retry_after of its flood control
+        self._down = False
+        self._site: web.SockSite | None = None
         self._handlers: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda params: self.bot_user,
             "setWebhook": self._set_webhook,
@@ -757,6 +760,8 @@ class FakeBotApi:
         if self._thread is not None:
             raise RuntimeError("FakeBotApi is already running")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # So come_back() can listen on the port again while connections of before linger.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._port = sock.getsockname()[1]
         self._loop = asyncio.new_event_loop()
@@ -952,6 +957,17 @@ class FakeBotApi:
                 if method is None or call.method.lower() == method.lower()
             ]
 
+    def accepted(self, method: str) -> list[JSON]:
+        """The parameters of every call of ``method`` that took effect (answered 200), in the
+        order they arrived; a call whose answer the bot never read (it was killed, the
+        network broke) counts, as it does at Telegram."""
+        with self._changed:
+            return [
+                copy.deepcopy(call.params)
+                for call in self._calls
+                if call.method.lower() == method.lower() and call.status == 200
+            ]
+
     def callback_answer(self, query_id: str) -> JSON | None:
         """How the bot answered a callback query (its parameters), or None if not yet."""
         with self._changed:
@@ -1059,6 +1075,32 @@ class FakeBotApi:
         with self._changed:
             self._delays.setdefault(method.lower(), []).append(_Fault(times, seconds=seconds))
 
+    def rate_limit(self, chat_id: int, retry_after: int | None = 30) -> None:
+        """From now on every message the bot sends to ``chat_id`` (sendMessage, copyMessage,
+        edits, media) is refused with 429 and ``retry_after``, like Telegram's flood control
+        for one chat, without taking effect; ``None`` lifts it. Other chats are served."""
+        with self._changed:
+            if retry_after is None:
+                self._limited.pop(chat_id, None)
+            else:
+                self._limited[chat_id] = retry_after
+
+    def go_down(self) -> None:
+        """Telegram goes away: the port refuses new connections, and calls on connections
+        that stay open (also waiting long polls) are cut off without an answer. What the
+        stand-in holds is kept for ``come_back()``."""
+        self._in_loop(self._take_down())
+
+    def come_back(self) -> None:
+        """Telegram is back, on the same port, with every chat and update it held."""
+        self._in_loop(self._bring_up())
+
+    def _in_loop(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._loop is None:
+            work.close()
+            raise RuntimeError("FakeBotApi is not running")
+        asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=10)
+
     # ---- HTTP plumbing (runs in the server thread) ----------------------------------------
 
     @staticmethod
@@ -1084,7 +1126,30 @@ class FakeBotApi:
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        await web.SockSite(self._runner, sock).start()
+        self._site = web.SockSite(self._runner, sock)
+        await self._site.start()
+
+    async def _take_down(self) -> None:
+        with self._changed:
+            self._down = True
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        self._wake_pollers()  # waiting long polls are cut off too
+
+    async def _bring_up(self) -> None:
+        if self._site is None and self._runner is not None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", self._port))
+            except OSError:
+                sock.close()
+                raise
+            self._site = web.SockSite(self._runner, sock)
+            await self._site.start()
+        with self._changed:
+            self._down = False
 
     async def _close(self) -> None:
         if self._poll is not None:
@@ -1107,6 +1172,8 @@ class FakeBotApi:
                 loop.call_soon_threadsafe(self._wake_pollers)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        if self._down:
+            return _cut_off(request)
         match = _PATH.fullmatch(request.path)
         if match is None:
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
@@ -1124,6 +1191,8 @@ class FakeBotApi:
             delay = self._take(self._delays, name)
             self._changed.notify_all()
         status, body = await self._respond(name, params, fault)
+        if self._down:  # went down while a long poll waited
+            return _cut_off(request)
         with self._changed:
             call.status, call.description = status, body.get("description")
             self._changed.notify_all()
@@ -1137,6 +1206,9 @@ class FakeBotApi:
         try:
             if fault is not None:  # refused before anything happens, as Telegram does
                 raise ApiError(fault.status, fault.description, fault.retry_after)
+            limited = self._limited.get(params.get("chat_id"))  # type: ignore[arg-type]
+            if limited is not None and name in _SENDING:
+                raise ApiError(429, f"Too Many Requests: retry after {limited}", limited)
             if name == "getUpdates":
                 result = await self._get_updates(params)
             elif name in self._handlers:
@@ -1199,7 +1271,7 @@ class FakeBotApi:
                     raise ApiError(409, _DEFAULT_DESCRIPTIONS[409])
                 batch = self._deliverable(limit)
             remaining = deadline - loop.time()
-            if batch or remaining <= 0 or poll.closing.is_set():
+            if batch or remaining <= 0 or poll.closing.is_set() or self._down:
                 return batch
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
@@ -1622,6 +1694,20 @@ class FakeBotApi:
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
+
+
+# Methods that put something in a chat: what a chat's flood control refuses.
+_SENDING = _words(
+    "sendMessage copyMessage editMessageText editMessageReplyMarkup sendPhoto sendDocument "
+    "sendVoice"
+)
+
+
+def _cut_off(request: web.Request) -> web.Response:
+    """Drop the connection without an answer, as a server that went away does."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=503)
 
 
 def _kind(update: JSON) -> str:

@@ -28,6 +28,7 @@ from storage.models import utc
 from storage.outbox import (
     claim_due,
     find_sent,
+    mark_delivered,
     mark_part_sent,
     mark_sent,
     message_of,
@@ -37,8 +38,8 @@ from storage.outbox import (
 
 log = logging.getLogger(__name__)
 
-SEND_TIMEOUT = 20.0  # seconds for one call to the channel; longer counts as a network error
-LEASE = timedelta(seconds=30)  # a claimed message waits this long for a sender that died
+SEND_TIMEOUT = 10.0  # seconds for one call to the channel; longer counts as a network error
+LEASE = timedelta(seconds=20)  # a claimed message waits this long for a sender that died
 MAX_PAUSE = timedelta(seconds=5)  # between tries after a network error: back within seconds
 GIVE_UP_AFTER = timedelta(days=1)  # a message still refused after this long is dropped
 CONCURRENCY = 20  # messages on their way at once, each to another address
@@ -240,17 +241,24 @@ class OutboxSender:
             raise TryLater() from None
 
     async def _delivered(self, due: _Due, message_id: str, *, last: bool, part: int) -> None:
-        """Mark a delivered message (or part) at once, in its own short transaction."""
-        async with self.db.transaction() as session:
-            if last:
-                await mark_sent(session, message_id=due.id)
-            else:
-                await mark_part_sent(
+        """Mark a delivered message at once, in one statement where the database allows;
+        the part of a long one in a short transaction of its own."""
+        if last:
+            async with self.db.at_once() as session:
+                await mark_delivered(
                     session,
                     message_id=due.id,
-                    parts_sent=part + 1,
-                    claimed_until=self.clock() + LEASE,
+                    channel=self.transport.channel,
+                    address=due.address,
+                    delivered_as=message_id,
+                    tag=due.message.tag,
+                    now=self.clock(),
                 )
+            return
+        async with self.db.transaction() as session:
+            await mark_part_sent(
+                session, message_id=due.id, parts_sent=part + 1, claimed_until=self.clock() + LEASE
+            )
             if due.message.tag:
                 await remember_sent(
                     session,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,6 +94,44 @@ def message_of(row: OutboxMessage) -> Outbound:
 async def mark_sent(session: AsyncSession, *, message_id: int) -> None:
     """Delete a delivered message: the outbox keeps nothing that was sent."""
     await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id) == message_id))
+
+
+async def mark_delivered(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    channel: str,
+    address: str,
+    delivered_as: str,
+    tag: str,
+    now: datetime,
+) -> None:
+    """Delete a delivered message and, when it has a tag, remember where it landed. On
+    PostgreSQL that is one statement, so in autocommit (`Database.at_once`) it is durable
+    after a single round trip: the moment in which a crash sends it twice stays short."""
+    if not tag:
+        await mark_sent(session, message_id=message_id)
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        await mark_sent(session, message_id=message_id)
+        await remember_sent(
+            session, channel=channel, address=address, message_id=delivered_as, tag=tag, now=now
+        )
+        return
+    gone = (
+        delete(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .returning(col(OutboxMessage.id))
+        .cte("gone")
+    )
+    landed = select(
+        literal(channel), literal(address), literal(delivered_as), literal(tag), literal(now)
+    ).select_from(gone)
+    await session.execute(
+        insert(SentMessage).from_select(
+            ["channel", "address", "message_id", "tag", "created_at"], landed
+        )
+    )
 
 
 async def mark_part_sent(

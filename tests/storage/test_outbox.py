@@ -171,3 +171,28 @@ async def test_delivered_message_ids_are_forgotten_after_thirty_days(
     await purge_handled_updates(db, clock)
     async with db.transaction() as session:
         assert await find_sent(session, channel="telegram", address="1", tag="case:1") is None
+
+
+async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where_it_landed(
+    db: Database, clock: Clock
+) -> None:
+    from storage.outbox import find_sent, mark_delivered
+
+    await put(db, clock, "1", "help.text")
+    async with db.transaction() as session:
+        (row,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert row.id is not None
+    async with db.at_once() as session:
+        await mark_delivered(
+            session,
+            message_id=row.id,
+            channel="telegram",
+            address="1",
+            delivered_as="77",
+            tag="relay:3",
+            now=clock(),
+        )
+    clock.advance(seconds=61)
+    assert await claim(db, clock) == []
+    async with db.transaction() as session:
+        assert await find_sent(session, channel="telegram", address="1", tag="relay:3") == "77"

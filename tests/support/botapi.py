@@ -612,6 +612,7 @@ class _Call:
     params: JSON
     status: int | None = None  # None while the call is in flight (long polls)
     description: str | None = None
+    answered: float = 0.0  # time.monotonic() when the answer was decided
 
 
 @dataclass
@@ -957,13 +958,13 @@ class FakeBotApi:
                 if method is None or call.method.lower() == method.lower()
             ]
 
-    def accepted(self, method: str) -> list[JSON]:
-        """The parameters of every call of ``method`` that took effect (answered 200), in the
-        order they arrived; a call whose answer the bot never read (it was killed, the
-        network broke) counts, as it does at Telegram."""
+    def accepted(self, method: str) -> list[tuple[float, JSON]]:
+        """Every call of ``method`` that took effect (answered 200), in the order they
+        arrived: when it took effect (``time.monotonic()``) and its parameters. A call whose
+        answer the bot never read (it was killed, the network broke) counts, as at Telegram."""
         with self._changed:
             return [
-                copy.deepcopy(call.params)
+                (call.answered, copy.deepcopy(call.params))
                 for call in self._calls
                 if call.method.lower() == method.lower() and call.status == 200
             ]
@@ -1195,6 +1196,7 @@ class FakeBotApi:
             return _cut_off(request)
         with self._changed:
             call.status, call.description = status, body.get("description")
+            call.answered = time.monotonic()
             self._changed.notify_all()
         if delay is not None and self._poll is not None:
             with contextlib.suppress(TimeoutError):

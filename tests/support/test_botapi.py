@@ -742,7 +742,7 @@ def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None
             "application/json",
         )
 
-    assert [params["text"] for params in api.accepted("sendMessage")] == ["twee"]
+    assert [params["text"] for _, params in api.accepted("sendMessage")] == ["twee"]
 
 
 # ---- observing and waiting -----------------------------------------------------------------

@@ -726,6 +726,7 @@ class FakeBotApi:
         self._internal_errors: list[str] = []
         self._limited: dict[int, int] = {}  # chat id -> retry_after of its flood control
         self._down = False
+        self._down_on = ""  # go down when a call of this method arrives
         self._site: web.SockSite | None = None
         self._handlers: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda params: self.bot_user,
@@ -1086,11 +1087,22 @@ class FakeBotApi:
             else:
                 self._limited[chat_id] = retry_after
 
-    def go_down(self) -> None:
+    def go_down(self, *, on: str | None = None) -> None:
         """Telegram goes away: the port refuses new connections, and calls on connections
         that stay open (also waiting long polls) are cut off without an answer. What the
-        stand-in holds is kept for ``come_back()``."""
-        self._in_loop(self._take_down())
+        stand-in holds is kept for ``come_back()``. With ``on``, that happens when the next
+        call of that method arrives (it is cut off, without effect): an outage in the middle
+        of sending."""
+        if on is None:
+            self._in_loop(self._take_down())
+        else:
+            with self._changed:
+                self._down_on = on.lower()
+
+    @property
+    def down(self) -> bool:
+        """Whether the stand-in is away (``go_down``) now."""
+        return self._down
 
     def come_back(self) -> None:
         """Telegram is back, on the same port, with every chat and update it held."""
@@ -1133,6 +1145,7 @@ class FakeBotApi:
     async def _take_down(self) -> None:
         with self._changed:
             self._down = True
+            self._changed.notify_all()
         if self._site is not None:
             await self._site.stop()
             self._site = None
@@ -1185,6 +1198,10 @@ class FakeBotApi:
         except ApiError as exc:
             return web.json_response(exc.payload(), status=exc.status)
         name = self._method_names.get(match["method"].lower(), match["method"])
+        if self._down_on and name.lower() == self._down_on:
+            self._down_on = ""
+            await self._take_down()
+            return _cut_off(request)
         call = _Call(name, params)
         with self._changed:
             self._calls.append(call)

@@ -721,6 +721,18 @@ async def test_telegram_comes_back_on_the_same_port_with_the_updates_it_held(
     assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
 
 
+async def test_telegram_can_go_down_just_as_a_message_is_sent(api: FakeBotApi, bot: Bot) -> None:
+    api.go_down(on="sendMessage")
+    await bot.get_me()  # other calls are still answered
+
+    with pytest.raises(NetworkError):
+        await bot.send_message(SAM, "Hoi")
+
+    assert api.down and api.messages(SAM) == []
+    with pytest.raises(NetworkError):
+        await bot.get_me()
+
+
 async def test_a_long_poll_waiting_when_telegram_goes_down_is_cut_off(
     api: FakeBotApi, bot: Bot
 ) -> None:

@@ -622,6 +622,7 @@ class _Fault:
     description: str = ""
     retry_after: int | None = None
     seconds: float = 0.0  # for delays
+    skip: int = 0  # calls to let through before this one applies
 
 
 @dataclass
@@ -1053,11 +1054,13 @@ class FakeBotApi:
         retry_after: int = 1,
         times: int = 1,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail with ``status`` without taking effect.
-        429 answers carry ``parameters.retry_after`` like Telegram's flood control."""
-        if status < 400 or times < 1:
-            raise ValueError("status must be an error status and times at least 1")
+        """The next ``times`` calls of ``method`` fail with ``status`` without taking effect,
+        once ``after`` more calls went through. 429 answers carry ``parameters.retry_after``
+        like Telegram's flood control."""
+        if status < 400 or times < 1 or after < 0:
+            raise ValueError("status must be an error status, times at least 1, after >= 0")
         if description is None:
             description = (
                 f"Too Many Requests: retry after {retry_after}"
@@ -1065,6 +1068,7 @@ class FakeBotApi:
                 else _DEFAULT_DESCRIPTIONS.get(status, "Error")
             )
         fault = _Fault(times, status, description, retry_after if status == 429 else None)
+        fault.skip = after
         with self._changed:
             self._faults.setdefault(method.lower(), []).append(fault)
 
@@ -1252,6 +1256,9 @@ class FakeBotApi:
         if not queue:
             return None
         fault = queue[0]
+        if fault.skip:
+            fault.skip -= 1
+            return None
         fault.remaining -= 1
         if fault.remaining == 0:
             queue.pop(0)

@@ -655,6 +655,18 @@ async def test_fail_next_fails_only_as_many_calls_as_asked(api: FakeBotApi, bot:
     assert len(api.requests("sendMessage")) == 3
 
 
+async def test_fail_next_after_lets_as_many_calls_through_first(api: FakeBotApi, bot: Bot) -> None:
+    api.fail_next("sendMessage", status=403, after=2)
+
+    await bot.send_message(SAM, "een")
+    await bot.send_message(SAM, "twee")
+    with pytest.raises(Forbidden):
+        await bot.send_message(SAM, "drie")
+    await bot.send_message(SAM, "vier")
+
+    assert [m["text"] for m in api.messages(SAM)] == ["een", "twee", "vier"]
+
+
 async def test_a_delayed_response_times_out_although_the_message_was_delivered(
     api: FakeBotApi, bot: Bot
 ) -> None:

@@ -135,8 +135,11 @@ class OutboxSender:
                     await asyncio.wait_for(self._wake.wait(), timeout=idle)
                 self._wake.clear()
         finally:
+            # Cancel once only: a second cancel would break into a send's database clean-up
+            # (klik run cancels every task itself), leaving a connection, and the process, open.
             for task in self._sending:
-                task.cancel()
+                if not task.cancelling():
+                    task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def _start_due(self) -> None:

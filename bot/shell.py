@@ -54,6 +54,7 @@ class ShellTransport:
     """Prints messages; remembers the newest keyboard so a typed key can tap it."""
 
     channel = CHANNEL
+    max_text = None  # a terminal shows any length
 
     def __init__(self, write: Write, scale: Mapping[str, str]) -> None:
         self.write = write

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from flows.parameters import check_parameters
+from flows.urgency import urgency
 
 InboundKind = Literal["start", "text", "choice", "command", "media", "edited"]
 
@@ -107,6 +108,11 @@ class Outbound:
 
     def __post_init__(self) -> None:
         check_parameters(self.key, self.params)
+
+    @property
+    def priority(self) -> int:
+        """How soon this message goes out when many wait (flows.urgency: crisis first)."""
+        return urgency(self.key)
 
 
 def param_to_json(value: Param) -> Any:

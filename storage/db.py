@@ -91,6 +91,21 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def at_once(self) -> AsyncIterator[AsyncSession]:
+        """A session whose every statement commits by itself (PostgreSQL autocommit): one
+        statement, one round trip, durable when it returns. For a write that must land in
+        the least time, such as marking a message sent. On SQLite, whose commit costs no
+        round trip, an ordinary transaction."""
+        if self.is_sqlite:
+            async with self.transaction() as session:
+                yield session
+            return
+        async with self.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
+                yield session
+
     async def close(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

@@ -141,7 +141,10 @@ class OutboxMessage(SQLModel, table=True):
     """A message saved with the state that produced it, sent after commit, deleted once sent."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "not_before", "id"),
+        Index("ix_outbox_address", "channel", "address", "id"),  # each address's oldest row
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str | None = Field(default=None, index=True, max_length=32)
@@ -153,6 +156,8 @@ class OutboxMessage(SQLModel, table=True):
     not_before: datetime = _when()
     claimed_until: datetime | None = _when(nullable=True)
     attempts: int = 0
+    priority: int = 2  # flows.urgency: which address's next message goes first
+    parts_sent: int = 0  # of a text too long for one message, the parts already delivered
 
 
 class InboxEvent(SQLModel, table=True):

@@ -7,14 +7,15 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
-from storage.models import InboxEvent, OutboxMessage, SentMessage, utc
+from storage.models import InboxEvent, OutboxMessage, SentMessage
 
 
 async def enqueue_messages(
@@ -36,6 +37,7 @@ async def enqueue_messages(
                 address=address,
                 language=language,
                 payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
+                priority=message.priority,
                 created_at=now,
                 not_before=now,
             )
@@ -45,33 +47,42 @@ async def enqueue_messages(
 async def claim_due(
     session: AsyncSession, *, channel: str, now: datetime, lease: timedelta, limit: int = 50
 ) -> list[OutboxMessage]:
-    """Claim due messages for a while, oldest first; other workers skip the claimed ones.
+    """Claim, for a while, the next message of every address whose turn it is, most urgent
+    first; other workers skip the claimed ones.
 
-    A message waits while an older one to the same address is still unsent, so a youngster
-    never gets replies out of order.
+    Only an address's oldest unsent message can be claimed, and only when it is due and not
+    claimed already: a youngster never gets replies out of order, one message per address
+    is on its way at a time, and one address's backlog (a rate limit, a long queue) never
+    holds up another's.
     """
+    older = aliased(OutboxMessage)
+    waiting_behind = (
+        exists()
+        .where(
+            col(older.channel) == col(OutboxMessage.channel),
+            col(older.address) == col(OutboxMessage.address),
+            col(older.id) < col(OutboxMessage.id),
+        )
+        .correlate(OutboxMessage)
+    )
     query = (
         select(OutboxMessage)
         .where(
             col(OutboxMessage.channel) == channel,
+            col(OutboxMessage.not_before) <= now,
             or_(
                 col(OutboxMessage.claimed_until).is_(None),
                 col(OutboxMessage.claimed_until) < now,
             ),
+            ~waiting_behind,
         )
-        .order_by(col(OutboxMessage.id))
+        .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list((await session.execute(query)).scalars())
-    blocked: set[str] = set()
-    claimed: list[OutboxMessage] = []
-    for row in rows:
-        if row.address in blocked or utc(row.not_before) > now:
-            blocked.add(row.address)
-            continue
+    claimed = list((await session.execute(query)).scalars())
+    for row in claimed:
         row.claimed_until = now + lease
-        claimed.append(row)
     return claimed
 
 
@@ -83,6 +94,56 @@ def message_of(row: OutboxMessage) -> Outbound:
 async def mark_sent(session: AsyncSession, *, message_id: int) -> None:
     """Delete a delivered message: the outbox keeps nothing that was sent."""
     await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id) == message_id))
+
+
+async def mark_delivered(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    channel: str,
+    address: str,
+    delivered_as: str,
+    tag: str,
+    now: datetime,
+) -> None:
+    """Delete a delivered message and, when it has a tag, remember where it landed. On
+    PostgreSQL that is one statement, so in autocommit (`Database.at_once`) it is durable
+    after a single round trip: the moment in which a crash sends it twice stays short."""
+    if not tag:
+        await mark_sent(session, message_id=message_id)
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        await mark_sent(session, message_id=message_id)
+        await remember_sent(
+            session, channel=channel, address=address, message_id=delivered_as, tag=tag, now=now
+        )
+        return
+    gone = (
+        delete(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .returning(col(OutboxMessage.id))
+        .cte("gone")
+    )
+    landed = select(
+        literal(channel), literal(address), literal(delivered_as), literal(tag), literal(now)
+    ).select_from(gone)
+    await session.execute(
+        insert(SentMessage).from_select(
+            ["channel", "address", "message_id", "tag", "created_at"], landed
+        )
+    )
+
+
+async def mark_part_sent(
+    session: AsyncSession, *, message_id: int, parts_sent: int, claimed_until: datetime
+) -> None:
+    """Note that the first `parts_sent` parts of a long message arrived, so a retry or a
+    restart goes on from the next part; the claim is renewed for the next one."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(parts_sent=parts_sent, claimed_until=claimed_until)
+    )
 
 
 async def retry_later(session: AsyncSession, *, message_id: int, not_before: datetime) -> None:

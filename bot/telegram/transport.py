@@ -14,12 +14,9 @@ from bot.render import Rendered
 from bot.sender import TryLater, Undeliverable
 
 CHANNEL = "telegram"
-MAX_TEXT = 4096  # Telegram refuses longer messages outright
-
-
-def fit(text: str) -> str:
-    """Cut a text to what Telegram accepts, so a long summary arrives shortened, not never."""
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+# Telegram refuses a longer text outright. It counts code points (tdlib's utf8_length); entity
+# offsets count UTF-16 units, but Klik sends plain text. The sender sends longer texts in parts.
+MAX_TEXT = 4096
 
 
 def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
@@ -40,9 +37,10 @@ def seconds(value: int | timedelta) -> timedelta:
 
 
 class TelegramTransport:
-    """The sender's way into Telegram: one sendMessage per outbox row."""
+    """The sender's way into Telegram: one sendMessage per message, or per part of one."""
 
     channel = CHANNEL
+    max_text = MAX_TEXT
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -51,7 +49,7 @@ class TelegramTransport:
         """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
         with refusals():
             sent = await self.bot.send_message(
-                chat_id=int(address), text=fit(message.text), reply_markup=keyboard(message)
+                chat_id=int(address), text=message.text, reply_markup=keyboard(message)
             )
         return str(sent.message_id)
 
@@ -62,7 +60,7 @@ class TelegramTransport:
                 await self.bot.edit_message_text(
                     chat_id=int(address),
                     message_id=int(message_id),
-                    text=fit(message.text),
+                    text=message.text,
                     reply_markup=keyboard(message),
                 )
         except Undeliverable as refusal:

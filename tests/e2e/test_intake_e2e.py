@@ -16,6 +16,7 @@ from typing import IO
 import pytest
 from sqlalchemy import select
 
+from bot.sender import LEASE
 from storage.db import Database
 from storage.models import Case, IntakeAnswer, Youngster
 from tests.support.botapi import FakeBotApi
@@ -132,7 +133,14 @@ def test_an_intake_survives_a_sigkill_midway_and_loses_no_answer(
     api.send_text(YOUNGSTER, "en ik slaap slecht")
     klik.start()
 
-    goals = wait_for_question(api, "Vraag 4 van 6", after=home["message_id"])
+    # The kill came the moment Telegram took "Bewaard 👍", before it was marked sent: it is
+    # sent again once its lease ends, and the replies after it wait their turn behind it.
+    goals = api.wait_for_message(
+        YOUNGSTER,
+        contains="Vraag 4 van 6",
+        after_message_id=home["message_id"],
+        timeout=LEASE.total_seconds() + 20,
+    )
     wait_for_question(api, "Bewaard 👍", after=goals["message_id"])
     api.tap(YOUNGSTER, goals["message_id"], text="Liever niet zeggen")
     money = wait_for_question(api, "Vraag 5 van 6", after=goals["message_id"])

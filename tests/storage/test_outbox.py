@@ -1,13 +1,24 @@
-"""Outbox and inbox on SQLite and PostgreSQL: order per address, leases, redelivery."""
+"""Outbox and inbox on SQLite and PostgreSQL: order per address, urgency across addresses,
+leases, redelivery."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.jobs import purge_handled_updates
 from flows.messages import Outbound
+from flows.parameters import parameters
 from storage.db import Database
-from storage.outbox import claim_due, enqueue_messages, first_time_seen, message_of, retry_later
+from storage.outbox import (
+    claim_due,
+    enqueue_messages,
+    first_time_seen,
+    mark_sent,
+    message_of,
+    retry_later,
+)
 from tests.conftest import Clock
 
 LEASE = timedelta(seconds=60)
@@ -21,51 +32,106 @@ async def put(db: Database, clock: Clock, address: str, *keys: str) -> None:
             address=address,
             youngster_id=None,
             language="nl",
-            messages=[Outbound(k) for k in keys],
+            # Whatever each text needs filled in: the outbox only cares which text it is.
+            messages=[Outbound(k, dict.fromkeys(parameters(k), "x")) for k in keys],
             now=clock(),
         )
 
 
-async def claim(db: Database, clock: Clock) -> list[tuple[str, str]]:
+async def claim(db: Database, clock: Clock, limit: int = 50) -> list[tuple[str, str]]:
     async with db.transaction() as session:
-        rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE, limit=limit)
         return [(r.address, message_of(r).key) for r in rows]
 
 
-async def test_due_messages_come_out_oldest_first(db: Database, clock: Clock) -> None:
-    await put(db, clock, "1", "status.new", "consent.ask")
-    await put(db, clock, "2", "stop.nothing")
-    assert await claim(db, clock) == [
-        ("1", "status.new"),
-        ("1", "consent.ask"),
-        ("2", "stop.nothing"),
-    ]
-
-
-async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
+async def test_each_address_gives_only_its_oldest_message_at_a_time(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "status.new")
+    await put(db, clock, "1", "help.text", "status.new")
+    await put(db, clock, "2", "help.text")
+    assert await claim(db, clock) == [("1", "help.text"), ("2", "help.text")]
+
+
+async def test_the_next_message_to_an_address_comes_once_the_one_before_was_sent(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "status.new")
+    async with db.transaction() as session:
+        (first,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert first.id is not None
+        await mark_sent(session, message_id=first.id)
     assert await claim(db, clock) == [("1", "status.new")]
+
+
+async def test_a_claimed_message_holds_back_the_next_to_its_address_until_its_lease_ends(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "welcome", "consent.ask")
+    assert await claim(db, clock) == [("1", "welcome")]
+    # Its sender may have died after Telegram took it: nothing after it may overtake it.
     assert await claim(db, clock) == []
     clock.advance(seconds=61)
-    assert await claim(db, clock) == [("1", "status.new")]
+    assert await claim(db, clock) == [("1", "welcome")]
 
 
 async def test_a_postponed_message_holds_back_later_ones_to_the_same_chat_only(
     db: Database, clock: Clock
 ) -> None:
-    await put(db, clock, "1", "status.new", "consent.ask")
-    await put(db, clock, "2", "stop.nothing")
+    await put(db, clock, "1", "help.text", "status.new")
+    await put(db, clock, "2", "help.text")
     async with db.transaction() as session:
         rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
         first = rows[0]
         assert first.id is not None
         await retry_later(session, message_id=first.id, not_before=clock() + timedelta(seconds=120))
     clock.advance(seconds=61)  # every lease has ended
-    assert await claim(db, clock) == [("2", "stop.nothing")]
+    assert await claim(db, clock) == [("2", "help.text")]
     clock.advance(seconds=60)  # the postponement is over; "2" is still leased
-    assert await claim(db, clock) == [("1", "status.new"), ("1", "consent.ask")]
+    assert await claim(db, clock) == [("1", "help.text")]
+
+
+async def test_sixty_replies_to_a_rate_limited_chat_do_not_hold_back_a_crisis_reply_to_another(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", *["edited.kept"] * 60)
+    async with db.transaction() as session:
+        (head,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert head.id is not None
+        await retry_later(session, message_id=head.id, not_before=clock() + timedelta(seconds=30))
+    await put(db, clock, "2", "crisis.safe_ask")
+    assert await claim(db, clock) == [("2", "crisis.safe_ask")]
+
+
+async def test_crisis_replies_go_first_then_first_replies_then_answers_then_offers(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "offer.new")
+    await put(db, clock, "2", "help.text")
+    await put(db, clock, "3", "welcome")
+    await put(db, clock, "4", "crisis.safe_ask")
+    assert await claim(db, clock, limit=1) == [("4", "crisis.safe_ask")]
+    assert await claim(db, clock) == [("3", "welcome"), ("2", "help.text"), ("1", "offer.new")]
+
+
+async def test_within_one_chat_a_crisis_reply_still_waits_for_the_message_before_it(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "crisis.safe_ask")
+    await put(db, clock, "2", "offer.new")
+    assert await claim(db, clock) == [("1", "help.text"), ("2", "offer.new")]
+
+
+# SQLite runs one writing transaction at a time: there, nothing is ever skipped.
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_second_worker_skips_what_the_first_is_claiming_on_postgresql(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text", "status.new")
+    await put(db, clock, "2", "help.text")
+    async with db.transaction() as first:
+        claimed = await claim_due(first, channel="telegram", now=clock(), lease=LEASE, limit=1)
+        assert [r.address for r in claimed] == ["1"]  # not committed yet: the row is locked
+        assert await claim(db, clock) == [("2", "help.text")]
 
 
 async def test_an_update_is_seen_for_the_first_time_only_once(db: Database, clock: Clock) -> None:
@@ -107,3 +173,28 @@ async def test_delivered_message_ids_are_forgotten_after_thirty_days(
     await purge_handled_updates(db, clock)
     async with db.transaction() as session:
         assert await find_sent(session, channel="telegram", address="1", tag="case:1") is None
+
+
+async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where_it_landed(
+    db: Database, clock: Clock
+) -> None:
+    from storage.outbox import find_sent, mark_delivered
+
+    await put(db, clock, "1", "help.text")
+    async with db.transaction() as session:
+        (row,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert row.id is not None
+    async with db.at_once() as session:
+        await mark_delivered(
+            session,
+            message_id=row.id,
+            channel="telegram",
+            address="1",
+            delivered_as="77",
+            tag="relay:3",
+            now=clock(),
+        )
+    clock.advance(seconds=61)
+    assert await claim(db, clock) == []
+    async with db.transaction() as session:
+        assert await find_sent(session, channel="telegram", address="1", tag="relay:3") == "77"

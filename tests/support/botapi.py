@@ -34,7 +34,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -612,6 +612,7 @@ class _Call:
     params: JSON
     status: int | None = None  # None while the call is in flight (long polls)
     description: str | None = None
+    answered: float = 0.0  # time.monotonic() when the answer was decided
 
 
 @dataclass
@@ -621,6 +622,7 @@ class _Fault:
     description: str = ""
     retry_after: int | None = None
     seconds: float = 0.0  # for delays
+    skip: int = 0  # calls to let through before this one applies
 
 
 @dataclass
@@ -723,6 +725,10 @@ class FakeBotApi:
         self._poll_count = 0
         self._poll_generation = 0
         self._internal_errors: list[str] = []
+        self._limited: dict[int, int] = {}  # chat id -> retry_after of its flood control
+        self._down = False
+        self._down_on = ""  # go down when a call of this method arrives
+        self._site: web.SockSite | None = None
         self._handlers: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda params: self.bot_user,
             "setWebhook": self._set_webhook,
@@ -757,6 +763,8 @@ class FakeBotApi:
         if self._thread is not None:
             raise RuntimeError("FakeBotApi is already running")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # So come_back() can listen on the port again while connections of before linger.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._port = sock.getsockname()[1]
         self._loop = asyncio.new_event_loop()
@@ -958,6 +966,17 @@ class FakeBotApi:
                 if method is None or call.method.lower() == method.lower()
             ]
 
+    def accepted(self, method: str) -> list[tuple[float, JSON]]:
+        """Every call of ``method`` that took effect (answered 200), in the order they
+        arrived: when it took effect (``time.monotonic()``) and its parameters. A call whose
+        answer the bot never read (it was killed, the network broke) counts, as at Telegram."""
+        with self._changed:
+            return [
+                (call.answered, copy.deepcopy(call.params))
+                for call in self._calls
+                if call.method.lower() == method.lower() and call.status == 200
+            ]
+
     def callback_answer(self, query_id: str) -> JSON | None:
         """How the bot answered a callback query (its parameters), or None if not yet."""
         with self._changed:
@@ -1041,11 +1060,13 @@ class FakeBotApi:
         retry_after: int = 1,
         times: int = 1,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail with ``status`` without taking effect.
-        429 answers carry ``parameters.retry_after`` like Telegram's flood control."""
-        if status < 400 or times < 1:
-            raise ValueError("status must be an error status and times at least 1")
+        """The next ``times`` calls of ``method`` fail with ``status`` without taking effect,
+        once ``after`` more calls went through. 429 answers carry ``parameters.retry_after``
+        like Telegram's flood control."""
+        if status < 400 or times < 1 or after < 0:
+            raise ValueError("status must be an error status, times at least 1, after >= 0")
         if description is None:
             description = (
                 f"Too Many Requests: retry after {retry_after}"
@@ -1053,6 +1074,7 @@ class FakeBotApi:
                 else _DEFAULT_DESCRIPTIONS.get(status, "Error")
             )
         fault = _Fault(times, status, description, retry_after if status == 429 else None)
+        fault.skip = after
         with self._changed:
             self._faults.setdefault(method.lower(), []).append(fault)
 
@@ -1064,6 +1086,43 @@ class FakeBotApi:
             raise ValueError("times must be at least 1")
         with self._changed:
             self._delays.setdefault(method.lower(), []).append(_Fault(times, seconds=seconds))
+
+    def rate_limit(self, chat_id: int, retry_after: int | None = 30) -> None:
+        """From now on every message the bot sends to ``chat_id`` (sendMessage, copyMessage,
+        edits, media) is refused with 429 and ``retry_after``, like Telegram's flood control
+        for one chat, without taking effect; ``None`` lifts it. Other chats are served."""
+        with self._changed:
+            if retry_after is None:
+                self._limited.pop(chat_id, None)
+            else:
+                self._limited[chat_id] = retry_after
+
+    def go_down(self, *, on: str | None = None) -> None:
+        """Telegram goes away: the port refuses new connections, and calls on connections
+        that stay open (also waiting long polls) are cut off without an answer. What the
+        stand-in holds is kept for ``come_back()``. With ``on``, that happens when the next
+        call of that method arrives (it is cut off, without effect): an outage in the middle
+        of sending."""
+        if on is None:
+            self._in_loop(self._take_down())
+        else:
+            with self._changed:
+                self._down_on = on.lower()
+
+    @property
+    def down(self) -> bool:
+        """Whether the stand-in is away (``go_down``) now."""
+        return self._down
+
+    def come_back(self) -> None:
+        """Telegram is back, on the same port, with every chat and update it held."""
+        self._in_loop(self._bring_up())
+
+    def _in_loop(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._loop is None:
+            work.close()
+            raise RuntimeError("FakeBotApi is not running")
+        asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=10)
 
     # ---- HTTP plumbing (runs in the server thread) ----------------------------------------
 
@@ -1090,7 +1149,31 @@ class FakeBotApi:
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        await web.SockSite(self._runner, sock).start()
+        self._site = web.SockSite(self._runner, sock)
+        await self._site.start()
+
+    async def _take_down(self) -> None:
+        with self._changed:
+            self._down = True
+            self._changed.notify_all()
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        self._wake_pollers()  # waiting long polls are cut off too
+
+    async def _bring_up(self) -> None:
+        if self._site is None and self._runner is not None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", self._port))
+            except OSError:
+                sock.close()
+                raise
+            self._site = web.SockSite(self._runner, sock)
+            await self._site.start()
+        with self._changed:
+            self._down = False
 
     async def _close(self) -> None:
         if self._poll is not None:
@@ -1113,6 +1196,8 @@ class FakeBotApi:
                 loop.call_soon_threadsafe(self._wake_pollers)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        if self._down:
+            return _cut_off(request)
         match = _PATH.fullmatch(request.path)
         if match is None:
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
@@ -1123,6 +1208,10 @@ class FakeBotApi:
         except ApiError as exc:
             return web.json_response(exc.payload(), status=exc.status)
         name = self._method_names.get(match["method"].lower(), match["method"])
+        if self._down_on and name.lower() == self._down_on:
+            self._down_on = ""
+            await self._take_down()
+            return _cut_off(request)
         call = _Call(name, params)
         with self._changed:
             self._calls.append(call)
@@ -1130,8 +1219,11 @@ class FakeBotApi:
             delay = self._take(self._delays, name)
             self._changed.notify_all()
         status, body = await self._respond(name, params, fault)
+        if self._down:  # went down while a long poll waited
+            return _cut_off(request)
         with self._changed:
             call.status, call.description = status, body.get("description")
+            call.answered = time.monotonic()
             self._changed.notify_all()
         if delay is not None and self._poll is not None:
             with contextlib.suppress(TimeoutError):
@@ -1143,6 +1235,9 @@ class FakeBotApi:
         try:
             if fault is not None:  # refused before anything happens, as Telegram does
                 raise ApiError(fault.status, fault.description, fault.retry_after)
+            limited = self._limited.get(params.get("chat_id"))  # type: ignore[arg-type]
+            if limited is not None and name in _SENDING:
+                raise ApiError(429, f"Too Many Requests: retry after {limited}", limited)
             if name == "getUpdates":
                 result = await self._get_updates(params)
             elif name in self._handlers:
@@ -1167,6 +1262,9 @@ class FakeBotApi:
         if not queue:
             return None
         fault = queue[0]
+        if fault.skip:
+            fault.skip -= 1
+            return None
         fault.remaining -= 1
         if fault.remaining == 0:
             queue.pop(0)
@@ -1205,7 +1303,7 @@ class FakeBotApi:
                     raise ApiError(409, _DEFAULT_DESCRIPTIONS[409])
                 batch = self._deliverable(limit)
             remaining = deadline - loop.time()
-            if batch or remaining <= 0 or poll.closing.is_set():
+            if batch or remaining <= 0 or poll.closing.is_set() or self._down:
                 return batch
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
@@ -1628,6 +1726,20 @@ class FakeBotApi:
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
+
+
+# Methods that put something in a chat: what a chat's flood control refuses.
+_SENDING = _words(
+    "sendMessage copyMessage editMessageText editMessageReplyMarkup sendPhoto sendDocument "
+    "sendVoice"
+)
+
+
+def _cut_off(request: web.Request) -> web.Response:
+    """Drop the connection without an answer, as a server that went away does."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=503)
 
 
 def _kind(update: JSON) -> str:

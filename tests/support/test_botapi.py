@@ -32,6 +32,7 @@ from telegram.error import (
     EndPointNotFound,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
     TimedOut,
 )
@@ -654,6 +655,18 @@ async def test_fail_next_fails_only_as_many_calls_as_asked(api: FakeBotApi, bot:
     assert len(api.requests("sendMessage")) == 3
 
 
+async def test_fail_next_after_lets_as_many_calls_through_first(api: FakeBotApi, bot: Bot) -> None:
+    api.fail_next("sendMessage", status=403, after=2)
+
+    await bot.send_message(SAM, "een")
+    await bot.send_message(SAM, "twee")
+    with pytest.raises(Forbidden):
+        await bot.send_message(SAM, "drie")
+    await bot.send_message(SAM, "vier")
+
+    assert [m["text"] for m in api.messages(SAM)] == ["een", "twee", "vier"]
+
+
 async def test_a_delayed_response_times_out_although_the_message_was_delivered(
     api: FakeBotApi, bot: Bot
 ) -> None:
@@ -714,6 +727,97 @@ async def test_an_unreadable_update_makes_ptb_refuse_the_whole_batch(
     assert status == 200
     assert [u["message"]["text"] for u in raw["result"]] == ["eerst", "onleesbaar", "daarna"]
     assert raw["result"][1]["message"]["entities"] == [{"type": "bold"}]
+
+
+async def test_a_rate_limited_chat_is_refused_with_its_retry_after_while_others_are_served(
+    api: FakeBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.user(COACH, first_name="Lotte")
+    api.rate_limit(SAM, retry_after=30)
+
+    for _ in range(2):
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(SAM, "Hoi")
+        assert caught.value.retry_after == dt.timedelta(seconds=30)
+    await bot.send_message(COACH, "Hallo")
+
+    assert api.messages(SAM) == []
+    assert [m["text"] for m in api.messages(COACH)] == ["Hallo"]
+
+
+async def test_a_lifted_rate_limit_lets_the_chat_s_messages_through(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    api.rate_limit(SAM, retry_after=30)
+    api.rate_limit(SAM, None)
+
+    await bot.send_message(SAM, "Hoi")
+
+    assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
+
+
+async def test_while_telegram_is_down_a_call_fails_as_a_network_error_and_stores_nothing(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    await bot.send_message(SAM, "Hoi")  # a connection is open when it goes down
+    api.go_down()
+
+    for _ in range(2):  # the open connection is cut off, then a new one is refused
+        with pytest.raises(NetworkError):
+            await bot.send_message(SAM, "Ben je daar?")
+
+    assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
+
+
+async def test_telegram_comes_back_on_the_same_port_with_the_updates_it_held(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    api.go_down()
+    api.send_text(SAM, "hallo?")  # written while the bot could not reach Telegram
+    api.come_back()
+
+    updates = await bot.get_updates(timeout=0)
+    await bot.send_message(SAM, "Hoi")
+
+    assert [u.message.text for u in updates if u.message] == ["hallo?"]
+    assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
+
+
+async def test_telegram_can_go_down_just_as_a_message_is_sent(api: FakeBotApi, bot: Bot) -> None:
+    api.go_down(on="sendMessage")
+    await bot.get_me()  # other calls are still answered
+
+    with pytest.raises(NetworkError):
+        await bot.send_message(SAM, "Hoi")
+
+    assert api.down and api.messages(SAM) == []
+    with pytest.raises(NetworkError):
+        await bot.get_me()
+
+
+async def test_a_long_poll_waiting_when_telegram_goes_down_is_cut_off(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    waiting = asyncio.ensure_future(bot.get_updates(timeout=20, read_timeout=30))
+    await asyncio.to_thread(api.wait_until_polling)
+    api.go_down()
+
+    with pytest.raises(NetworkError):
+        await asyncio.wait_for(waiting, timeout=5)
+
+
+def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None:
+    api.fail_next("sendMessage", status=429)
+    for text in ("een", "twee"):
+        post(
+            api,
+            "sendMessage",
+            json.dumps({"chat_id": SAM, "text": text}).encode(),
+            "application/json",
+        )
+
+    assert [params["text"] for _, params in api.accepted("sendMessage")] == ["twee"]
 
 
 # ---- observing and waiting -----------------------------------------------------------------

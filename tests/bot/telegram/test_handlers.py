@@ -488,12 +488,25 @@ async def test_a_batch_is_handled_in_order_per_chat_and_reports_the_first_failur
     assert [u for c, u in seen if c == 20] == [2, 5]
 
 
-async def test_a_text_longer_than_telegram_allows_arrives_shortened(harness: Harness) -> None:
-    from bot.render import Rendered
+async def test_a_text_longer_than_telegram_allows_arrives_whole_in_parts(
+    harness: Harness,
+) -> None:
+    from flows.messages import Outbound
+    from storage.outbox import enqueue_messages
 
-    await TelegramTransport(harness.application.bot).deliver(str(CHAT), Rendered("é" * 5000))
-    text = harness.texts()[-1]
-    assert len(text) == 4096 and text.endswith("…")
+    paragraph = "Ik schrijf je een lange brief. " * 100  # 3,100 characters
+    async with harness.sender.db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address=str(CHAT),
+            youngster_id=None,
+            language="nl",
+            messages=[Outbound("raw", {"text": "\n\n".join([paragraph.strip()] * 3)})],
+            now=harness.sender.clock(),
+        )
+    await harness.sender.drain()
+    assert harness.texts() == [paragraph.strip()] * 3
 
 
 async def test_a_tagged_message_can_be_edited_later(harness: Harness) -> None:

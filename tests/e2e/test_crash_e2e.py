@@ -200,7 +200,7 @@ class Youngster20:
                 self.api.tap(
                     self.chat, question["message_id"], data=f"q.{name}:{choice_of(self.chat, name)}"
                 )
-            summary = self.wait("Dit krijgt je coach te zien", question["message_id"])
+            summary = self.wait("Dit krijgen de coaches van Klik te zien", question["message_id"])
             self.api.tap(self.chat, summary["message_id"], text="✅ Versturen")
             self.wait("Je staat in de wachtrij ✅", summary["message_id"])
             self.done = True

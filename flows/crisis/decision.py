@@ -9,6 +9,7 @@ from typing import TypeAlias
 
 from flows.crisis.lexicon import BUILT_IN, COMMON, NEGATION, CrisisLexicon
 from flows.crisis.model import CrisisModel
+from flows.crisis.normalise import SENTENCE
 from flows.crisis.rules import Occurrence, Tagger, find, negated
 
 _Trie: TypeAlias = dict[str, "_Trie"]
@@ -102,7 +103,7 @@ class CrisisDetector:
         hit, firm = self._by_rules(occurrences, turned)
         if self._model is None or firm:
             return hit
-        heard = self._model.hear(tokens, _negations(occurrences))
+        heard = self._model.hear(*_model_view(tokens, occurrences))
         level = hit.level if hit else None
         language = _main_language(occurrences)
         if not self._model.stack.signal(heard.crisis, level, language):
@@ -124,7 +125,7 @@ class CrisisDetector:
     def reading(self, text: str) -> tuple[list[str], list[int]]:
         """What the model reads: the masked tokens and where negations stand among them."""
         tokens = self.tokens(text)
-        return tokens, _negations(self._tagger.tag(tokens))
+        return _model_view(tokens, self._tagger.tag(tokens))
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of a text, harmless idioms masked: what rules and model read."""
@@ -170,6 +171,15 @@ class CrisisDetector:
                     best = CrisisHit(rule.category, language, rule.level, rule.id, about)
                 break
         return best, firm
+
+
+def _model_view(tokens: list[str], occurrences: list[Occurrence]) -> tuple[list[str], list[int]]:
+    """The words the model weighs and where negations stand among them: sentence ends left out.
+    They stop negations for the rules; to the model, how many full stops a message has would be
+    a habit of the corpus's writers, not a signal."""
+    kept = [at for at, token in enumerate(tokens) if token != SENTENCE]
+    moved = {old: new for new, old in enumerate(kept)}
+    return [tokens[at] for at in kept], [moved[at] for at in _negations(occurrences)]
 
 
 def _negations(occurrences: list[Occurrence]) -> list[int]:

@@ -71,12 +71,30 @@ AUDIT = {
 }
 
 
-async def add_audit(database_url: str) -> None:
+# ...and gone again after the test: the PostgreSQL test database is shared by the session.
+UNAUDIT = {
+    "sqlite": ["DROP TRIGGER IF EXISTS outbox_audit_insert", "DROP TABLE IF EXISTS outbox_audit"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS outbox_audit_insert ON outbox",
+        "DROP FUNCTION IF EXISTS outbox_audit_row()",
+        "DROP TABLE IF EXISTS outbox_audit",
+    ],
+}
+
+
+async def run_statements(database_url: str, statements: dict[str, list[str]]) -> None:
     db = Database(database_url)
     async with db.transaction() as session:
-        for statement in AUDIT[session.get_bind().dialect.name]:
+        for statement in statements[session.get_bind().dialect.name]:
             await session.execute(text(statement))
     await db.close()
+
+
+@pytest.fixture
+def audited(database_url: str) -> Iterator[str]:
+    asyncio.run(run_statements(database_url, AUDIT))
+    yield database_url
+    asyncio.run(run_statements(database_url, UNAUDIT))
 
 
 async def outbox_size(database_url: str) -> int:
@@ -217,9 +235,9 @@ def api() -> Iterator[FakeBotApi]:
 
 
 def test_twenty_intakes_survive_a_dozen_sigkills_with_no_answer_lost_and_no_chat_stuck(
-    api: FakeBotApi, database_url: str, tmp_path: Path
+    api: FakeBotApi, audited: str, tmp_path: Path
 ) -> None:
-    asyncio.run(add_audit(database_url))
+    database_url = audited
     klik = Klik(api, database_url, tmp_path)
     klik.start()
     assert api.wait_until_polling(timeout=30)

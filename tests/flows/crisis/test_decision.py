@@ -368,3 +368,9 @@ def test_being_locked_in_while_someone_kicks_the_door_is_named_for_what_it_is(
     hit = detector.detect("ik zit opgesloten in de badkamer en hij trapt tegen de deur")
     assert hit is not None
     assert (hit.category, hit.level, hit.rule) == ("abuse", "acute", "locked_in")
+
+
+def test_a_long_everyday_message_of_many_sentences_raises_no_signal(detector: Detector) -> None:
+    # Crisis messages in the corpus happen to have more full stops; that is no signal.
+    note = " ".join(f"Dit is zin {n} van mijn bericht, over thuis en school." for n in range(70))
+    assert detector.detect(note) is None

@@ -30,14 +30,6 @@ def api() -> Iterator[FakeBotApi]:
         yield stand_in
 
 
-@pytest.fixture
-def klik(api: FakeBotApi, database_url: str, tmp_path: Path) -> Iterator[Klik]:
-    service = Klik(api, database_url, tmp_path)
-    yield service
-    if service.process is not None and service.process.poll() is None:
-        service.stop()
-
-
 def add_coach(database_url: str, workdir: Path) -> str:
     """`klik coach add` as an operator runs it; returns the invite code it prints."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}

@@ -34,14 +34,6 @@ def api() -> Iterator[FakeBotApi]:
         yield stand_in
 
 
-@pytest.fixture
-def klik(api: FakeBotApi, database_url: str, tmp_path: Path) -> Iterator[Klik]:
-    service = Klik(api, database_url, tmp_path)
-    yield service
-    if service.process is not None and service.process.poll() is None:
-        service.stop()
-
-
 async def _rows(database_url: str, model: type) -> list:  # type: ignore[type-arg]
     db = Database(database_url)
     async with db.transaction() as session:

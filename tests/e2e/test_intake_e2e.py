@@ -81,14 +81,6 @@ def api() -> Iterator[FakeBotApi]:
         yield stand_in
 
 
-@pytest.fixture
-def klik(api: FakeBotApi, database_url: str, tmp_path: Path) -> Iterator[Klik]:
-    service = Klik(api, database_url, tmp_path)
-    yield service
-    if service.process is not None and service.process.poll() is None:
-        service.stop()
-
-
 def wait_for_question(api: FakeBotApi, text: str, after: int | None = None) -> dict:  # type: ignore[type-arg]
     return api.wait_for_message(YOUNGSTER, contains=text, after_message_id=after, timeout=20)
 

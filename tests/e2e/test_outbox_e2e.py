@@ -31,14 +31,6 @@ def api() -> Iterator[FakeBotApi]:
         yield stand_in
 
 
-@pytest.fixture
-def klik(api: FakeBotApi, database_url: str, tmp_path: Path) -> Iterator[Klik]:
-    service = Klik(api, database_url, tmp_path)
-    yield service
-    if service.process is not None and service.process.poll() is None:
-        service.stop()
-
-
 def consent_and_age(api: FakeBotApi, chat: int) -> dict:  # type: ignore[type-arg]
     """/start, okay and an age: returns the first question."""
     api.send_command(chat, "/start")

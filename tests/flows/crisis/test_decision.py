@@ -374,3 +374,14 @@ def test_a_long_everyday_message_of_many_sentences_raises_no_signal(detector: De
     # Crisis messages in the corpus happen to have more full stops; that is no signal.
     note = " ".join(f"Dit is zin {n} van mijn bericht, over thuis en school." for n in range(70))
     assert detector.detect(note) is None
+
+
+@pytest.mark.parametrize("text", ["touw. zolder. nu.", "rope. attic. now."])
+def test_a_means_and_now_with_nothing_else_is_acute(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.category, hit.level) == ("suicide", "acute")
+
+
+@pytest.mark.parametrize("text", ["ik moet mijn pillen nu nemen", "i have to take my pills now"])
+def test_taking_one_s_medicine_now_fires_no_rule(rules: CrisisDetector, text: str) -> None:
+    assert rules.detect(text) is None

@@ -1,11 +1,13 @@
 """Add a newly written batch of labelled messages to the corpus, split once.
 
-    .venv/bin/python tests/flows/crisis/corpus/add_batch.py BATCH.tsv
+    .venv/bin/python tests/flows/crisis/corpus/add_batch.py BATCH.tsv [--tune-only]
 
 Lines whose text is already in the corpus (case and spaces aside) or twice in the batch are
 dropped; the rest is shuffled with a seed taken from the batch's contents and split per
 language and label: two thirds to tune.tsv, one third to test.tsv. The split happens once,
-before anything is tuned on the batch, and test.tsv is never tuned on.
+before anything is tuned on the batch, and test.tsv is never tuned on. A batch whose Dutch and
+English lines are translations of each other goes to tune.tsv whole (--tune-only): split, a
+message would be tested on after its translation was learned.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def main(batch: Path) -> None:
+def main(batch: Path, *, tune_only: bool = False) -> None:
     known = {
         key(line.split("\t")[4])
         for name in ("tune.tsv", "test.tsv")
@@ -46,7 +48,7 @@ def main(batch: Path) -> None:
     for group in sorted(groups):
         members = groups[group]
         shuffle.shuffle(members)
-        cut = len(members) // TEST_SHARE
+        cut = 0 if tune_only else len(members) // TEST_SHARE
         test += members[:cut]
         tune += members[cut:]
     for name, new in (("tune.tsv", tune), ("test.tsv", test)):
@@ -57,4 +59,4 @@ def main(batch: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), tune_only="--tune-only" in sys.argv[2:])

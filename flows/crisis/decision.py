@@ -174,12 +174,17 @@ class CrisisDetector:
 
 
 def _model_view(tokens: list[str], occurrences: list[Occurrence]) -> tuple[list[str], list[int]]:
-    """The words the model weighs and where negations stand among them: sentence ends left out.
-    They stop negations for the rules; to the model, how many full stops a message has would be
-    a habit of the corpus's writers, not a signal."""
+    """The words the model weighs and where negations stand among them: sentence ends left out,
+    and every number one and the same word. Sentence ends stop negations for the rules; to the
+    model, how many full stops a message has, or which numbers, would be a habit of the
+    corpus's writers, not a signal (a long message full of numbers read as a crisis)."""
     kept = [at for at, token in enumerate(tokens) if token != SENTENCE]
     moved = {old: new for new, old in enumerate(kept)}
-    return [tokens[at] for at in kept], [moved[at] for at in _negations(occurrences)]
+    words = [NUMBER if tokens[at].isdigit() else tokens[at] for at in kept]
+    return words, [moved[at] for at in _negations(occurrences)]
+
+
+NUMBER = "0"  # what the model reads for any number
 
 
 def _negations(occurrences: list[Occurrence]) -> list[int]:

@@ -385,3 +385,8 @@ def test_a_means_and_now_with_nothing_else_is_acute(rules: CrisisDetector, text:
 @pytest.mark.parametrize("text", ["ik moet mijn pillen nu nemen", "i have to take my pills now"])
 def test_taking_one_s_medicine_now_fires_no_rule(rules: CrisisDetector, text: str) -> None:
     assert rules.detect(text) is None
+
+
+def test_a_long_everyday_message_full_of_numbers_raises_no_signal(detector: Detector) -> None:
+    note = " ".join(f"Dit is zin {n} van bericht 1, over thuis en school." for n in range(70))
+    assert detector.detect(note) is None

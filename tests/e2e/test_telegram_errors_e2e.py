@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,21 @@ pytestmark = pytest.mark.e2e
 YOUNGSTER = 7001
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 WELCOME = "Is dat oké voor jou?"
+
+
+def welcomed(api: FakeBotApi, klik: Klik) -> dict[str, Any]:
+    """Start klik and let the youngster say /start; the welcome it gets."""
+    klik.start()
+    assert api.wait_until_polling(timeout=30)
+    api.send_command(YOUNGSTER, "/start")
+    return api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+
+
+def served_once(api: FakeBotApi, klik: Klik) -> str:
+    """Start klik, be welcomed, stop it cleanly; its log."""
+    welcomed(api, klik)
+    assert klik.stop() == 0
+    return klik.log()
 
 
 @pytest.fixture
@@ -42,14 +58,7 @@ def test_a_refused_command_menu_is_one_warning_and_klik_serves_on(
     api: FakeBotApi, klik: Klik
 ) -> None:
     api.fail_next("setMyCommands", status=400, description="Bad Request: BOT_COMMAND_INVALID")
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start")
-
-    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
-    assert klik.stop() == 0
-    log = klik.log()
+    log = served_once(api, klik)
     assert "WARNING bot.telegram.app: the command menu could not be set " in log
     assert "(BadRequest: Bot_command_invalid); klik runs without it" in log
     assert "Traceback" not in log
@@ -78,14 +87,7 @@ def test_another_process_polling_the_token_is_said_once_and_klik_serves_when_it_
     api: FakeBotApi, klik: Klik
 ) -> None:
     api.fail_next("getUpdates", status=409, times=4)
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start")
-
-    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
-    assert klik.stop() == 0
-    log = klik.log()
+    log = served_once(api, klik)
     assert len(api.requests("getUpdates")) >= 5
     assert (
         log.count(
@@ -104,14 +106,7 @@ def test_a_429_on_get_updates_is_one_warning_and_polling_goes_on(
     api: FakeBotApi, klik: Klik
 ) -> None:
     api.fail_next("getUpdates", status=429, retry_after=1)
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start")
-
-    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
-    assert klik.stop() == 0
-    log = klik.log()
+    log = served_once(api, klik)
     assert (
         log.count("WARNING bot.telegram.polling: Telegram asks to slow down (429); polling again")
         == 1
@@ -138,10 +133,7 @@ def test_a_429_on_a_reply_is_waited_out_without_an_error_in_the_log(
 def test_a_429_on_answering_a_tap_is_waited_out_and_the_tap_is_answered(
     api: FakeBotApi, klik: Klik
 ) -> None:
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-    api.send_command(YOUNGSTER, "/start")
-    welcome = api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    welcome = welcomed(api, klik)
     api.fail_next("answerCallbackQuery", status=429, retry_after=1)
 
     query = api.tap(YOUNGSTER, welcome["message_id"], text="👍 Oké, we beginnen")
@@ -167,10 +159,7 @@ REFUSALS = [
 def test_a_refused_tap_answer_or_keyboard_edit_is_final_and_the_intake_goes_on(
     api: FakeBotApi, klik: Klik, method: str, status: int, description: str
 ) -> None:
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-    api.send_command(YOUNGSTER, "/start")
-    welcome = api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
+    welcome = welcomed(api, klik)
     # Refused every time: an update that failed for it would be handled again and again.
     api.fail_next(method, status=status, description=description, times=50)
 
@@ -190,14 +179,7 @@ def test_a_refused_tap_answer_or_keyboard_edit_is_final_and_the_intake_goes_on(
 
 def test_a_429_while_logging_in_is_waited_out_and_klik_serves(api: FakeBotApi, klik: Klik) -> None:
     api.fail_next("getMe", status=429, retry_after=1)
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start")
-
-    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
-    assert klik.stop() == 0
-    log = klik.log()
+    log = served_once(api, klik)
     assert (
         "WARNING bot.telegram.app: Telegram asks to slow down (429); logging in again in 1 s" in log
     )
@@ -208,14 +190,7 @@ def test_a_webhook_that_cannot_be_removed_is_one_warning_and_klik_serves(
     api: FakeBotApi, klik: Klik
 ) -> None:
     api.fail_next("deleteWebhook", status=429, retry_after=1)
-    klik.start()
-    assert api.wait_until_polling(timeout=30)
-
-    api.send_command(YOUNGSTER, "/start")
-
-    api.wait_for_message(YOUNGSTER, contains=WELCOME, timeout=20)
-    assert klik.stop() == 0
-    log = klik.log()
+    log = served_once(api, klik)
     assert (
         "WARNING bot.telegram.app: the webhook could not be removed (RetryAfter: wait 1 s)" in log
     )

@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.guard import run_guard
-from bot.matchteam import Matchteam
-from bot.service import ConversationService
+from bot.services.conversation import ConversationService
+from bot.services.guard import run_guard
+from bot.services.matchteam import Matchteam
 from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
@@ -39,7 +39,7 @@ COACH = 9000
 
 def _klik(args: list[str], env: dict[str, str], cwd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, capture_output=True,
+        [sys.executable, "-m", "bot.process.cli", *args], env=env, cwd=cwd, capture_output=True,
         text=True, timeout=60, check=True,
     )  # fmt: skip
 
@@ -62,7 +62,7 @@ def notification_latency(youngsters: int = 10) -> list[str]:
         code = re.search(r"/coach (KLIK-\w{4}-\w{4})", added.stdout)
         assert code is not None
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, cwd=folder,
+            [sys.executable, "-m", "bot.process.cli", "run"], env=env, cwd=folder,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:

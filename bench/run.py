@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
-from bot.render import Renderer
-from bot.service import ConversationService
+from bot.services.conversation import ConversationService
+from bot.services.render import Renderer
 from flows.content import load_content
 from flows.crisis import CrisisDetector
 from flows.hours import parse_service_hours

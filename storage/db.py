@@ -50,7 +50,7 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
     options.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         # No pre-ping: it costs a round trip per transaction. A connection that died fails its
-        # transaction, and the channel retries the update (bot/telegram/polling.py).
+        # transaction, and the channel retries the update (bot/channels/telegram/polling.py).
         return create_async_engine(url, **options)
     # No folder is made here: `klik migrate` makes only the default one (storage/location.py).
     engine = create_async_engine(url, connect_args={"timeout": 30}, **options)

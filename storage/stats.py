@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.intake import Stat
+from flows.state import Stat
 from storage.models import StatEvent
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.content import Content, load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules

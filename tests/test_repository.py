@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from bot.config import Settings
+from bot.process.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

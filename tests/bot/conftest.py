@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.matchteam import Matchteam
-from bot.service import ConversationService
+from bot.process.cli import main
+from bot.services.conversation import ConversationService
+from bot.services.matchteam import Matchteam
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from tests.bot.team import AHMED, BRAM, LOTTE, Team, add

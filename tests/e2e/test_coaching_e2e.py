@@ -37,7 +37,7 @@ def add_coach(database_url: str, workdir: Path) -> str:
         [
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.process.cli",
             "coach",
             "add",
             "--name",

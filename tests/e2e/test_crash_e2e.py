@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.content import load_content
 from flows.messages import outbound_from_json
 from storage.db import Database

@@ -16,7 +16,7 @@ from typing import IO
 import pytest
 from sqlalchemy import select
 
-from bot.sender import LEASE
+from bot.services.sender import LEASE
 from storage.db import Database
 from storage.models import Case, IntakeAnswer, Youngster
 from tests.support.botapi import FakeBotApi
@@ -47,7 +47,7 @@ class Klik:
     def start(self) -> None:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
+            [sys.executable, "-m", "bot.process.cli", "run"],
             cwd=self.workdir,
             env=self.env,
             stdout=self._log,
@@ -207,6 +207,8 @@ def test_klik_run_warns_at_start_that_a_crisis_would_reach_nobody(
     assert klik.stop() == 0
     lines = klik.log().splitlines()
     warned = [
-        line for line in lines if " WARNING bot.jobs: a crisis now would reach nobody" in line
+        line
+        for line in lines
+        if " WARNING bot.process.jobs: a crisis now would reach nobody" in line
     ]
     assert len(warned) == 1

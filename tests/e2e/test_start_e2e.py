@@ -16,7 +16,7 @@ TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 def _migrated(klik: Klik) -> None:
     subprocess.run(
-        [sys.executable, "-m", "bot.cli", "migrate"],
+        [sys.executable, "-m", "bot.process.cli", "migrate"],
         cwd=klik.workdir,
         env=klik.env,
         check=True,

@@ -59,7 +59,7 @@ def test_a_refused_command_menu_is_one_warning_and_klik_serves_on(
 ) -> None:
     api.fail_next("setMyCommands", status=400, description="Bad Request: BOT_COMMAND_INVALID")
     log = served_once(api, klik)
-    assert "WARNING bot.telegram.app: the command menu could not be set " in log
+    assert "WARNING bot.channels.telegram.app: the command menu could not be set " in log
     assert "(BadRequest: Bot_command_invalid); klik runs without it" in log
     assert "Traceback" not in log
 
@@ -77,7 +77,7 @@ def test_an_update_that_cannot_be_read_is_skipped_by_id_and_kind_and_the_next_is
     api.wait_for(lambda stand_in: stand_in.pending_updates() == 0, timeout=20)
     assert klik.stop() == 0
     log = klik.log()
-    skipped = "WARNING bot.telegram.polling: update 1 (message) cannot be read; skipped"
+    skipped = "WARNING bot.channels.telegram.polling: update 1 (message) cannot be read; skipped"
     assert log.count(skipped) == 1
     assert "mijn geheime zin" not in log
     assert "Traceback" not in log and "CRITICAL" not in log
@@ -91,8 +91,9 @@ def test_another_process_polling_the_token_is_said_once_and_klik_serves_when_it_
     assert len(api.requests("getUpdates")) >= 5
     assert (
         log.count(
-            "WARNING bot.telegram.polling: Telegram refuses getUpdates (Conflict: terminated by "
-            "other getUpdates request; make sure that only one bot instance is running): another "
+            "WARNING bot.channels.telegram.polling: Telegram refuses getUpdates "
+            "(Conflict: terminated by other getUpdates request; make sure that only one bot "
+            "instance is running): another "
             "process polls with this bot's token, or a webhook is set. klik waits and tries "
             "again until it stops."
         )
@@ -108,7 +109,9 @@ def test_a_429_on_get_updates_is_one_warning_and_polling_goes_on(
     api.fail_next("getUpdates", status=429, retry_after=1)
     log = served_once(api, klik)
     assert (
-        log.count("WARNING bot.telegram.polling: Telegram asks to slow down (429); polling again")
+        log.count(
+            "WARNING bot.channels.telegram.polling: Telegram asks to slow down (429); polling again"
+        )
         == 1
     )
     assert " ERROR " not in log and "Traceback" not in log
@@ -181,7 +184,8 @@ def test_a_429_while_logging_in_is_waited_out_and_klik_serves(api: FakeBotApi, k
     api.fail_next("getMe", status=429, retry_after=1)
     log = served_once(api, klik)
     assert (
-        "WARNING bot.telegram.app: Telegram asks to slow down (429); logging in again in 1 s" in log
+        "WARNING bot.channels.telegram.app: Telegram asks to slow down (429); "
+        "logging in again in 1 s" in log
     )
     assert " ERROR " not in log and "Traceback" not in log
 
@@ -192,6 +196,7 @@ def test_a_webhook_that_cannot_be_removed_is_one_warning_and_klik_serves(
     api.fail_next("deleteWebhook", status=429, retry_after=1)
     log = served_once(api, klik)
     assert (
-        "WARNING bot.telegram.app: the webhook could not be removed (RetryAfter: wait 1 s)" in log
+        "WARNING bot.channels.telegram.app: the webhook could not be removed (RetryAfter: wait 1 s)"
+        in log
     )
     assert " ERROR " not in log and "Traceback" not in log

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.intake import Intake, IntakeFlow, Step
 from flows.messages import Inbound, Outbound
 

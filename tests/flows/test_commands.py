@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.intake import IntakeFlow
 from tests.flows.chat import Chat
 

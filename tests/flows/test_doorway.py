@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.intake import AGE, IntakeFlow
 from flows.messages import Inbound
 from tests.conftest import Clock

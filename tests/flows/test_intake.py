@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.intake import AGE, QUEUED, SUMMARY, IntakeFlow, Rules
 from flows.messages import HelpLines, Inbound, Param, Ref, When
 from tests.conftest import Clock

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.content import Content
 from flows.intake import QUEUED, SUMMARY, IntakeFlow, Rules
 from flows.media import for_coach

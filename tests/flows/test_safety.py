@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.content import Content
 from flows.intake import QUEUED, SUMMARY, IntakeFlow, Rules
 from flows.messages import HelpLines, Inbound, Outbound, Ref

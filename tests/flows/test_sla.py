@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.render import Renderer
+from bot.services.render import Renderer
 from flows.content import Content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow

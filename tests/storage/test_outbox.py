@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.jobs import purge_handled_updates
+from bot.process.jobs import purge_handled_updates
 from flows.messages import Outbound
 from flows.parameters import parameters
 from storage.db import Database

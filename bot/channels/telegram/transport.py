@@ -1,0 +1,91 @@
+"""Delivers rendered messages to Telegram chats, translating Telegram's refusals into
+"try later" (rate limits, network) or "undeliverable" (blocked bot, unknown chat)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.services.render import Rendered
+from bot.services.sender import TryLater, Undeliverable
+
+CHANNEL = "telegram"
+# Telegram refuses a longer text outright. It counts code points (tdlib's utf8_length); entity
+# offsets count UTF-16 units, but Klik sends plain text. The sender sends longer texts in parts.
+MAX_TEXT = 4096
+
+
+def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for a rendered message, if it has buttons."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )
+
+
+def seconds(value: int | timedelta) -> timedelta:
+    """Telegram's retry_after as a timedelta, whichever form the library gives."""
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+class TelegramTransport:
+    """The sender's way into Telegram: one sendMessage per message, or per part of one."""
+
+    channel = CHANNEL
+    max_text = MAX_TEXT
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, address: str, message: Rendered) -> str:
+        """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
+        with refusals():
+            sent = await self.bot.send_message(
+                chat_id=int(address), text=message.text, reply_markup=keyboard(message)
+            )
+        return str(sent.message_id)
+
+    async def edit(self, address: str, message_id: str, message: Rendered) -> None:
+        """Replace an earlier message's text and keyboard."""
+        try:
+            with refusals():
+                await self.bot.edit_message_text(
+                    chat_id=int(address),
+                    message_id=int(message_id),
+                    text=message.text,
+                    reply_markup=keyboard(message),
+                )
+        except Undeliverable as refusal:
+            # "message is not modified" means it already says this: nothing was lost.
+            if "not modified" not in str(refusal):
+                raise
+
+    async def copy(self, address: str, source: str, message_id: str) -> str:
+        """Copy a photo, voice note or file between chats without showing who sent it."""
+        with refusals():
+            copied = await self.bot.copy_message(
+                chat_id=int(address), from_chat_id=int(source), message_id=int(message_id)
+            )
+        return str(copied.message_id)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Translate Telegram's refusals into the sender's TryLater and Undeliverable."""
+    try:
+        yield
+    except RetryAfter as refusal:
+        raise TryLater(seconds(refusal.retry_after)) from None
+    except (Forbidden, BadRequest) as refusal:
+        # BadRequest is a NetworkError in python-telegram-bot: catch it first.
+        raise Undeliverable(str(refusal)) from None
+    except NetworkError:
+        raise TryLater() from None

@@ -1,0 +1,287 @@
+"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.process import staff_cli
+from bot.process.config import (
+    BOTFATHER_HELP,
+    Settings,
+    SettingsError,
+    load_settings,
+    settings_or_exit,
+)
+from bot.process.crisis_report import report_lines
+from bot.process.runtime import (
+    Runtime,
+    StartupError,
+    content_or_refuse,
+    database_ready,
+    migrate_or_refuse,
+    shown_url,
+)
+from flows.content import ContentError, load_content
+from flows.crisis import CrisisDetector, CrisisLexicon
+from flows.crisis.evaluate import (
+    FALSE_ALARM_TARGET,
+    RECALL_TARGET,
+    CorpusError,
+    Example,
+    evaluate,
+    parse_corpus,
+)
+from flows.intake import intake_machine_spec
+
+EXIT_REFUSED = 2
+
+
+def configure_logging(level: str) -> None:
+    """Log events and ids, never message texts or secrets."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and a Telegram URL contains the bot token.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "sqlalchemy"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic tells at INFO how it reads the schema version, before every start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+async def _run(settings: Settings) -> None:
+    from bot.channels.telegram.app import build_application, run_telegram
+    from bot.channels.telegram.transport import TelegramTransport
+    from bot.services.sender import OutboxSender
+
+    assert settings.telegram_token is not None
+    runtime = await Runtime.start(settings)
+    try:
+        application = build_application(
+            settings.telegram_token.get_secret_value(), settings.telegram_api_base_url
+        )
+        service = runtime.service()
+        sender = OutboxSender(
+            runtime.db,
+            runtime.renderer,
+            TelegramTransport(application.bot),
+            clock=service.clock,
+            on_dropped=service.message_dropped,
+        )
+        service.on_outbox = sender.wake
+        await run_telegram(application, service, sender, runtime.renderer)
+    finally:
+        await runtime.close()
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    """Run the Telegram bot (polling) until stopped."""
+    settings = settings_or_exit()
+    configure_logging(settings.log_level)
+    if settings.telegram_token is None:
+        print(BOTFATHER_HELP, file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        asyncio.run(_run(settings))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    """Bring the database to the newest migration."""
+    settings = settings_or_exit()
+    configure_logging("WARNING")
+    try:
+        asyncio.run(migrate_or_refuse(settings))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"klik: database {shown_url(settings.database_url)} is migrated")
+    return 0
+
+
+def cmd_health(_: argparse.Namespace) -> int:
+    """Exit 0 when the database is reachable and migrated; 1 and one line why otherwise."""
+    # A container health check reads 1 as unhealthy; 2 is reserved there, so every failure,
+    # a wrong setting too, is 1 here.
+    try:
+        settings = load_settings()
+        asyncio.run(database_ready(settings))
+    except (SettingsError, StartupError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"klik: healthy, database {shown_url(settings.database_url)} is migrated")
+    return 0
+
+
+async def _shell(settings: Settings, language: str, fresh: bool) -> None:
+    from bot.channels.shell import run_shell
+
+    runtime = await Runtime.start(settings)
+    try:
+        await run_shell(runtime, language=language, fresh=fresh)
+    finally:
+        await runtime.close()
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    """Do the intake in the terminal, without Telegram."""
+    settings = settings_or_exit()
+    configure_logging("WARNING")
+    language = args.language or os.environ.get("LANG", "nl")[:2]
+    try:
+        asyncio.run(_shell(settings, language, args.new))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+def cmd_check_content(args: argparse.Namespace) -> int:
+    """Check every content file; print each problem as file, key and reason."""
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        for problem in error.problems:
+            print(f"{directory}/{problem}")
+        print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    crisis = content.crisis
+    terms = sum(len(t) for by_name in crisis.concepts.values() for t in by_name.values())
+    print(
+        f"content OK: {len(content.questionnaire.questions)} questions, "
+        f"{len(content.questionnaire.preferences)} preferences, "
+        f"{len(content.texts[content.questionnaire.default_language])} texts in "
+        f"{', '.join(content.texts)}, {len(crisis.rules)} crisis rules over {terms} terms"
+    )
+    return 0
+
+
+def _read_corpora(files: list[str]) -> list[Example] | None:
+    """Every example in the corpus files; None (and the reason on stderr) when one is unfit."""
+    examples: list[Example] = []
+    for name in files:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                examples += parse_corpus(handle, name)
+        except (OSError, CorpusError) as error:
+            print(error, file=sys.stderr)
+            return None
+    return examples
+
+
+def cmd_crisis_eval(args: argparse.Namespace) -> int:
+    """Measure crisis detection on labelled corpus files; exit 1 below the targets."""
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        print(f"{len(error.problems)} problem(s) in {directory}; run klik check-content")
+        return EXIT_REFUSED
+    examples = _read_corpora(args.files)
+    if examples is None:
+        return EXIT_REFUSED
+    report = evaluate(content.detector, examples)
+    for line in report_lines(report, details=not args.quiet):
+        print(line)
+    met = report.meets(args.recall / 100, args.false_alarms / 100)
+    print(
+        f"target (recall >= {args.recall:g} %, false alarms <= {args.false_alarms:g} %, "
+        f"every acute message caught): {'met' if met else 'NOT met'}"
+    )
+    return 0 if met else 1
+
+
+def cmd_crisis_train(args: argparse.Namespace) -> int:
+    """Fit the crisis model on labelled corpus files and write its weights file."""
+    from bot.process.crisis_train import CorpusTooSmall, train, write
+
+    directory = Path(args.dir) if args.dir else settings_or_exit().content_dir
+    # Only the rules are needed: an old or broken weights file is what training replaces.
+    try:
+        with (directory / "crisis.yaml").open(encoding="utf-8") as handle:
+            lexicon = CrisisLexicon.model_validate(yaml.safe_load(handle))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        print(f"{directory / 'crisis.yaml'}: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    rules = CrisisDetector(lexicon)
+    examples = _read_corpora(args.files)
+    if examples is None:
+        return EXIT_REFUSED
+    out = Path(args.out)
+    try:
+        lines = train(examples, rules)
+    except CorpusTooSmall as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    write(lines, out)
+    print(f"{out}: trained on {len(examples)} messages")
+    return 0
+
+
+def cmd_diagram(_: argparse.Namespace) -> int:
+    """Print the intake machine as a Mermaid state diagram, drawn from the real machine."""
+    from transitions.extensions import GraphMachine
+
+    content = content_or_refuse(settings_or_exit())
+    spec = intake_machine_spec(content)
+    machine = GraphMachine(
+        model=None, auto_transitions=False, graph_engine="mermaid", title="Intake", **spec
+    )
+
+    class Drawn:
+        state = spec["initial"]
+
+    model = Drawn()
+    machine.add_model(model)
+    print(model.get_graph().draw(None))  # type: ignore[attr-defined]
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `klik` console script."""
+    # python-telegram-bot's newer time spans: retry_after arrives as a timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    parser = argparse.ArgumentParser(prog="klik", description="Klik: low-threshold youth coaching.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help=cmd_run.__doc__).set_defaults(func=cmd_run)
+    commands.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(func=cmd_migrate)
+    shell = commands.add_parser("shell", help=cmd_shell.__doc__)
+    shell.add_argument("--new", action="store_true", help="forget the previous shell youngster")
+    shell.add_argument("--language", help="nl or en (default: from LANG)")
+    shell.set_defaults(func=cmd_shell)
+    check = commands.add_parser("check-content", help=cmd_check_content.__doc__)
+    check.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
+    check.set_defaults(func=cmd_check_content)
+    evaluate_ = commands.add_parser("crisis-eval", help=cmd_crisis_eval.__doc__)
+    evaluate_.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
+    evaluate_.add_argument("--dir", help="content folder (default: CONTENT_DIR or the shipped one)")
+    evaluate_.add_argument("--recall", type=float, default=100 * RECALL_TARGET, help="in %%")
+    evaluate_.add_argument(
+        "--false-alarms", type=float, default=100 * FALSE_ALARM_TARGET, help="in %%"
+    )
+    evaluate_.add_argument("--quiet", action="store_true", help="figures only, no messages")
+    evaluate_.set_defaults(func=cmd_crisis_eval)
+    training = commands.add_parser("crisis-train", help=cmd_crisis_train.__doc__)
+    training.add_argument("files", nargs="+", help="corpus files (language, label, ... text)")
+    training.add_argument("--out", default="content/crisis-model.tsv", help="weights file")
+    training.add_argument("--dir", help="content folder whose rules the model joins")
+    training.set_defaults(func=cmd_crisis_train)
+    commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
+    commands.add_parser("health", help=cmd_health.__doc__).set_defaults(func=cmd_health)
+    staff_cli.install(commands)
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Periodic housekeeping, run by APScheduler. What is due lives in the database, so a job
+that misses a run (a restart) loses nothing: the next run catches up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.services.conversation import Clock
+from bot.services.guard import run_guard
+from bot.services.matchteam import Matchteam
+from storage.db import Database
+from storage.outbox import purge_inbox, purge_sent
+
+log = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for 24 hours; after two days it cannot come again.
+INBOX_KEEP = timedelta(days=2)
+# Replies to a message older than this are not routed by reply-to any more (/open still works).
+SENT_KEEP = timedelta(days=30)
+
+
+async def purge_handled_updates(db: Database, clock: Clock) -> None:
+    """Forget ids of updates that can no longer be redelivered, and old delivered message ids."""
+    async with db.transaction() as session:
+        updates = await purge_inbox(session, before=clock() - INBOX_KEEP)
+        sent = await purge_sent(session, before=clock() - SENT_KEEP)
+    log.info("purged %d handled update ids and %d old message ids", updates, sent)
+
+
+GUARD_EVERY = 30  # seconds; a step may fire up to this late, which is fine for hours-long steps
+NOBODY_READS = (
+    "a crisis now would reach nobody: no coach or team lead is linked, active and within their "
+    "hours; youngsters in crisis are told that only the help lines can answer now"
+)
+
+
+class CrisisReach:
+    """How many coaches and team leads a crisis alert would reach now (linked, active, not
+    away, within hours). Klik has no health endpoint, so the log says it: a WARNING when it
+    becomes nobody, an INFO when somebody is back; once per change, never a name or an id."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    async def check(self, db: Database, matchteam: Matchteam, clock: Clock) -> int:
+        """Count who a crisis would reach now, and log the figure if it changed to or from 0."""
+        async with db.transaction() as session:
+            reached = await matchteam.readers_now(session, now=clock())
+        if reached == 0 and self.last != 0:
+            log.warning(NOBODY_READS)
+        elif reached > 0 and self.last in (None, 0):
+            log.info("a crisis now reaches %d coaches and team leads", reached)
+        self.last = reached
+        return reached
+
+
+async def guard_job(
+    db: Database,
+    matchteam: Matchteam,
+    clock: Clock,
+    wake: Callable[[], None],
+    reach: CrisisReach | None = None,
+) -> None:
+    """Run the 24-hour guard and send what it queued; check who a crisis would reach."""
+    taken = await run_guard(db, matchteam, clock)
+    if taken:
+        log.info("guard: %d steps taken", len(taken))
+        wake()
+    if reach is not None:
+        await reach.check(db, matchteam, clock)
+
+
+def make_scheduler(
+    db: Database,
+    clock: Clock,
+    matchteam: Matchteam,
+    wake: Callable[[], None],
+    reach: CrisisReach | None = None,
+) -> AsyncIOScheduler:
+    """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        guard_job,
+        "interval",
+        seconds=GUARD_EVERY,
+        args=(db, matchteam, clock, wake, reach),
+        id="guard",
+        next_run_time=clock(),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        purge_handled_updates,
+        "interval",
+        hours=1,
+        args=(db, clock),
+        id="purge-inbox",
+        next_run_time=clock(),
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler

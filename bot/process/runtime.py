@@ -1,0 +1,142 @@
+"""Assembles the running service from the settings: content, database, flow, renderer.
+Refuses to start, with a message that says what to do, on invalid content or an unmigrated
+database; every command that touches the database goes through database_or_refuse (or, for
+`klik migrate`, migrate_or_refuse)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from alembic.util import CommandError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.process.config import Settings
+from bot.services.conversation import Clock, ConversationService
+from bot.services.matchteam import Matchteam
+from bot.services.render import Renderer
+from flows.content import Content, ContentError, load_content
+from flows.intake import IntakeFlow
+from storage.db import Database, current_revision, head_revision, migrate
+from storage.location import default_data_dir, sqlite_file
+
+
+class StartupError(Exception):
+    """The service cannot start; the message says why and what to do."""
+
+
+def utc_now() -> datetime:
+    """The real clock, read only at the edges; everything else gets `now` passed in."""
+    return datetime.now(UTC)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for a message: never with its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def content_or_refuse(settings: Settings) -> Content:
+    """The checked content, or StartupError listing every problem."""
+    try:
+        return load_content(settings.content_dir)
+    except ContentError as error:
+        lines = "\n".join(f"  {problem}" for problem in error.problems)
+        raise StartupError(
+            f"klik: content in {settings.content_dir} has {len(error.problems)} problem(s):\n"
+            f"{lines}\nFix them and check with: klik check-content"
+        ) from None
+
+
+async def database_or_refuse(settings: Settings) -> Database:
+    """The database, reachable and at the newest migration; StartupError (one line that says
+    what to do) otherwise."""
+    missing = sqlite_file(settings.database_url)
+    if missing is not None and not missing.is_file():
+        # Looking would leave an empty file behind; say plainly that there is none yet.
+        raise StartupError(
+            f"klik: the database {shown_url(settings.database_url)} does not exist yet. "
+            "Run: klik migrate   (make run does this for you)"
+        )
+    db = Database(settings.database_url)
+    try:
+        at = await current_revision(db)
+    except (SQLAlchemyError, OSError) as error:
+        await db.close()
+        raise StartupError(
+            f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
+        ) from None
+    if at != head_revision():
+        await db.close()
+        state = "is empty" if at is None else f"is at migration {at}, not {head_revision()}"
+        raise StartupError(
+            f"klik: the database {shown_url(db.url)} {state}. "
+            "Run: klik migrate   (make run does this for you)"
+        )
+    return db
+
+
+async def database_ready(settings: Settings) -> None:
+    """Return when the database is reachable and at the newest migration; StartupError (one
+    line that says what to do) otherwise."""
+    db = await database_or_refuse(settings)
+    await db.close()
+
+
+async def migrate_or_refuse(settings: Settings) -> None:
+    """Bring the database to the newest migration; StartupError (one line) when it cannot.
+    Of folders, only Klik's default data folder is created: any other missing folder in
+    DATABASE_URL is more likely a typo than a wish."""
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.parent.is_dir():
+        if path.parent != default_data_dir():
+            raise StartupError(
+                f"klik: the folder {path.parent} in DATABASE_URL does not exist; "
+                "create it first, or correct DATABASE_URL"
+            )
+        path.parent.mkdir(parents=True)
+    db = Database(settings.database_url)
+    try:
+        await migrate(db)
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
+        ) from None
+    except CommandError as error:  # e.g. a database migrated by a newer Klik
+        raise StartupError(f"klik: cannot migrate {shown_url(db.url)}: {error}") from None
+    finally:
+        await db.close()
+
+
+@dataclass
+class Runtime:
+    """The parts every entry point shares."""
+
+    settings: Settings
+    content: Content
+    db: Database
+    flow: IntakeFlow
+    renderer: Renderer
+
+    @classmethod
+    async def start(cls, settings: Settings) -> Runtime:
+        """Check content and database and build the parts; StartupError if anything is off."""
+        content = content_or_refuse(settings)
+        db = await database_or_refuse(settings)
+        flow = IntakeFlow(content, settings.rules())
+        renderer = Renderer(content, timezone=settings.zone, country=settings.country)
+        return cls(settings, content, db, flow, renderer)
+
+    def service(
+        self, *, clock: Clock = utc_now, on_outbox: Callable[[], None] | None = None
+    ) -> ConversationService:
+        """A conversation service on this runtime."""
+        matchteam = Matchteam(self.flow, self.settings.rules())
+        return ConversationService(
+            self.db, self.flow, clock=clock, on_outbox=on_outbox, matchteam=matchteam
+        )
+
+    async def close(self) -> None:
+        """Release the database."""
+        await self.db.close()

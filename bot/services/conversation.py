@@ -1,0 +1,327 @@
+"""The conversation service: one transaction per inbound event.
+
+Load the youngster's state (locked), run the flow, save the new state, the anonymous
+statistics and the replies (outbox) together, commit, then wake the sender. A crash between
+saving and sending loses no reply; no reply is ever sent for a state that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.matchteam import Matchteam
+from flows.intake import IntakeFlow
+from flows.messages import Inbound, Outbound
+from flows.safety import nobody_reads
+from flows.staff import staff_language, staff_reply
+from flows.state import Step, Tap
+from storage.db import Database
+from storage.intakes import (
+    add_case_messages,
+    create_youngster,
+    find_youngster,
+    forget_youngster,
+    load_intake,
+    mark_case_urgent,
+    note_case_signal,
+    open_case,
+    save_intake,
+    share_answers,
+    withdraw_case,
+)
+from storage.models import Staff
+from storage.outbox import enqueue_messages, first_time_seen
+from storage.set_aside import set_aside
+from storage.staff import find_staff, link_contact, redeem_invite, split
+from storage.stats import record_stats
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the channel needs to know after an event: how to treat a tap, in which language."""
+
+    tap: Tap | None
+    language: str
+    duplicate: bool = False
+    staff_linked: bool = False  # a coach or team lead just linked this chat
+
+
+class ConversationService:
+    """Runs the intake flow for every inbound event, atomically and in order per youngster."""
+
+    def __init__(
+        self,
+        db: Database,
+        flow: IntakeFlow,
+        *,
+        clock: Clock,
+        rng: random.Random | None = None,
+        on_outbox: Callable[[], None] | None = None,
+        matchteam: Matchteam | None = None,
+    ) -> None:
+        self.db = db
+        self.flow = flow
+        self.matchteam = matchteam
+        self.clock = clock
+        self.rng = rng or secrets.SystemRandom()
+        self.on_outbox = on_outbox
+
+    async def handle(
+        self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
+    ) -> Handled:
+        """Handle one event from a channel address; a repeated event_id is handled once."""
+        for attempt in range(3):
+            try:
+                handled = await self._handle_once(channel, address, event, event_id)
+                break
+            except IntegrityError:
+                # Two first taps of a new youngster at once: the second finds the first's row.
+                if attempt == 2:
+                    raise
+                log.info("retrying an event after a concurrent insert")
+        if not handled.duplicate and self.on_outbox is not None:
+            self.on_outbox()
+        return handled
+
+    async def _case_changes(
+        self,
+        session: AsyncSession,
+        youngster_id: str,
+        step: Step,
+        address: str,
+        event: Inbound,
+        now: datetime,
+    ) -> int | None:
+        """Apply what the step did to the case, alert the team when the step asks for it, then
+        keep and relay what was written. Returns how many staff can read the alert now (None:
+        there was no alert)."""
+        assert step.intake is not None
+        matchteam = self.matchteam
+        change = step.case_change
+        reached: int | None = None
+        if change == "open" and step.intake.case is not None:
+            await open_case(session, youngster_id=youngster_id, case=step.intake.case)
+        elif change == "urgent":
+            await mark_case_urgent(session, youngster_id=youngster_id)
+        elif change == "share":
+            await share_answers(session, youngster_id=youngster_id)
+        elif change == "withdraw":
+            if matchteam is not None:
+                await matchteam.case_ending(
+                    session, youngster_id=youngster_id, erased=False, now=now
+                )
+            await withdraw_case(session, youngster_id=youngster_id, now=now)
+        elif change in ("reopen", "switch") and matchteam is not None:
+            reached = await matchteam.back_from_youngster(
+                session,
+                youngster_id=youngster_id,
+                switch=change == "switch",
+                now=now,
+                alert=step.alert,
+            )
+        if step.signal is not None and change != "open":
+            await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
+        if step.notes_for_coach:
+            await add_case_messages(
+                session, youngster_id=youngster_id, texts=step.notes_for_coach, now=now
+            )
+        if matchteam is None:
+            return None
+        if change == "open" or (step.alert is not None and reached is None):
+            reached = await matchteam.case_waiting(
+                session, youngster_id=youngster_id, now=now, alert=step.alert
+            )
+        if change == "share":
+            await matchteam.answers_shared(session, youngster_id=youngster_id, now=now)
+        if step.notes_for_coach or step.media_for_coach:
+            await matchteam.from_youngster(
+                session,
+                youngster_id=youngster_id,
+                texts=step.notes_for_coach,
+                media=f"{address}:{event.message_id}" if step.media_for_coach else "",
+                now=now,
+                signal=step.signal,
+            )
+        return reached if step.alert is not None else None
+
+    async def message_dropped(self, message: Outbound) -> None:
+        """A message will never arrive; if it was relayed, tell the one who wrote it."""
+        if self.matchteam is None:
+            return
+        async with self.db.transaction() as session:
+            await self.matchteam.delivery_failed(session, message=message, now=self.clock())
+
+    async def set_aside(
+        self,
+        *,
+        channel: str,
+        address: str | None,
+        event_id: str,
+        kind: str,
+        reason: str,
+        language_hint: str = "",
+    ) -> None:
+        """Keep an update that failed the same way again and again as set aside (its id, kind
+        and the error's type, never its text), so the channel confirms it and serves everyone
+        else; then tell whoever sent it, once, that it could not be handled."""
+        async with self.db.transaction() as session:
+            first = await set_aside(
+                session, event_id=event_id, kind=kind, reason=reason, now=self.clock()
+            )
+        if not first or address is None:
+            return
+        try:
+            await self._tell_set_aside(channel, address, language_hint)
+        except Exception as error:  # the update is set aside; the kind word is a courtesy
+            log.warning(
+                "could not tell a sender about a set-aside update: %s", type(error).__name__
+            )
+
+    async def _tell_set_aside(self, channel: str, address: str, language_hint: str) -> None:
+        async with self.db.transaction() as session:
+            now = self.clock()
+            staff = await find_staff(session, channel=channel, address=address)
+            youngster = (
+                None
+                if staff
+                else await find_youngster(session, channel=channel, address=address, lock=False)
+            )
+            if staff is not None:
+                offered = self.flow.questionnaire.languages
+                language = staff_language(split(staff.languages), offered)
+            elif youngster is not None:
+                language = youngster.language
+            else:
+                language = self.flow.language_for(language_hint)
+            await enqueue_messages(
+                session,
+                channel=channel,
+                address=address,
+                youngster_id=youngster.id if youngster else None,
+                language=language,
+                messages=[Outbound("error.set_aside")],
+                now=now,
+            )
+        if self.on_outbox is not None:
+            self.on_outbox()
+
+    async def _handle_once(
+        self, channel: str, address: str, event: Inbound, event_id: str | None
+    ) -> Handled:
+        async with self.db.transaction() as session:
+            now = self.clock()
+            if event_id is not None and not await first_time_seen(
+                session, event_id=event_id, now=now
+            ):
+                return Handled(tap=None, language="", duplicate=True)
+            staff = await find_staff(session, channel=channel, address=address)
+            if staff is not None or (event.kind == "command" and event.command == "coach"):
+                return await self._staff_event(session, staff, channel, address, event, now)
+            youngster = await find_youngster(session, channel=channel, address=address)
+            before = await load_intake(session, youngster=youngster) if youngster else None
+            step = self.flow.handle(before, event, now)
+            journey = youngster.journey if youngster else secrets.token_hex(16)
+            youngster_id = youngster.id if youngster else None
+            reached: int | None = None
+            if step.forget and youngster is not None:
+                if self.matchteam is not None:
+                    await self.matchteam.case_ending(
+                        session, youngster_id=youngster.id, erased=True, now=now
+                    )
+                await forget_youngster(session, youngster_id=youngster.id)
+                youngster_id = None
+            elif step.intake is not None:
+                if youngster is None:
+                    youngster = await create_youngster(
+                        session,
+                        channel=channel,
+                        address=address,
+                        intake=step.intake,
+                        now=now,
+                        rng=self.rng,
+                    )
+                    journey, youngster_id = youngster.journey, youngster.id
+                await save_intake(session, youngster=youngster, intake=step.intake, before=before)
+                reached = await self._case_changes(session, youngster.id, step, address, event, now)
+            await record_stats(session, journey=journey, at=now, stats=step.stats)
+            language = step.intake.language if step.intake else step.language
+            outbound = step.outbound
+            if reached == 0:
+                # Nobody of the team can read the alert now: say so, the help lines are it.
+                log.warning("a crisis alert reached nobody who can read it now")
+                outbound = nobody_reads(outbound)
+            await enqueue_messages(
+                session,
+                channel=channel,
+                address=address,
+                youngster_id=youngster_id,
+                language=language,
+                messages=outbound,
+                now=now,
+            )
+            log.info(
+                "event %s handled: %d replies, stats %s",
+                event.kind,
+                len(step.outbound),
+                ",".join(s.kind for s in step.stats) or "-",
+            )
+            return Handled(tap=step.tap, language=language)
+
+    async def _staff_event(
+        self,
+        session: AsyncSession,
+        staff: Staff | None,
+        channel: str,
+        address: str,
+        event: Inbound,
+        now: datetime,
+    ) -> Handled:
+        """Messages from coaches and team leads, and /coach <code> linking a chat to one."""
+        offered = self.flow.questionnaire.languages
+        linked = False
+        if event.kind == "command" and event.command == "coach":
+            staff_id = await redeem_invite(session, code=event.argument, now=now)
+            if staff_id is None:
+                log.info("an invite code was refused")
+                outbound = [Outbound("staff.bad_code")]
+            else:
+                await link_contact(session, staff_id=staff_id, channel=channel, address=address)
+                staff = await session.get(Staff, staff_id)
+                assert staff is not None
+                log.info("staff member %d linked a chat", staff_id)
+                outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
+                linked = True
+        elif staff is not None and self.matchteam is not None:
+            tap = await self.matchteam.staff_event(
+                session, staff=staff, address=address, event=event, now=now
+            )
+            return Handled(tap=tap, language=staff_language(split(staff.languages), offered))
+        else:
+            outbound = staff_reply(event)
+        language = (
+            staff_language(split(staff.languages), offered)
+            if staff is not None
+            else self.flow.language_for(event.language_hint)
+        )
+        await enqueue_messages(
+            session,
+            channel=channel,
+            address=address,
+            youngster_id=None,
+            language=language,
+            messages=outbound,
+            now=now,
+        )
+        tap = Tap("closed") if event.kind == "choice" else None
+        return Handled(tap=tap, language=language, staff_linked=linked)

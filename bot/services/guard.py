@@ -1,0 +1,35 @@
+"""Runs the 24-hour guard: takes every due ladder step exactly once.
+
+Claiming a step, acting on it (messages into the outbox) and marking it done happen in one
+transaction, so a crash repeats nothing that was committed and loses nothing that was not;
+two workers never take the same step (FOR UPDATE SKIP LOCKED on PostgreSQL, serialised
+writers on SQLite).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.services.conversation import Clock
+from bot.services.matchteam import Matchteam
+from storage.db import Database
+from storage.guard import claim_due_steps
+
+log = logging.getLogger(__name__)
+
+
+async def run_guard(db: Database, matchteam: Matchteam, clock: Clock) -> list[tuple[int, str, str]]:
+    """Take every due step; return (case id, step, fired | skipped) for each."""
+    taken: list[tuple[int, str, str]] = []
+    while True:
+        async with db.transaction() as session:
+            now = clock()
+            steps = await claim_due_steps(session, now=now)
+            for step in steps:
+                outcome = await matchteam.guard_step(
+                    session, case_id=step.case_id, rung=step.rung, now=now
+                )
+                step.done_at, step.outcome = now, outcome
+                taken.append((step.case_id, step.rung, outcome))
+        if len(steps) < 50:
+            return taken

@@ -103,7 +103,7 @@ async def test_the_webhook_info_tells_the_connections_and_updates_registered(
 
 
 async def test_a_secret_with_characters_telegram_does_not_allow_is_refused(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+    with pytest.raises(BadRequest, match=r"(?i)secret token contains unallowed characters"):
         await bot.set_webhook(URL, secret_token="not allowed!")
 
 

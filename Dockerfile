@@ -33,8 +33,8 @@ VOLUME ["/app/var"]
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["klik", "health"]
 
 # klik is PID 1, with no shell in between: `docker stop` sends SIGTERM straight to it, and it
-# stops taking updates, lets the one in hand and the guard finish, and exits. Migrations are their own
-# step (`docker run ... klik migrate`, or the migrate service in compose.yaml), never part
-# of starting the bot.
+# stops taking updates, lets the one in hand and the guard finish, and exits. Migrations are
+# their own step (`docker run ... klik migrate`, or the migrate service in compose.yaml), never
+# part of starting the bot.
 ENTRYPOINT ["klik"]
 CMD ["run"]

@@ -1,9 +1,10 @@
 """The process as one aiohttp application: `create_app(settings)` builds it, `serve` runs it
 (`klik run`).
 
-Its cleanup_ctx chain opens, in order, the database, the content and the service around it
-(runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling or
-webhook), and closes them in the opposite order: first no new updates (the one in hand
+Its cleanup_ctx chain opens, in order, the content (checked first, as `klik run` always did:
+a broken edit is reported even without a database), the database, the flows and service on
+them (runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling
+or webhook), and closes them in the opposite order: first no new updates (the one in hand
 finishes its transaction), then no new jobs, then the sender stops (what it did not send stays
 in the outbox for the next start), then the database closes. Nothing is built at import time;
 tests pass their own Bot API request and clock.
@@ -53,9 +54,10 @@ from flows.content import Content
 log = logging.getLogger(__name__)
 
 # Seconds, together under the 5 s a stop may take: an HTTP request in flight (a webhook
-# update) may finish, then a guard job still running.
-HTTP_GRACE = 2.0
-JOB_GRACE = 2.0
+# update) may finish, then a guard job still running, then the messages on their way.
+HTTP_GRACE = 1.5
+JOB_GRACE = 1.5
+SEND_GRACE = 1.5
 
 
 def create_app(
@@ -79,7 +81,7 @@ def create_app(
         settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
     )
     app[SENDING_ALLOWED] = asyncio.Event()
-    app.cleanup_ctx.extend([_database, _runtime, _sender, _scheduler, _telegram])
+    app.cleanup_ctx.extend([_content, _database, _runtime, _sender, _scheduler, _telegram])
     add_health_routes(app)
     # /metrics: the metrics routes (add_metrics_routes(app)) are wired in here.
     if settings.telegram_mode == "webhook":
@@ -104,6 +106,13 @@ def _webhook(settings: Settings) -> Webhook | None:
     )
 
 
+async def _content(app: web.Application) -> AsyncIterator[None]:
+    """The content, checked first: a broken edit is reported even without a database."""
+    if CONTENT not in app:
+        app[CONTENT] = content_or_refuse(app[SETTINGS])
+    yield
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
     """The database, reachable and at the newest migration, or StartupError."""
     app[DATABASE] = await database_or_refuse(app[SETTINGS])
@@ -112,10 +121,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _runtime(app: web.Application) -> AsyncIterator[None]:
-    """Checked content, and the flows and the conversation service on it."""
-    settings = app[SETTINGS]
-    content = app[CONTENT] if CONTENT in app else content_or_refuse(settings)
-    runtime = Runtime.build(settings, content, app[DATABASE])
+    """The flows and the conversation service on the content and the database."""
+    runtime = Runtime.build(app[SETTINGS], app[CONTENT], app[DATABASE])
     app[RUNTIME] = runtime
     app[SERVICE] = runtime.service(clock=app[CLOCK])
     yield
@@ -140,7 +147,8 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     app[SENDER] = sender
     sending = asyncio.create_task(_send_when_allowed(app[SENDING_ALLOWED], sender))
     yield
-    # A message in flight is cancelled; its row stays in the outbox and goes at the next start.
+    # What was not sent stays in the outbox and goes at the next start.
+    await sender.stop(SEND_GRACE)
     sending.cancel()
     await asyncio.gather(sending, return_exceptions=True)
 
@@ -213,8 +221,10 @@ async def serve(app: web.Application, host: str, port: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=HTTP_GRACE)
+    started = False
     try:
-        if await _until_stopped(runner.setup(), stop):
+        started = await _until_stopped(runner.setup(), stop)
+        if started:
             site = web.TCPSite(runner, host, port)
             try:
                 await site.start()
@@ -229,4 +239,5 @@ async def serve(app: web.Application, host: str, port: int) -> None:
         await runner.cleanup()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        log.info("klik stopped")
+        if started:
+            log.info("klik stopped")

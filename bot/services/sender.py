@@ -116,6 +116,7 @@ class OutboxSender:
         self.concurrency = concurrency
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
@@ -142,9 +143,17 @@ class OutboxSender:
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
 
+    async def stop(self, grace: float) -> None:
+        """Claim nothing more, and give the messages on their way up to `grace` seconds to
+        arrive: one cut off would stay leased (its chat waits for the lease to end) and could
+        be sent twice. Cancel run() afterwards."""
+        self._stopping = True
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=grace)
+
     async def _start_due(self) -> None:
         room = self.concurrency - len(self._sending)
-        if room <= 0:
+        if room <= 0 or self._stopping:
             return
         for due in await self._claim(room):
             task = asyncio.create_task(self._send(due))

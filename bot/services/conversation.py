@@ -68,7 +68,7 @@ class _Done:
     side: str = "youngster"  # or "staff"
     replies: int = 0
     stats: str = "-"
-    signal: Signal | None = None
+    signal: Signal | None = None  # a crisis signal the event raised
     reached: int | None = None  # how many staff can read the alert now; None: no alert
 
 
@@ -328,7 +328,7 @@ class ConversationService:
                 Handled(tap=step.tap, language=language),
                 replies=len(outbound),
                 stats=",".join(s.kind for s in step.stats) or "-",
-                signal=step.signal,
+                signal=step.raised,
                 reached=reached,
             )
 

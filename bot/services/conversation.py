@@ -119,15 +119,13 @@ class ConversationService:
     async def _handle_retrying(
         self, channel: str, address: str, event: Inbound, event_id: str | None
     ) -> _Done:
-        for attempt in range(3):
+        for _ in range(2):
             try:
                 return await self._handle_once(channel, address, event, event_id)
             except IntegrityError:
                 # Two first taps of a new youngster at once: the second finds the first's row.
-                if attempt == 2:
-                    raise
                 log.info("event=update_retried reason=concurrent_insert")
-        raise AssertionError("unreachable")  # the loop returns or raises
+        return await self._handle_once(channel, address, event, event_id)
 
     def _observe(self, kind: str, done: _Done, seconds: float) -> None:
         """Tell the observer and the log what was committed: one line per update."""

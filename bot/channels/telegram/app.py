@@ -156,7 +156,9 @@ async def run_telegram(
         assert service.matchteam is not None
         reach = CrisisReach()
         await reach.check(service.db, service.matchteam, service.clock)  # warns if nobody
-        scheduler = make_scheduler(service.db, service.clock, service.matchteam, sender.wake, reach)
+        scheduler = make_scheduler(
+            service.db, service.clock, service.matchteam, sender.wake, reach, service.observer
+        )
         scheduler.start()
         log.info("klik is running as @%s (polling)", me.username)
         try:
@@ -164,6 +166,7 @@ async def run_telegram(
                 application.bot,
                 lambda update: handlers.handle(application, update),
                 stop=stop,
+                observer=service.observer,
             )
         finally:
             # Start no new job and stop the sender; give a job still running a moment to finish

@@ -31,7 +31,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from bot.services.conversation import Clock
-from bot.services.observer import ERROR_KINDS, UPDATE_KINDS, Call, Dropped, Outcome
+from bot.services.observer import ERROR_KINDS, UPDATE_KINDS, Call, Dropped, Observer, Outcome
 from flows.crisis.lexicon import CATEGORIES, LEVELS
 from flows.sla import LADDER, service_time_left
 from flows.state import Rules
@@ -121,7 +121,7 @@ def _age(now: datetime, since: datetime | None) -> float:
     return max((now - since).total_seconds(), 0.0) if since is not None else 0.0
 
 
-class Metrics:
+class Metrics(Observer):
     """The metrics of one application, and the services' observer (bot/services/observer.py).
     Give it to `add_metrics_routes`, to the services as their `observer`, and, once the
     database is open, tell it where to read the stored figures (`watch`)."""

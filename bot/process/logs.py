@@ -31,6 +31,7 @@ QUIET = (
     "sqlalchemy",
     "alembic",  # tells at INFO how it reads the schema version, before every start
     "aiohttp.access",
+    "transitions",  # a line per callback of every state change: the update's line says it
 )
 _BARE = re.compile(r'[^\s"=\\]+')
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
+from bench.metrics import bench_observer, bench_scrape
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from flows.content import load_content
@@ -208,6 +209,7 @@ async def bench_databases(flow: IntakeFlow) -> list[str]:
         await migrate(db)
         await db.close()
         lines += await bench_service(flow, sqlite, 50, "SQLite    ")
+        lines += await bench_scrape(sqlite, "SQLite    ", flow.rules, START)
     url = await postgres_database()
     if url is None:
         lines.append(f"PostgreSQL: skipped, not reachable at {POSTGRES_URL}")
@@ -217,6 +219,7 @@ async def bench_databases(flow: IntakeFlow) -> list[str]:
     await db.close()
     try:
         lines += await bench_service(flow, url, 50, "PostgreSQL")
+        lines += await bench_scrape(url, "PostgreSQL", flow.rules, START)
     finally:
         await drop(url)
     return lines
@@ -259,6 +262,7 @@ def main() -> None:
     lines += crisis_lines
     lines += asyncio.run(bench_databases(flow))
     lines += bench_memory(flow)
+    lines += bench_observer()
     lines += notification_latency()
     lines += guard_ladder()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -82,6 +82,21 @@ class ServiceHours:
                 left -= end - start
             day += timedelta(days=1)
 
+    def open_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much open time lies between two aware moments; zero when `end` is not later.
+        `start` is in the service's zone; reckoned in UTC, as `after_open_time` is."""
+        zone = start.tzinfo
+        if zone is None or end.tzinfo is None:
+            raise ValueError("needs aware times")
+        begin, finish = start.astimezone(UTC), end.astimezone(UTC)
+        total, day = timedelta(0), start.date()
+        while datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC) < finish:
+            for stretch_start, stretch_end in self._stretches(day, zone):
+                overlap = min(stretch_end, finish) - max(stretch_start, begin)
+                total += max(overlap, timedelta(0))
+            day += timedelta(days=1)
+        return total
+
     def _stretches(self, day: date, zone: tzinfo) -> list[tuple[datetime, datetime]]:
         """The day's openings as UTC stretches, in order, overlapping ones merged so no open
         hour counts twice ("mon-fri 09:00-17:00, mon 12:00-20:00")."""

@@ -89,6 +89,7 @@ class SafetyNet:
         """Act on a signal in `text`. `aside`: the text is not an answer to the question asked
         (an edited message, a caption), so it is kept apart for the coach."""
         signal = signal_of(hit)
+        step.raised = signal
         step.stats.append(Stat("crisis", value=signal.category))
         if step.intake is None and hit.language in self.flow.questionnaire.languages:
             step.language = hit.language  # nothing chosen yet: answer in the words they used
@@ -202,7 +203,8 @@ class SafetyNet:
                 self.flow.ask(step)
             return
         # "Ja", and "Weet ik niet" too: safety first. The help lines were just shown with it.
-        self._acute(step, Signal(category, ACUTE, "confirmed"), "", aside=True, now=now)
+        step.raised = Signal(category, ACUTE, "confirmed")
+        self._acute(step, step.raised, "", aside=True, now=now)
 
     def safety_answer(self, step: Step, value: str) -> None:
         """Ja / Nee / Weet ik niet on "Ben je nu veilig?". Not safe, or not sure: the team is

@@ -81,6 +81,16 @@ def time_left(deadline: datetime, now: datetime) -> timedelta:
     return max(deadline - now, timedelta(0))
 
 
+def service_time_left(deadline: datetime, now: datetime, rules: Rules) -> timedelta:
+    """How much service time is left until the promise runs out, counted as the promise is
+    (open hours only); negative once it ran out: the open time since the deadline. A case
+    that waits through the night is then no nearer its deadline in the morning."""
+    local = now.astimezone(rules.timezone)
+    if deadline >= now:
+        return rules.service_hours.open_time_between(local, deadline)
+    return -rules.service_hours.open_time_between(deadline.astimezone(rules.timezone), now)
+
+
 def who_to_remind(
     rung: str,
     case: WaitingCase,

@@ -214,6 +214,9 @@ class Step:
     forget: bool = False  # erase everything kept about this youngster
     media_for_coach: bool = False  # relay the photo, voice note or file to the coach
     signal: Signal | None = None  # a crisis signal in what was written: kept on the open case
+    # A crisis signal this event raised (found in the text, or a worry the youngster
+    # confirmed), wherever it is kept: for the counts in the metrics, never shown.
+    raised: Signal | None = None
     alert: Alert | None = None  # alert the team now (urgent)
 
 

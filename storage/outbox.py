@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, insert, literal, or_, select, update
+from sqlalchemy import delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
-from storage.models import InboxEvent, OutboxMessage, SentMessage
+from storage.models import InboxEvent, OutboxMessage, SentMessage, utc
 
 
 async def enqueue_messages(
@@ -84,6 +84,19 @@ async def claim_due(
     for row in claimed:
         row.claimed_until = now + lease
     return claimed
+
+
+async def outbox_depth(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many messages wait to be sent, and when the oldest of them was saved (None: the
+    outbox is empty). For the metrics: the outbox deletes what it sent, so it stays small;
+    the oldest is the lowest id (ids only grow), found on the primary key."""
+    count = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
+    oldest = (
+        await session.execute(
+            select(col(OutboxMessage.created_at)).order_by(col(OutboxMessage.id)).limit(1)
+        )
+    ).scalar_one_or_none()
+    return int(count), utc(oldest) if oldest is not None else None
 
 
 def message_of(row: OutboxMessage) -> Outbound:

@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.case import ACTIVE, QUEUED, WITH_COACH
-from storage.models import Case, CaseMessage, GuardStep, Offer, Staff, StaffContact, Youngster
+from storage.models import (
+    Case,
+    CaseMessage,
+    GuardStep,
+    Offer,
+    Staff,
+    StaffContact,
+    Youngster,
+    utc,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,34 @@ async def waiting_cases(session: AsyncSession) -> list[tuple[Case, Youngster]]:
         .where(col(Case.state) == QUEUED)
     )
     return [(case, youngster) for case, youngster in (await session.execute(query)).all()]
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """The queue in numbers, for the metrics: no case, no youngster."""
+
+    waiting: int
+    urgent: int
+    oldest_queued_at: datetime | None  # None: nobody waits
+    first_deadline: datetime | None  # the promise that runs out first
+
+
+async def queue_figures(session: AsyncSession) -> QueueFigures:
+    """How many cases wait (how many urgent), since when, and the first deadline: one
+    statement on the queue index (ix_cases_queue starts with the state)."""
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(cast(col(Case.urgent), Integer)), 0),
+        func.min(col(Case.queued_at)),
+        func.min(col(Case.deadline)),
+    ).where(col(Case.state) == QUEUED)
+    waiting, urgent, oldest, first = (await session.execute(query)).one()
+    return QueueFigures(
+        int(waiting),
+        int(urgent),
+        utc(oldest) if oldest is not None else None,
+        utc(first) if first is not None else None,
+    )
 
 
 async def case_notes(session: AsyncSession, *, case_id: int) -> list[str]:

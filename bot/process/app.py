@@ -40,6 +40,7 @@ from bot.process.keys import (
     TELEGRAM,
     TELEGRAM_APP,
 )
+from bot.process.metrics import METRICS, Metrics, add_metrics_routes
 from bot.process.runtime import (
     Runtime,
     StartupError,
@@ -83,7 +84,7 @@ def create_app(
     app[SENDING_ALLOWED] = asyncio.Event()
     app.cleanup_ctx.extend([_content, _database, _runtime, _sender, _scheduler, _telegram])
     add_health_routes(app)
-    # /metrics: the metrics routes (add_metrics_routes(app)) are wired in here.
+    add_metrics_routes(app, Metrics())
     if settings.telegram_mode == "webhook":
         assert settings.webhook_secret is not None  # the settings refuse webhook mode without
         app.router.add_post(
@@ -116,6 +117,7 @@ async def _content(app: web.Application) -> AsyncIterator[None]:
 async def _database(app: web.Application) -> AsyncIterator[None]:
     """The database, reachable and at the newest migration, or StartupError."""
     app[DATABASE] = await database_or_refuse(app[SETTINGS])
+    app[METRICS].watch(app[DATABASE], app[SETTINGS].rules(), app[CLOCK])
     yield
     await app[DATABASE].close()
 
@@ -124,7 +126,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     """The flows and the conversation service on the content and the database."""
     runtime = Runtime.build(app[SETTINGS], app[CONTENT], app[DATABASE])
     app[RUNTIME] = runtime
-    app[SERVICE] = runtime.service(clock=app[CLOCK])
+    app[SERVICE] = runtime.service(clock=app[CLOCK], observer=app[METRICS])
     yield
 
 
@@ -142,6 +144,7 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
         TelegramTransport(app[TELEGRAM_APP].bot),
         clock=app[CLOCK],
         on_dropped=service.message_dropped,
+        observer=app[METRICS],
     )
     service.on_outbox = sender.wake
     app[SENDER] = sender
@@ -162,7 +165,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     await reach.check(app[DATABASE], service.matchteam, app[CLOCK])  # warns if nobody
     running = Running()
     scheduler = make_scheduler(
-        app[DATABASE], app[CLOCK], service.matchteam, app[SENDER].wake, reach, running
+        app[DATABASE], app[CLOCK], service.matchteam, app[SENDER].wake, reach, running, app[METRICS]
     )
     scheduler.start()
     yield

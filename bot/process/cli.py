@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from bot.process.config import (
     settings_or_exit,
 )
 from bot.process.crisis_report import report_lines
+from bot.process.logs import configure_logging
 from bot.process.runtime import (
     Runtime,
     StartupError,
@@ -42,16 +42,6 @@ from flows.crisis.evaluate import (
 from flows.intake import intake_machine_spec
 
 EXIT_REFUSED = 2
-
-
-def configure_logging(level: str) -> None:
-    """Log events and ids, never message texts or secrets."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and a Telegram URL contains the bot token.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "sqlalchemy"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    # Alembic tells at INFO how it reads the schema version, before every start.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def cmd_run(_: argparse.Namespace) -> int:

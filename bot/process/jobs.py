@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services.conversation import Clock
 from bot.services.guard import run_guard
 from bot.services.matchteam import Matchteam
+from bot.services.observer import UNOBSERVED, Observer
 from storage.db import Database
 from storage.outbox import purge_inbox, purge_sent
 
@@ -67,9 +68,10 @@ async def guard_job(
     clock: Clock,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
+    observer: Observer = UNOBSERVED,
 ) -> None:
     """Run the 24-hour guard and send what it queued; check who a crisis would reach."""
-    taken = await run_guard(db, matchteam, clock)
+    taken = await run_guard(db, matchteam, clock, observer)
     if taken:
         log.info("guard: %d steps taken", len(taken))
         wake()
@@ -117,6 +119,7 @@ def make_scheduler(
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
     running: Running | None = None,
+    observer: Observer = UNOBSERVED,
 ) -> AsyncIOScheduler:
     """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
     running = running or Running()
@@ -125,7 +128,7 @@ def make_scheduler(
         running.track(guard_job),
         "interval",
         seconds=GUARD_EVERY,
-        args=(db, matchteam, clock, wake, reach),
+        args=(db, matchteam, clock, wake, reach, observer),
         id="guard",
         next_run_time=clock(),
         coalesce=True,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.process.config import Settings
 from bot.services.conversation import Clock, ConversationService
 from bot.services.matchteam import Matchteam
+from bot.services.observer import UNOBSERVED, Observer
 from bot.services.render import Renderer
 from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
@@ -134,12 +135,21 @@ class Runtime:
         return cls(settings, content, db, flow, renderer)
 
     def service(
-        self, *, clock: Clock = utc_now, on_outbox: Callable[[], None] | None = None
+        self,
+        *,
+        clock: Clock = utc_now,
+        on_outbox: Callable[[], None] | None = None,
+        observer: Observer = UNOBSERVED,
     ) -> ConversationService:
-        """A conversation service on this runtime."""
+        """A conversation service on this runtime, telling `observer` (the metrics)."""
         matchteam = Matchteam(self.flow, self.settings.rules())
         return ConversationService(
-            self.db, self.flow, clock=clock, on_outbox=on_outbox, matchteam=matchteam
+            self.db,
+            self.flow,
+            clock=clock,
+            on_outbox=on_outbox,
+            matchteam=matchteam,
+            observer=observer,
         )
 
     async def close(self) -> None:

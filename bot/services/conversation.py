@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matchteam import Matchteam
+from bot.services.observer import UNOBSERVED, Observer, update_kind
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
-from flows.state import Step, Tap
+from flows.state import Signal, Step, Tap
 from storage.db import Database
 from storage.intakes import (
     add_case_messages,
@@ -57,6 +59,19 @@ class Handled:
     staff_linked: bool = False  # a coach or team lead just linked this chat
 
 
+@dataclass(frozen=True)
+class _Done:
+    """An event handled and committed, with what the log and the observer are told of it:
+    counts and fixed words, never who or what was written."""
+
+    handled: Handled
+    side: str = "youngster"  # or "staff"
+    replies: int = 0
+    stats: str = "-"
+    signal: Signal | None = None  # a crisis signal the event raised
+    reached: int | None = None  # how many staff can read the alert now; None: no alert
+
+
 class ConversationService:
     """Runs the intake flow for every inbound event, atomically and in order per youngster."""
 
@@ -69,6 +84,7 @@ class ConversationService:
         rng: random.Random | None = None,
         on_outbox: Callable[[], None] | None = None,
         matchteam: Matchteam | None = None,
+        observer: Observer = UNOBSERVED,
     ) -> None:
         self.db = db
         self.flow = flow
@@ -76,23 +92,58 @@ class ConversationService:
         self.clock = clock
         self.rng = rng or secrets.SystemRandom()
         self.on_outbox = on_outbox
+        self.observer = observer
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
     ) -> Handled:
         """Handle one event from a channel address; a repeated event_id is handled once."""
-        for attempt in range(3):
-            try:
-                handled = await self._handle_once(channel, address, event, event_id)
-                break
-            except IntegrityError:
-                # Two first taps of a new youngster at once: the second finds the first's row.
-                if attempt == 2:
-                    raise
-                log.info("retrying an event after a concurrent insert")
-        if not handled.duplicate and self.on_outbox is not None:
+        kind = update_kind(event.kind)
+        started = time.perf_counter()  # for the metrics only; the flows get `now` passed in
+        try:
+            done = await self._handle_retrying(channel, address, event, event_id)
+        except Exception:
+            self.observer.update(kind, "failed")
+            raise
+        handled = done.handled
+        if handled.duplicate:
+            self.observer.update(kind, "duplicate")
+            log.info("event=update_duplicate kind=%s", kind)
+            return handled
+        seconds = time.perf_counter() - started
+        self._observe(kind, done, seconds)
+        if self.on_outbox is not None:
             self.on_outbox()
         return handled
+
+    async def _handle_retrying(
+        self, channel: str, address: str, event: Inbound, event_id: str | None
+    ) -> _Done:
+        for _ in range(2):
+            try:
+                return await self._handle_once(channel, address, event, event_id)
+            except IntegrityError:
+                # Two first taps of a new youngster at once: the second finds the first's row.
+                log.info("event=update_retried reason=concurrent_insert")
+        return await self._handle_once(channel, address, event, event_id)
+
+    def _observe(self, kind: str, done: _Done, seconds: float) -> None:
+        """Tell the observer and the log what was committed: one line per update."""
+        self.observer.update(kind, "handled", seconds)
+        signal = done.signal
+        if signal is not None:
+            self.observer.crisis_signal(signal.level, signal.category)
+        if done.reached is not None:
+            self.observer.crisis_alert(done.reached)
+        log.info(
+            "event=update_handled kind=%s side=%s replies=%d stats=%s signal=%s ms=%.1f",
+            kind,
+            done.side,
+            done.replies,
+            done.stats,
+            f"{signal.category}:{signal.level}" if signal else "-",
+            seconds * 1000,
+        )
 
     async def _case_changes(
         self,
@@ -218,16 +269,17 @@ class ConversationService:
 
     async def _handle_once(
         self, channel: str, address: str, event: Inbound, event_id: str | None
-    ) -> Handled:
+    ) -> _Done:
         async with self.db.transaction() as session:
             now = self.clock()
             if event_id is not None and not await first_time_seen(
                 session, event_id=event_id, now=now
             ):
-                return Handled(tap=None, language="", duplicate=True)
+                return _Done(Handled(tap=None, language="", duplicate=True))
             staff = await find_staff(session, channel=channel, address=address)
             if staff is not None or (event.kind == "command" and event.command == "coach"):
-                return await self._staff_event(session, staff, channel, address, event, now)
+                handled = await self._staff_event(session, staff, channel, address, event, now)
+                return _Done(handled, side="staff")
             youngster = await find_youngster(session, channel=channel, address=address)
             before = await load_intake(session, youngster=youngster) if youngster else None
             step = self.flow.handle(before, event, now)
@@ -259,7 +311,7 @@ class ConversationService:
             outbound = step.outbound
             if reached == 0:
                 # Nobody of the team can read the alert now: say so, the help lines are it.
-                log.warning("a crisis alert reached nobody who can read it now")
+                log.warning("event=crisis_alert_unread")
                 outbound = nobody_reads(outbound)
             await enqueue_messages(
                 session,
@@ -270,13 +322,13 @@ class ConversationService:
                 messages=outbound,
                 now=now,
             )
-            log.info(
-                "event %s handled: %d replies, stats %s",
-                event.kind,
-                len(step.outbound),
-                ",".join(s.kind for s in step.stats) or "-",
+            return _Done(
+                Handled(tap=step.tap, language=language),
+                replies=len(outbound),
+                stats=",".join(s.kind for s in step.stats) or "-",
+                signal=step.raised,
+                reached=reached,
             )
-            return Handled(tap=step.tap, language=language)
 
     async def _staff_event(
         self,

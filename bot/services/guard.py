@@ -12,16 +12,20 @@ import logging
 
 from bot.services.conversation import Clock
 from bot.services.matchteam import Matchteam
+from bot.services.observer import UNOBSERVED, Observer
 from storage.db import Database
 from storage.guard import claim_due_steps
 
 log = logging.getLogger(__name__)
 
 
-async def run_guard(db: Database, matchteam: Matchteam, clock: Clock) -> list[tuple[int, str, str]]:
+async def run_guard(
+    db: Database, matchteam: Matchteam, clock: Clock, observer: Observer = UNOBSERVED
+) -> list[tuple[int, str, str]]:
     """Take every due step; return (case id, step, fired | skipped) for each."""
     taken: list[tuple[int, str, str]] = []
     while True:
+        batch: list[tuple[int, str, str]] = []
         async with db.transaction() as session:
             now = clock()
             steps = await claim_due_steps(session, now=now)
@@ -30,6 +34,10 @@ async def run_guard(db: Database, matchteam: Matchteam, clock: Clock) -> list[tu
                     session, case_id=step.case_id, rung=step.rung, now=now
                 )
                 step.done_at, step.outcome = now, outcome
-                taken.append((step.case_id, step.rung, outcome))
+                batch.append((step.case_id, step.rung, outcome))
+        for _, rung, outcome in batch:  # committed: each step is told once
+            observer.guard_step(rung, outcome)
+            log.info("event=guard_step step=%s outcome=%s", rung, outcome)
+        taken += batch
         if len(steps) < 50:
             return taken

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.services.conversation import Clock
+from bot.services.observer import UNOBSERVED, Observer
 from bot.services.parts import split_message
 from bot.services.render import Rendered, Renderer
 from flows.messages import Outbound
@@ -48,15 +49,22 @@ T = TypeVar("T")
 
 
 class TryLater(Exception):
-    """The channel refused for now (rate limit, network); try again after `after`."""
+    """The channel refused for now (rate limit, network); try again after `after`. `kind`
+    says how, for the metrics: "429", "network", "timeout" (observer.ERROR_KINDS)."""
 
-    def __init__(self, after: timedelta | None = None) -> None:
+    def __init__(self, after: timedelta | None = None, kind: str = "network") -> None:
         super().__init__("try later")
         self.after = after
+        self.kind = kind
 
 
 class Undeliverable(Exception):
-    """The channel will never take this message (blocked bot, unknown chat)."""
+    """The channel will never take this message (blocked bot, unknown chat); `kind` says
+    how, for the metrics: "400", "403" (observer.ERROR_KINDS)."""
+
+    def __init__(self, reason: str = "", kind: str = "other") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class Transport(Protocol):
@@ -107,6 +115,7 @@ class OutboxSender:
         clock: Clock,
         on_dropped: Callable[[Outbound], Awaitable[None]] | None = None,
         concurrency: int = CONCURRENCY,
+        observer: Observer = UNOBSERVED,
     ) -> None:
         self.db = db
         self.renderer = renderer
@@ -114,6 +123,7 @@ class OutboxSender:
         self.clock = clock
         self.on_dropped = on_dropped  # told about a message that will never arrive
         self.concurrency = concurrency
+        self.observer = observer
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
         self._stopping = False
@@ -200,15 +210,21 @@ class OutboxSender:
 
     async def _send(self, due: _Due) -> bool:
         """Deliver one claimed message; True once it left the outbox (delivered or dropped)."""
+        channel = self.transport.channel
         try:
             await self._deliver(due)
         except TryLater as refusal:
+            self.observer.channel_error("send", refusal.kind)
             await self._postpone(due, refusal.after)
             return False
-        except Undeliverable:
-            log.warning("a message could not be delivered and was dropped (id %d)", due.id)
+        except Undeliverable as refusal:
+            self.observer.channel_error("send", refusal.kind)
+            log.warning(
+                "event=message_dropped reason=undeliverable error=%s id=%d", refusal.kind, due.id
+            )
             async with self.db.transaction() as session:
                 await mark_sent(session, message_id=due.id)
+            self.observer.dropped(channel, "undeliverable")
             await self._dropped(due.message)
         except Exception:
             # E.g. the database went away between sending and marking: the claim runs out
@@ -250,7 +266,7 @@ class OutboxSender:
             async with asyncio.timeout(SEND_TIMEOUT):
                 return await call
         except TimeoutError:
-            raise TryLater() from None
+            raise TryLater(kind="timeout") from None
 
     async def _delivered(self, due: _Due, message_id: str, *, last: bool, part: int) -> None:
         """Mark a delivered message at once, in one statement where the database allows;
@@ -266,6 +282,7 @@ class OutboxSender:
                     tag=due.message.tag,
                     now=self.clock(),
                 )
+            self.observer.sent(self.transport.channel)
             return
         async with self.db.transaction() as session:
             await mark_part_sent(
@@ -291,15 +308,18 @@ class OutboxSender:
         error; a message refused for more than a day is given up."""
         now = self.clock()
         if now - due.created_at > GIVE_UP_AFTER:
-            log.error("giving up on message id %d after %d attempts", due.id, due.attempts)
+            log.error(
+                "event=message_dropped reason=gave_up id=%d attempts=%d", due.id, due.attempts
+            )
             async with self.db.transaction() as session:
                 await mark_sent(session, message_id=due.id)
+            self.observer.dropped(self.transport.channel, "gave_up")
             await self._dropped(due.message)
             return
         pause = after if after is not None else pause_after(due.attempts)
         if after is not None:
-            log.info("rate limited: message id %d waits %.0f s", due.id, pause.total_seconds())
+            log.info("event=rate_limited id=%d wait_s=%.0f", due.id, pause.total_seconds())
         else:
-            log.debug("network error: message id %d waits %.0f s", due.id, pause.total_seconds())
+            log.debug("event=send_retry id=%d wait_s=%.0f", due.id, pause.total_seconds())
         async with self.db.transaction() as session:
             await retry_later(session, message_id=due.id, not_before=now + pause)

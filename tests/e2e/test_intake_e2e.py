@@ -36,6 +36,11 @@ def free_port() -> int:
         return port
 
 
+def logged(level: str, logger: str, message: str) -> str:
+    """How `klik run` logs a plain message, up to its end (bot/process/logs.py)."""
+    return f'level={level} logger={logger} msg="{message}'
+
+
 class Klik:
     """The real service as a subprocess, its log kept in a file."""
 
@@ -220,6 +225,6 @@ def test_klik_run_warns_at_start_that_a_crisis_would_reach_nobody(
     warned = [
         line
         for line in lines
-        if " WARNING bot.process.jobs: a crisis now would reach nobody" in line
+        if logged("WARNING", "bot.process.jobs", "a crisis now would reach nobody") in line
     ]
     assert len(warned) == 1

@@ -92,6 +92,22 @@ def test_open_time_counts_only_the_hours_coaches_are_around(
     assert WEEKDAYS.after_open_time(start, timedelta(hours=hours)) == moment
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (local(23, 14), local(23, 19), 5),
+        (local(23, 20), local(24, 10), 2),  # one hour tonight, one tomorrow morning
+        (local(23, 23), local(24, 9), 0),  # the night counts nothing
+        (local(27, 20), local(30, 11), 8),  # friday's last hour, saturday 12-17, monday 9-11
+        (local(24, 10), local(23, 10), 0),  # the end before the start
+    ],
+)
+def test_open_time_between_two_moments_counts_only_the_hours_coaches_are_around(
+    start: datetime, end: datetime, hours: int
+) -> None:
+    assert HOURS.open_time_between(start, end) == timedelta(hours=hours)
+
+
 def test_overlapping_openings_count_each_open_hour_once() -> None:
     hours = parse_service_hours("mon 09:00-17:00, mon 12:00-20:00")
     assert hours.after_open_time(local(23, 9), timedelta(hours=11)) == local(23, 20)

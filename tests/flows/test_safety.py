@@ -552,3 +552,21 @@ def test_a_safety_answer_before_consent_keeps_nothing_and_offers_consent_again(
     step = chat.tap(f"safe:{answer}")
     assert chat.keys(step) == [reply, "consent.ask"]
     assert step.intake is None and step.alert is None
+
+
+def test_the_signal_a_text_raises_is_on_its_step_at_every_stage_for_the_counts(
+    worry: Chat,
+) -> None:
+    before_consent = worry.send(Inbound("text", text="SIGNAAL"))
+    at_home_with_answers(worry)
+    in_the_intake = worry.type("SIGNAAL")
+    raised = Signal("suicide", "worry", "wish")
+    assert before_consent.raised == raised and in_the_intake.raised == raised
+    assert worry.tap("q.home:2").raised is None
+
+
+def test_a_worry_the_youngster_confirms_raises_an_acute_signal(worry: Chat) -> None:
+    worry.consented()
+    worry.type("SIGNAAL")
+    step = worry.tap("worry:yes:suicide")
+    assert step.raised == Signal("suicide", "acute", "confirmed")

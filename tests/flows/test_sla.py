@@ -13,7 +13,7 @@ from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow
 from flows.matching import WaitingCase
 from flows.queue import may_claim
-from flows.sla import promise, time_left, who_to_remind
+from flows.sla import promise, service_time_left, time_left, who_to_remind
 from flows.state import Rules
 from tests.flows.chat import Chat
 from tests.flows.coaches import coach
@@ -151,6 +151,23 @@ def test_the_welcome_says_whether_only_open_hours_count(
 
 def test_time_left_is_never_negative() -> None:
     assert time_left(QUEUED, QUEUED + timedelta(hours=1)) == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("now", "left"),
+    [
+        pytest.param(at(23, 14), 24, id="just queued: the whole promise"),
+        pytest.param(at(23, 23), 17, id="that night: only the open evening hours are gone"),
+        pytest.param(at(25, 14), 0, id="at the deadline"),
+        pytest.param(at(25, 22), -7, id="overdue: the closed evening adds nothing"),
+        pytest.param(at(26, 10), -8, id="overdue by the open hours since the deadline"),
+    ],
+)
+def test_service_time_left_counts_open_hours_and_goes_negative_once_overdue(
+    now: datetime, left: int
+) -> None:
+    deadline = promise(at(23, 14), rules()).deadline  # wednesday 14:00
+    assert service_time_left(deadline, now, rules()) == timedelta(hours=left)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ leases, redelivery."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from storage.outbox import (
     first_time_seen,
     mark_sent,
     message_of,
+    outbox_depth,
     retry_later,
 )
 from tests.conftest import Clock
@@ -198,3 +199,33 @@ async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where
     assert await claim(db, clock) == []
     async with db.transaction() as session:
         assert await find_sent(session, channel="telegram", address="1", tag="relay:3") == "77"
+
+
+async def depth(db: Database) -> tuple[int, datetime | None]:
+    async with db.transaction() as session:
+        return await outbox_depth(session)
+
+
+async def test_an_empty_outbox_has_depth_zero_and_no_oldest_message(db: Database) -> None:
+    assert await depth(db) == (0, None)
+
+
+async def test_the_outbox_depth_counts_waiting_messages_and_tells_when_the_oldest_was_saved(
+    db: Database, clock: Clock
+) -> None:
+    first = clock()
+    await put(db, clock, "1", "help.text", "status.new")
+    clock.advance(minutes=5)
+    await put(db, clock, "2", "help.text")
+    assert await depth(db) == (3, first)
+
+
+async def test_a_sent_message_leaves_the_outbox_depth(db: Database, clock: Clock) -> None:
+    await put(db, clock, "1", "help.text")
+    clock.advance(minutes=5)
+    await put(db, clock, "2", "help.text")
+    async with db.transaction() as session:
+        (oldest, _) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert oldest.id is not None
+        await mark_sent(session, message_id=oldest.id)
+    assert await depth(db) == (1, clock())

@@ -205,7 +205,12 @@ class TelegramChannel:
         """Fetch updates from Telegram until close(); in webhook mode Telegram posts them."""
         if self.webhook is None:
             self._polling = asyncio.create_task(
-                poll(self.application.bot, self.handle, stop=self._stop)
+                poll(
+                    self.application.bot,
+                    self.handle,
+                    stop=self._stop,
+                    observer=self.service.observer,
+                )
             )
 
     async def handle(self, update: Update) -> bool:

@@ -9,9 +9,10 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram.transport import seconds
+from bot.channels.telegram.transport import error_kind, seconds
+from bot.services.observer import UNOBSERVED, Observer
 
 log = logging.getLogger(__name__)
 
@@ -35,33 +36,44 @@ def frames(error: BaseException) -> str:
 SHORT_WAIT = 10.0  # seconds; a tap's answer is worth waiting this long for, not longer
 
 
-async def after_handling(what: str, call: Callable[[], Awaitable[object]]) -> None:
+async def after_handling(
+    what: str, call: Callable[[], Awaitable[object]], observer: Observer = UNOBSERVED
+) -> None:
     """Answer a tap or update its keyboard, after the update was handled and kept.
 
     Telegram's refusals are sorted here, never raised: a 400 or 403 is final (the message is
     gone, the bot blocked, the query too old), so it is logged and dropped and the flow goes on;
     a 429 or a network error is waited out once, briefly, and then dropped with one warning.
     Raising would fail an update that was already handled, and it would come back forever.
+    Each refusal is counted by the observer; "not modified" is none (nothing was lost).
     """
     for attempt in range(2):
         try:
             await call()
             return
-        except RetryAfter as error:
-            pause = seconds(error.retry_after).total_seconds()
-            if attempt or pause > SHORT_WAIT:
-                log.warning("Telegram asks to slow down (429); %s was left as it is", what)
+        except TelegramError as error:
+            if "not modified" in error.message:
+                return
+            observer.channel_error("tap", error_kind(error))
+            pause = _pause_before_again(what, error, attempt)
+            if pause is None:
                 return
             await asyncio.sleep(pause)
-        except (BadRequest, Forbidden) as error:
-            if "not modified" not in error.message:
-                log.info("Telegram refused %s (%s); left as it is", what, said(error))
-            return
-        except NetworkError as error:
-            if attempt:
-                log.warning("%s failed twice (%s); left as it is", what, said(error))
-                return
-            await asyncio.sleep(1.0)
-        except TelegramError as error:
-            log.info("Telegram refused %s (%s); left as it is", what, said(error))
-            return
+
+
+def _pause_before_again(what: str, error: TelegramError, attempt: int) -> float | None:
+    """How long to wait before trying `what` once more; None: log why it is left as it is."""
+    if isinstance(error, RetryAfter):
+        pause = seconds(error.retry_after).total_seconds()
+        if attempt or pause > SHORT_WAIT:
+            log.warning("Telegram asks to slow down (429); %s was left as it is", what)
+            return None
+        return pause
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        if attempt:
+            log.warning("%s failed twice (%s); left as it is", what, said(error))
+            return None
+        return 1.0
+    # BadRequest, Forbidden and any other refusal are final.
+    log.info("Telegram refused %s (%s); left as it is", what, said(error))
+    return None

@@ -173,7 +173,7 @@ class TelegramHandlers:
         query = update.callback_query
         assert query is not None
         if update.effective_chat is None or update.effective_chat.type != "private":
-            await after_handling("answering a tap", query.answer)
+            await after_handling("answering a tap", query.answer, self.service.observer)
             return
         if isinstance(query.message, Message) and not offers(query.message, query.data or ""):
             # Data the tapped message never carried (a forged or modified client): nothing
@@ -190,7 +190,9 @@ class TelegramHandlers:
         if language not in self.renderer.content.texts:
             language = self.renderer.content.questionnaire.default_language
         notice = self.renderer.text("tap.unknown", {}, language)
-        await after_handling("answering a tap", partial(query.answer, text=notice))
+        await after_handling(
+            "answering a tap", partial(query.answer, text=notice), self.service.observer
+        )
 
     async def _settle(self, query: CallbackQuery, handled: Handled) -> None:
         """Answer the tap and show what happened on the message that carried the keyboard."""
@@ -201,7 +203,9 @@ class TelegramHandlers:
         if tap.kind in ("stale", "unknown", "taken", "full"):
             language = handled.language or self.renderer.content.questionnaire.default_language
             notice = self.renderer.text(f"tap.{tap.kind}", {}, language)
-        await after_handling("answering a tap", partial(query.answer, text=notice))
+        await after_handling(
+            "answering a tap", partial(query.answer, text=notice), self.service.observer
+        )
         message = query.message
         if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
@@ -213,7 +217,7 @@ class TelegramHandlers:
             edit = partial(message.edit_text, text[:MAX_TEXT], reply_markup=None)
         else:
             edit = partial(message.edit_reply_markup, reply_markup=None)
-        await after_handling("updating a keyboard", edit)
+        await after_handling("updating a keyboard", edit, self.service.observer)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An update failed (e.g. the database is down): say so once; it will be retried."""

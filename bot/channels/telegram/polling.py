@@ -23,7 +23,8 @@ from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter
 
 from bot.channels.telegram.errors import said
-from bot.channels.telegram.transport import seconds
+from bot.channels.telegram.transport import error_kind, seconds
+from bot.services.observer import UNOBSERVED, Observer
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ async def poll(
     stop: asyncio.Event,
     long_poll: int = 25,
     max_pause: float = 30.0,
+    observer: Observer = UNOBSERVED,
 ) -> None:
     """Fetch and handle updates until `stop` is set; failed updates are fetched again."""
     offset: int | None = None
@@ -157,11 +159,13 @@ async def poll(
         try:
             raw = fetch.result()
         except RetryAfter as refusal:
+            observer.channel_error("poll", "429")
             wait = seconds(refusal.retry_after).total_seconds()
             log.warning("Telegram asks to slow down (429); polling again in %.0f s", wait)
             await _sleep(stop, wait)
             continue
         except Conflict as refusal:
+            observer.channel_error("poll", error_kind(refusal))
             if not conflict:
                 log.warning(
                     "Telegram refuses getUpdates (%s): another process polls with this bot's "
@@ -173,6 +177,7 @@ async def poll(
             pause = min(pause * 2, max_pause)
             continue
         except NetworkError as error:
+            observer.channel_error("poll", error_kind(error))
             log.warning("getUpdates failed (%s); trying again in %.1f s", said(error), pause)
             await _sleep(stop, pause)
             pause = min(pause * 2, max_pause)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services.render import Rendered
 from bot.services.sender import TryLater, Undeliverable
@@ -77,15 +77,30 @@ class TelegramTransport:
         return str(copied.message_id)
 
 
+def error_kind(error: BaseException) -> str:
+    """How Telegram refused, in the metrics' words (bot.services.observer.ERROR_KINDS)."""
+    if isinstance(error, RetryAfter):
+        return "429"
+    if isinstance(error, Forbidden):
+        return "403"
+    if isinstance(error, BadRequest):  # a NetworkError in python-telegram-bot: before it
+        return "400"
+    if isinstance(error, TimedOut | TimeoutError):
+        return "timeout"
+    if isinstance(error, NetworkError):
+        return "network"
+    return "other"  # e.g. 409 Conflict, 401 InvalidToken, 502 from Telegram
+
+
 @contextmanager
 def refusals() -> Iterator[None]:
     """Translate Telegram's refusals into the sender's TryLater and Undeliverable."""
     try:
         yield
     except RetryAfter as refusal:
-        raise TryLater(seconds(refusal.retry_after)) from None
+        raise TryLater(seconds(refusal.retry_after), kind="429") from None
     except (Forbidden, BadRequest) as refusal:
         # BadRequest is a NetworkError in python-telegram-bot: catch it first.
-        raise Undeliverable(str(refusal)) from None
-    except NetworkError:
-        raise TryLater() from None
+        raise Undeliverable(str(refusal), kind=error_kind(refusal)) from None
+    except NetworkError as refusal:
+        raise TryLater(kind=error_kind(refusal)) from None

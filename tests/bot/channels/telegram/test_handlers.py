@@ -18,6 +18,7 @@ from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.menus import set_commands
 from bot.channels.telegram.polling import handle_batch
 from bot.channels.telegram.transport import TelegramTransport
+from bot.process.metrics import Metrics
 from bot.services.conversation import ConversationService
 from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
@@ -668,3 +669,32 @@ async def test_an_edited_caption_with_crisis_words_gets_the_help_lines(harness: 
     edited = {**_photo("ik sta op de brug en ik ga springen"), "edit_date": int(time.time())}
     await harness.deliver({"edited_message": edited})
     assert "Ben je nu veilig?" in harness.texts()
+
+
+def errors(metrics: Metrics, call: str, kind: str) -> float | None:
+    return metrics.registry.get_sample_value(
+        "klik_telegram_errors_total", {"call": call, "kind": kind}
+    )
+
+
+async def test_a_tap_whose_answer_telegram_refuses_is_counted_as_a_tap_error_of_that_kind(
+    harness: Harness,
+) -> None:
+    metrics = Metrics()
+    harness.handlers.service.observer = metrics
+    await harness.write("/start")
+    harness.request.fail(
+        "answerCallbackQuery", status=400, description="Bad Request: query is too old"
+    )
+    await harness.tap("consent:yes:nl:")
+    assert errors(metrics, "tap", "400") == 1
+    assert errors(metrics, "send", "400") == 0
+
+
+async def test_a_send_that_times_out_is_counted_as_a_timeout(harness: Harness) -> None:
+    metrics = Metrics()
+    harness.sender.observer = metrics
+    harness.request.fail("sendMessage", timeout=True)
+    await harness.write("/start")
+    assert errors(metrics, "send", "timeout") == 1
+    assert errors(metrics, "send", "network") == 0

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import pytest
+from telegram import Update
 
-from bot.channels.telegram.polling import Reader
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.polling import Reader, poll
+from bot.process.metrics import Metrics
+from tests.bot.channels.telegram.botapi_request import BotApiRequest
 
 
 def text(update_id: int, words: str, **extra: Any) -> dict[str, Any]:
@@ -41,3 +46,37 @@ def test_an_unreadable_update_is_logged_once_by_id_and_kind_without_its_text(
         reader.read(batch)  # fetched again while an older update failed
 
     assert caplog.messages == ["update 8 (message) cannot be read; skipped"]
+
+
+class AnswersOnce(BotApiRequest):
+    """Sets `stop` at the first getUpdates it answers, so polling ends after the failures."""
+
+    def __init__(self, stop: asyncio.Event) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def _answer(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getUpdates":
+            self.stop.set()
+        return super()._answer(name, params)
+
+
+async def test_a_429_and_a_timeout_on_get_updates_are_counted_as_poll_errors() -> None:
+    stop = asyncio.Event()
+    request = AnswersOnce(stop)
+    application = build_application("123456:TESTTOKEN", "http://127.0.0.1:1/bot", request=request)
+    request.fail("getUpdates", status=429, retry_after=1)
+    request.fail("getUpdates", timeout=True)
+    metrics = Metrics()
+
+    async def handle(_: Update) -> bool:
+        return True
+
+    async with application:
+        await poll(application.bot, handle, stop=stop, long_poll=0, max_pause=0, observer=metrics)
+
+    def counted(kind: str) -> float | None:
+        labels = {"call": "poll", "kind": kind}
+        return metrics.registry.get_sample_value("klik_telegram_errors_total", labels)
+
+    assert counted("429") == 1 and counted("timeout") == 1 and counted("network") == 0

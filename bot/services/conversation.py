@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matchteam import Matchteam
 from flows.intake import IntakeFlow
-from flows.messages import Inbound, Outbound
+from flows.messages import Inbound, MediaRef, Outbound
 from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
 from flows.state import Step, Tap
@@ -99,6 +99,7 @@ class ConversationService:
         session: AsyncSession,
         youngster_id: str,
         step: Step,
+        channel: str,
         address: str,
         event: Inbound,
         now: datetime,
@@ -149,7 +150,11 @@ class ConversationService:
                 session,
                 youngster_id=youngster_id,
                 texts=step.notes_for_coach,
-                media=f"{address}:{event.message_id}" if step.media_for_coach else "",
+                media=(
+                    MediaRef(channel, address, event.message_id, event.media)
+                    if step.media_for_coach
+                    else None
+                ),
                 now=now,
                 signal=step.signal,
             )
@@ -253,7 +258,9 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
-                reached = await self._case_changes(session, youngster.id, step, address, event, now)
+                reached = await self._case_changes(
+                    session, youngster.id, step, channel, address, event, now
+                )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
             outbound = step.outbound

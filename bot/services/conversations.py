@@ -14,7 +14,7 @@ from sqlmodel import col
 from bot.services.staff_desk import StaffDesk
 from flows.case import PAUSED, WITH_COACH, after
 from flows.media import COPY
-from flows.messages import Button, Inbound, Outbound, Ref
+from flows.messages import Button, Inbound, MediaRef, Outbound, Ref
 from flows.relay import (
     case_of_tag,
     from_coach,
@@ -40,7 +40,7 @@ class Conversations(StaffDesk):
         *,
         youngster_id: str,
         texts: list[str],
-        media: str,
+        media: MediaRef | None,
         now: datetime,
         signal: Signal | None = None,
     ) -> None:
@@ -89,7 +89,9 @@ class Conversations(StaffDesk):
         if case.state == PAUSED:
             case.state = after(PAUSED, "resume")  # writing again ends the pause
         if event.kind == "media":
-            messages = media_from_coach(case.id, staff.name, f"{address}:{event.message_id}")
+            messages = media_from_coach(
+                case.id, staff.name, MediaRef(self.channel, address, event.message_id, event.media)
+            )
             text = "[media]"
         else:
             first = not await self._coach_wrote_before(session, case.id, staff.id)

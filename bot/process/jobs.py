@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.conversation import Clock
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from storage.db import Database
 from storage.outbox import purge_inbox, purge_sent
 
@@ -46,7 +46,7 @@ class CrisisReach:
     def __init__(self) -> None:
         self.last: int | None = None
 
-    async def check(self, db: Database, matchteam: Matchteam, clock: Clock) -> int:
+    async def check(self, db: Database, matchteam: StaffService, clock: Clock) -> int:
         """Count who a crisis would reach now, and log the figure if it changed to or from 0."""
         async with db.transaction() as session:
             reached = await matchteam.readers_now(session, now=clock())
@@ -60,7 +60,7 @@ class CrisisReach:
 
 async def guard_job(
     db: Database,
-    matchteam: Matchteam,
+    matchteam: StaffService,
     clock: Clock,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
@@ -77,7 +77,7 @@ async def guard_job(
 def make_scheduler(
     db: Database,
     clock: Clock,
-    matchteam: Matchteam,
+    matchteam: StaffService,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
 ) -> AsyncIOScheduler:

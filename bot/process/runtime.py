@@ -15,8 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.process.config import Settings
 from bot.services.conversation import Clock, ConversationService
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
 from storage.db import Database, current_revision, head_revision, migrate
@@ -132,7 +132,7 @@ class Runtime:
         self, *, clock: Clock = utc_now, on_outbox: Callable[[], None] | None = None
     ) -> ConversationService:
         """A conversation service on this runtime."""
-        matchteam = Matchteam(self.flow, self.settings.rules())
+        matchteam = StaffService(self.flow, self.settings.rules())
         return ConversationService(
             self.db, self.flow, clock=clock, on_outbox=on_outbox, matchteam=matchteam
         )

@@ -17,7 +17,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
+from bot.services.staff_link import link_chat
+from flows.coaching.words import StaffWords
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.safety import nobody_reads
@@ -40,7 +42,7 @@ from storage.intakes import (
 from storage.models import Staff
 from storage.outbox import enqueue_messages, first_time_seen
 from storage.set_aside import set_aside
-from storage.staff import find_staff, link_contact, redeem_invite, split
+from storage.staff import find_staff, split
 from storage.stats import record_stats
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ class ConversationService:
         clock: Clock,
         rng: random.Random | None = None,
         on_outbox: Callable[[], None] | None = None,
-        matchteam: Matchteam | None = None,
+        matchteam: StaffService | None = None,
     ) -> None:
         self.db = db
         self.flow = flow
@@ -76,6 +78,7 @@ class ConversationService:
         self.clock = clock
         self.rng = rng or secrets.SystemRandom()
         self.on_outbox = on_outbox
+        self.words = StaffWords.from_texts(flow.content.texts)
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -231,7 +234,7 @@ class ConversationService:
             ):
                 return Handled(tap=None, language="", duplicate=True)
             staff = await find_staff(session, channel=channel, address=address)
-            if staff is not None or (event.kind == "command" and event.command == "coach"):
+            if staff is not None or self._is_link(event):
                 return await self._staff_event(session, staff, channel, address, event, now)
             youngster = await find_youngster(session, channel=channel, address=address)
             before = await load_intake(session, youngster=youngster) if youngster else None
@@ -285,6 +288,10 @@ class ConversationService:
             )
             return Handled(tap=step.tap, language=language)
 
+    def _is_link(self, event: Inbound) -> bool:
+        """/coach CODE (the word from content): linking this chat to a staff account."""
+        return event.kind == "command" and self.words.action(event.command) == "link"
+
     async def _staff_event(
         self,
         session: AsyncSession,
@@ -297,18 +304,11 @@ class ConversationService:
         """Messages from coaches and team leads, and /coach <code> linking a chat to one."""
         offered = self.flow.questionnaire.languages
         linked = False
-        if event.kind == "command" and event.command == "coach":
-            staff_id = await redeem_invite(session, code=event.argument, now=now)
-            if staff_id is None:
-                log.info("an invite code was refused")
-                outbound = [Outbound("staff.bad_code")]
-            else:
-                await link_contact(session, staff_id=staff_id, channel=channel, address=address)
-                staff = await session.get(Staff, staff_id)
-                assert staff is not None
-                log.info("staff member %d linked a chat", staff_id)
-                outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
-                linked = True
+        if self._is_link(event):
+            outbound, staff = await link_chat(
+                session, channel=channel, address=address, code=event.argument, now=now
+            )
+            linked = staff is not None
         elif staff is not None and self.matchteam is not None:
             tap = await self.matchteam.staff_event(
                 session, staff=staff, address=address, event=event, now=now

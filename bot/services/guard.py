@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 
 from bot.services.conversation import Clock
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from storage.db import Database
-from storage.guard import claim_due_steps
+from storage.guard import claim_due_steps, mark_step_done
 
 log = logging.getLogger(__name__)
 
 
-async def run_guard(db: Database, matchteam: Matchteam, clock: Clock) -> list[tuple[int, str, str]]:
+async def run_guard(
+    db: Database, matchteam: StaffService, clock: Clock
+) -> list[tuple[int, str, str]]:
     """Take every due step; return (case id, step, fired | skipped) for each."""
     taken: list[tuple[int, str, str]] = []
     while True:
@@ -29,7 +31,8 @@ async def run_guard(db: Database, matchteam: Matchteam, clock: Clock) -> list[tu
                 outcome = await matchteam.guard_step(
                     session, case_id=step.case_id, rung=step.rung, now=now
                 )
-                step.done_at, step.outcome = now, outcome
+                assert step.id is not None
+                await mark_step_done(session, step_id=step.id, outcome=outcome, now=now)
                 taken.append((step.case_id, step.rung, outcome))
         if len(steps) < 50:
             return taken

@@ -7,6 +7,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.ext import Application
 
 from bot.services.render import Renderer
+from flows.coaching.words import StaffWords
 
 # The command menu; the restart command has a name per language, both always work.
 MENU = {
@@ -14,8 +15,6 @@ MENU = {
     "en": ("start", "status", "help", "stop", "restart", "other_coach"),
 }
 DESCRIPTION_KEY = {"opnieuw": "commands.restart", "andere_coach": "commands.other_coach"}
-# What coaches and team leads see in their own chat's menu once linked.
-STAFF_MENU = ("wachtrij", "open", "pauze", "afsluiten", "overdragen", "help")
 
 
 async def set_commands(application: Application, renderer: Renderer) -> None:  # type: ignore[type-arg]
@@ -35,9 +34,11 @@ async def set_commands(application: Application, renderer: Renderer) -> None:  #
 
 
 async def set_staff_commands(bot: Bot, renderer: Renderer, chat_id: int, language: str) -> None:
-    """Give a staff member's chat its own command menu (other chats keep the youngsters')."""
+    """Give a staff member's chat its own command menu (other chats keep the youngsters'):
+    the words of their language (content/texts, commands.words), each described."""
+    words = StaffWords.from_texts(renderer.content.texts)
     commands = [
-        BotCommand(name, renderer.text(f"commands.staff.{name}", {}, language))
-        for name in STAFF_MENU
+        BotCommand(word, renderer.text(f"commands.staff.{action}", {}, language))
+        for word, action in words.menu(language)
     ]
     await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound, MediaRef
 from storage.models import Case, Staff
@@ -332,7 +332,7 @@ async def test_a_reminder_of_the_guard_shows_the_signal(
     await team.youngster("y1", *MONEY_AND_HOME)
     await team.say("y1", Inbound("text", text=WORRY))
     team.clock.advance(hours=6)
-    await run_guard(team.db, Matchteam(flow, rules), team.clock)
+    await run_guard(team.db, StaffService(flow, rules), team.clock)
     reminder = (await team.outbox(LOTTE))[-1]
     assert reminder.key == "offer.reminder"
     assert "signaal: zelfdoding, zorg:" in renderer.render(reminder, "nl").text

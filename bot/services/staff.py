@@ -17,7 +17,6 @@ from bot.services.staff_apply import apply
 from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
 from bot.services.staff_taps import staff_event
 from flows.coaching import life, offers, requeue, talk
-from flows.content import Content
 from flows.intake import IntakeFlow
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
@@ -34,11 +33,8 @@ class StaffService:
     """The staff side at work on one channel: offers, claims, the relay, a case's life, the
     guard and requeueing."""
 
-    def __init__(
-        self, flow: IntakeFlow | Content, rules: Rules, *, channel: str = "telegram"
-    ) -> None:
-        content = flow.content if isinstance(flow, IntakeFlow) else flow
-        self.desk = Desk(content, rules, channel)
+    def __init__(self, flow: IntakeFlow, rules: Rules, *, channel: str = "telegram") -> None:
+        self.desk = Desk(flow.content, rules, channel)
 
     async def staff_event(
         self, session: AsyncSession, *, staff: Staff, address: str, event: Inbound, now: datetime

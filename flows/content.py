@@ -16,8 +16,8 @@ from typing import Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from flows.coaching.words import needed_keys as staff_word_keys
-from flows.coaching.words import word_problems
+from flows.command_words import needed_keys as staff_word_keys
+from flows.command_words import word_problems
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
 from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel

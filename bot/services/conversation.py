@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.staff import StaffService
 from bot.services.staff_link import link_chat
-from flows.coaching.words import StaffWords
+from flows.command_words import staff_words
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.safety import nobody_reads
@@ -78,7 +78,7 @@ class ConversationService:
         self.clock = clock
         self.rng = rng or secrets.SystemRandom()
         self.on_outbox = on_outbox
-        self.words = StaffWords.from_texts(flow.content.texts)
+        self.words = staff_words(flow.content.texts)
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -305,10 +305,11 @@ class ConversationService:
         offered = self.flow.questionnaire.languages
         linked = False
         if self._is_link(event):
-            outbound, staff = await link_chat(
+            outbound, account = await link_chat(
                 session, channel=channel, address=address, code=event.argument, now=now
             )
-            linked = staff is not None
+            linked = account is not None
+            staff = account or staff
         elif staff is not None and self.matchteam is not None:
             tap = await self.matchteam.staff_event(
                 session, staff=staff, address=address, event=event, now=now

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.coaching.facts import CaseFacts, Person, Team, case_card
-from flows.coaching.words import StaffWords
+from flows.command_words import CommandWords, staff_words
 from flows.content import Content
 from flows.queue import CaseCard
 from flows.staff import staff_language
@@ -28,10 +28,10 @@ class Desk:
     content: Content
     rules: Rules
     channel: str = "telegram"
-    words: StaffWords = field(init=False)
+    words: CommandWords = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "words", StaffWords.from_texts(self.content.texts))
+        object.__setattr__(self, "words", staff_words(self.content.texts))
 
     def language(self, staff: Staff) -> str:
         """The language Klik speaks to a staff member."""

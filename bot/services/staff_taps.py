@@ -1,5 +1,5 @@
 """A linked coach's or team lead's event, run through the staff-side rules: read what they ask
-for (flows/coaching/words.py), load what the rule needs, call it, apply its outcome.
+for (flows/coaching/actions.py), load what the rule needs, call it, apply its outcome.
 
 The path of a tap on a close reason: channel handler → ConversationService → here
 (`staff_event`) → flows/coaching/life.py `close` → bot/services/staff_apply.py → storage verbs.
@@ -69,7 +69,7 @@ async def staff_event(
     outcome: Outcome
     match action:
         case Claim(case_id):
-            return await _claim(session, desk, actor, case_id, now)
+            return (await _claim(session, desk, actor, case_id, now)).tap  # applied there
         case Queue():
             outcome = await _queue(session, desk, actor, now)
         case Open(which) | OpenTap(which):
@@ -101,7 +101,8 @@ async def staff_event(
 
 async def _claim(
     session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
-) -> Tap:
+) -> Outcome:
+    """May it be tried; the atomic claim (one of two at once wins); what everyone hears."""
     offered = frozenset(await offered_staff(session, case_id=case_id))
     team = await reached(session, desk, now)
     me = team.team.get(actor.id)
@@ -109,9 +110,9 @@ async def _claim(
     if refusal is not None:
         if refusal.tap == Tap("unknown"):
             log.info("a claim on a case that was not offered was refused")
-        return refusal.tap or Tap("unknown")
+        return refusal
     if not await claim_case(session, case_id=case_id, staff_id=actor.id, now=now):
-        return claims.lost().tap or Tap("taken")
+        return claims.lost()
     loaded = await load_case(session, desk, case_id)
     assert loaded is not None and loaded.card is not None
     notes: list[str] = []
@@ -130,7 +131,7 @@ async def _claim(
     outcome = claims.won(actor, me is not None, loaded.card, notes, copies, sorted(offered))
     await apply(session, desk, outcome, now, team=team)
     log.info("case %d claimed", case_id)
-    return outcome.tap or Tap("quiet")
+    return outcome
 
 
 async def _queue(session: AsyncSession, desk: Desk, actor: Person, now: datetime) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.coaching.words import StaffWords
+from flows.command_words import CommandWords
 from flows.messages import Inbound
 from flows.queue import claim_target
 
@@ -84,7 +84,7 @@ Action = (
 )
 
 
-def read(event: Inbound, words: StaffWords) -> Action:
+def read(event: Inbound, words: CommandWords) -> Action:
     """What a linked coach's or team lead's event asks for."""
     if event.kind == "choice":
         return _tap(event.choice)

@@ -17,32 +17,32 @@ from flows.coaching.actions import (
     Write,
     read,
 )
-from flows.coaching.words import StaffWords, word_problems
+from flows.command_words import CommandWords, staff_words
 from flows.content import Content
 from flows.messages import Inbound
 
 
 @pytest.fixture(scope="module")
-def words(content: Content) -> StaffWords:
-    return StaffWords.from_texts(content.texts)
+def words(content: Content) -> CommandWords:
+    return staff_words(content.texts)
 
 
 @pytest.mark.parametrize("word", ["wachtrij", "queue", "WACHTRIJ"])
-def test_the_queue_is_asked_for_in_either_language(words: StaffWords, word: str) -> None:
+def test_the_queue_is_asked_for_in_either_language(words: CommandWords, word: str) -> None:
     assert read(Inbound("command", command=word), words) == Queue()
 
 
 @pytest.mark.parametrize(("word", "action"), [("pauze", "pause"), ("close", "close")])
-def test_a_case_command_names_its_step(words: StaffWords, word: str, action: str) -> None:
+def test_a_case_command_names_its_step(words: CommandWords, word: str, action: str) -> None:
     assert read(Inbound("command", command=word), words) == Command(action)
 
 
-def test_open_takes_the_pseudonym_in_lower_case(words: StaffWords) -> None:
+def test_open_takes_the_pseudonym_in_lower_case(words: CommandWords) -> None:
     event = Inbound("command", command="open", argument=" Sam-4821 ")
     assert read(event, words) == Open("sam-4821")
 
 
-def test_a_command_staff_do_not_have_gets_the_help(words: StaffWords) -> None:
+def test_a_command_staff_do_not_have_gets_the_help(words: CommandWords) -> None:
     assert read(Inbound("command", command="status"), words) == Help()
 
 
@@ -59,26 +59,9 @@ def test_a_command_staff_do_not_have_gets_the_help(words: StaffWords) -> None:
         ("q.health:3", Unknown()),
     ],
 )
-def test_button_data_is_read_or_refused(words: StaffWords, data: str, action: object) -> None:
+def test_button_data_is_read_or_refused(words: CommandWords, data: str, action: object) -> None:
     assert read(Inbound("choice", choice=data), words) == action
 
 
-def test_typed_words_and_media_are_for_a_youngster(words: StaffWords) -> None:
+def test_typed_words_and_media_are_for_a_youngster(words: CommandWords) -> None:
     assert read(Inbound("media", message_id="1"), words) == Write()
-
-
-def test_the_menu_shows_the_staff_member_s_own_language(words: StaffWords) -> None:
-    assert [word for word, _ in words.menu("en")][:2] == ["queue", "open"]
-    assert [word for word, _ in words.menu("nl")][:2] == ["wachtrij", "open"]
-
-
-def test_a_command_word_telegram_would_refuse_is_reported() -> None:
-    texts = {"nl": {"commands.words.queue": "wacht rij"}}
-    assert [key for _, key, _ in word_problems(texts)] == ["commands.words.queue"]
-
-
-def test_one_word_for_two_commands_is_reported_with_both() -> None:
-    texts = {"nl": {"commands.words.pause": "stop"}, "en": {"commands.words.close": "stop"}}
-    ((language, key, reason),) = word_problems(texts)
-    assert (language, key) == ("en", "commands.words.close")
-    assert "pause" in reason

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.case import OPEN, QUEUED, WITHDRAWN
+from flows.case import OPEN, QUEUED, WITHDRAWN, after, sources
 from flows.messages import MediaRef
 from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
@@ -280,8 +280,8 @@ async def withdraw_case(session: AsyncSession, *, youngster_id: str, now: dateti
     """Take the youngster out of the queue at their own request."""
     await session.execute(
         update(Case)
-        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
-        .values(state="withdrawn", closed_at=now)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(sources("withdraw")))
+        .values(state=after(QUEUED, "withdraw"), closed_at=now)
     )
 
 

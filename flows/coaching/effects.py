@@ -7,7 +7,6 @@ maps them); a case's state in a change was always reached through the case machi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -179,14 +178,6 @@ class Outcome:
     tap: Tap | None = None
     reached: int | None = None  # an alert: how many of those told can read it now
 
-    def __add__(self, other: Outcome) -> Outcome:
-        return Outcome(
-            self.sends + other.sends,
-            self.changes + other.changes,
-            other.tap or self.tap,
-            other.reached if other.reached is not None else self.reached,
-        )
-
 
 def reply(*messages: Outbound, tap: Tap | None = None) -> Outcome:
     """Only an answer to the one who acted."""
@@ -204,11 +195,3 @@ def to_youngster(youngster_id: str, *messages: Outbound) -> ToYoungster:
 def refused(kind: TapKind) -> Outcome:
     """A tap that changes nothing: stale, unknown, taken or full (tap.<kind>)."""
     return Outcome(tap=Tap(kind))
-
-
-def sends(items: Sequence[Send]) -> tuple[Send, ...]:
-    """Drop sends without messages."""
-    return tuple(item for item in items if item.messages)
-
-
-NOTHING = Outcome()

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.conversation import ConversationService
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
@@ -116,7 +116,7 @@ def guard_ladder() -> list[str]:
                     await session.flush()
                     assert staff.id is not None
                     session.add(StaffContact(staff_id=staff.id, channel="telegram", address=name))
-            matchteam = Matchteam(flow, rules)
+            matchteam = StaffService(flow, rules)
             service = ConversationService(db, flow, clock=lambda: now[0], matchteam=matchteam)
             for event in (
                 Inbound("start"),

@@ -24,6 +24,8 @@ CASE_MACHINE: dict[str, Any] = {
         {"trigger": "claim", "source": QUEUED, "dest": ACTIVE},
         {"trigger": "pause", "source": ACTIVE, "dest": PAUSED},
         {"trigger": "resume", "source": PAUSED, "dest": ACTIVE},
+        # A colleague accepts a warm hand-over: the case is theirs, and no longer paused.
+        {"trigger": "take_over", "source": [ACTIVE, PAUSED], "dest": ACTIVE},
         {"trigger": "close", "source": [ACTIVE, PAUSED], "dest": CLOSED},
         {"trigger": "reopen", "source": CLOSED, "dest": ACTIVE},
         {"trigger": "requeue", "source": [ACTIVE, PAUSED, CLOSED], "dest": QUEUED},

@@ -15,15 +15,6 @@ from flows.state import AGE, QUEUED, CaseView, Rules, Stat, Step, Tap
 if TYPE_CHECKING:
     from flows.intake import IntakeFlow
 
-COMMAND_ALIASES = {
-    "opnieuw": "restart",
-    "restart": "restart",
-    "stoppen": "stop",
-    "hulp": "help",
-    "andere_coach": "other_coach",
-    "other_coach": "other_coach",
-}
-
 
 def coaches_back(rules: Rules, now: datetime) -> When | None:
     """Outside service hours: when coaches are back, in words near to now ("morgen om
@@ -58,8 +49,9 @@ class Commands:
         self.flow = flow
 
     def command(self, step: Step, command: str, now: datetime) -> None:
-        """Run a command (its alias already resolved); unknown ones get the help."""
-        command = COMMAND_ALIASES.get(command, command)
+        """Run a typed command (its word from content/texts, any language); unknown ones get
+        the help."""
+        command = self.flow.words.action(command) or ""
         if command == "status":
             self.status(step, now)
         elif command == "stop":

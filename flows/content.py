@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from flows.command_words import needed_keys as staff_word_keys
+from flows.command_words import word_problems
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
 from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
@@ -286,9 +288,12 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         # Also with a language file missing: what is wrong in the others is told at once.
         needed = {key: "a crisis signal needs it" for key in crisis_text_keys()}
         needed |= {key: "the questionnaire needs it" for key in questionnaire.text_keys()}
+        needed |= staff_word_keys()
         for language, key, reason in text_problems(texts, needed, questionnaire.default_language):
             problems.append(ContentProblem(f"texts/{language}.yaml", key, reason))
         _check_country_texts(texts, problems)
+        for language, key, reason in word_problems(texts):
+            problems.append(ContentProblem(f"texts/{language}.yaml", key, reason))
     raw_crisis = _read_yaml(directory / "crisis.yaml", "crisis.yaml", problems)
     crisis = (
         _validate(CrisisLexicon, raw_crisis, "crisis.yaml", problems)

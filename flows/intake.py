@@ -13,6 +13,7 @@ from datetime import datetime
 from transitions import Machine
 
 from flows.case import CLOSED
+from flows.command_words import youngster_words
 from flows.commands import Commands, queued_confirm, when_back
 from flows.content import Content, Question
 from flows.doorway import Doorway
@@ -79,6 +80,7 @@ class IntakeFlow:
         self.safety = SafetyNet(self)
         self.commands = Commands(self)
         self.media = MediaDesk(self)
+        self.words = youngster_words(content.texts)  # the commands, in every language
 
     # -- the machine ------------------------------------------------------------------------
 
@@ -119,7 +121,9 @@ class IntakeFlow:
                 # is kept apart with the signal.
                 self.media.keep(step, event, now, caption=False)
             self.safety.hit(step, hit, said, aside=event.kind != "text", now=now)
-        elif event.kind == "start" or (event.kind == "command" and event.command == "start"):
+        elif event.kind == "start" or (
+            event.kind == "command" and self.words.action(event.command) == "start"
+        ):
             self._start(step, event, now)
         elif event.kind == "command":
             self.commands.command(step, event.command, now)

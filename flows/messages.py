@@ -36,6 +36,45 @@ class Inbound:
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """A voice note, photo, video or file somewhere on a channel: enough for a channel to copy
+    it without its sender, never the file itself. Channel-neutral, so media can travel between
+    a youngster on one channel and a coach on another; the sending channel resolves it."""
+
+    channel: str  # where the message is: "telegram", later "web"
+    address: str  # the chat it is in (goes no further than the outbox and the sender)
+    message_id: str  # the channel's id of that message
+    kind: str = ""  # voice, photo, video, video_note, audio, document ("" when not known)
+
+
+# Before media references named their channel, the outbox kept "<chat id>:<message id>"; every
+# such row was written by the Telegram channel, so that is where it is read back from.
+LEGACY_MEDIA_CHANNEL = "telegram"
+
+
+def media_to_json(media: MediaRef | None) -> dict[str, str] | str:
+    """A media reference as outbox JSON ("" for none, as rows without a copy always had)."""
+    if media is None:
+        return ""
+    return {
+        "channel": media.channel,
+        "address": media.address,
+        "message_id": media.message_id,
+        "kind": media.kind,
+    }
+
+
+def media_from_json(data: Any) -> MediaRef | None:
+    """Read back a media reference, also the older "<chat id>:<message id>" form."""
+    if not data:
+        return None
+    if isinstance(data, str):
+        address, _, message_id = data.rpartition(":")
+        return MediaRef(LEGACY_MEDIA_CHANNEL, address, message_id)
+    return MediaRef(data["channel"], data["address"], data["message_id"], data.get("kind", ""))
+
+
+@dataclass(frozen=True)
 class When:
     """A moment to be shown in words in the youngster's language and the service time zone."""
 
@@ -104,7 +143,7 @@ class Outbound:
     buttons: tuple[tuple[Button, ...], ...] = ()
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
-    copy: str = ""  # "<address>:<message id>": copy that message (media) instead of text
+    copy: MediaRef | None = None  # copy this message (media) instead of sending text
 
     def __post_init__(self) -> None:
         check_parameters(self.key, self.params)
@@ -170,7 +209,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "key": message.key,
         "tag": message.tag,
         "edit": message.edit,
-        "copy": message.copy,
+        "copy": media_to_json(message.copy),
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -195,5 +234,5 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
         tuple(rows),
         tag=data.get("tag", ""),
         edit=data.get("edit", ""),
-        copy=data.get("copy", ""),
+        copy=media_from_json(data.get("copy")),
     )

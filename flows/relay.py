@@ -7,7 +7,7 @@ is re-sent by the bot, media is copied without its sender.
 
 from __future__ import annotations
 
-from flows.messages import Outbound, Param, Ref
+from flows.messages import MediaRef, Outbound, Param, Ref
 from flows.state import Alert, Signal
 
 
@@ -42,7 +42,7 @@ def from_youngster(
     )
 
 
-def media_from_youngster(case_id: int, pseudonym: str, source: str) -> list[Outbound]:
+def media_from_youngster(case_id: int, pseudonym: str, source: MediaRef) -> list[Outbound]:
     """A youngster's photo, voice note or file: a label, then a copy without the sender."""
     tag = to_coach_tag(case_id)
     return [
@@ -62,7 +62,7 @@ def from_coach(case_id: int, coach: str, intro: str, text: str, *, first: bool) 
     return Outbound("relay.from_coach", {"coach": coach, "text": text}, tag=f"relay:{case_id}")
 
 
-def media_from_coach(case_id: int, coach: str, source: str) -> list[Outbound]:
+def media_from_coach(case_id: int, coach: str, source: MediaRef) -> list[Outbound]:
     """A coach's media for the youngster: a label with the first name, then the copy."""
     tag = f"relay:{case_id}"
     return [

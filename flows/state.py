@@ -12,7 +12,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.hours import ServiceHours
-from flows.messages import Outbound, Param, Ref
+from flows.messages import MediaRef, Outbound, Param, Ref
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
@@ -126,11 +126,11 @@ class MediaNote:
 
 @dataclass(frozen=True)
 class KeptMedia:
-    """A kept medium with what the channel needs to copy it (`Outbound.copy`), as storage hands
-    it to the coach's side."""
+    """A kept medium with the reference a channel copies it by (`Outbound.copy`), as storage
+    hands it to the coach's side."""
 
     note: MediaNote
-    source: str
+    source: MediaRef
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -36,3 +36,12 @@ async def claim_due_steps(
         .with_for_update(skip_locked=True)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def mark_step_done(
+    session: AsyncSession, *, step_id: int, outcome: str, now: datetime
+) -> None:
+    """A step was taken (fired or skipped): it never fires again."""
+    await session.execute(
+        update(GuardStep).where(col(GuardStep.id) == step_id).values(done_at=now, outcome=outcome)
+    )

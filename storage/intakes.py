@@ -14,7 +14,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.case import OPEN, QUEUED, WITHDRAWN
+from flows.case import OPEN, QUEUED, WITHDRAWN, after, sources
+from flows.messages import MediaRef
 from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
 from storage.models import (
@@ -213,11 +214,11 @@ async def _save_media(
 
 
 async def kept_media(session: AsyncSession, *, youngster_id: str) -> list[KeptMedia]:
-    """The youngster's kept media, oldest first, each with what the channel needs to copy it:
-    "<address>:<message id>" (Outbound.copy), the address read from the youngster's contact,
-    so the chat id stays in one table."""
+    """The youngster's kept media, oldest first, each with the reference a channel copies it
+    by (Outbound.copy): channel and address read from the youngster's contact, so the chat id
+    stays in one table."""
     query = (
-        select(IntakeMedia, col(Contact.address))
+        select(IntakeMedia, col(Contact.channel), col(Contact.address))
         .join(Contact, col(Contact.youngster_id) == col(IntakeMedia.youngster_id))
         .where(col(IntakeMedia.youngster_id) == youngster_id)
         .order_by(col(IntakeMedia.id))
@@ -225,9 +226,9 @@ async def kept_media(session: AsyncSession, *, youngster_id: str) -> list[KeptMe
     return [
         KeptMedia(
             MediaNote(row.message_id, row.kind, row.question, row.caption),
-            f"{address}:{row.message_id}",
+            MediaRef(channel, address, row.message_id, row.kind),
         )
-        for row, address in (await session.execute(query)).all()
+        for row, channel, address in (await session.execute(query)).all()
     ]
 
 
@@ -279,8 +280,8 @@ async def withdraw_case(session: AsyncSession, *, youngster_id: str, now: dateti
     """Take the youngster out of the queue at their own request."""
     await session.execute(
         update(Case)
-        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
-        .values(state="withdrawn", closed_at=now)
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(sources("withdraw")))
+        .values(state=after(QUEUED, "withdraw"), closed_at=now)
     )
 
 

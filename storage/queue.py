@@ -9,7 +9,7 @@ from sqlalchemy import Integer, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.case import ACTIVE, QUEUED, WITH_COACH
+from flows.case import ACTIVE, QUEUED, WITH_COACH, after, sources
 from storage.models import (
     Case,
     CaseMessage,
@@ -79,8 +79,8 @@ async def claim_case(session: AsyncSession, *, case_id: int, staff_id: int, now:
     """
     result = await session.execute(
         update(Case)
-        .where(col(Case.id) == case_id, col(Case.state) == QUEUED)
-        .values(state=ACTIVE, coach_id=staff_id, claimed_at=now)
+        .where(col(Case.id) == case_id, col(Case.state).in_(sources("claim")))
+        .values(state=after(QUEUED, "claim"), coach_id=staff_id, claimed_at=now)
         .returning(col(Case.id))
     )
     won = result.scalar_one_or_none() is not None

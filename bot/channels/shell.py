@@ -19,7 +19,7 @@ from bot.process.runtime import Runtime, utc_now
 from bot.services.render import Rendered
 from bot.services.sender import OutboxSender
 from flows.content import Questionnaire
-from flows.messages import Inbound
+from flows.messages import Inbound, MediaRef
 from flows.questions import question_state
 from storage.intakes import find_youngster, forget_youngster
 
@@ -74,9 +74,9 @@ class ShellTransport:
         del address, message_id
         self._show(message)
 
-    async def copy(self, address: str, source: str, message_id: str) -> str:
+    async def copy(self, address: str, media: MediaRef) -> str:
         """The terminal has no media to show; say that something was sent."""
-        del address, source, message_id
+        del address, media
         self.shown += 1
         self.write("  [media]")
         return str(self.shown)

@@ -14,8 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.conversation import Clock
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
 from bot.services.observer import UNOBSERVED, Observer
+from bot.services.staff import StaffService
 from storage.db import Database
 from storage.outbox import purge_inbox, purge_sent
 
@@ -50,7 +50,7 @@ class CrisisReach:
     def __init__(self) -> None:
         self.last: int | None = None
 
-    async def check(self, db: Database, matchteam: Matchteam, clock: Clock) -> int:
+    async def check(self, db: Database, matchteam: StaffService, clock: Clock) -> int:
         """Count who a crisis would reach now, and log the figure if it changed to or from 0."""
         async with db.transaction() as session:
             reached = await matchteam.readers_now(session, now=clock())
@@ -64,7 +64,7 @@ class CrisisReach:
 
 async def guard_job(
     db: Database,
-    matchteam: Matchteam,
+    matchteam: StaffService,
     clock: Clock,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
@@ -115,7 +115,7 @@ class Running:
 def make_scheduler(
     db: Database,
     clock: Clock,
-    matchteam: Matchteam,
+    matchteam: StaffService,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
     running: Running | None = None,

@@ -15,9 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.process.config import Settings
 from bot.services.conversation import Clock, ConversationService
-from bot.services.matchteam import Matchteam
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
 from storage.db import Database, current_revision, head_revision, migrate
@@ -142,7 +142,7 @@ class Runtime:
         observer: Observer = UNOBSERVED,
     ) -> ConversationService:
         """A conversation service on this runtime, telling `observer` (the metrics)."""
-        matchteam = Matchteam(self.flow, self.settings.rules())
+        matchteam = StaffService(self.flow, self.settings.rules())
         return ConversationService(
             self.db,
             self.flow,

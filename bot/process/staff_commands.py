@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.process.config import Settings
 from bot.process.runtime import content_or_refuse, utc_now
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow
 from flows.staff import (
     TITLES,
@@ -207,7 +207,7 @@ async def _hand_back(session: AsyncSession, settings: Settings, staff_id: int) -
     """Put a leaving coach's youngsters back in the queue; the running bot sends the news."""
     rules = settings.rules()
     flow = IntakeFlow(content_or_refuse(settings), rules)
-    return await Matchteam(flow, rules).coach_leaves(session, staff_id=staff_id, now=utc_now())
+    return await StaffService(flow, rules).coach_leaves(session, staff_id=staff_id, now=utc_now())
 
 
 async def reactivate(

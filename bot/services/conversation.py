@@ -18,10 +18,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.matchteam import Matchteam
 from bot.services.observer import UNOBSERVED, Observer, update_kind
+from bot.services.staff import StaffService
+from bot.services.staff_link import link_chat
+from flows.command_words import staff_words
 from flows.intake import IntakeFlow
-from flows.messages import Inbound, Outbound
+from flows.messages import Inbound, MediaRef, Outbound
 from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
 from flows.state import Signal, Step, Tap
@@ -42,7 +44,7 @@ from storage.intakes import (
 from storage.models import Staff
 from storage.outbox import enqueue_messages, first_time_seen
 from storage.set_aside import set_aside
-from storage.staff import find_staff, link_contact, redeem_invite, split
+from storage.staff import find_staff, split
 from storage.stats import record_stats
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ class ConversationService:
         clock: Clock,
         rng: random.Random | None = None,
         on_outbox: Callable[[], None] | None = None,
-        matchteam: Matchteam | None = None,
+        matchteam: StaffService | None = None,
         observer: Observer = UNOBSERVED,
     ) -> None:
         self.db = db
@@ -93,6 +95,7 @@ class ConversationService:
         self.rng = rng or secrets.SystemRandom()
         self.on_outbox = on_outbox
         self.observer = observer
+        self.words = staff_words(flow.content.texts)
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -150,6 +153,7 @@ class ConversationService:
         session: AsyncSession,
         youngster_id: str,
         step: Step,
+        channel: str,
         address: str,
         event: Inbound,
         now: datetime,
@@ -200,7 +204,11 @@ class ConversationService:
                 session,
                 youngster_id=youngster_id,
                 texts=step.notes_for_coach,
-                media=f"{address}:{event.message_id}" if step.media_for_coach else "",
+                media=(
+                    MediaRef(channel, address, event.message_id, event.media)
+                    if step.media_for_coach
+                    else None
+                ),
                 now=now,
                 signal=step.signal,
             )
@@ -277,7 +285,7 @@ class ConversationService:
             ):
                 return _Done(Handled(tap=None, language="", duplicate=True))
             staff = await find_staff(session, channel=channel, address=address)
-            if staff is not None or (event.kind == "command" and event.command == "coach"):
+            if staff is not None or self._is_link(event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return _Done(handled, side="staff")
             youngster = await find_youngster(session, channel=channel, address=address)
@@ -305,7 +313,9 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
-                reached = await self._case_changes(session, youngster.id, step, address, event, now)
+                reached = await self._case_changes(
+                    session, youngster.id, step, channel, address, event, now
+                )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
             outbound = step.outbound
@@ -330,6 +340,10 @@ class ConversationService:
                 reached=reached,
             )
 
+    def _is_link(self, event: Inbound) -> bool:
+        """/coach CODE (the word from content): linking this chat to a staff account."""
+        return event.kind == "command" and self.words.action(event.command) == "link"
+
     async def _staff_event(
         self,
         session: AsyncSession,
@@ -342,18 +356,12 @@ class ConversationService:
         """Messages from coaches and team leads, and /coach <code> linking a chat to one."""
         offered = self.flow.questionnaire.languages
         linked = False
-        if event.kind == "command" and event.command == "coach":
-            staff_id = await redeem_invite(session, code=event.argument, now=now)
-            if staff_id is None:
-                log.info("an invite code was refused")
-                outbound = [Outbound("staff.bad_code")]
-            else:
-                await link_contact(session, staff_id=staff_id, channel=channel, address=address)
-                staff = await session.get(Staff, staff_id)
-                assert staff is not None
-                log.info("staff member %d linked a chat", staff_id)
-                outbound = [Outbound("staff.linked", {"name": staff.name}), Outbound("staff.help")]
-                linked = True
+        if self._is_link(event):
+            outbound, account = await link_chat(
+                session, channel=channel, address=address, code=event.argument, now=now
+            )
+            linked = account is not None
+            staff = account or staff
         elif staff is not None and self.matchteam is not None:
             tap = await self.matchteam.staff_event(
                 session, staff=staff, address=address, event=event, now=now

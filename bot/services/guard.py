@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 
 from bot.services.conversation import Clock
-from bot.services.matchteam import Matchteam
 from bot.services.observer import UNOBSERVED, Observer
+from bot.services.staff import StaffService
 from storage.db import Database
-from storage.guard import claim_due_steps
+from storage.guard import claim_due_steps, mark_step_done
 
 log = logging.getLogger(__name__)
 
 
 async def run_guard(
-    db: Database, matchteam: Matchteam, clock: Clock, observer: Observer = UNOBSERVED
+    db: Database, matchteam: StaffService, clock: Clock, observer: Observer = UNOBSERVED
 ) -> list[tuple[int, str, str]]:
     """Take every due step; return (case id, step, fired | skipped) for each."""
     taken: list[tuple[int, str, str]] = []
@@ -33,7 +33,8 @@ async def run_guard(
                 outcome = await matchteam.guard_step(
                     session, case_id=step.case_id, rung=step.rung, now=now
                 )
-                step.done_at, step.outcome = now, outcome
+                assert step.id is not None
+                await mark_step_done(session, step_id=step.id, outcome=outcome, now=now)
                 batch.append((step.case_id, step.rung, outcome))
         for _, rung, outcome in batch:  # committed: each step is told once
             observer.guard_step(rung, outcome)

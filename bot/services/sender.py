@@ -23,7 +23,7 @@ from bot.services.conversation import Clock
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.parts import split_message
 from bot.services.render import Rendered, Renderer
-from flows.messages import Outbound
+from flows.messages import MediaRef, Outbound
 from storage.db import Database
 from storage.models import utc
 from storage.outbox import (
@@ -82,8 +82,9 @@ class Transport(Protocol):
     async def edit(self, address: str, message_id: str, message: Rendered) -> None:
         """Replace an earlier message, or raise TryLater / Undeliverable."""
 
-    async def copy(self, address: str, source: str, message_id: str) -> str:
-        """Copy a message (media) from another chat, without its sender; the new message id."""
+    async def copy(self, address: str, media: MediaRef) -> str:
+        """Copy a message (media) from another chat, without its sender; the new message id.
+        A reference this channel cannot resolve raises Undeliverable."""
 
 
 @dataclass(frozen=True)
@@ -237,8 +238,7 @@ class OutboxSender:
         """Send what is left of a message: a copy, or its parts from the first not yet
         delivered; an edit replaces the earlier message with the first part."""
         if due.message.copy:
-            source, _, original = due.message.copy.rpartition(":")
-            copied = await self._call(self.transport.copy(due.address, source, original))
+            copied = await self._call(self.transport.copy(due.address, due.message.copy))
             await self._delivered(due, copied, last=True, part=0)
             return
         rendered = self.renderer.render(due.message, due.language)

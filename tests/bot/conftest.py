@@ -14,7 +14,7 @@ import pytest
 
 from bot.process.cli import main
 from bot.services.conversation import ConversationService
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.content import Content
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
@@ -50,7 +50,7 @@ async def team(db: Database, flow: IntakeFlow, rules: Rules, clock: Clock) -> Te
         ),
         AHMED: await add(db, clock, AHMED, role="teamlead", name="Ahmed", languages="nl"),
     }
-    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
     return Team(service, db, clock, ids)
 
 

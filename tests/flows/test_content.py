@@ -316,3 +316,22 @@ def test_a_country_text_for_a_country_klik_does_not_serve_is_reported(copy: Path
     assert ("texts/en.yaml", "country.FR", "not a country Klik serves (BE, NL)") in {
         (p.file, p.key, p.reason) for p in problems(copy)
     }
+
+
+def test_a_staff_command_word_that_means_two_things_is_reported(copy: Path) -> None:
+    edit(copy / "texts/en.yaml", '    pause: "pause"\n', '    pause: "close"\n')
+    assert ContentProblem(
+        "texts/en.yaml",
+        "commands.staff_words.close",
+        "/close already means pause (en.yaml)",
+    ) in problems(copy)
+
+
+def test_a_missing_command_word_is_reported_in_each_language(copy: Path) -> None:
+    for language in ("nl", "en"):
+        path = copy / f"texts/{language}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'\n    handover: "[a-z]+"', "", text), encoding="utf-8")
+    found = [(p.file, p.key) for p in problems(copy)]
+    assert ("texts/nl.yaml", "commands.staff_words.handover") in found
+    assert ("texts/en.yaml", "commands.staff_words.handover") in found

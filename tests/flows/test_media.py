@@ -10,7 +10,7 @@ from bot.services.render import Renderer
 from flows.content import Content
 from flows.intake import QUEUED, SUMMARY, IntakeFlow, Rules
 from flows.media import for_coach
-from flows.messages import Inbound, Outbound, Ref
+from flows.messages import Inbound, MediaRef, Outbound, Ref
 from flows.state import KeptMedia, MediaNote, Stat
 from flows.summary import EXTRA
 from tests.conftest import Clock
@@ -285,10 +285,13 @@ def test_the_review_after_a_crisis_lists_the_photo_and_can_take_it_off(
 
 # -- for the coach who claims -------------------------------------------------------------------
 
+KEPT_31 = MediaRef("telegram", "y1", "31", "voice")
+KEPT_60 = MediaRef("telegram", "y1", "60", "photo")
+KEPT_70 = MediaRef("telegram", "y1", "70", "photo")
 KEPT = [
-    KeptMedia(MediaNote("31", "voice", "health"), "y1:31"),
-    KeptMedia(MediaNote("60", "photo", EXTRA), "y1:60"),
-    KeptMedia(MediaNote("70", "photo", "waiting"), "y1:70"),
+    KeptMedia(MediaNote("31", "voice", "health"), KEPT_31),
+    KeptMedia(MediaNote("60", "photo", EXTRA), KEPT_60),
+    KeptMedia(MediaNote("70", "photo", "waiting"), KEPT_70),
 ]
 
 
@@ -302,11 +305,11 @@ def test_the_coach_gets_each_kept_file_as_a_copy_after_a_line_saying_where_it_be
             {"pseudonym": "Sam-4821", "label": Ref("q.health.label")},
             tag="case:7",
         ),
-        Outbound("media.copy", copy="y1:31", tag="case:7"),
+        Outbound("media.copy", copy=KEPT_31, tag="case:7"),
         Outbound("media.for_coach_extra", {"pseudonym": "Sam-4821"}, tag="case:7"),
-        Outbound("media.copy", copy="y1:60", tag="case:7"),
+        Outbound("media.copy", copy=KEPT_60, tag="case:7"),
         Outbound("media.for_coach_waiting", {"pseudonym": "Sam-4821"}, tag="case:7"),
-        Outbound("media.copy", copy="y1:70", tag="case:7"),
+        Outbound("media.copy", copy=KEPT_70, tag="case:7"),
     ]
 
 
@@ -314,4 +317,4 @@ def test_before_the_youngster_shares_the_answers_only_what_was_sent_while_waitin
     content: Content,
 ) -> None:
     messages = for_coach(content.questionnaire, 7, "Sam-4821", KEPT, answers=False, waiting=True)
-    assert [m.copy for m in messages if m.copy] == ["y1:70"]
+    assert [m.copy for m in messages if m.copy] == [KEPT_70]

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from flows.messages import MediaRef
 from flows.state import Intake, KeptMedia, MediaNote
 from storage.db import Database
 from storage.intakes import (
@@ -77,7 +78,10 @@ async def test_a_kept_medium_is_copied_from_the_youngster_s_own_chat(
     youngster_id = await youngster_with(db, clock, [VOICE, PHOTO])
     async with db.transaction() as session:
         kept = await kept_media(session, youngster_id=youngster_id)
-    assert kept == [KeptMedia(VOICE, "5550001:31"), KeptMedia(PHOTO, "5550001:32")]
+    assert kept == [
+        KeptMedia(VOICE, MediaRef("telegram", ADDRESS, "31", "voice")),
+        KeptMedia(PHOTO, MediaRef("telegram", ADDRESS, "32", "photo")),
+    ]
 
 
 async def test_a_medium_taken_off_the_summary_is_deleted_not_hidden(

@@ -7,27 +7,18 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.ext import Application
 
 from bot.services.render import Renderer
-
-# The command menu; the restart command has a name per language, both always work.
-MENU = {
-    "nl": ("start", "status", "help", "stop", "opnieuw", "andere_coach"),
-    "en": ("start", "status", "help", "stop", "restart", "other_coach"),
-}
-DESCRIPTION_KEY = {"opnieuw": "commands.restart", "andere_coach": "commands.other_coach"}
-# What coaches and team leads see in their own chat's menu once linked.
-STAFF_MENU = ("wachtrij", "open", "pauze", "afsluiten", "overdragen", "help")
+from flows.command_words import staff_words, youngster_words
 
 
 async def set_commands(application: Application, renderer: Renderer) -> None:  # type: ignore[type-arg]
-    """Show the command menu in every language, and the default language's for others."""
+    """Show the command menu in every language, and the default language's for others: the
+    words of that language (content/texts, commands.youngster_words), each described."""
     default = renderer.content.questionnaire.default_language
+    words = youngster_words(renderer.content.texts)
     for language in renderer.content.questionnaire.languages:
-        names = MENU.get(language, MENU["en"])
         commands = [
-            BotCommand(
-                name, renderer.text(DESCRIPTION_KEY.get(name, f"commands.{name}"), {}, language)
-            )
-            for name in names
+            BotCommand(word, renderer.text(f"commands.{action}", {}, language))
+            for word, action in words.menu(language)
         ]
         await application.bot.set_my_commands(commands, language_code=language)
         if language == default:
@@ -35,9 +26,11 @@ async def set_commands(application: Application, renderer: Renderer) -> None:  #
 
 
 async def set_staff_commands(bot: Bot, renderer: Renderer, chat_id: int, language: str) -> None:
-    """Give a staff member's chat its own command menu (other chats keep the youngsters')."""
+    """Give a staff member's chat its own command menu (other chats keep the youngsters'):
+    the words of their language (content/texts, commands.staff_words), each described."""
+    words = staff_words(renderer.content.texts)
     commands = [
-        BotCommand(name, renderer.text(f"commands.staff.{name}", {}, language))
-        for name in STAFF_MENU
+        BotCommand(word, renderer.text(f"commands.staff.{action}", {}, language))
+        for word, action in words.menu(language)
     ]
     await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.services.render import Rendered
 from bot.services.sender import TryLater, Undeliverable
+from flows.messages import MediaRef
 
 CHANNEL = "telegram"
 # Telegram refuses a longer text outright. It counts code points (tdlib's utf8_length); entity
@@ -68,11 +69,17 @@ class TelegramTransport:
             if "not modified" not in str(refusal):
                 raise
 
-    async def copy(self, address: str, source: str, message_id: str) -> str:
-        """Copy a photo, voice note or file between chats without showing who sent it."""
+    async def copy(self, address: str, media: MediaRef) -> str:
+        """Copy a photo, voice note or file between chats without showing who sent it. Only a
+        Telegram message can be copied this way; media from another channel (the web chat,
+        later) would be uploaded instead, which Klik does not do yet."""
+        if media.channel != CHANNEL:
+            raise Undeliverable(f"cannot copy media from the {media.channel} channel")
         with refusals():
             copied = await self.bot.copy_message(
-                chat_id=int(address), from_chat_id=int(source), message_id=int(message_id)
+                chat_id=int(address),
+                from_chat_id=int(media.address),
+                message_id=int(media.message_id),
             )
         return str(copied.message_id)
 

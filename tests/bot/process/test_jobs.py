@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.process.jobs import NOBODY_READS, CrisisReach, guard_job
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from storage.models import Staff
@@ -23,7 +23,7 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 async def test_with_nobody_linked_the_check_warns_that_a_crisis_would_reach_nobody(
     db: Database, flow: IntakeFlow, rules: Rules, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    reached = await CrisisReach().check(db, Matchteam(flow, rules), clock)
+    reached = await CrisisReach().check(db, StaffService(flow, rules), clock)
     assert reached == 0
     assert warnings(caplog) == [NOBODY_READS]
 
@@ -33,7 +33,7 @@ async def test_the_warning_comes_once_however_often_the_guard_runs(
 ) -> None:
     reach = CrisisReach()
     for _ in range(3):
-        await guard_job(db, Matchteam(flow, rules), clock, lambda: None, reach)
+        await guard_job(db, StaffService(flow, rules), clock, lambda: None, reach)
         clock.advance(seconds=30)
     assert warnings(caplog) == [NOBODY_READS]
 
@@ -41,7 +41,7 @@ async def test_the_warning_comes_once_however_often_the_guard_runs(
 async def test_the_team_on_duty_is_counted_and_no_warning_given(
     team: Team, flow: IntakeFlow, rules: Rules, caplog: pytest.LogCaptureFixture
 ) -> None:
-    reached = await CrisisReach().check(team.db, Matchteam(flow, rules), team.clock)
+    reached = await CrisisReach().check(team.db, StaffService(flow, rules), team.clock)
     assert reached == 3
     assert warnings(caplog) == []
 
@@ -49,7 +49,7 @@ async def test_the_team_on_duty_is_counted_and_no_warning_given(
 async def test_at_night_nobody_is_counted_and_the_warning_comes_again_after_the_day(
     team: Team, flow: IntakeFlow, rules: Rules, caplog: pytest.LogCaptureFixture
 ) -> None:
-    reach, matchteam = CrisisReach(), Matchteam(flow, rules)
+    reach, matchteam = CrisisReach(), StaffService(flow, rules)
     team.clock.advance(hours=13)  # Tuesday 03:00 in Brussels
     assert await reach.check(team.db, matchteam, team.clock) == 0
     team.clock.advance(hours=7)  # 10:00
@@ -66,7 +66,7 @@ async def test_a_coach_who_is_away_is_not_counted(
         lotte = await session.get(Staff, team.ids[LOTTE])
         assert lotte is not None
         lotte.away_until = datetime(2026, 12, 1, tzinfo=UTC)
-    reached = await CrisisReach().check(team.db, Matchteam(flow, rules), team.clock)
+    reached = await CrisisReach().check(team.db, StaffService(flow, rules), team.clock)
     assert reached == 2
 
 
@@ -74,7 +74,7 @@ async def test_the_warning_names_nobody(
     team: Team, flow: IntakeFlow, rules: Rules, caplog: pytest.LogCaptureFixture
 ) -> None:
     team.clock.advance(hours=13)
-    await CrisisReach().check(team.db, Matchteam(flow, rules), team.clock)
+    await CrisisReach().check(team.db, StaffService(flow, rules), team.clock)
     logged = " ".join(r.getMessage() for r in caplog.records)
     for word in ("Lotte", "Bram", "Ahmed", LOTTE, BRAM, AHMED, str(team.ids[LOTTE])):
         assert word not in logged

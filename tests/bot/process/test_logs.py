@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.process.logs import KeyValueFormatter, quoted
 from bot.services.conversation import ConversationService
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
@@ -70,7 +70,7 @@ async def test_the_log_of_handled_updates_holds_no_text_chat_id_or_pseudonym(
     db: Database, flow: IntakeFlow, rules: Rules, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     service = ConversationService(
-        db, flow, clock=clock, rng=random.Random(3), matchteam=Matchteam(flow, rules)
+        db, flow, clock=clock, rng=random.Random(3), matchteam=StaffService(flow, rules)
     )
     caplog.set_level(logging.INFO)
     events = [

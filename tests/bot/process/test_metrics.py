@@ -21,9 +21,9 @@ from bot.channels.telegram.transport import TelegramTransport
 from bot.process.metrics import Metrics, add_metrics_routes
 from bot.services.conversation import ConversationService
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
@@ -113,7 +113,7 @@ def service(
         flow,
         clock=clock,
         rng=random.Random(5),
-        matchteam=Matchteam(flow, rules),
+        matchteam=StaffService(flow, rules),
         observer=metrics,
     )
     transport = TelegramTransport(bot)
@@ -228,7 +228,7 @@ async def test_each_guard_step_is_counted_once_by_step(
     team: Team, flow: IntakeFlow, rules: Rules, metrics: Metrics
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)  # Monday 14:00; the promise ends Wednesday
-    matchteam = Matchteam(flow, rules)
+    matchteam = StaffService(flow, rules)
     for _ in range(49 * 2):  # to Wednesday 15:00, every half hour
         team.clock.advance(minutes=30)
         await run_guard(team.db, matchteam, team.clock, metrics)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.services.conversation import ConversationService
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
@@ -35,7 +35,9 @@ def claim_from_another_process(
 
     async def claim() -> str:
         db = Database(url)
-        service = ConversationService(db, flow, clock=lambda: NOW, matchteam=Matchteam(flow, rules))
+        service = ConversationService(
+            db, flow, clock=lambda: NOW, matchteam=StaffService(flow, rules)
+        )
         barrier.wait(timeout=60)
         handled = await service.handle(
             channel="telegram", address=address, event=Inbound("choice", choice=f"claim:{case_id}")
@@ -58,7 +60,10 @@ async def test_two_coaches_claiming_at_once_from_two_processes_get_one_winner(
         ),
     }
     team = Team(
-        ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules)), db, clock, ids
+        ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules)),
+        db,
+        clock,
+        ids,
     )
     await team.youngster("y1", *MONEY_AND_HOME)
     case = await team.case()

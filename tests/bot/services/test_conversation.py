@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import col
 
 from bot.services.conversation import ConversationService
-from bot.services.matchteam import Matchteam
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound, outbound_from_json
 from storage.db import Database
@@ -291,7 +291,7 @@ async def test_statistics_events_carry_no_identity(
 async def test_with_nobody_linked_a_youngster_in_crisis_hears_that_nobody_reads_now(
     db: Database, flow: IntakeFlow, rules: Rules, clock: Clock
 ) -> None:
-    alone = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    alone = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
     await consent(alone)
     await say(alone, Inbound("text", text="ik sta op de brug en ik ga springen"))
     keys = await outbox_keys(db)

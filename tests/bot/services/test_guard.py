@@ -13,8 +13,8 @@ from sqlmodel import col
 
 from bot.services.conversation import ConversationService
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
@@ -26,7 +26,7 @@ LADDER = ["remind_suggested", "remind_available", "alert_teamleads", "tell_young
 
 
 async def the_promise_passes(
-    team: Team, matchteam: Matchteam, minutes: int = 30, hours: int = 49
+    team: Team, matchteam: StaffService, minutes: int = 30, hours: int = 49
 ) -> list[tuple[int, str, str]]:
     """From Monday 14:00 to Wednesday 15:00: the 24 open hours of mon-fri 09:00-21:00."""
     taken: list[tuple[int, str, str]] = []
@@ -40,7 +40,7 @@ async def test_each_step_of_the_ladder_fires_once_in_order(
     team: Team, flow: IntakeFlow, rules: Rules
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)  # Monday 14:00 in Brussels
-    taken = await the_promise_passes(team, Matchteam(flow, rules))
+    taken = await the_promise_passes(team, StaffService(flow, rules))
     assert [(rung, outcome) for _, rung, outcome in taken] == [(rung, "fired") for rung in LADDER]
 
 
@@ -48,7 +48,7 @@ async def test_the_ladder_tells_the_right_people_at_the_right_time(
     team: Team, flow: IntakeFlow, rules: Rules, renderer: Renderer
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
-    matchteam = Matchteam(flow, rules)
+    matchteam = StaffService(flow, rules)
     team.clock.advance(hours=6)  # Monday 20:00: a quarter of the open time
     await run_guard(team.db, matchteam, team.clock)
     assert (await team.keys(LOTTE))[-1] == "offer.reminder"
@@ -75,7 +75,7 @@ async def test_a_team_lead_can_claim_from_the_alert(
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
     team.clock.advance(hours=30)  # Tuesday 20:00
-    await run_guard(team.db, Matchteam(flow, rules), team.clock)
+    await run_guard(team.db, StaffService(flow, rules), team.clock)
     alert = (await team.outbox(AHMED))[-1]
     handled = await team.say(AHMED, Inbound("choice", choice=alert.buttons[0][0].data))
     assert handled.tap is not None and handled.tap.kind == "quiet"
@@ -87,7 +87,7 @@ async def test_once_a_coach_has_the_case_the_remaining_steps_are_skipped(
     await team.youngster("y1", *MONEY_AND_HOME)
     case = await team.case()
     team.clock.advance(hours=7)
-    matchteam = Matchteam(flow, rules)
+    matchteam = StaffService(flow, rules)
     await run_guard(team.db, matchteam, team.clock)
     await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
     later = await the_promise_passes(team, matchteam)
@@ -104,11 +104,11 @@ async def test_a_restart_in_the_middle_fires_nothing_twice(
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
     team.clock.advance(hours=24)  # Tuesday 14:00
-    before = await run_guard(team.db, Matchteam(flow, rules), team.clock)
+    before = await run_guard(team.db, StaffService(flow, rules), team.clock)
     restarted = Database(database_url)  # a new process: new engine, new connections
-    again = await run_guard(restarted, Matchteam(flow, rules), team.clock)
+    again = await run_guard(restarted, StaffService(flow, rules), team.clock)
     team.clock.advance(hours=24)
-    after = await run_guard(restarted, Matchteam(flow, rules), team.clock)
+    after = await run_guard(restarted, StaffService(flow, rules), team.clock)
     await restarted.close()
     assert [rung for _, rung, _ in before] == LADDER[:2]
     assert again == []
@@ -123,8 +123,8 @@ async def test_two_guards_at_once_take_each_step_once(
     team.clock.advance(hours=48)
     other = Database(database_url)
     first, second = await asyncio.gather(
-        run_guard(team.db, Matchteam(flow, rules), team.clock),
-        run_guard(other, Matchteam(flow, rules), team.clock),
+        run_guard(team.db, StaffService(flow, rules), team.clock),
+        run_guard(other, StaffService(flow, rules), team.clock),
     )
     await other.close()
     both = first + second
@@ -141,7 +141,7 @@ DEADLINE = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 @pytest.fixture
 def friday_night(db: Database, flow: IntakeFlow, rules: Rules) -> Team:
     clock = Clock(FRIDAY_NIGHT)
-    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
     return Team(service, db, clock, {})
 
 
@@ -184,7 +184,7 @@ async def test_the_youngster_hears_the_promise_ran_out_at_the_told_deadline_not_
     friday_night: Team, flow: IntakeFlow, rules: Rules, renderer: Renderer
 ) -> None:
     await friday_night.youngster("y1", *MONEY_AND_HOME)
-    matchteam = Matchteam(flow, rules)
+    matchteam = StaffService(flow, rules)
     friday_night.clock.now = datetime(2026, 12, 1, 19, 59, tzinfo=UTC)  # Tuesday 20:59
     await run_guard(friday_night.db, matchteam, friday_night.clock)
     assert "guard.late" not in await friday_night.keys("y1")

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.services.guard import run_guard
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
-from flows.messages import Inbound
+from flows.messages import Inbound, MediaRef
 from storage.models import Case, Staff
 from storage.outbox import remember_sent
 from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
@@ -199,9 +199,9 @@ async def test_photos_and_voice_notes_are_copied_without_their_sender(team: Team
     await team.say("y1", Inbound("media", message_id="555"))
     label, copy = (await team.outbox(LOTTE))[-2:]
     assert label.key == "relay.media_from_youngster"
-    assert (copy.copy, copy.tag) == ("y1:555", f"case:{case.id}")
+    assert (copy.copy, copy.tag) == (MediaRef("telegram", "y1", "555"), f"case:{case.id}")
     await team.say(LOTTE, Inbound("media", message_id="81"))
-    assert (await team.outbox("y1"))[-1].copy == f"{LOTTE}:81"
+    assert (await team.outbox("y1"))[-1].copy == MediaRef("telegram", LOTTE, "81")
 
 
 async def test_neither_side_ever_sees_the_other_s_telegram_identity(
@@ -332,7 +332,7 @@ async def test_a_reminder_of_the_guard_shows_the_signal(
     await team.youngster("y1", *MONEY_AND_HOME)
     await team.say("y1", Inbound("text", text=WORRY))
     team.clock.advance(hours=6)
-    await run_guard(team.db, Matchteam(flow, rules), team.clock)
+    await run_guard(team.db, StaffService(flow, rules), team.clock)
     reminder = (await team.outbox(LOTTE))[-1]
     assert reminder.key == "offer.reminder"
     assert "signaal: zelfdoding, zorg:" in renderer.render(reminder, "nl").text

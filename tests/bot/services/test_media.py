@@ -3,7 +3,7 @@ copies from the youngster's own chat, after the summary, never what the youngste
 
 from __future__ import annotations
 
-from flows.messages import Inbound, Outbound
+from flows.messages import Inbound, MediaRef, Outbound
 from tests.bot.team import LOTTE, MONEY_AND_HOME, Team
 
 ACUTE = "ik sta op de brug en ik ga springen"
@@ -13,7 +13,12 @@ def voice(message_id: str) -> Inbound:
     return Inbound("media", message_id=message_id, media="voice")
 
 
-async def copies(team: Team, address: str) -> list[str]:
+def in_chat(address: str, message_id: str) -> MediaRef:
+    """A voice note in a youngster's Telegram chat."""
+    return MediaRef("telegram", address, message_id, "voice")
+
+
+async def copies(team: Team, address: str) -> list[MediaRef]:
     return [m.copy for m in await team.outbox(address) if m.copy]
 
 
@@ -32,7 +37,7 @@ async def test_a_voice_note_sent_while_waiting_is_copied_to_the_coach_who_claims
         "media.copy",
         "claim.introduce",
     ]
-    assert await copies(team, LOTTE) == ["y1:88"]
+    assert await copies(team, LOTTE) == [in_chat("y1", "88")]
 
 
 async def test_a_coach_who_claims_before_the_check_gets_the_answers_media_once_shared(
@@ -44,10 +49,10 @@ async def test_a_coach_who_claims_before_the_check_gets_the_answers_media_once_s
     await team.say("y1", voice("32"))  # while waiting
     case = await team.case()
     await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
-    assert await copies(team, LOTTE) == ["y1:32"]
+    assert await copies(team, LOTTE) == [in_chat("y1", "32")]
     await team.say("y1", Inbound("choice", choice="safe:yes"))
     await team.say("y1", Inbound("choice", choice="review:send"))
-    assert await copies(team, LOTTE) == ["y1:32", "y1:31"]
+    assert await copies(team, LOTTE) == [in_chat("y1", "32"), in_chat("y1", "31")]
     assert (await team.keys(LOTTE))[-3:] == ["claim.summary", "media.for_coach_at", "media.copy"]
 
 
@@ -58,7 +63,9 @@ async def test_a_kept_file_that_cannot_be_copied_any_more_is_reported_to_the_coa
     await team.say("y1", voice("88"))
     case = await team.case()
     await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
-    await team.service.message_dropped(Outbound("media.copy", copy="y1:88", tag=f"case:{case.id}"))
+    await team.service.message_dropped(
+        Outbound("media.copy", copy=in_chat("y1", "88"), tag=f"case:{case.id}")
+    )
     notice = (await team.outbox(LOTTE))[-1]
     assert notice.key == "media.gone" and notice.params["pseudonym"]
     assert (await team.keys("y1"))[-1] == "queued.note_kept"  # the youngster is not troubled

@@ -20,9 +20,9 @@ from bot.channels.telegram.polling import handle_batch
 from bot.channels.telegram.transport import TelegramTransport
 from bot.process.metrics import Metrics
 from bot.services.conversation import ConversationService
-from bot.services.matchteam import Matchteam
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
@@ -113,7 +113,7 @@ async def harness(
     request = BotApiRequest()
     application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
     sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
-    service = ConversationService(db, flow, clock=clock, matchteam=Matchteam(flow, rules))
+    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
     handlers = TelegramHandlers(service, renderer)
     handlers.install(application)
     async with application:

@@ -1,0 +1,202 @@
+"""The staff service: runs the staff-side rules (flows/coaching/) inside the caller's
+transaction, for what staff do and for what the youngster side sets going.
+
+Each entry point loads what a rule needs through storage verbs (bot/services/staff_load.py),
+calls the rule, and applies the outcome through storage verbs (bot/services/staff_apply.py).
+Nothing here decides; every message lands in the outbox and leaves only after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.staff_apply import apply
+from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
+from bot.services.staff_taps import staff_event
+from flows.coaching import life, offers, requeue, talk
+from flows.intake import IntakeFlow
+from flows.media import for_coach
+from flows.messages import Inbound, MediaRef, Outbound
+from flows.queue import waiting_case
+from flows.state import Alert, Rules, Signal, Tap
+from storage.intakes import current_case_of, kept_media
+from storage.models import Staff
+from storage.queue import active_cases_of, offered_staff
+
+log = logging.getLogger(__name__)
+
+
+class StaffService:
+    """The staff side at work on one channel: offers, claims, the relay, a case's life, the
+    guard and requeueing."""
+
+    def __init__(self, flow: IntakeFlow, rules: Rules, *, channel: str = "telegram") -> None:
+        self.desk = Desk(flow.content, rules, channel)
+
+    async def staff_event(
+        self, session: AsyncSession, *, staff: Staff, address: str, event: Inbound, now: datetime
+    ) -> Tap | None:
+        """A linked coach or team lead tapped, typed or sent a command."""
+        return await staff_event(session, self.desk, staff, address, event, now)
+
+    async def case_waiting(
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        now: datetime,
+        exclude: frozenset[int] = frozenset(),
+        alert: Alert | None = None,
+    ) -> int:
+        """Tell the team about a waiting case (with an `alert`: a crisis). Returns how many of
+        those told can be expected to read it now (0: nobody, and the youngster must hear
+        that)."""
+        loaded = await open_case(session, self.desk, youngster_id)
+        if loaded is None or loaded.card is None:
+            return 0
+        case = loaded.case
+        team = await reached(session, self.desk, now)
+        offered = frozenset(await offered_staff(session, case_id=case.id))
+        wanted = waiting_case(case.id, loaded.intake, priority=case.priority)
+        outcome = offers.case_waiting(
+            case, loaded.card, wanted, team.team, offered, exclude=exclude, alert=alert
+        )
+        await apply(session, self.desk, outcome, now, team=team)
+        reach = outcome.reached or 0
+        log.info(
+            "case %d: %d staff told, %d can read now (urgent: %s, alert: %s)",
+            case.id,
+            len(outcome.sends),
+            reach,
+            case.urgent,
+            "most urgent" if alert and alert.most_urgent else ("yes" if alert else "no"),
+        )
+        return reach
+
+    async def answers_shared(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """The youngster checked the summary of a case a crisis queued: a coach who already has
+        the case reads it now; otherwise whoever claims gets it with the claim."""
+        loaded = await open_case(session, self.desk, youngster_id)
+        if loaded is None or loaded.case.coach_id is None:
+            return
+        kept = await kept_media(session, youngster_id=youngster_id)
+        copies = for_coach(
+            self.desk.content.questionnaire,
+            loaded.case.id,
+            loaded.case.pseudonym,
+            kept,
+            answers=True,
+            waiting=False,  # those came with the claim
+        )
+        outcome = talk.answers_shared(loaded.case, loaded.card, copies)
+        await apply(session, self.desk, outcome, now)
+
+    async def guard_step(
+        self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
+    ) -> str:
+        """Take one step of the ladder for a case; "skipped" when it no longer waits."""
+        loaded = await load_case(session, self.desk, case_id)
+        team = await reached(session, self.desk, now)
+        offered = frozenset(await offered_staff(session, case_id=case_id))
+        wanted = (
+            waiting_case(case_id, loaded.intake, priority=loaded.case.priority)
+            if loaded is not None and loaded.intake.case is not None
+            else None
+        )
+        taken, outcome = offers.guard_step(
+            rung,
+            loaded.case if loaded else None,
+            loaded.card if loaded else None,
+            wanted,
+            team.team,
+            offered,
+        )
+        await apply(session, self.desk, outcome, now, team=team)
+        if taken == "fired":
+            log.info("case %d: guard step %s told %d staff", case_id, rung, len(outcome.sends))
+        return taken
+
+    async def back_from_youngster(
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        switch: bool,
+        now: datetime,
+        alert: Alert | None = None,
+    ) -> int | None:
+        """A youngster writes after a close (reopen) or asks for another coach (switch). With
+        an `alert`, the team is alerted once the case is back: returns how many can read it
+        now (None: no alert was sent)."""
+        row = await current_case_of(session, youngster_id=youngster_id)
+        case = await case_only(session, row.id if row is not None else None)
+        team = await reached(session, self.desk, now)
+        coach_reachable = case is not None and case.coach_id in team.addresses
+        happened, outcome, exclude = requeue.back_from_youngster(
+            case, switch=switch, coach_reachable=coach_reachable, rules=self.desk.rules, now=now
+        )
+        if happened == "none":
+            return None
+        await apply(session, self.desk, outcome, now, team=team)
+        if happened == "reopened" and alert is None:
+            return None
+        reached_now = await self.case_waiting(
+            session, youngster_id=youngster_id, now=now, exclude=exclude, alert=alert
+        )
+        return reached_now if alert is not None else None
+
+    async def coach_leaves(self, session: AsyncSession, *, staff_id: int, now: datetime) -> int:
+        """A coach is deactivated: their youngsters go back to the front of the queue, told
+        plainly, and the cases are offered to the other coaches. Returns how many moved."""
+        moved = 0
+        for case, youngster in await active_cases_of(session, staff_id=staff_id):
+            known = facts(case, youngster)
+            await apply(session, self.desk, requeue.coach_gone(known, self.desk.rules, now), now)
+            await self.case_waiting(
+                session, youngster_id=known.youngster_id, now=now, exclude=frozenset({staff_id})
+            )
+            moved += 1
+        return moved
+
+    async def from_youngster(
+        self,
+        session: AsyncSession,
+        *,
+        youngster_id: str,
+        texts: list[str],
+        media: MediaRef | None,
+        now: datetime,
+        signal: Signal | None = None,
+    ) -> None:
+        """Carry what a youngster wrote (or sent) to the coach who has their case, with the
+        crisis signal it carried, if any."""
+        row = await open_case(session, self.desk, youngster_id)
+        outcome = talk.to_coach(row.case if row else None, texts, media, signal, now)
+        await apply(session, self.desk, outcome, now)
+
+    async def delivery_failed(
+        self, session: AsyncSession, *, message: Outbound, now: datetime
+    ) -> None:
+        """A relayed message (or a kept medium's copy) will never arrive: tell its writer."""
+        case_id = talk.undelivered_case(message)
+        if case_id is None:
+            return
+        outcome = talk.undelivered(message, await case_only(session, case_id))
+        await apply(session, self.desk, outcome, now)
+
+    async def case_ending(
+        self, session: AsyncSession, *, youngster_id: str, erased: bool, now: datetime
+    ) -> None:
+        """The youngster stops (or erases everything): the coach hears, without details."""
+        loaded = await open_case(session, self.desk, youngster_id)
+        outcome = life.ending(loaded.case if loaded else None, erased=erased)
+        await apply(session, self.desk, outcome, now)
+
+    async def readers_now(self, session: AsyncSession, *, now: datetime) -> int:
+        """How many coaches and team leads a crisis alert would reach now."""
+        return offers.readers_now((await reached(session, self.desk, now)).team)

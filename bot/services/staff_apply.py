@@ -1,0 +1,153 @@
+"""Writing what a staff-side rule decided: each change through its storage verb, then each
+message into the outbox, all in the caller's transaction (nothing leaves before the commit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.staff_load import Desk, Reached, reached
+from flows.coaching.effects import (
+    AddGuardSteps,
+    AddOffers,
+    AskHandover,
+    Change,
+    CloseCase,
+    CountStat,
+    EndHandover,
+    MoveCase,
+    NoteMessage,
+    Outcome,
+    ReopenCase,
+    Reply,
+    RequeueCase,
+    SetCurrent,
+    TakeOver,
+    ToStaff,
+)
+from flows.messages import Outbound
+from storage.cases import (
+    add_case_note,
+    ask_handover,
+    close_case,
+    end_handover,
+    move_case,
+    reopen_case,
+    requeue_case,
+    set_current_case,
+    take_over,
+    youngster_reach,
+)
+from storage.guard import add_guard_steps
+from storage.outbox import enqueue_messages
+from storage.queue import add_offers
+from storage.stats import record_stats
+
+
+class StaleCase(Exception):
+    """A case moved under a rule's feet (another worker was first): roll back, nothing sent."""
+
+
+async def apply(
+    session: AsyncSession,
+    desk: Desk,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    team: Reached | None = None,
+    reply_to: tuple[str, str] | None = None,
+) -> None:
+    """Write the changes, then queue the messages. `team`: the reachable staff, if loaded;
+    `reply_to`: the (address, language) of the staff member whose event this is."""
+    for change in outcome.changes:
+        if not await write(session, change):
+            raise StaleCase(type(change).__name__)
+    for send in outcome.sends:
+        if not send.messages:
+            continue
+        if isinstance(send, Reply):
+            assert reply_to is not None, "a reply needs the chat the event came from"
+            address, language = reply_to
+            await _enqueue(session, desk.channel, address, None, language, send.messages, now)
+        elif isinstance(send, ToStaff):
+            team = team or await reached(session, desk, now)
+            found = team.addresses.get(send.staff_id)
+            if found is not None:  # not linked on this channel, or deactivated: nobody to tell
+                await _enqueue(session, desk.channel, found[0], None, found[1], send.messages, now)
+        else:
+            reach = await youngster_reach(session, youngster_id=send.youngster_id)
+            if reach is not None:
+                channel, address, language = reach
+                await _enqueue(
+                    session, channel, address, send.youngster_id, language, send.messages, now
+                )
+
+
+async def _enqueue(
+    session: AsyncSession,
+    channel: str,
+    address: str,
+    youngster_id: str | None,
+    language: str,
+    messages: tuple[Outbound, ...],
+    now: datetime,
+) -> None:
+    await enqueue_messages(
+        session,
+        channel=channel,
+        address=address,
+        youngster_id=youngster_id,
+        language=language,
+        messages=list(messages),
+        now=now,
+    )
+
+
+async def write(session: AsyncSession, change: Change) -> bool:
+    """One change through its storage verb; False when the case was not as the rule saw it."""
+    match change:
+        case MoveCase(case_id, before, state):
+            return await move_case(session, case_id=case_id, before=before, state=state)
+        case CloseCase(case_id, before, state, reason, at):
+            return await close_case(
+                session, case_id=case_id, before=before, state=state, reason=reason, at=at
+            )
+        case ReopenCase(case_id, before, state):
+            return await reopen_case(session, case_id=case_id, before=before, state=state)
+        case RequeueCase(case_id, before, state, queued_at, deadline):
+            return await requeue_case(
+                session,
+                case_id=case_id,
+                before=before,
+                state=state,
+                queued_at=queued_at,
+                deadline=deadline,
+            )
+        case TakeOver(case_id, before, state, coach_id, previous):
+            return await take_over(
+                session,
+                case_id=case_id,
+                before=before,
+                state=state,
+                coach_id=coach_id,
+                previous_coach_id=previous,
+            )
+        case AskHandover(case_id, to):
+            await ask_handover(session, case_id=case_id, to=to)
+        case EndHandover(case_id):
+            await end_handover(session, case_id=case_id)
+        case SetCurrent(staff_id, case_id):
+            await set_current_case(session, staff_id=staff_id, case_id=case_id)
+        case NoteMessage(case_id, sender, text, at, staff_id):
+            await add_case_note(
+                session, case_id=case_id, sender=sender, text=text, at=at, staff_id=staff_id
+            )
+        case AddOffers(case_id, staff_ids, at):
+            await add_offers(session, case_id=case_id, staff_ids=list(staff_ids), now=at)
+        case AddGuardSteps(case_id, steps):
+            await add_guard_steps(session, case_id=case_id, steps=steps)
+        case CountStat(journey, stat, at):
+            await record_stats(session, journey=journey, at=at, stats=[stat])
+    return True

@@ -1,0 +1,126 @@
+"""What the staff-side rules need, loaded through storage verbs into the plain values of
+flows/coaching/facts.py; and the desk the staff service works at (one per channel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.coaching.facts import CaseFacts, Person, Team, case_card
+from flows.command_words import CommandWords, staff_words
+from flows.content import Content
+from flows.queue import CaseCard
+from flows.staff import staff_language
+from flows.state import Intake, Rules, Signal
+from storage.intakes import load_intake, open_case_of
+from storage.models import Case, Staff, Youngster
+from storage.queue import case_with_youngster, reachable_staff
+from storage.staff import member_of, split
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What every staff-side step works with: the content, the service's rules, the channel
+    staff are reached on, and the staff's command words."""
+
+    content: Content
+    rules: Rules
+    channel: str = "telegram"
+    words: CommandWords = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", staff_words(self.content.texts))
+
+    def language(self, staff: Staff) -> str:
+        """The language Klik speaks to a staff member."""
+        return staff_language(split(staff.languages), self.content.questionnaire.languages)
+
+
+def person(staff: Staff, active_cases: int = 0) -> Person:
+    """A staff row as the rules see it."""
+    return Person(
+        member=member_of(staff),
+        intro=staff.intro,
+        gender=staff.gender,
+        regions=split(staff.regions),
+        modes=split(staff.modes),
+        active_cases=active_cases,
+        current_case_id=staff.current_case_id,
+    )
+
+
+def facts(case: Case, youngster: Youngster) -> CaseFacts:
+    """A case row and its youngster as the rules see them."""
+    assert case.id is not None
+    return CaseFacts(
+        id=case.id,
+        youngster_id=youngster.id,
+        pseudonym=youngster.pseudonym,
+        journey=youngster.journey,
+        state=case.state,
+        coach_id=case.coach_id,
+        previous_coach_id=case.previous_coach_id,
+        handover_to=case.handover_to,
+        urgent=case.urgent,
+        priority=case.priority,
+        shared=case.shared,
+        signal=Signal.parse(case.signal),
+        safety=youngster.safety,
+    )
+
+
+@dataclass
+class Reached:
+    """The staff reachable on the desk's channel, loaded once per step: the team for the rules
+    and, for sending, each one's address and language."""
+
+    team: Team
+    addresses: dict[int, tuple[str, str]]  # staff id -> (address, language)
+
+
+async def reached(session: AsyncSession, desk: Desk, now: datetime) -> Reached:
+    rows = await reachable_staff(session, channel=desk.channel)
+    people = tuple(person(r.staff, r.active_cases) for r in rows)
+    addresses = {
+        r.staff.id: (r.address, desk.language(r.staff)) for r in rows if r.staff.id is not None
+    }
+    return Reached(Team(people, desk.rules, now), addresses)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A case with its youngster's intake, and the card a coach reads."""
+
+    case: CaseFacts
+    intake: Intake
+    card: CaseCard | None  # None: the youngster has no case any more (withdrawn)
+
+
+async def load_case(session: AsyncSession, desk: Desk, case_id: int | None) -> Loaded | None:
+    """A case by id, with what a coach reads of it."""
+    if case_id is None:
+        return None
+    pair = await case_with_youngster(session, case_id=case_id)
+    if pair is None:
+        return None
+    case, youngster = pair
+    intake = await load_intake(session, youngster=youngster)
+    known = facts(case, youngster)
+    shown = case_card(desk.content.questionnaire, known, intake) if intake.case else None
+    return Loaded(known, intake, shown)
+
+
+async def case_only(session: AsyncSession, case_id: int | None) -> CaseFacts | None:
+    """A case by id, without the intake (for rules that do not show the case)."""
+    if case_id is None:
+        return None
+    pair = await case_with_youngster(session, case_id=case_id)
+    return facts(*pair) if pair is not None else None
+
+
+async def open_case(session: AsyncSession, desk: Desk, youngster_id: str) -> Loaded | None:
+    """The youngster's case while it waits for or has a coach."""
+    case = await open_case_of(session, youngster_id=youngster_id)
+    return await load_case(session, desk, case.id) if case is not None else None

@@ -1,0 +1,193 @@
+"""A linked coach's or team lead's event, run through the staff-side rules: read what they ask
+for (flows/coaching/actions.py), load what the rule needs, call it, apply its outcome.
+
+The path of a tap on a close reason: channel handler → ConversationService → here
+(`staff_event`) → flows/coaching/life.py `close` → bot/services/staff_apply.py → storage verbs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.staff_apply import apply
+from bot.services.staff_load import (
+    Desk,
+    case_only,
+    facts,
+    load_case,
+    person,
+    reached,
+)
+from flows.coaching import claims, life, talk
+from flows.coaching.actions import (
+    AcceptTap,
+    Claim,
+    CloseTap,
+    Command,
+    HandoverTap,
+    Help,
+    Open,
+    OpenTap,
+    Queue,
+    Unknown,
+    Write,
+    read,
+)
+from flows.coaching.effects import Outcome, refused, reply
+from flows.coaching.facts import Person, case_card
+from flows.matching import WaitingCase
+from flows.media import for_coach
+from flows.messages import Inbound, MediaRef, Outbound
+from flows.queue import CaseCard, waiting_case
+from flows.relay import case_of_tag
+from flows.state import Tap
+from storage.cases import coach_wrote_before, staff_by_id
+from storage.intakes import kept_media, load_intake
+from storage.models import Staff
+from storage.outbox import tag_of
+from storage.queue import (
+    active_cases_of,
+    case_notes,
+    claim_case,
+    offered_staff,
+    waiting_cases,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def staff_event(
+    session: AsyncSession, desk: Desk, staff: Staff, address: str, event: Inbound, now: datetime
+) -> Tap | None:
+    """A linked coach or team lead tapped, typed or sent a command."""
+    actor = person(staff)
+    reply_to = (address, desk.language(staff))
+    action = read(event, desk.words)
+    outcome: Outcome
+    match action:
+        case Claim(case_id):
+            return (await _claim(session, desk, actor, case_id, now)).tap  # applied there
+        case Queue():
+            outcome = await _queue(session, desk, actor, now)
+        case Open(which) | OpenTap(which):
+            mine = [facts(c, y) for c, y in await active_cases_of(session, staff_id=actor.id)]
+            outcome = talk.open_conversation(actor, which, mine)
+            if isinstance(action, OpenTap):
+                outcome = Outcome(outcome.sends, outcome.changes, Tap("closed"))
+        case Command(name):
+            current = life.current(actor, await case_only(session, actor.current_case_id))
+            colleagues = (
+                (await reached(session, desk, now)).team.people if name == "handover" else ()
+            )
+            outcome = life.command(actor, name, current, colleagues)
+        case CloseTap(case_id, reason):
+            outcome = life.close(actor, await case_only(session, case_id), reason, now)
+        case HandoverTap(case_id, colleague_id):
+            outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
+        case AcceptTap(case_id):
+            outcome = await _accept(session, desk, actor, case_id)
+        case Write():
+            outcome = await _write(session, desk, actor, address, event, now)
+        case Unknown():
+            outcome = refused("unknown")
+        case Help():
+            outcome = reply(Outbound("staff.help"))
+    await apply(session, desk, outcome, now, reply_to=reply_to)
+    return outcome.tap
+
+
+async def _claim(
+    session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
+) -> Outcome:
+    """May it be tried; the atomic claim (one of two at once wins); what everyone hears."""
+    offered = frozenset(await offered_staff(session, case_id=case_id))
+    team = await reached(session, desk, now)
+    me = team.team.get(actor.id)
+    refusal = claims.may_try(actor, me, offered)
+    if refusal is not None:
+        if refusal.tap == Tap("unknown"):
+            log.info("a claim on a case that was not offered was refused")
+        return refusal
+    if not await claim_case(session, case_id=case_id, staff_id=actor.id, now=now):
+        return claims.lost()
+    loaded = await load_case(session, desk, case_id)
+    assert loaded is not None and loaded.card is not None
+    notes: list[str] = []
+    copies: list[Outbound] = []
+    if me is not None:
+        notes = await case_notes(session, case_id=case_id)
+        kept = await kept_media(session, youngster_id=loaded.case.youngster_id)
+        copies = for_coach(
+            desk.content.questionnaire,
+            case_id,
+            loaded.case.pseudonym,
+            kept,
+            answers=loaded.card.shared,
+            waiting=True,
+        )
+    outcome = claims.won(actor, me is not None, loaded.card, notes, copies, sorted(offered))
+    await apply(session, desk, outcome, now, team=team)
+    log.info("case %d claimed", case_id)
+    return outcome
+
+
+async def _queue(session: AsyncSession, desk: Desk, actor: Person, now: datetime) -> Outcome:
+    waiting: list[tuple[CaseCard, WaitingCase]] = []
+    for case, youngster in await waiting_cases(session):
+        intake = await load_intake(session, youngster=youngster)
+        known = facts(case, youngster)
+        shown = case_card(desk.content.questionnaire, known, intake)
+        waiting.append((shown, waiting_case(known.id, intake, priority=case.priority)))
+    team = (await reached(session, desk, now)).team
+    return claims.queue_page(actor, waiting, team, now)
+
+
+async def _hand_over(
+    session: AsyncSession, desk: Desk, actor: Person, case_id: int, colleague_id: int | None
+) -> Outcome:
+    loaded = await load_case(session, desk, case_id)
+    colleague = await staff_by_id(session, staff_id=colleague_id) if colleague_id else None
+    them = person(colleague) if colleague is not None and colleague.active else None
+    return life.hand_over(
+        actor,
+        loaded.case if loaded else None,
+        them,
+        loaded.card if loaded else None,
+    )
+
+
+async def _accept(session: AsyncSession, desk: Desk, actor: Person, case_id: int) -> Outcome:
+    loaded = await load_case(session, desk, case_id)
+    if loaded is None or loaded.case.coach_id is None:
+        return refused("unknown")
+    old = await staff_by_id(session, staff_id=loaded.case.coach_id)
+    notes = await case_notes(session, case_id=case_id)
+    return life.accept(actor, loaded.case, old.name if old else "", loaded.card, notes)
+
+
+async def _write(
+    session: AsyncSession, desk: Desk, actor: Person, address: str, event: Inbound, now: datetime
+) -> Outcome:
+    """A coach's message goes to the case the message they reply to belongs to, or else to
+    their current conversation."""
+    case_id = None
+    if event.reply_to:
+        tag = await tag_of(
+            session, channel=desk.channel, address=address, message_id=event.reply_to
+        )
+        case_id = case_of_tag(tag)
+    case = await case_only(session, case_id or actor.current_case_id)
+    media = (
+        MediaRef(desk.channel, address, event.message_id, event.media)
+        if event.kind == "media"
+        else None
+    )
+    wrote = (
+        case is not None
+        and media is None
+        and await coach_wrote_before(session, case_id=case.id, staff_id=actor.id)
+    )
+    return talk.write(actor, case, text=event.text, media=media, wrote_before=wrote, now=now)

@@ -29,7 +29,7 @@ async def enqueue_messages(
     now: datetime,
 ) -> None:
     """Save replies in the caller's transaction; a sender delivers them after the commit."""
-    for message in messages:
+    for turn, message in enumerate(messages):
         session.add(
             OutboxMessage(
                 youngster_id=youngster_id,
@@ -38,6 +38,7 @@ async def enqueue_messages(
                 language=language,
                 payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
                 priority=message.priority,
+                turn=turn,
                 created_at=now,
                 not_before=now,
             )
@@ -45,15 +46,23 @@ async def enqueue_messages(
 
 
 async def claim_due(
-    session: AsyncSession, *, channel: str, now: datetime, lease: timedelta, limit: int = 50
+    session: AsyncSession,
+    *,
+    channel: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 50,
+    busy: Sequence[str] = (),
 ) -> list[OutboxMessage]:
     """Claim, for a while, the next message of every address whose turn it is, most urgent
-    first; other workers skip the claimed ones.
+    first, and among those everyone's first reply before anyone's second; other workers skip
+    the claimed ones. `busy` addresses (that got a message a moment ago) are left for later.
 
     Only an address's oldest unsent message can be claimed, and only when it is due and not
     claimed already: a youngster never gets replies out of order, one message per address
     is on its way at a time, and one address's backlog (a rate limit, a long queue) never
-    holds up another's.
+    holds up another's. The rows are read in the order of `ix_outbox_turn`, so the query
+    stops after `limit` claimable rows instead of sorting the whole outbox.
     """
     older = aliased(OutboxMessage)
     waiting_behind = (
@@ -76,14 +85,27 @@ async def claim_due(
             ),
             ~waiting_behind,
         )
-        .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
+        .order_by(col(OutboxMessage.priority), col(OutboxMessage.turn), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if busy:
+        query = query.where(col(OutboxMessage.address).not_in(busy))
     claimed = list((await session.execute(query)).scalars())
     for row in claimed:
         row.claimed_until = now + lease
     return claimed
+
+
+async def release(session: AsyncSession, *, message_ids: Sequence[int]) -> None:
+    """Give claimed messages back unsent (the sender stops), so they need not wait out the
+    lease after a restart."""
+    if message_ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(message_ids))
+            .values(claimed_until=None)
+        )
 
 
 def message_of(row: OutboxMessage) -> Outbound:

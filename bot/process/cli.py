@@ -56,7 +56,7 @@ def configure_logging(level: str) -> None:
 
 async def _run(settings: Settings) -> None:
     from bot.channels.telegram.app import build_application, run_telegram
-    from bot.channels.telegram.transport import TelegramTransport
+    from bot.channels.telegram.transport import LIMITS, TelegramTransport
     from bot.services.sender import OutboxSender
 
     assert settings.telegram_token is not None
@@ -72,6 +72,7 @@ async def _run(settings: Settings) -> None:
             TelegramTransport(application.bot),
             clock=service.clock,
             on_dropped=service.message_dropped,
+            limits=LIMITS,
         )
         service.on_outbox = sender.wake
         await run_telegram(application, service, sender, runtime.renderer)

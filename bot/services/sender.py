@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.services.conversation import Clock
+from bot.services.pacing import Limits, Pacer
 from bot.services.parts import split_message
 from bot.services.render import Rendered, Renderer
 from flows.messages import Outbound
@@ -32,6 +34,7 @@ from storage.outbox import (
     mark_part_sent,
     mark_sent,
     message_of,
+    release,
     remember_sent,
     retry_later,
 )
@@ -43,6 +46,8 @@ LEASE = timedelta(seconds=20)  # a claimed message waits this long for a sender 
 MAX_PAUSE = timedelta(seconds=5)  # between tries after a network error: back within seconds
 GIVE_UP_AFTER = timedelta(days=1)  # a message still refused after this long is dropped
 CONCURRENCY = 20  # messages on their way at once, each to another address
+AHEAD = 10  # claimed before their turn: a claim per few messages, a crisis row still first
+LOOK_AGAIN = timedelta(days=1)  # no busy chat: only a commit or `idle` brings new work
 
 T = TypeVar("T")
 
@@ -87,6 +92,8 @@ class _Due:
     created_at: datetime
     language: str
     message: Outbound
+    priority: int = 2
+    turn: int = 0
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -107,6 +114,9 @@ class OutboxSender:
         clock: Clock,
         on_dropped: Callable[[Outbound], Awaitable[None]] | None = None,
         concurrency: int = CONCURRENCY,
+        limits: Limits | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        ahead: int = AHEAD,
     ) -> None:
         self.db = db
         self.renderer = renderer
@@ -114,26 +124,36 @@ class OutboxSender:
         self.clock = clock
         self.on_dropped = on_dropped  # told about a message that will never arrive
         self.concurrency = concurrency
+        # Without limits (the shell, tests) every due message goes at once.
+        self.pacer = Pacer(limits) if limits is not None else None
+        self.sleep = sleep  # injected with the clock, so tests pass time without waiting
+        self.ahead = ahead
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
+        # Claimed, waiting for the limits, most urgent first: (priority, turn, id, due).
+        self._ready: list[tuple[int, int, int, _Due]] = []
+        self._look = True  # something was committed: claim
+        self._look_at = clock()  # when to claim again if nothing is committed
+        self._more = False  # the last claim was full: more waits in the outbox
 
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
+        self._look = True
         self._wake.set()
 
     async def run(self, idle: float = 1.0) -> None:
-        """Send forever: each address's next message as soon as it is due, up to
-        `concurrency` at once. Looks again after every commit, every finished message (the
-        next one to that address is due now) and every `idle` seconds (for retries)."""
+        """Send forever: each address's next message as soon as it is due and the channel's
+        limits allow, the most urgent first, up to `concurrency` at once. Looks again after
+        every commit, every finished message, when a chat's gap ends and every `idle`
+        seconds (for retries)."""
         try:
             while True:
                 try:
-                    await self._start_due()
+                    pause = await self._dispatch(idle)
                 except Exception:  # the database may be down for a moment: keep sending
                     log.exception("sending the outbox failed; trying again shortly")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
-                self._wake.clear()
+                    pause = idle
+                await self._rest(pause)
         finally:
             # Cancel once only: a second cancel would break into a send's database clean-up
             # (klik run cancels every task itself), leaving a connection, and the process, open.
@@ -141,19 +161,77 @@ class OutboxSender:
                 if not task.cancelling():
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
+            await self._give_back()
 
-    async def _start_due(self) -> None:
-        room = self.concurrency - len(self._sending)
-        if room <= 0:
-            return
-        for due in await self._claim(room):
-            task = asyncio.create_task(self._send(due))
+    async def _dispatch(self, idle: float) -> float:
+        """Claim what is due into `_ready` and start what the limits allow; the seconds until
+        there is something to do again (unless woken earlier)."""
+        now = self.clock()
+        if self.ahead > len(self._ready) and self._should_look(now):
+            self._look = False
+            busy = self.pacer.busy(now) if self.pacer is not None else []
+            claimed = await self._claim(self.ahead - len(self._ready), busy)
+            self._more = len(claimed) == self.ahead - len(self._ready)
+            for due in claimed:
+                heapq.heappush(self._ready, (due.priority, due.turn, due.id, due))
+            # Nothing more is due now: look again after a commit, when a busy chat's gap
+            # ends (its next message may wait) or after `idle` (retries).
+            soonest = self.pacer.soonest_free(now) if self.pacer is not None else None
+            self._look_at = min(now + timedelta(seconds=idle), soonest or now + LOOK_AGAIN)
+            now = self.clock()
+        until_send = idle
+        while self._ready and len(self._sending) < self.concurrency:
+            due = self._ready[0][-1]
+            if self.pacer is not None:
+                at = self.pacer.free_at(due.address, now)
+                if at > now:
+                    until_send = (at - now).total_seconds()
+                    break
+                self.pacer.take(due.address, now)
+            heapq.heappop(self._ready)
+            task = asyncio.create_task(self._send(due, paced=True))
             self._sending.add(task)
             task.add_done_callback(self._finished)
+        if len(self._ready) >= self.ahead:
+            return until_send
+        until_look = 0.0 if self._should_look(now) else (self._look_at - now).total_seconds()
+        return min(until_send, until_look)
+
+    def _should_look(self, now: datetime) -> bool:
+        """Whether to claim now: after a commit, at the planned moment, or when the last
+        claim was full and what it brought is half gone."""
+        return (
+            self._look
+            or now >= self._look_at
+            or (self._more and len(self._ready) <= self.ahead // 2)
+        )
+
+    async def _rest(self, pause: float) -> None:
+        """Wait `pause` seconds, or less when woken."""
+        if not self._wake.is_set() and pause > 0:
+            woken = asyncio.ensure_future(self._wake.wait())
+            rested = asyncio.ensure_future(self.sleep(pause))
+            try:
+                await asyncio.wait((woken, rested), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                woken.cancel()
+                rested.cancel()
+        self._wake.clear()
 
     def _finished(self, task: asyncio.Task[bool]) -> None:
         self._sending.discard(task)
-        self.wake()
+        if self.pacer is None:  # the address's next message may go at once
+            self._look = True
+        self._wake.set()
+
+    async def _give_back(self) -> None:
+        """Stopping: claimed messages not yet started go back to the outbox at once."""
+        waiting = [item[-1].id for item in self._ready]
+        self._ready.clear()
+        if waiting:
+            with contextlib.suppress(Exception):
+                async with self.db.transaction() as session:
+                    await release(session, message_ids=waiting)
 
     async def drain(self) -> int:
         """Send every message that is due now, one per address per round; return how many
@@ -168,10 +246,15 @@ class OutboxSender:
             if not any(done):
                 return delivered
 
-    async def _claim(self, limit: int) -> list[_Due]:
+    async def _claim(self, limit: int, busy: Sequence[str] = ()) -> list[_Due]:
         async with self.db.transaction() as session:
             rows = await claim_due(
-                session, channel=self.transport.channel, now=self.clock(), lease=LEASE, limit=limit
+                session,
+                channel=self.transport.channel,
+                now=self.clock(),
+                lease=LEASE,
+                limit=limit,
+                busy=busy,
             )
             claimed = []
             for row in rows:
@@ -185,14 +268,17 @@ class OutboxSender:
                         utc(row.created_at),
                         row.language,
                         message_of(row),
+                        row.priority,
+                        row.turn,
                     )
                 )
             return claimed
 
-    async def _send(self, due: _Due) -> bool:
-        """Deliver one claimed message; True once it left the outbox (delivered or dropped)."""
+    async def _send(self, due: _Due, *, paced: bool = False) -> bool:
+        """Deliver one claimed message; True once it left the outbox (delivered or dropped).
+        `paced`: its first call was given a slot; later parts wait for theirs."""
         try:
-            await self._deliver(due)
+            await self._deliver(due, paced=paced)
         except TryLater as refusal:
             await self._postpone(due, refusal.after)
             return False
@@ -208,7 +294,7 @@ class OutboxSender:
             return False
         return True
 
-    async def _deliver(self, due: _Due) -> None:
+    async def _deliver(self, due: _Due, *, paced: bool = False) -> None:
         """Send what is left of a message: a copy, or its parts from the first not yet
         delivered; an edit replaces the earlier message with the first part."""
         if due.message.copy:
@@ -228,12 +314,21 @@ class OutboxSender:
                     tag=due.message.edit,
                 )
         for part in range(due.parts_sent, len(parts)):
+            if paced and part > due.parts_sent:
+                await self._slot(due.address)
             if part == 0 and earlier is not None:
                 await self._call(self.transport.edit(due.address, earlier, parts[0]))
                 message_id = earlier
             else:
                 message_id = await self._call(self.transport.deliver(due.address, parts[part]))
             await self._delivered(due, message_id, last=part == len(parts) - 1, part=part)
+
+    async def _slot(self, address: str) -> None:
+        """Wait until the limits allow the next part of a long message to `address`."""
+        assert self.pacer is not None
+        while (at := self.pacer.free_at(address, self.clock())) > self.clock():
+            await self.sleep((at - self.clock()).total_seconds())
+        self.pacer.take(address, self.clock())
 
     async def _call(self, call: Awaitable[T]) -> T:
         """One call to the channel; one that hangs counts as a network error."""

@@ -10,6 +10,7 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.services.pacing import Limits
 from bot.services.render import Rendered
 from bot.services.sender import TryLater, Undeliverable
 
@@ -17,6 +18,21 @@ CHANNEL = "telegram"
 # Telegram refuses a longer text outright. It counts code points (tdlib's utf8_length); entity
 # offsets count UTF-16 units, but Klik sends plain text. The sender sends longer texts in parts.
 MAX_TEXT = 4096
+
+
+def is_group(address: str) -> bool:
+    """Telegram's group and channel chats have negative ids."""
+    return address.startswith("-")
+
+
+# Telegram's limits (core.telegram.org/bots/faq): about 30 messages a second per bot, one a
+# second per chat, 20 a minute per group. The sender keeps to them, so Telegram refuses nothing.
+LIMITS = Limits(
+    per_second=30,
+    chat_gap=timedelta(seconds=1),
+    group_gap=timedelta(seconds=3),
+    is_group=is_group,
+)
 
 
 def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, insert, literal, or_, select, update
@@ -118,42 +119,66 @@ async def mark_sent(session: AsyncSession, *, message_id: int) -> None:
     await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id) == message_id))
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """An outbox message the channel confirmed: where it landed and the tag to keep it by."""
+
+    message_id: int
+    address: str
+    delivered_as: str
+    tag: str
+
+
 async def mark_delivered(
-    session: AsyncSession,
-    *,
-    message_id: int,
-    channel: str,
-    address: str,
-    delivered_as: str,
-    tag: str,
-    now: datetime,
+    session: AsyncSession, *, channel: str, delivered: Delivered, now: datetime
 ) -> None:
     """Delete a delivered message and, when it has a tag, remember where it landed. On
     PostgreSQL that is one statement, so in autocommit (`Database.at_once`) it is durable
     after a single round trip: the moment in which a crash sends it twice stays short."""
-    if not tag:
-        await mark_sent(session, message_id=message_id)
-        return
-    if session.get_bind().dialect.name != "postgresql":
-        await mark_sent(session, message_id=message_id)
-        await remember_sent(
-            session, channel=channel, address=address, message_id=delivered_as, tag=tag, now=now
-        )
+    if not delivered.tag or session.get_bind().dialect.name != "postgresql":
+        await mark_delivered_many(session, channel=channel, delivered=[delivered], now=now)
         return
     gone = (
         delete(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(col(OutboxMessage.id) == delivered.message_id)
         .returning(col(OutboxMessage.id))
         .cte("gone")
     )
     landed = select(
-        literal(channel), literal(address), literal(delivered_as), literal(tag), literal(now)
+        literal(channel),
+        literal(delivered.address),
+        literal(delivered.delivered_as),
+        literal(delivered.tag),
+        literal(now),
     ).select_from(gone)
     await session.execute(
         insert(SentMessage).from_select(
             ["channel", "address", "message_id", "tag", "created_at"], landed
         )
     )
+
+
+async def mark_delivered_many(
+    session: AsyncSession, *, channel: str, delivered: Sequence[Delivered], now: datetime
+) -> None:
+    """Delete delivered messages and remember where the tagged ones landed: two statements
+    for any number of them."""
+    await session.execute(
+        delete(OutboxMessage).where(col(OutboxMessage.id).in_([d.message_id for d in delivered]))
+    )
+    tagged = [
+        {
+            "channel": channel,
+            "address": d.address,
+            "message_id": d.delivered_as,
+            "tag": d.tag,
+            "created_at": now,
+        }
+        for d in delivered
+        if d.tag
+    ]
+    if tagged:
+        await session.execute(insert(SentMessage), tagged)
 
 
 async def mark_part_sent(

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.services.conversation import Clock
+from bot.services.marks import DeliveredMarks
 from bot.services.pacing import Limits, Pacer
 from bot.services.parts import split_message
 from bot.services.render import Rendered, Renderer
@@ -28,9 +29,9 @@ from flows.messages import Outbound
 from storage.db import Database
 from storage.models import utc
 from storage.outbox import (
+    Delivered,
     claim_due,
     find_sent,
-    mark_delivered,
     mark_part_sent,
     mark_sent,
     message_of,
@@ -128,6 +129,7 @@ class OutboxSender:
         self.pacer = Pacer(limits) if limits is not None else None
         self.sleep = sleep  # injected with the clock, so tests pass time without waiting
         self.ahead = ahead
+        self.marks = DeliveredMarks(db, transport.channel, clock)
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
         # Claimed, waiting for the limits, most urgent first: (priority, turn, id, due).
@@ -161,6 +163,7 @@ class OutboxSender:
                 if not task.cancelling():
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
+            await self.marks.settle()
             await self._give_back()
 
     async def _dispatch(self, idle: float) -> float:
@@ -198,13 +201,11 @@ class OutboxSender:
         return min(until_send, until_look)
 
     def _should_look(self, now: datetime) -> bool:
-        """Whether to claim now: after a commit, at the planned moment, or when the last
-        claim was full and what it brought is half gone."""
-        return (
-            self._look
-            or now >= self._look_at
-            or (self._more and len(self._ready) <= self.ahead // 2)
-        )
+        """Whether to claim now: after a commit (it may be a crisis), or when what the last
+        claim brought is half gone and more waits (the last claim was full) or may wait (a
+        chat's gap ended, or `idle` passed). So a claim serves several messages."""
+        low = len(self._ready) <= self.ahead // 2
+        return self._look or (low and (self._more or now >= self._look_at))
 
     async def _rest(self, pause: float) -> None:
         """Wait `pause` seconds, or less when woken."""
@@ -339,19 +340,10 @@ class OutboxSender:
             raise TryLater() from None
 
     async def _delivered(self, due: _Due, message_id: str, *, last: bool, part: int) -> None:
-        """Mark a delivered message at once, in one statement where the database allows;
-        the part of a long one in a short transaction of its own."""
+        """Mark a delivered message at once, with others confirmed at the same time
+        (bot/services/marks.py); the part of a long one in a short transaction of its own."""
         if last:
-            async with self.db.at_once() as session:
-                await mark_delivered(
-                    session,
-                    message_id=due.id,
-                    channel=self.transport.channel,
-                    address=due.address,
-                    delivered_as=message_id,
-                    tag=due.message.tag,
-                    now=self.clock(),
-                )
+            await self.marks.mark(Delivered(due.id, due.address, message_id, due.message.tag))
             return
         async with self.db.transaction() as session:
             await mark_part_sent(

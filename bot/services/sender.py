@@ -138,6 +138,11 @@ class OutboxSender:
         self._look_at = clock()  # when to claim again if nothing is committed
         self._more = False  # the last claim was full: more waits in the outbox
 
+    @property
+    def on_the_way(self) -> tuple[asyncio.Task[bool], ...]:
+        """The sends in progress; a test's clock moves on only once they are done."""
+        return tuple(self._sending)
+
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
         self._look = True

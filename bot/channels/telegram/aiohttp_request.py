@@ -27,11 +27,13 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = CONNECT_TIMEOUT,
         read_timeout: float | None = READ_TIMEOUT,
         pool_timeout: float | None = POOL_TIMEOUT,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
     ) -> None:
         self._connections = connections
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._pool_timeout = pool_timeout
+        self._trace_configs = trace_configs  # to watch connections (tests, metrics)
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -43,7 +45,9 @@ class AiohttpRequest(BaseRequest):
             # Built here, not in __init__: a session belongs to the running event loop.
             connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                trace_configs=self._trace_configs,
             )
 
     async def shutdown(self) -> None:

@@ -123,9 +123,10 @@ async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard
     harness: Harness,
 ) -> None:
     await harness.write("/start insta")
-    sent = harness.request.sent("sendMessage")
-    assert sent[0]["text"].startswith("Hoi! 👋 Ik ben de bot van Klik")
-    assert harness.buttons(sent[0]) == [
+    (sent,) = harness.request.sent("sendMessage")  # the welcome and the question in one
+    assert sent["text"].startswith("Hoi! 👋 Ik ben de bot van Klik")
+    assert sent["text"].endswith("Is dat oké voor jou?")
+    assert harness.buttons(sent) == [
         ("👍 Oké, we beginnen", "consent:yes:nl:insta"),
         ("Nee, liever niet", "consent:no:nl:insta"),
         ("🇬🇧 English", "lang:en:insta"),

@@ -27,9 +27,16 @@ class Limits:
     chat_gap: timedelta = SECOND  # between two messages to one chat
     group_gap: timedelta = SECOND  # between two messages to one group chat
     is_group: Callable[[str], bool] = field(default=_never_a_group)
+    # Added to every gap and to the second: a message reaches the channel a few milliseconds
+    # after it leaves, not always as many, and one that arrives early is refused.
+    margin: timedelta = timedelta(0)
+
+    @property
+    def window(self) -> timedelta:
+        return SECOND + self.margin
 
     def gap(self, address: str) -> timedelta:
-        return self.group_gap if self.is_group(address) else self.chat_gap
+        return (self.group_gap if self.is_group(address) else self.chat_gap) + self.margin
 
 
 class Pacer:
@@ -49,7 +56,7 @@ class Pacer:
         self._forget(now)
         if len(self._recent) < self.limits.per_second:
             return now
-        return self._recent[0] + SECOND
+        return self._recent[0] + self.limits.window
 
     def take(self, address: str, now: datetime) -> None:
         """A message to `address` goes now."""
@@ -68,7 +75,7 @@ class Pacer:
         return min(self._free.values(), default=None)
 
     def _forget(self, now: datetime) -> None:
-        while self._recent and self._recent[0] <= now - SECOND:
+        while self._recent and self._recent[0] <= now - self.limits.window:
             self._recent.popleft()
         if self._free:
             for address in [a for a, free in self._free.items() if free <= now]:

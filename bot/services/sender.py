@@ -200,10 +200,11 @@ class OutboxSender:
             task = asyncio.create_task(self._send(due, paced=True))
             self._sending.add(task)
             task.add_done_callback(self._finished)
-        if len(self._ready) >= self.ahead:
+        if len(self._ready) > self.ahead // 2:  # enough claimed: the next look is a refill
             return until_send
-        until_look = 0.0 if self._should_look(now) else (self._look_at - now).total_seconds()
-        return min(until_send, until_look)
+        if self._should_look(now):
+            return 0.0
+        return min(until_send, max((self._look_at - now).total_seconds(), 0.0))
 
     def _should_look(self, now: datetime) -> bool:
         """Whether to claim now: after a commit (it may be a crisis), or when what the last

@@ -32,6 +32,7 @@ LIMITS = Limits(
     chat_gap=timedelta(seconds=1),
     group_gap=timedelta(seconds=3),
     is_group=is_group,
+    margin=timedelta(milliseconds=30),
 )
 
 

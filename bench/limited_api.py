@@ -27,7 +27,7 @@ class LimitedBotApi:
         self.recent: deque[float] = deque()
         self.last: dict[int, float] = {}
         self.arrivals: list[tuple[float, int, str]] = []  # (when, chat, text)
-        self.refused = 0
+        self.refused = {"bot": 0, "chat": 0}  # which limit a refused message broke
         self.connections: set[tuple[str, int]] = set()
         self.message_id = 0
 
@@ -37,12 +37,13 @@ class LimitedBotApi:
             return None
         while self.recent and self.recent[0] <= now - 1.0:
             self.recent.popleft()
-        waits = []
-        if len(self.recent) >= PER_SECOND:
-            waits.append(self.recent[0] + 1.0 - now)
         if chat in self.last and now - self.last[chat] < CHAT_GAP:
-            waits.append(self.last[chat] + CHAT_GAP - now)
-        return max(waits) if waits else None
+            self.refused["chat"] += 1
+            return self.last[chat] + CHAT_GAP - now
+        if len(self.recent) >= PER_SECOND:
+            self.refused["bot"] += 1
+            return self.recent[0] + 1.0 - now
+        return None
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -59,7 +60,6 @@ class LimitedBotApi:
         chat = int(params["chat_id"])
         wait = self.refusal(chat, now)
         if wait is not None:
-            self.refused += 1
             retry_after = max(1, round(wait + 0.4999))
             body = {
                 "ok": False,

@@ -7,7 +7,7 @@ Pure bookkeeping with the time passed in, so tests drive it with an injected clo
 
 from __future__ import annotations
 
-from collections import deque
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,7 +44,7 @@ class Pacer:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self._recent: deque[datetime] = deque()  # send times within the last second, oldest first
+        self._recent: list[datetime] = []  # send times within the last second, oldest first
         self._free: dict[str, datetime] = {}  # address -> when it may get its next message
 
     def free_at(self, address: str, now: datetime) -> datetime:
@@ -60,7 +60,16 @@ class Pacer:
 
     def take(self, address: str, now: datetime) -> None:
         """A message to `address` goes now."""
-        self._recent.append(now)
+        bisect.insort(self._recent, now)
+        self._free[address] = now + self.limits.gap(address)
+
+    def went(self, address: str, taken: datetime, now: datetime) -> None:
+        """The message to `address` given its slot at `taken` really left only `now` (the
+        process was busy in between): count from then, or the next ones arrive too early."""
+        index = bisect.bisect_left(self._recent, taken)
+        if index < len(self._recent) and self._recent[index] == taken:
+            del self._recent[index]
+        bisect.insort(self._recent, now)
         self._free[address] = now + self.limits.gap(address)
 
     def busy(self, now: datetime) -> list[str]:
@@ -75,8 +84,9 @@ class Pacer:
         return min(self._free.values(), default=None)
 
     def _forget(self, now: datetime) -> None:
-        while self._recent and self._recent[0] <= now - self.limits.window:
-            self._recent.popleft()
+        start = bisect.bisect_right(self._recent, now - self.limits.window)
+        if start:
+            del self._recent[:start]
         if self._free:
             for address in [a for a, free in self._free.items() if free <= now]:
                 del self._free[address]

@@ -84,7 +84,7 @@ class Transport(Protocol):
         """Copy a message (media) from another chat, without its sender; the new message id."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Due:
     id: int
     address: str
@@ -95,6 +95,7 @@ class _Due:
     message: Outbound
     priority: int = 2
     turn: int = 0
+    slot: datetime | None = None  # when `_dispatch` let it go
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -196,6 +197,7 @@ class OutboxSender:
                     until_send = (at - now).total_seconds()
                     break
                 self.pacer.take(due.address, now)
+                due.slot = now
             heapq.heappop(self._ready)
             task = asyncio.create_task(self._send(due, paced=True))
             self._sending.add(task)
@@ -305,6 +307,8 @@ class OutboxSender:
         """Send what is left of a message: a copy, or its parts from the first not yet
         delivered; an edit replaces the earlier message with the first part."""
         if due.message.copy:
+            if paced:
+                self._leaves(due)
             source, _, original = due.message.copy.rpartition(":")
             copied = await self._call(self.transport.copy(due.address, source, original))
             await self._delivered(due, copied, last=True, part=0)
@@ -323,12 +327,19 @@ class OutboxSender:
         for part in range(due.parts_sent, len(parts)):
             if paced and part > due.parts_sent:
                 await self._slot(due.address)
+            elif paced:
+                self._leaves(due)
             if part == 0 and earlier is not None:
                 await self._call(self.transport.edit(due.address, earlier, parts[0]))
                 message_id = earlier
             else:
                 message_id = await self._call(self.transport.deliver(due.address, parts[part]))
             await self._delivered(due, message_id, last=part == len(parts) - 1, part=part)
+
+    def _leaves(self, due: _Due) -> None:
+        """The message given a slot by `_dispatch` leaves now."""
+        if self.pacer is not None and due.slot is not None:
+            self.pacer.went(due.address, due.slot, self.clock())
 
     async def _slot(self, address: str) -> None:
         """Wait until the limits allow the next part of a long message to `address`."""

@@ -44,3 +44,11 @@ def test_telegram_groups_get_one_message_in_three_seconds() -> None:
     pacer.take("200", at(0))
     assert pacer.free_at("-100200", at(0)) == at(3) + LIMITS.margin
     assert pacer.free_at("200", at(0)) == at(1) + LIMITS.margin
+
+
+def test_a_message_that_left_late_is_counted_from_when_it_left() -> None:
+    pacer = Pacer(Limits(per_second=1))
+    pacer.take("1", at(0))
+    pacer.went("1", at(0), at(0.2))
+    assert pacer.next_slot(at(1)) == at(1.2)
+    assert pacer.free_at("1", at(1)) == at(1.2)

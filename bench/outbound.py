@@ -293,7 +293,8 @@ def lines(figures: dict[str, float]) -> list[str]:
     return out
 
 
-def main() -> None:
+def figures_of_the_way_out() -> dict[str, float]:
+    """Every figure above, on SQLite and (when reachable) PostgreSQL."""
     from bench.run import drop, postgres_database
 
     async def both() -> dict[str, float]:
@@ -304,7 +305,11 @@ def main() -> None:
             if url is not None:
                 await drop(url)
 
-    figures = asyncio.run(both())
+    return asyncio.run(both())
+
+
+def main() -> None:
+    figures = figures_of_the_way_out()
     print("\n".join(lines(figures)))
     old = json.loads(JSON_RESULTS.read_text()) if JSON_RESULTS.exists() else {}
     old.update(figures)

@@ -1,8 +1,8 @@
 """`make bench`: speed and memory of the intake, measured side by side in one run.
 
 Figures go to bench/results/latest.txt and bench/results.json; the way out (sending under
-Telegram's limits) is measured in bench/outbound.py. Timings are for comparing within one run (ratios);
-machines are shared and noisy, so no test ever asserts a timing.
+Telegram's limits) is measured in bench/outbound.py. Timings are for comparing within one
+run (ratios); machines are shared and noisy, so no test ever asserts a timing.
 """
 
 from __future__ import annotations

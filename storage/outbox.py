@@ -7,8 +7,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, exists, insert, literal, or_, select, update
+from sqlalchemy import Row, delete, exists, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,7 +55,7 @@ async def claim_due(
     lease: timedelta,
     limit: int = 50,
     busy: Sequence[str] = (),
-) -> list[OutboxMessage]:
+) -> list[Row[Any]]:
     """Claim, for a while, the next message of every address whose turn it is, most urgent
     first, and among those everyone's first reply before anyone's second; other workers skip
     the claimed ones. `busy` addresses (that got a message a moment ago) are left for later.
@@ -63,7 +64,8 @@ async def claim_due(
     claimed already: a youngster never gets replies out of order, one message per address
     is on its way at a time, and one address's backlog (a rate limit, a long queue) never
     holds up another's. The rows are read in the order of `ix_outbox_turn`, so the query
-    stops after `limit` claimable rows instead of sorting the whole outbox.
+    stops after `limit` claimable rows instead of sorting the whole outbox. Plain rows, not
+    ORM objects: building those cost more CPU than the query.
     """
     older = aliased(OutboxMessage)
     waiting_behind = (
@@ -76,7 +78,7 @@ async def claim_due(
         .correlate(OutboxMessage)
     )
     query = (
-        select(OutboxMessage)
+        select(OutboxMessage.__table__)  # type: ignore[attr-defined]
         .where(
             col(OutboxMessage.channel) == channel,
             col(OutboxMessage.not_before) <= now,
@@ -92,9 +94,13 @@ async def claim_due(
     )
     if busy:
         query = query.where(col(OutboxMessage.address).not_in(busy))
-    claimed = list((await session.execute(query)).scalars())
-    for row in claimed:
-        row.claimed_until = now + lease
+    claimed = list((await session.execute(query)).all())
+    if claimed:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([row.id for row in claimed]))
+            .values(claimed_until=now + lease)
+        )
     return claimed
 
 
@@ -109,7 +115,7 @@ async def release(session: AsyncSession, *, message_ids: Sequence[int]) -> None:
         )
 
 
-def message_of(row: OutboxMessage) -> Outbound:
+def message_of(row: OutboxMessage | Row[Any]) -> Outbound:
     """The outbound message an outbox row holds."""
     return outbound_from_json(json.loads(row.payload))
 

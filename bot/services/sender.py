@@ -4,10 +4,12 @@ served side by side, the most urgent first, so one chat's backlog (a rate limit,
 queue) never holds up another's. A rate limit is waited out as long as the channel asks, a
 network error is tried again within seconds; after a restart, whatever was left is sent.
 
-A message delivered in the moment before it is marked sent (the process is killed, the
-database is away) is sent again later: a channel without idempotent sends allows no better.
-That window is kept small: each message is claimed alone, just before it is sent, and marked
-in its own short transaction the moment the channel confirms it."""
+The channel's limits (Telegram: 30 a second, one a second per chat) are kept here
+(bot/services/pacing.py), so the most urgent message takes the next free moment. A message
+delivered in the moment before it is marked sent (the process is killed, the database is
+away) is sent again later: a channel without idempotent sends allows no better. That window
+is kept small: a message is marked the moment the channel confirms it, in one write with the
+others confirmed at that time (bot/services/marks.py)."""
 
 from __future__ import annotations
 
@@ -256,32 +258,25 @@ class OutboxSender:
                 return delivered
 
     async def _claim(self, limit: int, busy: Sequence[str] = ()) -> list[_Due]:
+        channel, now = self.transport.channel, self.clock()
         async with self.db.transaction() as session:
             rows = await claim_due(
-                session,
-                channel=self.transport.channel,
-                now=self.clock(),
-                lease=LEASE,
-                limit=limit,
-                busy=busy,
+                session, channel=channel, now=now, lease=LEASE, limit=limit, busy=busy
             )
-            claimed = []
-            for row in rows:
-                assert row.id is not None
-                claimed.append(
-                    _Due(
-                        row.id,
-                        row.address,
-                        row.attempts,
-                        row.parts_sent,
-                        utc(row.created_at),
-                        row.language,
-                        message_of(row),
-                        row.priority,
-                        row.turn,
-                    )
-                )
-            return claimed
+        return [
+            _Due(
+                row.id,
+                row.address,
+                row.attempts,
+                row.parts_sent,
+                utc(row.created_at),
+                row.language,
+                message_of(row),
+                row.priority,
+                row.turn,
+            )
+            for row in rows
+        ]
 
     async def _send(self, due: _Due, *, paced: bool = False) -> bool:
         """Deliver one claimed message; True once it left the outbox (delivered or dropped).

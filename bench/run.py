@@ -1,7 +1,8 @@
 """`make bench`: speed and memory of the intake, measured side by side in one run.
 
-Figures go to bench/results/latest.txt. Timings are for comparing within one run (ratios);
-machines are shared and noisy, so no test ever asserts a timing.
+Figures go to bench/results/latest.txt and bench/results.json; the way out (sending under
+Telegram's limits) is measured in bench/outbound.py. Timings are for comparing within one
+run (ratios); machines are shared and noisy, so no test ever asserts a timing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
 from bench.metrics import bench_observer, bench_scrape
+from bench.outbound import figures_of_the_way_out
+from bench.outbound import lines as outbound_lines
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from flows.content import load_content
@@ -265,9 +268,15 @@ def main() -> None:
     lines += bench_observer()
     lines += notification_latency()
     lines += guard_ladder()
+    outbound = figures_of_the_way_out()
+    lines += outbound_lines(outbound)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    figures = {"measured_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M}Z", **crisis_figures}
+    figures = {
+        "measured_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M}Z",
+        **crisis_figures,
+        **outbound,
+    }
     JSON_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))
     print(f"\nwritten to {RESULTS}")

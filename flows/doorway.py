@@ -23,15 +23,19 @@ class Doorway:
         self.rules = flow.rules
 
     def welcome(self, step: Step, language: str, source: str) -> None:
-        """Who we are, then the consent question; nothing is kept before the answer."""
+        """Who we are and the consent question, in one message with the consent buttons: one
+        message where two would do, so in a busy moment every newcomer's welcome goes out
+        before anyone's second message. Nothing is kept before the answer."""
         step.language = language
         # Who pays benefits differs per country (OCMW in Flanders, UWV in the Netherlands).
         params: dict[str, Param] = {
             "promise": promised_within(self.rules),
             "not_us": CountryText("benefit_offices"),
+            "consent": Ref("consent.ask"),
         }
-        step.outbound.append(Outbound("welcome", params))
-        step.outbound.append(self.consent_question(language, source))
+        step.outbound.append(
+            Outbound("welcome", params, buttons=self.consent_buttons(language, source))
+        )
 
     def nothing_kept(self, step: Step) -> None:
         """Words while nothing is kept (before consent, or after a decline, an erase or the
@@ -41,19 +45,21 @@ class Doorway:
         step.outbound.append(self.consent_question(step.language, ""))
 
     def consent_question(self, language: str, source: str) -> Outbound:
-        """The consent question; its buttons carry language and source, so nothing is kept."""
+        """The consent question on its own."""
+        return Outbound("consent.ask", buttons=self.consent_buttons(language, source))
+
+    def consent_buttons(self, language: str, source: str) -> tuple[tuple[Button, ...], ...]:
+        """Yes, no and the other language; they carry language and source, so nothing is
+        kept before the answer."""
         switch = [
             Button(Ref("language.name", language=other), f"lang:{other}:{source}")
             for other in self.questionnaire.languages
             if other != language
         ]
-        return Outbound(
-            "consent.ask",
-            buttons=(
-                (Button(Ref("consent.yes"), f"consent:yes:{language}:{source}"),),
-                (Button(Ref("consent.no"), f"consent:no:{language}:{source}"),),
-                tuple(switch),
-            ),
+        return (
+            (Button(Ref("consent.yes"), f"consent:yes:{language}:{source}"),),
+            (Button(Ref("consent.no"), f"consent:no:{language}:{source}"),),
+            tuple(switch),
         )
 
     def consent_choice(self, step: Step, parts: list[str]) -> None:

@@ -18,7 +18,7 @@ _SIGNAL = frozenset({"category", "level", "rule"})
 
 PARAMETERS: Mapping[str, frozenset[str]] = {
     # the intake and the youngster's commands
-    "welcome": frozenset({"promise", "not_us"}),
+    "welcome": frozenset({"promise", "not_us", "consent"}),
     "help.text": frozenset({"promise"}),
     "promise.hours": frozenset({"hours"}),
     "promise.open_hours": frozenset({"hours"}),

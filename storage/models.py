@@ -144,6 +144,8 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "not_before", "id"),
         Index("ix_outbox_address", "channel", "address", "id"),  # each address's oldest row
+        # The claim's order, so it reads the most urgent rows first instead of sorting all.
+        Index("ix_outbox_turn", "channel", "priority", "turn", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -157,6 +159,7 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: datetime | None = _when(nullable=True)
     attempts: int = 0
     priority: int = 2  # flows.urgency: which address's next message goes first
+    turn: int = 0  # place among the replies to one event: everyone's first before anyone's second
     parts_sent: int = 0  # of a text too long for one message, the parts already delivered
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Row, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +31,7 @@ async def enqueue_messages(
     now: datetime,
 ) -> None:
     """Save replies in the caller's transaction; a sender delivers them after the commit."""
-    for message in messages:
+    for turn, message in enumerate(messages):
         session.add(
             OutboxMessage(
                 youngster_id=youngster_id,
@@ -38,6 +40,7 @@ async def enqueue_messages(
                 language=language,
                 payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
                 priority=message.priority,
+                turn=turn,
                 created_at=now,
                 not_before=now,
             )
@@ -45,15 +48,24 @@ async def enqueue_messages(
 
 
 async def claim_due(
-    session: AsyncSession, *, channel: str, now: datetime, lease: timedelta, limit: int = 50
-) -> list[OutboxMessage]:
+    session: AsyncSession,
+    *,
+    channel: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 50,
+    busy: Sequence[str] = (),
+) -> list[Row[Any]]:
     """Claim, for a while, the next message of every address whose turn it is, most urgent
-    first; other workers skip the claimed ones.
+    first, and among those everyone's first reply before anyone's second; other workers skip
+    the claimed ones. `busy` addresses (that got a message a moment ago) are left for later.
 
     Only an address's oldest unsent message can be claimed, and only when it is due and not
     claimed already: a youngster never gets replies out of order, one message per address
     is on its way at a time, and one address's backlog (a rate limit, a long queue) never
-    holds up another's.
+    holds up another's. The rows are read in the order of `ix_outbox_turn`, so the query
+    stops after `limit` claimable rows instead of sorting the whole outbox. Plain rows, not
+    ORM objects: building those cost more CPU than the query.
     """
     older = aliased(OutboxMessage)
     waiting_behind = (
@@ -66,7 +78,7 @@ async def claim_due(
         .correlate(OutboxMessage)
     )
     query = (
-        select(OutboxMessage)
+        select(OutboxMessage.__table__)  # type: ignore[attr-defined]
         .where(
             col(OutboxMessage.channel) == channel,
             col(OutboxMessage.not_before) <= now,
@@ -76,13 +88,19 @@ async def claim_due(
             ),
             ~waiting_behind,
         )
-        .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
+        .order_by(col(OutboxMessage.priority), col(OutboxMessage.turn), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claimed = list((await session.execute(query)).scalars())
-    for row in claimed:
-        row.claimed_until = now + lease
+    if busy:
+        query = query.where(col(OutboxMessage.address).not_in(busy))
+    claimed = list((await session.execute(query)).all())
+    if claimed:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([row.id for row in claimed]))
+            .values(claimed_until=now + lease)
+        )
     return claimed
 
 
@@ -99,7 +117,18 @@ async def outbox_depth(session: AsyncSession) -> tuple[int, datetime | None]:
     return int(count), utc(oldest) if oldest is not None else None
 
 
-def message_of(row: OutboxMessage) -> Outbound:
+async def release(session: AsyncSession, *, message_ids: Sequence[int]) -> None:
+    """Give claimed messages back unsent (the sender stops), so they need not wait out the
+    lease after a restart."""
+    if message_ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(message_ids))
+            .values(claimed_until=None)
+        )
+
+
+def message_of(row: OutboxMessage | Row[Any]) -> Outbound:
     """The outbound message an outbox row holds."""
     return outbound_from_json(json.loads(row.payload))
 
@@ -109,42 +138,66 @@ async def mark_sent(session: AsyncSession, *, message_id: int) -> None:
     await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id) == message_id))
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """An outbox message the channel confirmed: where it landed and the tag to keep it by."""
+
+    message_id: int
+    address: str
+    delivered_as: str
+    tag: str
+
+
 async def mark_delivered(
-    session: AsyncSession,
-    *,
-    message_id: int,
-    channel: str,
-    address: str,
-    delivered_as: str,
-    tag: str,
-    now: datetime,
+    session: AsyncSession, *, channel: str, delivered: Delivered, now: datetime
 ) -> None:
     """Delete a delivered message and, when it has a tag, remember where it landed. On
     PostgreSQL that is one statement, so in autocommit (`Database.at_once`) it is durable
     after a single round trip: the moment in which a crash sends it twice stays short."""
-    if not tag:
-        await mark_sent(session, message_id=message_id)
-        return
-    if session.get_bind().dialect.name != "postgresql":
-        await mark_sent(session, message_id=message_id)
-        await remember_sent(
-            session, channel=channel, address=address, message_id=delivered_as, tag=tag, now=now
-        )
+    if not delivered.tag or session.get_bind().dialect.name != "postgresql":
+        await mark_delivered_many(session, channel=channel, delivered=[delivered], now=now)
         return
     gone = (
         delete(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(col(OutboxMessage.id) == delivered.message_id)
         .returning(col(OutboxMessage.id))
         .cte("gone")
     )
     landed = select(
-        literal(channel), literal(address), literal(delivered_as), literal(tag), literal(now)
+        literal(channel),
+        literal(delivered.address),
+        literal(delivered.delivered_as),
+        literal(delivered.tag),
+        literal(now),
     ).select_from(gone)
     await session.execute(
         insert(SentMessage).from_select(
             ["channel", "address", "message_id", "tag", "created_at"], landed
         )
     )
+
+
+async def mark_delivered_many(
+    session: AsyncSession, *, channel: str, delivered: Sequence[Delivered], now: datetime
+) -> None:
+    """Delete delivered messages and remember where the tagged ones landed: two statements
+    for any number of them."""
+    await session.execute(
+        delete(OutboxMessage).where(col(OutboxMessage.id).in_([d.message_id for d in delivered]))
+    )
+    tagged = [
+        {
+            "channel": channel,
+            "address": d.address,
+            "message_id": d.delivered_as,
+            "tag": d.tag,
+            "created_at": now,
+        }
+        for d in delivered
+        if d.tag
+    ]
+    if tagged:
+        await session.execute(insert(SentMessage), tagged)
 
 
 async def mark_part_sent(

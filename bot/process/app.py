@@ -22,7 +22,7 @@ from aiohttp import web
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.app import TelegramChannel, Webhook, build_application
-from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
@@ -145,6 +145,7 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         on_dropped=service.message_dropped,
         observer=app[METRICS],
+        limits=LIMITS,
     )
     service.on_outbox = sender.wake
     app[SENDER] = sender

@@ -4,35 +4,41 @@ served side by side, the most urgent first, so one chat's backlog (a rate limit,
 queue) never holds up another's. A rate limit is waited out as long as the channel asks, a
 network error is tried again within seconds; after a restart, whatever was left is sent.
 
-A message delivered in the moment before it is marked sent (the process is killed, the
-database is away) is sent again later: a channel without idempotent sends allows no better.
-That window is kept small: each message is claimed alone, just before it is sent, and marked
-in its own short transaction the moment the channel confirms it."""
+The channel's limits (Telegram: 30 a second, one a second per chat) are kept here
+(bot/services/pacing.py), so the most urgent message takes the next free moment. A message
+delivered in the moment before it is marked sent (the process is killed, the database is
+away) is sent again later: a channel without idempotent sends allows no better. That window
+is kept small: a message is marked the moment the channel confirms it, in one write with the
+others confirmed at that time (bot/services/marks.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.services.conversation import Clock
+from bot.services.marks import DeliveredMarks
 from bot.services.observer import UNOBSERVED, Observer
+from bot.services.pacing import Limits, Pacer
 from bot.services.parts import split_message
 from bot.services.render import Rendered, Renderer
 from flows.messages import MediaRef, Outbound
 from storage.db import Database
 from storage.models import utc
 from storage.outbox import (
+    Delivered,
     claim_due,
     find_sent,
-    mark_delivered,
     mark_part_sent,
     mark_sent,
     message_of,
+    release,
     remember_sent,
     retry_later,
 )
@@ -44,6 +50,8 @@ LEASE = timedelta(seconds=20)  # a claimed message waits this long for a sender 
 MAX_PAUSE = timedelta(seconds=5)  # between tries after a network error: back within seconds
 GIVE_UP_AFTER = timedelta(days=1)  # a message still refused after this long is dropped
 CONCURRENCY = 20  # messages on their way at once, each to another address
+AHEAD = 10  # claimed before their turn: a claim per few messages, a crisis row still first
+LOOK_AGAIN = timedelta(days=1)  # no busy chat: only a commit or `idle` brings new work
 
 T = TypeVar("T")
 
@@ -87,7 +95,7 @@ class Transport(Protocol):
         A reference this channel cannot resolve raises Undeliverable."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Due:
     id: int
     address: str
@@ -96,6 +104,9 @@ class _Due:
     created_at: datetime
     language: str
     message: Outbound
+    priority: int = 2
+    turn: int = 0
+    slot: datetime | None = None  # when `_dispatch` let it go
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -117,6 +128,9 @@ class OutboxSender:
         on_dropped: Callable[[Outbound], Awaitable[None]] | None = None,
         concurrency: int = CONCURRENCY,
         observer: Observer = UNOBSERVED,
+        limits: Limits | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        ahead: int = AHEAD,
     ) -> None:
         self.db = db
         self.renderer = renderer
@@ -125,27 +139,43 @@ class OutboxSender:
         self.on_dropped = on_dropped  # told about a message that will never arrive
         self.concurrency = concurrency
         self.observer = observer
+        self._stopping = False
+        # Without limits (the shell, tests) every due message goes at once.
+        self.pacer = Pacer(limits) if limits is not None else None
+        self.sleep = sleep  # injected with the clock, so tests pass time without waiting
+        self.ahead = ahead
+        self.marks = DeliveredMarks(db, transport.channel, clock)
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
-        self._stopping = False
+        # Claimed, waiting for the limits, most urgent first: (priority, turn, id, due).
+        self._ready: list[tuple[int, int, int, _Due]] = []
+        self._look = True  # something was committed: claim
+        self._look_at = clock()  # when to claim again if nothing is committed
+        self._more = False  # the last claim was full: more waits in the outbox
+
+    @property
+    def on_the_way(self) -> tuple[asyncio.Task[bool], ...]:
+        """The sends in progress; a test's clock moves on only once they are done."""
+        return tuple(self._sending)
 
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
+        self._look = True
         self._wake.set()
 
     async def run(self, idle: float = 1.0) -> None:
-        """Send forever: each address's next message as soon as it is due, up to
-        `concurrency` at once. Looks again after every commit, every finished message (the
-        next one to that address is due now) and every `idle` seconds (for retries)."""
+        """Send forever: each address's next message as soon as it is due and the channel's
+        limits allow, the most urgent first, up to `concurrency` at once. Looks again after
+        every commit, every finished message, when a chat's gap ends and every `idle`
+        seconds (for retries)."""
         try:
             while True:
                 try:
-                    await self._start_due()
+                    pause = await self._dispatch(idle)
                 except Exception:  # the database may be down for a moment: keep sending
                     log.exception("sending the outbox failed; trying again shortly")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
-                self._wake.clear()
+                    pause = idle
+                await self._rest(pause)
         finally:
             # Cancel once only: a second cancel would break into a send's database clean-up
             # (klik run cancels every task itself), leaving a connection, and the process, open.
@@ -153,6 +183,8 @@ class OutboxSender:
                 if not task.cancelling():
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
+            await self.marks.settle()
+            await self._give_back()
 
     async def stop(self, grace: float) -> None:
         """Claim nothing more, and give the messages on their way up to `grace` seconds to
@@ -162,18 +194,77 @@ class OutboxSender:
         if self._sending:
             await asyncio.wait(set(self._sending), timeout=grace)
 
-    async def _start_due(self) -> None:
-        room = self.concurrency - len(self._sending)
-        if room <= 0 or self._stopping:
-            return
-        for due in await self._claim(room):
-            task = asyncio.create_task(self._send(due))
+    async def _dispatch(self, idle: float) -> float:
+        """Claim what is due into `_ready` and start what the limits allow; the seconds until
+        there is something to do again (unless woken earlier)."""
+        if self._stopping:  # stop(): what is claimed goes back when run() ends
+            return idle
+        now = self.clock()
+        if self.ahead > len(self._ready) and self._should_look(now):
+            self._look = False
+            busy = self.pacer.busy(now) if self.pacer is not None else []
+            claimed = await self._claim(self.ahead - len(self._ready), busy)
+            self._more = len(claimed) == self.ahead - len(self._ready)
+            for due in claimed:
+                heapq.heappush(self._ready, (due.priority, due.turn, due.id, due))
+            # Nothing more is due now: look again after a commit, when a busy chat's gap
+            # ends (its next message may wait) or after `idle` (retries).
+            soonest = self.pacer.soonest_free(now) if self.pacer is not None else None
+            self._look_at = min(now + timedelta(seconds=idle), soonest or now + LOOK_AGAIN)
+            now = self.clock()
+        until_send = idle
+        while self._ready and len(self._sending) < self.concurrency:
+            due = self._ready[0][-1]
+            if self.pacer is not None:
+                at = self.pacer.free_at(due.address, now)
+                if at > now:
+                    until_send = (at - now).total_seconds()
+                    break
+                self.pacer.take(due.address, now)
+                due.slot = now
+            heapq.heappop(self._ready)
+            task = asyncio.create_task(self._send(due, paced=True))
             self._sending.add(task)
             task.add_done_callback(self._finished)
+        if len(self._ready) > self.ahead // 2:  # enough claimed: the next look is a refill
+            return until_send
+        if self._should_look(now):
+            return 0.0
+        return min(until_send, max((self._look_at - now).total_seconds(), 0.0))
+
+    def _should_look(self, now: datetime) -> bool:
+        """Whether to claim now: after a commit (it may be a crisis), or when what the last
+        claim brought is half gone and more waits (the last claim was full) or may wait (a
+        chat's gap ended, or `idle` passed). So a claim serves several messages."""
+        low = len(self._ready) <= self.ahead // 2
+        return self._look or (low and (self._more or now >= self._look_at))
+
+    async def _rest(self, pause: float) -> None:
+        """Wait `pause` seconds, or less when woken."""
+        if not self._wake.is_set() and pause > 0:
+            woken = asyncio.ensure_future(self._wake.wait())
+            rested = asyncio.ensure_future(self.sleep(pause))
+            try:
+                await asyncio.wait((woken, rested), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                woken.cancel()
+                rested.cancel()
+        self._wake.clear()
 
     def _finished(self, task: asyncio.Task[bool]) -> None:
         self._sending.discard(task)
-        self.wake()
+        if self.pacer is None:  # the address's next message may go at once
+            self._look = True
+        self._wake.set()
+
+    async def _give_back(self) -> None:
+        """Stopping: claimed messages not yet started go back to the outbox at once."""
+        waiting = [item[-1].id for item in self._ready]
+        self._ready.clear()
+        if waiting:
+            with contextlib.suppress(Exception):
+                async with self.db.transaction() as session:
+                    await release(session, message_ids=waiting)
 
     async def drain(self) -> int:
         """Send every message that is due now, one per address per round; return how many
@@ -188,32 +279,33 @@ class OutboxSender:
             if not any(done):
                 return delivered
 
-    async def _claim(self, limit: int) -> list[_Due]:
+    async def _claim(self, limit: int, busy: Sequence[str] = ()) -> list[_Due]:
+        channel, now = self.transport.channel, self.clock()
         async with self.db.transaction() as session:
             rows = await claim_due(
-                session, channel=self.transport.channel, now=self.clock(), lease=LEASE, limit=limit
+                session, channel=channel, now=now, lease=LEASE, limit=limit, busy=busy
             )
-            claimed = []
-            for row in rows:
-                assert row.id is not None
-                claimed.append(
-                    _Due(
-                        row.id,
-                        row.address,
-                        row.attempts,
-                        row.parts_sent,
-                        utc(row.created_at),
-                        row.language,
-                        message_of(row),
-                    )
-                )
-            return claimed
+        return [
+            _Due(
+                row.id,
+                row.address,
+                row.attempts,
+                row.parts_sent,
+                utc(row.created_at),
+                row.language,
+                message_of(row),
+                row.priority,
+                row.turn,
+            )
+            for row in rows
+        ]
 
-    async def _send(self, due: _Due) -> bool:
-        """Deliver one claimed message; True once it left the outbox (delivered or dropped)."""
+    async def _send(self, due: _Due, *, paced: bool = False) -> bool:
+        """Deliver one claimed message; True once it left the outbox (delivered or dropped).
+        `paced`: its first call was given a slot; later parts wait for theirs."""
         channel = self.transport.channel
         try:
-            await self._deliver(due)
+            await self._deliver(due, paced=paced)
         except TryLater as refusal:
             self.observer.channel_error("send", refusal.kind)
             await self._postpone(due, refusal.after)
@@ -234,10 +326,12 @@ class OutboxSender:
             return False
         return True
 
-    async def _deliver(self, due: _Due) -> None:
+    async def _deliver(self, due: _Due, *, paced: bool = False) -> None:
         """Send what is left of a message: a copy, or its parts from the first not yet
         delivered; an edit replaces the earlier message with the first part."""
         if due.message.copy:
+            if paced:
+                self._leaves(due)
             copied = await self._call(self.transport.copy(due.address, due.message.copy))
             await self._delivered(due, copied, last=True, part=0)
             return
@@ -253,12 +347,28 @@ class OutboxSender:
                     tag=due.message.edit,
                 )
         for part in range(due.parts_sent, len(parts)):
+            if paced and part > due.parts_sent:
+                await self._slot(due.address)
+            elif paced:
+                self._leaves(due)
             if part == 0 and earlier is not None:
                 await self._call(self.transport.edit(due.address, earlier, parts[0]))
                 message_id = earlier
             else:
                 message_id = await self._call(self.transport.deliver(due.address, parts[part]))
             await self._delivered(due, message_id, last=part == len(parts) - 1, part=part)
+
+    def _leaves(self, due: _Due) -> None:
+        """The message given a slot by `_dispatch` leaves now."""
+        if self.pacer is not None and due.slot is not None:
+            self.pacer.went(due.address, due.slot, self.clock())
+
+    async def _slot(self, address: str) -> None:
+        """Wait until the limits allow the next part of a long message to `address`."""
+        assert self.pacer is not None
+        while (at := self.pacer.free_at(address, self.clock())) > self.clock():
+            await self.sleep((at - self.clock()).total_seconds())
+        self.pacer.take(address, self.clock())
 
     async def _call(self, call: Awaitable[T]) -> T:
         """One call to the channel; one that hangs counts as a network error."""
@@ -269,19 +379,10 @@ class OutboxSender:
             raise TryLater(kind="timeout") from None
 
     async def _delivered(self, due: _Due, message_id: str, *, last: bool, part: int) -> None:
-        """Mark a delivered message at once, in one statement where the database allows;
-        the part of a long one in a short transaction of its own."""
+        """Mark a delivered message at once, with others confirmed at the same time
+        (bot/services/marks.py); the part of a long one in a short transaction of its own."""
         if last:
-            async with self.db.at_once() as session:
-                await mark_delivered(
-                    session,
-                    message_id=due.id,
-                    channel=self.transport.channel,
-                    address=due.address,
-                    delivered_as=message_id,
-                    tag=due.message.tag,
-                    now=self.clock(),
-                )
+            await self.marks.mark(Delivered(due.id, due.address, message_id, due.message.tag))
             self.observer.sent(self.transport.channel)
             return
         async with self.db.transaction() as session:

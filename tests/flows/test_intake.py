@@ -34,9 +34,18 @@ def skip_all_questions(chat: Chat) -> None:
 
 def test_start_shows_the_welcome_and_asks_consent_without_keeping_anything(chat: Chat) -> None:
     step = chat.start("insta")
-    assert chat.keys() == ["welcome", "consent.ask"]
+    assert chat.keys() == ["welcome"]
     assert step.intake is None
-    assert "consent:yes:nl:insta" in chat.button_data(step.outbound[1])
+    assert "consent:yes:nl:insta" in chat.button_data(step.outbound[0])
+
+
+def test_the_welcome_and_the_consent_question_are_one_message(
+    chat: Chat, renderer: Renderer
+) -> None:
+    step = chat.start()
+    text = renderer.render(step.outbound[0], "nl").text
+    assert text.startswith("Hoi!")
+    assert text.endswith(renderer.ref(Ref("consent.ask"), "nl"))
 
 
 def test_the_welcome_states_the_promise_in_hours(chat: Chat, renderer: Renderer) -> None:
@@ -101,7 +110,7 @@ def test_the_language_switch_button_is_labelled_in_the_other_language(
     chat: Chat, renderer: Renderer
 ) -> None:
     step = chat.start()
-    labels = [label for row in renderer.render(step.outbound[1], "nl").buttons for label, _ in row]
+    labels = [label for row in renderer.render(step.outbound[0], "nl").buttons for label, _ in row]
     assert "🇬🇧 English" in labels
 
 

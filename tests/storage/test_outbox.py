@@ -179,7 +179,7 @@ async def test_delivered_message_ids_are_forgotten_after_thirty_days(
 async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where_it_landed(
     db: Database, clock: Clock
 ) -> None:
-    from storage.outbox import find_sent, mark_delivered
+    from storage.outbox import Delivered, find_sent, mark_delivered
 
     await put(db, clock, "1", "help.text")
     async with db.transaction() as session:
@@ -188,11 +188,8 @@ async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where
     async with db.at_once() as session:
         await mark_delivered(
             session,
-            message_id=row.id,
             channel="telegram",
-            address="1",
-            delivered_as="77",
-            tag="relay:3",
+            delivered=Delivered(row.id, "1", "77", "relay:3"),
             now=clock(),
         )
     clock.advance(seconds=61)

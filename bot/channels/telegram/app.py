@@ -14,9 +14,10 @@ from typing import Any
 
 from telegram import Update, User
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
+from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.errors import said
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.menus import set_commands
@@ -30,32 +31,22 @@ from storage.bots import remember_bot
 log = logging.getLogger(__name__)
 
 
-class HandledRateLimits(logging.Filter):
-    """AIORateLimiter logs every 429 it gives up on as an ERROR with a traceback; without
-    retries that is every 429. Each caller handles it (the sender waits retry_after for that
-    chat, polling waits, a handler logs one warning), so the limiter's record is dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], RetryAfter))
-
-
-RATE_LIMITS = HandledRateLimits()
-
-
 def build_application(token: str, base_url: str, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
-    """A python-telegram-bot application without its own Updater (we poll ourselves).
+    """A python-telegram-bot application without its own Updater (we poll ourselves) and
+    without the library's rate limiter: the outbox sender paces what it sends (30 messages a
+    second, one a second per chat, `bot.channels.telegram.transport.LIMITS`), so the limiter
+    was only a slower second gate.
 
-    `request` replaces the HTTP layer; tests pass one that answers in-process.
+    Calls go over aiohttp (one session, connections reused); `request` replaces that, e.g.
+    with one that answers in-process in tests.
     """
     builder = Application.builder().token(token).base_url(base_url).updater(None)
-    # The limiter keeps us under Telegram's overall rate; it does not retry, because a 429 is
-    # better handled by the outbox, which waits retry_after for that chat without blocking others.
-    # PTB types the builder by its limiter's data; AIORateLimiter's is a dict, not None.
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
-    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(RATE_LIMITS)  # once: same object
-    if request is not None:
-        return builder.request(request).get_updates_request(request).build()
-    return builder.connect_timeout(10).read_timeout(15).write_timeout(15).build()
+    if request is None:
+        request = AiohttpRequest(connect_timeout=10, read_timeout=15)
+        # A long poll holds its connection for its whole timeout: it gets a pool of its own.
+        polling = AiohttpRequest(connections=1, connect_timeout=10, read_timeout=15)
+        return builder.request(request).get_updates_request(polling).build()
+    return builder.request(request).get_updates_request(request).build()
 
 
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0  # seconds between tries while Telegram cannot be reached

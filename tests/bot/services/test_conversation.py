@@ -77,7 +77,7 @@ async def test_before_consent_nothing_is_kept_but_the_replies_to_send(
     await say(service, Inbound("start", argument="insta"))
     assert await count(db, Youngster) == 0
     assert await count(db, Contact) == 0
-    assert await outbox_keys(db) == ["welcome", "consent.ask"]
+    assert await outbox_keys(db) == ["welcome"]
 
 
 async def test_declining_keeps_only_an_anonymous_count(
@@ -158,10 +158,10 @@ async def test_an_event_that_fails_leaves_no_trace_and_can_be_handled_again(
     with pytest.raises(RuntimeError):
         await say(service, tap("consent:yes:nl:"), event_id="tg:2")
     assert await count(db, Youngster) == 0
-    assert await outbox_keys(db) == ["welcome", "consent.ask"]
+    assert await outbox_keys(db) == ["welcome"]
     await say(service, tap("consent:yes:nl:"), event_id="tg:2")
     assert await count(db, Youngster) == 1
-    assert await outbox_keys(db) == ["welcome", "consent.ask", "age.ask"]
+    assert await outbox_keys(db) == ["welcome", "age.ask"]
 
 
 async def test_concurrent_messages_of_one_youngster_lose_no_answer(

@@ -3,22 +3,28 @@ retries after rate limits and network errors, giving up, and messages in parts."
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
-from flows.messages import Outbound
+from flows.messages import HelpLines, Outbound
 from storage.db import Database
 from storage.outbox import enqueue_messages
+from tests.bot.channels.telegram.botapi_request import BotApiRequest
 from tests.conftest import Clock
 from tests.support.botapi import FakeBotApi
 
 TOKEN = "123456:TEST-token"
 JO = 42
+SECOND = timedelta(seconds=1)
 
 
 @pytest.fixture
@@ -133,3 +139,115 @@ async def test_an_edit_too_long_for_one_message_replaces_the_earlier_one_with_it
     await put(sender, Outbound("raw", {"text": "a" * 3000 + "\n\n" + "b" * 3000}, edit="note:1"))
     await sender.drain()
     assert texts(api) == ["a" * 3000, "b" * 3000]
+
+
+# -- pacing and order: the sender paced by Telegram's limits, time passed by the test clock --
+
+
+class Recorded(BotApiRequest):
+    """Answers in-process and notes when, by the test clock, each message was sent."""
+
+    def __init__(self, clock: Clock, expected: int) -> None:
+        super().__init__()
+        self.clock = clock
+        self.expected = expected
+        self.times: list[tuple[datetime, int, str]] = []
+        self.all_sent = asyncio.Event()
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        answer = await super().do_request(url, method, *args, **kwargs)
+        name, params = self.calls[-1]
+        if name == "sendMessage":
+            self.times.append((self.clock(), int(params["chat_id"]), str(params["text"])))
+            if len(self.times) >= self.expected:
+                self.all_sent.set()
+        return answer
+
+
+async def paced(db: Database, renderer: Renderer, clock: Clock, expected: int) -> Recorded:
+    """Run the sender with Telegram's limits until `expected` messages went out. Its sleeps
+    move the test clock, once the sends on their way are done: sending takes no time."""
+    request = Recorded(clock, expected)
+    bot = Bot(TOKEN, request=request)
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.gather(*outbox.on_the_way, return_exceptions=True)
+        clock.advance(seconds=seconds)
+
+    outbox = OutboxSender(
+        db, renderer, TelegramTransport(bot), clock=clock, limits=LIMITS, sleep=sleep
+    )
+    running = asyncio.create_task(outbox.run())
+    try:
+        async with asyncio.timeout(120):  # a guard against a hang, never a measurement
+            await request.all_sent.wait()
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+    return request
+
+
+async def put_to(db: Database, clock: Clock, address: int, *texts: str, key: str = "raw") -> None:
+    async with db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address=str(address),
+            youngster_id=None,
+            language="nl",
+            messages=[Outbound(key, {"text": text}) for text in texts],
+            now=clock(),
+        )
+
+
+async def test_the_pacing_never_sends_a_chat_two_messages_within_a_second_nor_thirty_one_in_one(
+    db: Database, renderer: Renderer, clock: Clock
+) -> None:
+    for chat in range(40):
+        await put_to(db, clock, 100 + chat, "een", "twee", "drie")
+    sent = (await paced(db, renderer, clock, 120)).times
+    times = [when for when, _, _ in sent]
+    assert all(later - first >= SECOND for first, later in zip(times, times[30:], strict=False))
+    for chat in range(40):
+        mine = [when for when, to, _ in sent if to == 100 + chat]
+        assert len(mine) == 3
+        assert all(b - a >= SECOND for a, b in itertools.pairwise(mine))
+
+
+async def test_a_crisis_reply_queued_behind_a_thousand_others_is_sent_first(
+    db: Database, renderer: Renderer, clock: Clock
+) -> None:
+    async with db.transaction() as session:
+        for chat in range(1000):
+            await enqueue_messages(
+                session,
+                channel="telegram",
+                address=str(1000 + chat),
+                youngster_id=None,
+                language="nl",
+                messages=[Outbound("raw", {"text": f"antwoord {chat}"})],
+                now=clock(),
+            )
+    crisis = Outbound("crisis.alert", {"help_lines": HelpLines("crisis")})
+    async with db.transaction() as session:
+        await enqueue_messages(
+            session,
+            channel="telegram",
+            address="5000",
+            youngster_id=None,
+            language="nl",
+            messages=[crisis],
+            now=clock(),
+        )
+    sent = (await paced(db, renderer, clock, 1)).times
+    assert sent[0][1] == 5000
+
+
+async def test_in_a_burst_every_first_reply_goes_out_before_anyone_s_second_one(
+    db: Database, renderer: Renderer, clock: Clock
+) -> None:
+    for chat in range(50):
+        await put_to(db, clock, 100 + chat, f"eerste {chat}", f"tweede {chat}")
+    sent = (await paced(db, renderer, clock, 100)).times
+    order = [text.split()[0] for _, _, text in sent]
+    assert order == ["eerste"] * 50 + ["tweede"] * 50

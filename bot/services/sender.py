@@ -20,15 +20,16 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from bot.services.conversation import Clock
 from bot.services.marks import DeliveredMarks
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.pacing import Limits, Pacer
 from bot.services.parts import split_message
-from bot.services.render import Rendered, Renderer
-from flows.messages import MediaRef, Outbound
+from bot.services.render import Renderer
+from bot.services.transport import Transport, TryLater, Undeliverable
+from flows.messages import Outbound
 from storage.db import Database
 from storage.models import utc
 from storage.outbox import (
@@ -54,45 +55,6 @@ AHEAD = 10  # claimed before their turn: a claim per few messages, a crisis row 
 LOOK_AGAIN = timedelta(days=1)  # no busy chat: only a commit or `idle` brings new work
 
 T = TypeVar("T")
-
-
-class TryLater(Exception):
-    """The channel refused for now (rate limit, network); try again after `after`. `kind`
-    says how, for the metrics: "429", "network", "timeout" (observer.ERROR_KINDS)."""
-
-    def __init__(self, after: timedelta | None = None, kind: str = "network") -> None:
-        super().__init__("try later")
-        self.after = after
-        self.kind = kind
-
-
-class Undeliverable(Exception):
-    """The channel will never take this message (blocked bot, unknown chat); `kind` says
-    how, for the metrics: "400", "403" (observer.ERROR_KINDS)."""
-
-    def __init__(self, reason: str = "", kind: str = "other") -> None:
-        super().__init__(reason)
-        self.kind = kind
-
-
-class Transport(Protocol):
-    """A channel's way of delivering one rendered message to an address."""
-
-    channel: str
-
-    @property
-    def max_text(self) -> int | None:
-        """The longest text one message can carry (code points); None: no limit."""
-
-    async def deliver(self, address: str, message: Rendered) -> str:
-        """Deliver and return the channel's message id, or raise TryLater / Undeliverable."""
-
-    async def edit(self, address: str, message_id: str, message: Rendered) -> None:
-        """Replace an earlier message, or raise TryLater / Undeliverable."""
-
-    async def copy(self, address: str, media: MediaRef) -> str:
-        """Copy a message (media) from another chat, without its sender; the new message id.
-        A reference this channel cannot resolve raises Undeliverable."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.services.pacing import Limits
 from bot.services.render import Rendered
-from bot.services.sender import TryLater, Undeliverable
+from bot.services.transport import TryLater, Undeliverable
 from flows.messages import MediaRef
 
 CHANNEL = "telegram"

@@ -13,7 +13,7 @@ from telegram import Bot
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.transport import TelegramTransport
 from bot.services.render import Rendered
-from bot.services.sender import TryLater, Undeliverable
+from bot.services.transport import TryLater, Undeliverable
 from tests.support.botapi import FakeBotApi
 
 TOKEN = "123456:TEST-token"

@@ -10,7 +10,9 @@ import random
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -70,22 +72,85 @@ async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | No
     return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
 
 
-async def load_intake(session: AsyncSession, *, youngster: Youngster) -> Intake:
-    """The intake as the flow sees it, from the youngster's rows."""
-    rows = await session.execute(
-        select(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster.id)
+@dataclass(frozen=True)
+class Found:
+    """A youngster, locked, with their current case and its coach's first name: what the
+    conversation service needs of them, read in one statement."""
+
+    youngster: Youngster
+    case: Case | None
+    coach: str | None
+
+
+async def find_youngster_with_case(
+    session: AsyncSession, *, channel: str, address: str
+) -> Found | None:
+    """The youngster behind a channel address (locked on PostgreSQL), their newest case that
+    they did not withdraw, and its coach's name: one statement instead of three."""
+    newest = (
+        select(func.max(col(Case.id)))
+        .where(col(Case.youngster_id) == col(Youngster.id), col(Case.state) != WITHDRAWN)
+        .correlate(Youngster)
+        .scalar_subquery()
     )
-    answers = {row.question: Answer(row.choice, row.text) for row in rows.scalars()}
-    media = [item.note for item in await kept_media(session, youngster_id=youngster.id)]
-    case = await current_case_of(session, youngster_id=youngster.id)
+    query = (
+        select(Youngster, Case, col(Staff.name))
+        .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
+        .outerjoin(Case, col(Case.id) == newest)
+        .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
+        .where(col(Contact.channel) == channel, col(Contact.address) == address)
+        .with_for_update(of=Youngster)
+    )
+    row = (await session.execute(query)).first()
+    return Found(row[0], row[1], row[2]) if row is not None else None
+
+
+async def load_intake(
+    session: AsyncSession,
+    *,
+    youngster: Youngster,
+    current: tuple[Case | None, str | None] | None = None,
+) -> Intake:
+    """The intake as the flow sees it, from the youngster's rows. `current`: their current
+    case and its coach's name when the caller read them already (find_youngster_with_case)."""
+    # Answers and kept media in one round trip; a media row has its message id, an answer none.
+    answers_query = select(
+        col(IntakeAnswer.question),
+        col(IntakeAnswer.choice),
+        col(IntakeAnswer.text),
+        null().label("message_id"),
+        null().label("kind"),
+        literal(0).label("id"),
+    ).where(col(IntakeAnswer.youngster_id) == youngster.id)
+    media_query = select(
+        col(IntakeMedia.question),
+        null(),
+        col(IntakeMedia.caption),
+        col(IntakeMedia.message_id),
+        col(IntakeMedia.kind),
+        col(IntakeMedia.id),
+    ).where(col(IntakeMedia.youngster_id) == youngster.id)
+    rows = (await session.execute(union_all(answers_query, media_query))).all()
+    answers = {}
+    kept = []
+    for question, choice, text, message_id, kind, number in rows:
+        if message_id is None:
+            answers[question] = Answer(choice, text)
+        else:
+            kept.append((number, MediaNote(message_id, kind, question, text)))
+    media = [note for _, note in sorted(kept, key=lambda item: item[0])]
+    if current is None:
+        case = await current_case_of(session, youngster_id=youngster.id)
+        coach = await session.get(Staff, case.coach_id) if case and case.coach_id else None
+        current = case, coach.name if coach else None
+    case, coach_name = current
     view = None
     if case is not None:
-        coach = await session.get(Staff, case.coach_id) if case.coach_id is not None else None
         view = CaseView(
             utc(case.queued_at),
             utc(case.deadline),
             case.urgent,
-            coach.name if coach else None,
+            coach_name,
             case.state,
             Signal.parse(case.signal),
             case.shared,
@@ -156,17 +221,21 @@ async def save_intake(
                 col(IntakeAnswer.youngster_id) == youngster.id, col(IntakeAnswer.question).in_(gone)
             )
         )
+    added = [
+        {
+            "youngster_id": youngster.id,
+            "question": question,
+            "choice": answer.choice,
+            "text": answer.text,
+        }
+        for question, answer in intake.answers.items()
+        if question not in old
+    ]
+    if added:
+        # A Core insert: no ORM objects and no ids read back, one round trip for all of them.
+        await session.execute(insert(IntakeAnswer), added)
     for question, answer in intake.answers.items():
-        if question not in old:
-            session.add(
-                IntakeAnswer(
-                    youngster_id=youngster.id,
-                    question=question,
-                    choice=answer.choice,
-                    text=answer.text,
-                )
-            )
-        elif old[question] != answer:
+        if question in old and old[question] != answer:
             await session.execute(
                 update(IntakeAnswer)
                 .where(
@@ -190,18 +259,21 @@ async def _save_media(
                 col(IntakeMedia.youngster_id) == youngster_id, col(IntakeMedia.message_id).in_(gone)
             )
         )
+    added = [
+        {
+            "youngster_id": youngster_id,
+            "message_id": ref,
+            "kind": note.kind,
+            "question": note.question,
+            "caption": note.caption,
+        }
+        for ref, note in kept.items()
+        if ref not in old
+    ]
+    if added:
+        await session.execute(insert(IntakeMedia), added)
     for ref, note in kept.items():
-        if ref not in old:
-            session.add(
-                IntakeMedia(
-                    youngster_id=youngster_id,
-                    message_id=ref,
-                    kind=note.kind,
-                    question=note.question,
-                    caption=note.caption,
-                )
-            )
-        elif old[ref].question != note.question:
+        if ref in old and old[ref].question != note.question:
             await session.execute(
                 update(IntakeMedia)
                 .where(

@@ -28,20 +28,26 @@ async def enqueue_messages(
     messages: Sequence[Outbound],
     now: datetime,
 ) -> None:
-    """Save replies in the caller's transaction; a sender delivers them after the commit."""
-    for message in messages:
-        session.add(
-            OutboxMessage(
-                youngster_id=youngster_id,
-                channel=channel,
-                address=address,
-                language=language,
-                payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
-                priority=message.priority,
-                created_at=now,
-                not_before=now,
-            )
-        )
+    """Save replies in the caller's transaction; a sender delivers them after the commit.
+    One Core insert for them all: no ORM objects and no ids read back."""
+    if not messages:
+        return
+    rows = [
+        {
+            "youngster_id": youngster_id,
+            "channel": channel,
+            "address": address,
+            "language": language,
+            "payload": json.dumps(outbound_to_json(message), ensure_ascii=False),
+            "priority": message.priority,
+            "created_at": now,
+            "not_before": now,
+            "attempts": 0,
+            "parts_sent": 0,
+        }
+        for message in messages
+    ]
+    await session.execute(insert(OutboxMessage), rows)
 
 
 async def claim_due(

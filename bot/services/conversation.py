@@ -28,6 +28,7 @@ from storage.intakes import (
     add_case_messages,
     create_youngster,
     find_youngster,
+    find_youngster_with_case,
     forget_youngster,
     load_intake,
     mark_case_urgent,
@@ -228,8 +229,15 @@ class ConversationService:
             staff = await find_staff(session, channel=channel, address=address)
             if staff is not None or (event.kind == "command" and event.command == "coach"):
                 return await self._staff_event(session, staff, channel, address, event, now)
-            youngster = await find_youngster(session, channel=channel, address=address)
-            before = await load_intake(session, youngster=youngster) if youngster else None
+            found = await find_youngster_with_case(session, channel=channel, address=address)
+            youngster = found.youngster if found else None
+            before = (
+                await load_intake(
+                    session, youngster=found.youngster, current=(found.case, found.coach)
+                )
+                if found
+                else None
+            )
             step = self.flow.handle(before, event, now)
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None

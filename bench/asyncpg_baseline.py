@@ -48,7 +48,9 @@ WHERE s.active AND sc.channel = $1 ORDER BY s.id"""
 class AsyncpgIntake:
     """Intake updates straight to asyncpg, in one transaction each, as the service does."""
 
-    def __init__(self, pool: asyncpg.Pool, flow: IntakeFlow, rules: Rules, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, flow: IntakeFlow, rules: Rules, clock: Callable[[], datetime]
+    ) -> None:
         self.pool = pool
         self.flow = flow
         self.rules = rules
@@ -88,12 +90,19 @@ class AsyncpgIntake:
                     await conn.execute(
                         "INSERT INTO youngsters (id, pseudonym, language, state, paused, journey, "
                         "created_at, last_seen) VALUES ($1, $2, $3, $4, false, $5, $6, $6)",
-                        youngster_id, intake.pseudonym, intake.language, intake.state, journey, now,
-                    )  # fmt: skip
+                        youngster_id,
+                        intake.pseudonym,
+                        intake.language,
+                        intake.state,
+                        journey,
+                        now,
+                    )
                     await conn.execute(
                         "INSERT INTO contacts (youngster_id, channel, address) VALUES ($1, $2, $3)",
-                        youngster_id, channel, address,
-                    )  # fmt: skip
+                        youngster_id,
+                        channel,
+                        address,
+                    )
                 await self._save(conn, youngster_id, intake, before)
                 if step.case_change == "open" and intake.case is not None:
                     await self._enter_queue(conn, youngster_id, intake, now)
@@ -121,9 +130,14 @@ class AsyncpgIntake:
         view = None
         if case is not None:
             view = CaseView(
-                case["queued_at"], case["deadline"], case["urgent"], case["coach_name"],
-                case["state"], Signal.parse(case["signal"]), case["shared"],
-            )  # fmt: skip
+                case["queued_at"],
+                case["deadline"],
+                case["urgent"],
+                case["coach_name"],
+                case["state"],
+                Signal.parse(case["signal"]),
+                case["shared"],
+            )
         return Intake(
             state=row["state"],
             language=row["language"],
@@ -138,15 +152,23 @@ class AsyncpgIntake:
             signal=Signal.parse(row["signal"]),
         )
 
-    async def _save(self, conn: Any, youngster_id: str, intake: Intake, before: Intake | None) -> None:
+    async def _save(
+        self, conn: Any, youngster_id: str, intake: Intake, before: Intake | None
+    ) -> None:
         await conn.execute(
             "UPDATE youngsters SET state = $2, language = $3, source = $4, age_band = $5, "
             "paused = $6, safety = $7, signal = $8, last_seen = coalesce($9, last_seen) "
             "WHERE id = $1",
-            youngster_id, intake.state, intake.language, intake.source, intake.age_band,
-            intake.paused, intake.safety, intake.signal.stored if intake.signal else None,
+            youngster_id,
+            intake.state,
+            intake.language,
+            intake.source,
+            intake.age_band,
+            intake.paused,
+            intake.safety,
+            intake.signal.stored if intake.signal else None,
             intake.last_seen,
-        )  # fmt: skip
+        )
         old = before.answers if before else {}
         changed = [(q, a) for q, a in intake.answers.items() if old.get(q) != a]
         if changed:
@@ -159,14 +181,21 @@ class AsyncpgIntake:
         if any(q not in intake.answers for q in old):
             raise NotImplementedError("outside the bench's intake script")
 
-    async def _enter_queue(self, conn: Any, youngster_id: str, intake: Intake, now: datetime) -> None:
+    async def _enter_queue(
+        self, conn: Any, youngster_id: str, intake: Intake, now: datetime
+    ) -> None:
         view = intake.case
         assert view is not None
         case_id = await conn.fetchval(
-            "INSERT INTO cases (youngster_id, state, urgent, priority, shared, queued_at, deadline) "
-            "VALUES ($1, $2, $3, false, $4, $5, $6) RETURNING id",
-            youngster_id, QUEUED, view.urgent, view.shared, view.queued_at, view.deadline,
-        )  # fmt: skip
+            "INSERT INTO cases (youngster_id, state, urgent, priority, shared, queued_at, "
+            "deadline) VALUES ($1, $2, $3, false, $4, $5, $6) RETURNING id",
+            youngster_id,
+            QUEUED,
+            view.urgent,
+            view.shared,
+            view.queued_at,
+            view.deadline,
+        )
         people = await conn.fetch(TEAM, "telegram")
         offered = self.flow.questionnaire.languages
         coaches, leads = [], []
@@ -175,18 +204,35 @@ class AsyncpgIntake:
                 leads.append(p["id"])
                 continue
             member = StaffMember(
-                p["id"], p["role"], p["name"], split(p["languages"]), split(p["focus"]),
-                p["capacity"], p["active"], None, p["away_until"],
-            )  # fmt: skip
+                p["id"],
+                p["role"],
+                p["name"],
+                split(p["languages"]),
+                split(p["focus"]),
+                p["capacity"],
+                p["active"],
+                None,
+                p["away_until"],
+            )
             available = is_available(
-                member, now=now, timezone=self.rules.timezone,
+                member,
+                now=now,
+                timezone=self.rules.timezone,
                 service_hours=self.rules.service_hours,
-            )  # fmt: skip
+            )
             coaches.append(
                 CoachProfile(
-                    p["id"], p["name"], member.languages, member.focus, p["capacity"], p["n"],
-                    available, p["gender"], split(p["regions"]), split(p["modes"]),
-                )  # fmt: skip
+                    p["id"],
+                    p["name"],
+                    member.languages,
+                    member.focus,
+                    p["capacity"],
+                    p["n"],
+                    available,
+                    p["gender"],
+                    split(p["regions"]),
+                    split(p["modes"]),
+                )
             )
         notices = who_to_tell(waiting_case(case_id, intake), coaches, leads)
         card = CaseCard(
@@ -207,7 +253,17 @@ class AsyncpgIntake:
             person = by_id[notice.staff_id]
             language = staff_language(split(person["languages"]), offered)
             message = offer(card, notice.reasons)
-            rows.append((None, "telegram", person["address"], language, _json(message), now, message.priority))
+            rows.append(
+                (
+                    None,
+                    "telegram",
+                    person["address"],
+                    language,
+                    _json(message),
+                    now,
+                    message.priority,
+                )
+            )
         if rows:
             await conn.executemany(OUTBOX, rows)
             await conn.executemany(
@@ -220,13 +276,22 @@ class AsyncpgIntake:
         )
 
     async def _enqueue(
-        self, conn: Any, youngster_id: str | None, channel: str, address: str, language: str,
-        messages: list[Outbound], now: datetime,
-    ) -> None:  # fmt: skip
+        self,
+        conn: Any,
+        youngster_id: str | None,
+        channel: str,
+        address: str,
+        language: str,
+        messages: list[Outbound],
+        now: datetime,
+    ) -> None:
         if messages:
             await conn.executemany(
                 OUTBOX,
-                [(youngster_id, channel, address, language, _json(m), now, m.priority) for m in messages],
+                [
+                    (youngster_id, channel, address, language, _json(m), now, m.priority)
+                    for m in messages
+                ],
             )
 
 

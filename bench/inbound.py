@@ -46,9 +46,18 @@ SCRIPT = [
     Inbound("choice", choice="summary:send"),
 ]
 STEP_NAMES = [
-    "start", "consent", "age", "text", "text", "check-in", "check-in", "check-in", "check-in",
-    "check-in", "enter queue",
-]  # fmt: skip
+    "start",
+    "consent",
+    "age",
+    "text",
+    "text",
+    "check-in",
+    "check-in",
+    "check-in",
+    "check-in",
+    "check-in",
+    "enter queue",
+]
 
 
 class BenchClock:
@@ -66,13 +75,22 @@ async def add_team(db: Database, start: datetime) -> dict[str, int]:
     team = {}
     async with db.transaction() as session:
         for n, (role, name, focus) in enumerate(
-            (("coach", "Lotte", "home"), ("coach", "Bram", "health"), ("coach", "Sara", "money"),
-             ("teamlead", "Ahmed", ""))
-        ):  # fmt: skip
+            (
+                ("coach", "Lotte", "home"),
+                ("coach", "Bram", "health"),
+                ("coach", "Sara", "money"),
+                ("teamlead", "Ahmed", ""),
+            )
+        ):
             staff = Staff(
-                role=role, name=name, languages="nl,en", focus=focus, capacity=10**6,
-                hours="mon-sun 00:00-24:00", created_at=start,
-            )  # fmt: skip
+                role=role,
+                name=name,
+                languages="nl,en",
+                focus=focus,
+                capacity=10**6,
+                hours="mon-sun 00:00-24:00",
+                created_at=start,
+            )
             session.add(staff)
             await session.flush()
             assert staff.id is not None
@@ -90,7 +108,9 @@ def service_handle(db: Database, flow: IntakeFlow, rules: Rules, clock: BenchClo
     )
 
     async def handle(address: str, event: Inbound, event_id: str) -> object:
-        return await service.handle(channel=CHANNEL, address=address, event=event, event_id=event_id)
+        return await service.handle(
+            channel=CHANNEL, address=address, event=event, event_id=event_id
+        )
 
     return handle
 
@@ -110,7 +130,9 @@ class Round:
     updates: int
 
 
-async def one_after_another(handle: Handle, prefix: str, youngsters: int, clock: BenchClock) -> Round:
+async def one_after_another(
+    handle: Handle, prefix: str, youngsters: int, clock: BenchClock
+) -> Round:
     """Whole intakes, one update at a time: CPU and wall time per update."""
     updates = 0
     wall, cpu = time.perf_counter(), time.process_time()
@@ -208,7 +230,9 @@ async def _postgres(
     db = Database(url)
     clock = BenchClock(start)
     await add_team(db, start)
-    pool = await asyncpg.create_pool(url.replace("postgresql+asyncpg", "postgresql"), min_size=10, max_size=10)
+    pool = await asyncpg.create_pool(
+        url.replace("postgresql+asyncpg", "postgresql"), min_size=10, max_size=10
+    )
     try:
         service = service_handle(db, flow, rules, clock)
         baseline = baseline_handle(AsyncpgIntake(pool, flow, rules, clock))
@@ -228,8 +252,8 @@ async def _postgres(
     served, hand = loads["service"], loads["asyncpg"]
     lines = [
         "inbound, PostgreSQL, one worker (intake updates through ConversationService.handle):",
-        f"  CPU per update: service {cpu['service']:.2f} ms, asyncpg by hand {cpu['asyncpg']:.2f} ms"
-        f" (x{ratio:.2f})",
+        f"  CPU per update: service {cpu['service']:.2f} ms, asyncpg by hand "
+        f"{cpu['asyncpg']:.2f} ms (x{ratio:.2f})",
         f"  500/s offered ({served.updates} updates): service {served.achieved:.0f}/s, p50 "
         f"{served.p50_ms:.1f} ms, p99 {served.p99_ms:.1f} ms; asyncpg {hand.achieved:.0f}/s, "
         f"p99 {hand.p99_ms:.1f} ms",

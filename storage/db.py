@@ -17,6 +17,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -86,6 +88,13 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_new(session: AsyncSession, table: type[Any]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database (both SQLite and
+    PostgreSQL have it): rows already there stay as they are, without reading them first."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing()
 
 
 class Database:

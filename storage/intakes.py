@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime
-
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -189,13 +188,20 @@ async def create_youngster(
         pseudonym=pseudonym,
         language=intake.language,
         state=intake.state,
+        source=intake.source,
+        age_band=intake.age_band,
+        paused=intake.paused,
+        safety=intake.safety,
+        signal=intake.signal.stored if intake.signal is not None else None,
         journey=secrets.token_hex(16),
         created_at=now,
-        last_seen=now,
+        last_seen=intake.last_seen or now,
     )
     session.add(youngster)
     await session.flush()
-    session.add(Contact(youngster_id=youngster.id, channel=channel, address=address))
+    await session.execute(
+        insert(Contact), [{"youngster_id": youngster.id, "channel": channel, "address": address}]
+    )
     intake.pseudonym = pseudonym
     return youngster
 

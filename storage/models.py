@@ -88,7 +88,10 @@ class Case(SQLModel, table=True):
     """A youngster's request for a coach: queued with a promise deadline, urgent on top."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_queue", "state", "urgent", "deadline"),)
+    __table_args__ = (
+        Index("ix_cases_queue", "state", "urgent", "deadline"),
+        Index("ix_cases_coach_state", "coach_id", "state"),  # a coach's active cases
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
@@ -144,6 +147,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "not_before", "id"),
         Index("ix_outbox_address", "channel", "address", "id"),  # each address's oldest row
+        Index("ix_outbox_claim", "channel", "priority", "id"),  # the claim's order
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -257,6 +261,7 @@ class SentMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_sent_by_tag", "channel", "address", "tag"),
         Index("ix_sent_by_id", "channel", "address", "message_id"),
+        Index("ix_sent_created", "created_at"),  # the purge
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,14 +16,10 @@ from flows.messages import Outbound
 from flows.queue import CaseCard
 from flows.staff import is_available, reads_now, staff_language
 from flows.state import Intake, Rules, Signal
-from storage.intakes import find_contact, load_intake, open_case_of
+from storage.intakes import find_contact, load_intake
 from storage.models import Case, Staff, Youngster
 from storage.outbox import enqueue_messages
-from storage.queue import (
-    Reachable,
-    case_with_youngster,
-    reachable_staff,
-)
+from storage.queue import Reachable, open_case_with_youngster, reachable_staff
 from storage.staff import member_of, split
 
 
@@ -126,14 +122,15 @@ class StaffDesk:
     async def _open_case(
         self, session: AsyncSession, youngster_id: str
     ) -> tuple[Case, Youngster, Intake] | None:
-        case = await open_case_of(session, youngster_id=youngster_id)
-        if case is None or case.id is None:
+        found = await open_case_with_youngster(session, youngster_id=youngster_id)
+        if found is None or found[0].id is None:
             return None
-        pair = await case_with_youngster(session, case_id=case.id)
-        if pair is None:
-            return None
-        youngster = pair[1]
-        return case, youngster, await load_intake(session, youngster=youngster)
+        case, youngster, coach = found
+        return (
+            case,
+            youngster,
+            await load_intake(session, youngster=youngster, current=(case, coach)),
+        )
 
     async def _to_staff(
         self, session: AsyncSession, staff_id: int, messages: list[Outbound], now: datetime

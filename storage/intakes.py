@@ -363,14 +363,26 @@ async def withdraw_case(session: AsyncSession, *, youngster_id: str, now: dateti
 
 
 async def add_case_messages(
-    session: AsyncSession, *, youngster_id: str, texts: list[str], now: datetime
+    session: AsyncSession,
+    *,
+    youngster_id: str,
+    texts: list[str],
+    now: datetime,
+    case_id: int | None = None,
 ) -> None:
-    """Keep what the youngster wrote while waiting, for their coach."""
-    case = await open_case_of(session, youngster_id=youngster_id)
-    if case is None or case.id is None:
-        return
-    for text in texts:
-        session.add(CaseMessage(case_id=case.id, sender="youngster", text=text, created_at=now))
+    """Keep what the youngster wrote while waiting, for their coach; `case_id`: their open
+    case, when the caller knows it already."""
+    if case_id is None:
+        case = await open_case_of(session, youngster_id=youngster_id)
+        if case is None or case.id is None:
+            return
+        case_id = case.id
+    rows = [
+        {"case_id": case_id, "sender": "youngster", "text": text, "created_at": now}
+        for text in texts
+    ]
+    if rows:
+        await session.execute(insert(CaseMessage), rows)
 
 
 async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:

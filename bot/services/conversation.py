@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matchteam import Matchteam
+from flows.case import OPEN
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
@@ -38,7 +39,7 @@ from storage.intakes import (
     share_answers,
     withdraw_case,
 )
-from storage.models import Staff
+from storage.models import Case, Staff
 from storage.outbox import enqueue_messages, first_time_seen
 from storage.set_aside import set_aside
 from storage.staff import find_staff, link_contact, redeem_invite, split
@@ -103,6 +104,7 @@ class ConversationService:
         address: str,
         event: Inbound,
         now: datetime,
+        current: Case | None,
     ) -> int | None:
         """Apply what the step did to the case, alert the team when the step asks for it, then
         keep and relay what was written. Returns how many staff can read the alert now (None:
@@ -134,8 +136,14 @@ class ConversationService:
         if step.signal is not None and change != "open":
             await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
         if step.notes_for_coach:
+            # The case read with the youngster is still their open one unless this step changed it.
+            known = current if change is None and current and current.state in OPEN else None
             await add_case_messages(
-                session, youngster_id=youngster_id, texts=step.notes_for_coach, now=now
+                session,
+                youngster_id=youngster_id,
+                texts=step.notes_for_coach,
+                now=now,
+                case_id=known.id if known else None,
             )
         if matchteam is None:
             return None
@@ -261,7 +269,10 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
-                reached = await self._case_changes(session, youngster.id, step, address, event, now)
+                current = found.case if found else None
+                reached = await self._case_changes(
+                    session, youngster.id, step, address, event, now, current
+                )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
             outbound = step.outbound

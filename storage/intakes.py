@@ -10,6 +10,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,9 +130,10 @@ async def load_intake(
         col(IntakeMedia.kind),
         col(IntakeMedia.id),
     ).where(col(IntakeMedia.youngster_id) == youngster.id)
-    rows = (await session.execute(union_all(answers_query, media_query))).all()
-    answers = {}
-    kept = []
+    both: Any = union_all(answers_query, media_query)
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in (await session.execute(both)).all()]
+    answers: dict[str, Answer] = {}
+    kept: list[tuple[int, MediaNote]] = []
     for question, choice, text, message_id, kind, number in rows:
         if message_id is None:
             answers[question] = Answer(choice, text)

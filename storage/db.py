@@ -90,9 +90,10 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
     return engine
 
 
-def insert_new(session: AsyncSession, table: type[Any]) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING for the session's database (both SQLite and
-    PostgreSQL have it): rows already there stay as they are, without reading them first."""
+def insert_new(session: AsyncSession, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING into a table (`Model.__table__`: a Core insert,
+    cheaper than the ORM's bulk path) for the session's database (both SQLite and PostgreSQL
+    have it): rows already there stay as they are, without reading them first."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     return insert(table).on_conflict_do_nothing()
 

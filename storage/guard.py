@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.db import insert_new
-from storage.models import GuardStep
+from storage.models import GuardStep, table_of
 
 
 async def add_guard_steps(
@@ -21,7 +21,7 @@ async def add_guard_steps(
     if not steps:
         return
     rows = [{"case_id": case_id, "rung": rung, "due_at": due_at} for rung, due_at in steps]
-    await session.execute(insert_new(session, GuardStep), rows)
+    await session.execute(insert_new(session, table_of(GuardStep)), rows)
 
 
 async def claim_due_steps(

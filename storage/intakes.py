@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, null, select, union_all, update
+from sqlalchemy import bindparam, delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -30,6 +30,7 @@ from storage.models import (
     OutboxMessage,
     Staff,
     Youngster,
+    table_of,
     utc,
 )
 
@@ -82,26 +83,50 @@ class Found:
     coach: str | None
 
 
+# Built once: building a statement costs more CPU than running a cached one, on every update.
+_NEWEST_CASE = (
+    select(func.max(col(Case.id)))
+    .where(col(Case.youngster_id) == col(Youngster.id), col(Case.state) != WITHDRAWN)
+    .correlate(Youngster)
+    .scalar_subquery()
+)
+_YOUNGSTER_WITH_CASE = (
+    select(Youngster, Case, col(Staff.name))
+    .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
+    .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
+    .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
+    .where(col(Contact.channel) == bindparam("channel"))
+    .where(col(Contact.address) == bindparam("address"))
+    .with_for_update(of=Youngster)
+)
+# Answers and kept media in one round trip; a media row has its message id, an answer none.
+_ANSWERS_AND_MEDIA: Any = union_all(
+    select(
+        col(IntakeAnswer.question),
+        col(IntakeAnswer.choice),
+        col(IntakeAnswer.text),
+        null().label("message_id"),
+        null().label("kind"),
+        literal(0).label("id"),
+    ).where(col(IntakeAnswer.youngster_id) == bindparam("youngster")),
+    select(
+        col(IntakeMedia.question),
+        null(),
+        col(IntakeMedia.caption),
+        col(IntakeMedia.message_id),
+        col(IntakeMedia.kind),
+        col(IntakeMedia.id),
+    ).where(col(IntakeMedia.youngster_id) == bindparam("youngster")),
+)
+
+
 async def find_youngster_with_case(
     session: AsyncSession, *, channel: str, address: str
 ) -> Found | None:
     """The youngster behind a channel address (locked on PostgreSQL), their newest case that
     they did not withdraw, and its coach's name: one statement instead of three."""
-    newest = (
-        select(func.max(col(Case.id)))
-        .where(col(Case.youngster_id) == col(Youngster.id), col(Case.state) != WITHDRAWN)
-        .correlate(Youngster)
-        .scalar_subquery()
-    )
-    query = (
-        select(Youngster, Case, col(Staff.name))
-        .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
-        .outerjoin(Case, col(Case.id) == newest)
-        .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
-        .where(col(Contact.channel) == channel, col(Contact.address) == address)
-        .with_for_update(of=Youngster)
-    )
-    row = (await session.execute(query)).first()
+    params = {"channel": channel, "address": address}
+    row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
     return Found(row[0], row[1], row[2]) if row is not None else None
 
 
@@ -113,25 +138,8 @@ async def load_intake(
 ) -> Intake:
     """The intake as the flow sees it, from the youngster's rows. `current`: their current
     case and its coach's name when the caller read them already (find_youngster_with_case)."""
-    # Answers and kept media in one round trip; a media row has its message id, an answer none.
-    answers_query = select(
-        col(IntakeAnswer.question),
-        col(IntakeAnswer.choice),
-        col(IntakeAnswer.text),
-        null().label("message_id"),
-        null().label("kind"),
-        literal(0).label("id"),
-    ).where(col(IntakeAnswer.youngster_id) == youngster.id)
-    media_query = select(
-        col(IntakeMedia.question),
-        null(),
-        col(IntakeMedia.caption),
-        col(IntakeMedia.message_id),
-        col(IntakeMedia.kind),
-        col(IntakeMedia.id),
-    ).where(col(IntakeMedia.youngster_id) == youngster.id)
-    both: Any = union_all(answers_query, media_query)
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in (await session.execute(both)).all()]
+    result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
     answers: dict[str, Answer] = {}
     kept: list[tuple[int, MediaNote]] = []
     for question, choice, text, message_id, kind, number in rows:
@@ -202,7 +210,8 @@ async def create_youngster(
     session.add(youngster)
     await session.flush()
     await session.execute(
-        insert(Contact), [{"youngster_id": youngster.id, "channel": channel, "address": address}]
+        insert(table_of(Contact)),
+        [{"youngster_id": youngster.id, "channel": channel, "address": address}],
     )
     intake.pseudonym = pseudonym
     return youngster
@@ -241,7 +250,7 @@ async def save_intake(
     ]
     if added:
         # A Core insert: no ORM objects and no ids read back, one round trip for all of them.
-        await session.execute(insert(IntakeAnswer), added)
+        await session.execute(insert(table_of(IntakeAnswer)), added)
     for question, answer in intake.answers.items():
         if question in old and old[question] != answer:
             await session.execute(
@@ -279,7 +288,7 @@ async def _save_media(
         if ref not in old
     ]
     if added:
-        await session.execute(insert(IntakeMedia), added)
+        await session.execute(insert(table_of(IntakeMedia)), added)
     for ref, note in kept.items():
         if ref in old and old[ref].question != note.question:
             await session.execute(
@@ -384,7 +393,7 @@ async def add_case_messages(
         for text in texts
     ]
     if rows:
-        await session.execute(insert(CaseMessage), rows)
+        await session.execute(insert(table_of(CaseMessage)), rows)
 
 
 async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utc(moment: datetime) -> datetime:
     """A stored time as an aware UTC datetime, whichever database it came from."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for Core statements: an insert into it skips the ORM's bulk path."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> datetime:

@@ -11,7 +11,16 @@ from sqlmodel import col
 
 from flows.case import ACTIVE, OPEN, QUEUED, WITH_COACH
 from storage.db import insert_new
-from storage.models import Case, CaseMessage, GuardStep, Offer, Staff, StaffContact, Youngster
+from storage.models import (
+    Case,
+    CaseMessage,
+    GuardStep,
+    Offer,
+    Staff,
+    StaffContact,
+    Youngster,
+    table_of,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ async def add_offers(
     if not staff_ids:
         return
     rows = [{"case_id": case_id, "staff_id": staff_id, "created_at": now} for staff_id in staff_ids]
-    await session.execute(insert_new(session, Offer), rows)
+    await session.execute(insert_new(session, table_of(Offer)), rows)
 
 
 async def offered_staff(session: AsyncSession, *, case_id: int) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -110,18 +110,22 @@ async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, ad
     session.add(StaffContact(staff_id=staff_id, channel=channel, address=address))
 
 
+# Built once: every update asks it first (is this chat a coach's?).
+_STAFF_AT = (
+    select(Staff)
+    .join(StaffContact, col(StaffContact.staff_id) == col(Staff.id))
+    .where(
+        col(StaffContact.channel) == bindparam("channel"),
+        col(StaffContact.address) == bindparam("address"),
+        col(Staff.active).is_(True),
+    )
+)
+
+
 async def find_staff(session: AsyncSession, *, channel: str, address: str) -> Staff | None:
     """The active staff member behind a chat, if any."""
-    query = (
-        select(Staff)
-        .join(StaffContact, col(StaffContact.staff_id) == col(Staff.id))
-        .where(
-            col(StaffContact.channel) == channel,
-            col(StaffContact.address) == address,
-            col(Staff.active).is_(True),
-        )
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+    params = {"channel": channel, "address": address}
+    return (await session.execute(_STAFF_AT, params)).scalar_one_or_none()
 
 
 async def find_by_ref(session: AsyncSession, *, ref: str) -> list[Staff]:

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import Stat
-from storage.models import StatEvent
+from storage.models import StatEvent, table_of
 
 
 def to_the_hour(moment: datetime) -> datetime:
@@ -34,4 +34,4 @@ async def record_stats(
         }
         for stat in stats
     ]
-    await session.execute(insert(StatEvent), rows)
+    await session.execute(insert(table_of(StatEvent)), rows)

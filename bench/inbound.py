@@ -253,7 +253,8 @@ async def _postgres(
     lines = [
         "inbound, PostgreSQL, one worker (intake updates through ConversationService.handle):",
         f"  CPU per update: service {cpu['service']:.2f} ms, asyncpg by hand "
-        f"{cpu['asyncpg']:.2f} ms (x{ratio:.2f})",
+        f"{cpu['asyncpg']:.2f} ms (x{ratio:.2f}); on one free core at most "
+        f"{1000 / cpu['service']:.0f} and {1000 / cpu['asyncpg']:.0f} updates/s",
         f"  500/s offered ({served.updates} updates): service {served.achieved:.0f}/s, p50 "
         f"{served.p50_ms:.1f} ms, p99 {served.p99_ms:.1f} ms; asyncpg {hand.achieved:.0f}/s, "
         f"p99 {hand.p99_ms:.1f} ms",
@@ -265,6 +266,8 @@ async def _postgres(
         "inbound_pg_cpu_ms_service": cpu["service"],
         "inbound_pg_cpu_ms_asyncpg": cpu["asyncpg"],
         "inbound_pg_cpu_ratio": ratio,
+        "inbound_pg_cpu_bound_per_s_service": 1000 / cpu["service"],
+        "inbound_pg_cpu_bound_per_s_asyncpg": 1000 / cpu["asyncpg"],
         "inbound_pg_500_offered_per_s": served.achieved,
         "inbound_pg_500_offered_p50_ms": served.p50_ms,
         "inbound_pg_500_offered_p99_ms": served.p99_ms,

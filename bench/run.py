@@ -1,7 +1,7 @@
 """`make bench`: speed and memory of the intake, measured side by side in one run.
 
-Figures go to bench/results/latest.txt and bench/results.json. Timings are for comparing within one run (ratios);
-machines are shared and noisy, so no test ever asserts a timing.
+Figures go to bench/results/latest.txt and bench/results.json. Timings are for comparing
+within one run (ratios); machines are shared and noisy, so no test ever asserts a timing.
 """
 
 from __future__ import annotations

@@ -26,24 +26,26 @@ from flows.staff import staff_language, staff_reply
 from flows.state import Step, Tap
 from storage.db import Database
 from storage.intakes import (
-    add_case_messages,
     create_youngster,
     find_youngster,
     find_youngster_with_case,
     forget_youngster,
     load_intake,
-    mark_case_urgent,
-    note_case_signal,
-    open_case,
     save_intake,
-    share_answers,
-    withdraw_case,
 )
 from storage.models import Case, Staff
 from storage.outbox import enqueue_messages, first_time_seen
 from storage.set_aside import set_aside
 from storage.staff import find_staff, link_contact, redeem_invite, split
 from storage.stats import record_stats
+from storage.youngster_cases import (
+    add_case_messages,
+    mark_case_urgent,
+    note_case_signal,
+    open_case,
+    share_answers,
+    withdraw_case,
+)
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -26,9 +26,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
+from bench.inbound import bench_inbound
 from bench.metrics import bench_observer, bench_scrape
 from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
+from bench.size import bench_size
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from flows.content import load_content
@@ -228,6 +230,31 @@ async def bench_databases(flow: IntakeFlow) -> list[str]:
     return lines
 
 
+async def fresh_postgres() -> str | None:
+    """A new, migrated PostgreSQL database, or None without a server."""
+    url = await postgres_database()
+    if url is not None:
+        db = Database(url)
+        await migrate(db)
+        await db.close()
+    return url
+
+
+async def bench_inbound_both(flow: IntakeFlow, rules: Rules) -> tuple[list[str], dict[str, object]]:
+    """bench/inbound.py on a fresh PostgreSQL database (if there is a server) and SQLite."""
+    url = await fresh_postgres()
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = f"sqlite:///{folder}/inbound.db"
+        db = Database(sqlite)
+        await migrate(db)
+        await db.close()
+        try:
+            return await bench_inbound(flow, rules, START, url, sqlite)
+        finally:
+            if url is not None:
+                await drop(url)
+
+
 def bench_memory(flow: IntakeFlow) -> list[str]:
     """Memory held by the loaded content and by one youngster's intake state."""
     tracemalloc.start()
@@ -264,6 +291,10 @@ def main() -> None:
     crisis_lines, crisis_figures = bench_crisis(flow)
     lines += crisis_lines
     lines += asyncio.run(bench_databases(flow))
+    inbound_lines, inbound_figures = asyncio.run(bench_inbound_both(flow, rules))
+    lines += inbound_lines
+    size_lines, size_figures = asyncio.run(bench_size(flow, rules, START, fresh_postgres, drop))
+    lines += size_lines
     lines += bench_memory(flow)
     lines += bench_observer()
     lines += notification_latency()
@@ -276,6 +307,8 @@ def main() -> None:
         "measured_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M}Z",
         **crisis_figures,
         **outbound,
+        **inbound_figures,
+        **size_figures,
     }
     JSON_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -17,6 +17,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -26,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POSTGRES_POOL = 10  # connections per worker process
+SQLITE_POOL = 4
 
 
 def async_url(url: str) -> str:
@@ -48,10 +52,24 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
     url = async_url(url)
     # A failed statement's parameters are a youngster's words: never in an error's text or a log.
     options.setdefault("hide_parameters", True)
+    if make_url(url).database in (None, "", ":memory:"):
+        # An in-memory SQLite database lives in one connection (SQLAlchemy's StaticPool).
+        return create_async_engine(url, **options)
+    # A fixed set of connections, all kept: an overflow connection would be opened for a burst
+    # and closed again at its end, a new connection (and on PostgreSQL a new server process)
+    # for every few updates. Updates beyond the pool wait for a connection instead, which
+    # costs nothing: the database is the bottleneck then anyway.
+    options.setdefault("max_overflow", 0)
+    options.setdefault("pool_timeout", 60)
     if not is_sqlite(url):
+        # Enough for the handlers, the sender and the jobs of one worker at once.
+        options.setdefault("pool_size", POSTGRES_POOL)
         # No pre-ping: it costs a round trip per transaction. A connection that died fails its
         # transaction, and the channel retries the update (bot/channels/telegram/polling.py).
         return create_async_engine(url, **options)
+    # SQLite runs one writer at a time (BEGIN IMMEDIATE): more connections would only wait on
+    # the file lock, each in its own thread.
+    options.setdefault("pool_size", SQLITE_POOL)
     # No folder is made here: `klik migrate` makes only the default one (storage/location.py).
     engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
 
@@ -70,6 +88,14 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_new(session: AsyncSession, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING into a table (`Model.__table__`: a Core insert,
+    cheaper than the ORM's bulk path) for the session's database (both SQLite and PostgreSQL
+    have it): rows already there stay as they are, without reading them first."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing()
 
 
 class Database:

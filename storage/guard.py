@@ -9,19 +9,19 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import GuardStep
+from storage.db import insert_new
+from storage.models import GuardStep, table_of
 
 
 async def add_guard_steps(
     session: AsyncSession, *, case_id: int, steps: Sequence[tuple[str, datetime]]
 ) -> None:
-    """Create a case's ladder, unless it has one already."""
-    query = select(col(GuardStep.rung)).where(col(GuardStep.case_id) == case_id)
-    known = set((await session.execute(query)).scalars())
-    for rung, due_at in steps:
-        if rung not in known:
-            session.add(GuardStep(case_id=case_id, rung=rung, due_at=due_at))
-    await session.flush()
+    """Create a case's ladder, unless it has one already (one statement; steps already
+    there stay as they are)."""
+    if not steps:
+        return
+    rows = [{"case_id": case_id, "rung": rung, "due_at": due_at} for rung, due_at in steps]
+    await session.execute(insert_new(session, table_of(GuardStep)), rows)
 
 
 async def claim_due_steps(

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utc(moment: datetime) -> datetime:
     """A stored time as an aware UTC datetime, whichever database it came from."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for Core statements: an insert into it skips the ORM's bulk path."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -88,7 +93,10 @@ class Case(SQLModel, table=True):
     """A youngster's request for a coach: queued with a promise deadline, urgent on top."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_queue", "state", "urgent", "deadline"),)
+    __table_args__ = (
+        Index("ix_cases_queue", "state", "urgent", "deadline"),
+        Index("ix_cases_coach_state", "coach_id", "state"),  # a coach's active cases
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
@@ -260,6 +268,7 @@ class SentMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_sent_by_tag", "channel", "address", "tag"),
         Index("ix_sent_by_id", "channel", "address", "message_id"),
+        Index("ix_sent_created", "created_at"),  # the purge
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
-from storage.models import InboxEvent, OutboxMessage, SentMessage, utc
+from storage.models import InboxEvent, OutboxMessage, SentMessage, table_of, utc
 
 
 async def enqueue_messages(
@@ -30,21 +30,27 @@ async def enqueue_messages(
     messages: Sequence[Outbound],
     now: datetime,
 ) -> None:
-    """Save replies in the caller's transaction; a sender delivers them after the commit."""
-    for turn, message in enumerate(messages):
-        session.add(
-            OutboxMessage(
-                youngster_id=youngster_id,
-                channel=channel,
-                address=address,
-                language=language,
-                payload=json.dumps(outbound_to_json(message), ensure_ascii=False),
-                priority=message.priority,
-                turn=turn,
-                created_at=now,
-                not_before=now,
-            )
-        )
+    """Save replies in the caller's transaction; a sender delivers them after the commit.
+    One Core insert for them all: no ORM objects and no ids read back."""
+    if not messages:
+        return
+    rows = [
+        {
+            "youngster_id": youngster_id,
+            "channel": channel,
+            "address": address,
+            "language": language,
+            "payload": json.dumps(outbound_to_json(message), ensure_ascii=False),
+            "priority": message.priority,
+            "turn": turn,
+            "created_at": now,
+            "not_before": now,
+            "attempts": 0,
+            "parts_sent": 0,
+        }
+        for turn, message in enumerate(messages)
+    ]
+    await session.execute(insert(table_of(OutboxMessage)), rows)
 
 
 async def claim_due(
@@ -225,17 +231,20 @@ async def retry_later(session: AsyncSession, *, message_id: int, not_before: dat
     )
 
 
+# Built once: building a statement costs more CPU than running a cached one, on every update.
+_FIRST_SEEN_POSTGRES = pg_insert(table_of(InboxEvent)).on_conflict_do_nothing()
+_FIRST_SEEN_SQLITE = sqlite_insert(table_of(InboxEvent)).on_conflict_do_nothing()
+
+
 async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:
     """Record a channel update as handled; False when it was handled before.
 
     One INSERT ... ON CONFLICT DO NOTHING (both SQLite and PostgreSQL have it): a lookup
     first would cost a round trip on every update.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboxEvent).values(event_id=event_id, received_at=now).on_conflict_do_nothing()
-    )
-    result = await session.execute(statement)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _FIRST_SEEN_POSTGRES if postgres else _FIRST_SEEN_SQLITE
+    result = await session.execute(statement, {"event_id": event_id, "received_at": now})
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 

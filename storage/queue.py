@@ -9,7 +9,8 @@ from sqlalchemy import Integer, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from flows.case import ACTIVE, QUEUED, WITH_COACH, after, sources
+from flows.case import ACTIVE, OPEN, QUEUED, WITH_COACH, after, sources
+from storage.db import insert_new
 from storage.models import (
     Case,
     CaseMessage,
@@ -18,6 +19,7 @@ from storage.models import (
     Staff,
     StaffContact,
     Youngster,
+    table_of,
     utc,
 )
 
@@ -32,17 +34,19 @@ class Reachable:
 
 
 async def reachable_staff(session: AsyncSession, *, channel: str) -> list[Reachable]:
-    """Every active, linked coach and team lead, with their active case count."""
+    """Every active, linked coach and team lead, with their active case count.
+
+    The count is per staff member (ix_cases_coach_state), so it costs the same with 100 or
+    100,000 cases stored; a count over all active cases grouped by coach grows with them."""
     active = (
-        select(col(Case.coach_id), func.count().label("n"))
-        .where(col(Case.state) == ACTIVE)
-        .group_by(col(Case.coach_id))
-        .subquery()
+        select(func.count())
+        .where(col(Case.coach_id) == col(Staff.id), col(Case.state) == ACTIVE)
+        .correlate(Staff)
+        .scalar_subquery()
     )
     query = (
-        select(Staff, col(StaffContact.address), func.coalesce(active.c.n, 0))
+        select(Staff, col(StaffContact.address), active)
         .join(StaffContact, col(StaffContact.staff_id) == col(Staff.id))
-        .outerjoin(active, active.c.coach_id == col(Staff.id))
         .where(col(Staff.active).is_(True), col(StaffContact.channel) == channel)
         .order_by(col(Staff.id))
     )
@@ -53,16 +57,12 @@ async def reachable_staff(session: AsyncSession, *, channel: str) -> list[Reacha
 async def add_offers(
     session: AsyncSession, *, case_id: int, staff_ids: list[int], now: datetime
 ) -> None:
-    """Record that these staff members were shown the case (and so may claim it)."""
-    known = set(
-        (
-            await session.execute(select(col(Offer.staff_id)).where(col(Offer.case_id) == case_id))
-        ).scalars()
-    )
-    for staff_id in staff_ids:
-        if staff_id not in known:
-            session.add(Offer(case_id=case_id, staff_id=staff_id, created_at=now))
-    await session.flush()
+    """Record that these staff members were shown the case (and so may claim it); one
+    statement, and an offer made before stays as it was."""
+    if not staff_ids:
+        return
+    rows = [{"case_id": case_id, "staff_id": staff_id, "created_at": now} for staff_id in staff_ids]
+    await session.execute(insert_new(session, table_of(Offer)), rows)
 
 
 async def offered_staff(session: AsyncSession, *, case_id: int) -> set[int]:
@@ -102,6 +102,23 @@ async def case_with_youngster(
     )
     row = (await session.execute(query)).first()
     return (row[0], row[1]) if row else None
+
+
+async def open_case_with_youngster(
+    session: AsyncSession, *, youngster_id: str
+) -> tuple[Case, Youngster, str | None] | None:
+    """A youngster's case while it waits for or has a coach, the youngster, and the coach's
+    name: one statement."""
+    query = (
+        select(Case, Youngster, col(Staff.name))
+        .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
+        .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
+        .where(col(Case.youngster_id) == youngster_id, col(Case.state).in_(OPEN))
+        .order_by(col(Case.id).desc())
+        .limit(1)
+    )
+    row = (await session.execute(query)).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 async def waiting_cases(session: AsyncSession) -> list[tuple[Case, Youngster]]:

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.hours import parse_service_hours
 from flows.staff import INVITE_VALID, Profile, StaffMember, code_digest
-from storage.models import Case, CaseMessage, Offer, Staff, StaffContact, StaffInvite, utc
+from storage.models import (
+    Case,
+    CaseMessage,
+    Offer,
+    Staff,
+    StaffContact,
+    StaffInvite,
+    table_of,
+    utc,
+)
 
 
 def split(value: str) -> tuple[str, ...]:
@@ -110,18 +119,24 @@ async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, ad
     session.add(StaffContact(staff_id=staff_id, channel=channel, address=address))
 
 
+# Built once: every update asks it first (is this chat a coach's?). A Core statement of the
+# id alone, so the common answer (no) costs no ORM loading; the row is loaded when it is yes.
+_STAFF_AT = (
+    select(table_of(Staff).c.id)
+    .join(table_of(StaffContact), table_of(StaffContact).c.staff_id == table_of(Staff).c.id)
+    .where(
+        table_of(StaffContact).c.channel == bindparam("channel"),
+        table_of(StaffContact).c.address == bindparam("address"),
+        table_of(Staff).c.active.is_(True),
+    )
+)
+
+
 async def find_staff(session: AsyncSession, *, channel: str, address: str) -> Staff | None:
     """The active staff member behind a chat, if any."""
-    query = (
-        select(Staff)
-        .join(StaffContact, col(StaffContact.staff_id) == col(Staff.id))
-        .where(
-            col(StaffContact.channel) == channel,
-            col(StaffContact.address) == address,
-            col(Staff.active).is_(True),
-        )
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+    params = {"channel": channel, "address": address}
+    staff_id = (await session.execute(_STAFF_AT, params)).scalar_one_or_none()
+    return await session.get(Staff, staff_id) if staff_id is not None else None
 
 
 async def find_by_ref(session: AsyncSession, *, ref: str) -> list[Staff]:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.staff import StaffService
 from bot.services.staff_link import link_chat
+from flows.case import OPEN
 from flows.command_words import staff_words
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, MediaRef, Outbound
@@ -29,23 +30,26 @@ from flows.staff import staff_language, staff_reply
 from flows.state import Signal, Step, Tap
 from storage.db import Database
 from storage.intakes import (
-    add_case_messages,
     create_youngster,
     find_youngster,
+    find_youngster_with_case,
     forget_youngster,
     load_intake,
-    mark_case_urgent,
-    note_case_signal,
-    open_case,
     save_intake,
-    share_answers,
-    withdraw_case,
 )
-from storage.models import Staff
+from storage.models import Case, Staff
 from storage.outbox import enqueue_messages, first_time_seen
 from storage.set_aside import set_aside
 from storage.staff import find_staff, split
 from storage.stats import record_stats
+from storage.youngster_cases import (
+    add_case_messages,
+    mark_case_urgent,
+    note_case_signal,
+    open_case,
+    share_answers,
+    withdraw_case,
+)
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -157,6 +161,7 @@ class ConversationService:
         address: str,
         event: Inbound,
         now: datetime,
+        current: Case | None,
     ) -> int | None:
         """Apply what the step did to the case, alert the team when the step asks for it, then
         keep and relay what was written. Returns how many staff can read the alert now (None:
@@ -188,8 +193,14 @@ class ConversationService:
         if step.signal is not None and change != "open":
             await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
         if step.notes_for_coach:
+            # The case read with the youngster is still their open one unless this step changed it.
+            known = current if change is None and current and current.state in OPEN else None
             await add_case_messages(
-                session, youngster_id=youngster_id, texts=step.notes_for_coach, now=now
+                session,
+                youngster_id=youngster_id,
+                texts=step.notes_for_coach,
+                now=now,
+                case_id=known.id if known else None,
             )
         if matchteam is None:
             return None
@@ -288,8 +299,15 @@ class ConversationService:
             if staff is not None or self._is_link(event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return _Done(handled, side="staff")
-            youngster = await find_youngster(session, channel=channel, address=address)
-            before = await load_intake(session, youngster=youngster) if youngster else None
+            found = await find_youngster_with_case(session, channel=channel, address=address)
+            youngster = found.youngster if found else None
+            before = (
+                await load_intake(
+                    session, youngster=found.youngster, current=(found.case, found.coach)
+                )
+                if found
+                else None
+            )
             step = self.flow.handle(before, event, now)
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None
@@ -313,8 +331,9 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
+                current = found.case if found else None
                 reached = await self._case_changes(
-                    session, youngster.id, step, channel, address, event, now
+                    session, youngster.id, step, channel, address, event, now, current
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language

@@ -14,9 +14,9 @@ from flows.content import Content
 from flows.queue import CaseCard
 from flows.staff import staff_language
 from flows.state import Intake, Rules, Signal
-from storage.intakes import load_intake, open_case_of
+from storage.intakes import load_intake
 from storage.models import Case, Staff, Youngster
-from storage.queue import case_with_youngster, reachable_staff
+from storage.queue import case_with_youngster, open_case_with_youngster, reachable_staff
 from storage.staff import member_of, split
 
 
@@ -122,5 +122,11 @@ async def case_only(session: AsyncSession, case_id: int | None) -> CaseFacts | N
 
 async def open_case(session: AsyncSession, desk: Desk, youngster_id: str) -> Loaded | None:
     """The youngster's case while it waits for or has a coach."""
-    case = await open_case_of(session, youngster_id=youngster_id)
-    return await load_case(session, desk, case.id) if case is not None else None
+    found = await open_case_with_youngster(session, youngster_id=youngster_id)
+    if found is None:
+        return None
+    case, youngster, coach = found
+    intake = await load_intake(session, youngster=youngster, current=(case, coach))
+    known = facts(case, youngster)
+    shown = case_card(desk.content.questionnaire, known, intake) if intake.case else None
+    return Loaded(known, intake, shown)

@@ -16,6 +16,7 @@ per category.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -129,13 +130,30 @@ class Stack:
         return _sigmoid(score) >= self.alarms.get(language, self.alarm)
 
 
+class Weights:
+    """Every feature's weights in one flat array of doubles, a feature's row found by its name:
+    a tuple of float objects per feature would hold some 20 MB more for the same numbers,
+    which every worker process carries."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.values = array("d")
+
+    def add(self, feature: str, weights: list[float]) -> None:
+        self.rows[feature] = len(self.values)
+        self.values.extend(weights)
+
+    def of(self, feature: str, output: int) -> float:
+        return self.values[self.rows[feature] + output]
+
+
 class CrisisModel:
     """The weights of content/crisis-model.tsv, ready to score messages."""
 
     def __init__(
         self,
         idf: dict[str, float],
-        weights: dict[str, tuple[float, ...]],
+        weights: Weights,
         bias: tuple[float, ...],
         stack: Stack,
     ) -> None:
@@ -152,7 +170,8 @@ class CrisisModel:
         weight per output). Lines starting with "#" are comments. Raise ValueError naming the
         line when something is wrong."""
         idf: dict[str, float] = {}
-        weights: dict[str, tuple[float, ...]] = {}
+        weights = Weights()
+        same: dict[float, float] = {}  # one float object per idf value: few distinct ones
         bias: tuple[float, ...] | None = None
         stack: Stack | None = None
         alarms: dict[str, float] = {}
@@ -180,8 +199,9 @@ class CrisisModel:
                     continue
                 if len(parts) != 2 + len(OUTPUTS):
                     raise ValueError(f"expected {2 + len(OUTPUTS)} columns")
-                idf[parts[0]] = float(parts[1])
-                weights[parts[0]] = tuple(float(value) for value in parts[2:])
+                value = float(parts[1])
+                idf[parts[0]] = same.setdefault(value, value)
+                weights.add(parts[0], [float(value) for value in parts[2:]])
             except ValueError as error:
                 raise ValueError(f"line {number}: {error}") from None
         if bias is None or stack is None:
@@ -196,7 +216,7 @@ class CrisisModel:
         """One output's log-odds for a feature vector."""
         total = self.bias[output]
         for feature, value in vector.items():
-            total += self.weights[feature][output] * value
+            total += self.weights.of(feature, output) * value
         return total
 
 

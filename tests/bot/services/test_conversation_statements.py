@@ -1,0 +1,56 @@
+"""How many statements an update sends, and how many connections a burst opens, on SQLite and
+PostgreSQL: round trips are what an update costs, so their number is pinned here (their time
+is measured in `make bench`, never in a test)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from flows.messages import Inbound
+from storage.db import POSTGRES_POOL, SQLITE_POOL
+from tests.bot.team import MONEY_AND_HOME, Team
+from tests.support.statements import counting
+
+
+async def test_entering_the_queue_and_offering_the_case_takes_at_most_18_statements(
+    team: Team,
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME[:-1])
+    with counting(team.db.engine) as sent:
+        await team.say("y1", Inbound("choice", choice=MONEY_AND_HOME[-1]))
+    assert "INSERT INTO cases" in " ".join(sent.sent)
+    assert len(sent) <= 18, "\n".join(sent.sent)
+
+
+async def test_answering_a_question_takes_at_most_9_statements(team: Team) -> None:
+    await team.youngster("y1", "age:16_17")
+    with counting(team.db.engine) as sent:
+        await team.say("y1", Inbound("choice", choice="q.health:2"))
+    assert len(sent) <= 9, "\n".join(sent.sent)
+
+
+async def test_the_youngster_and_their_case_are_read_once_per_update(team: Team) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    with counting(team.db.engine) as sent:
+        await team.say("y1", Inbound("text", text="is er al iemand?"))
+    reads = [s for s in sent.sent if s.lstrip().startswith("SELECT")]
+    assert sum("FROM youngsters" in s for s in reads) == 1, "\n".join(reads)
+    assert sum("FROM cases" in s and "youngsters" not in s for s in reads) == 0, "\n".join(reads)
+
+
+async def test_a_burst_of_updates_reuses_the_pooled_connections(team: Team) -> None:
+    opened: list[int] = []
+
+    def connected(_dbapi: object, _record: ConnectionPoolEntry) -> None:
+        opened.append(1)
+
+    event.listen(team.db.engine.sync_engine, "connect", connected)
+    try:
+        for burst in range(3):
+            await asyncio.gather(*(team.youngster(f"y{burst}-{n}", "age:16_17") for n in range(20)))
+    finally:
+        event.remove(team.db.engine.sync_engine, "connect", connected)
+    assert len(opened) <= (SQLITE_POOL if team.db.is_sqlite else POSTGRES_POOL)

@@ -162,20 +162,38 @@ async def retry_later(session: AsyncSession, *, message_id: int, not_before: dat
 async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:
     """Record a channel update as handled; False when it was handled before.
 
-    One INSERT ... ON CONFLICT DO NOTHING (both SQLite and PostgreSQL have it): a lookup
-    first would cost a round trip on every update.
+    One INSERT ... ON CONFLICT (both SQLite and PostgreSQL have it): a lookup first would
+    cost a round trip on every update. An update stored as pending (webhook mode,
+    storage/inbox.py) becomes handled, its chat and text forgotten, in the same statement;
+    of two transactions handling one update, the second waits for the first's row and then
+    finds it handled.
     """
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(InboxEvent).values(event_id=event_id, received_at=now).on_conflict_do_nothing()
+        insert(InboxEvent)
+        .values(event_id=event_id, received_at=now)
+        .on_conflict_do_update(
+            index_elements=[col(InboxEvent.event_id)],
+            set_={
+                "pending": False,
+                "channel": None,
+                "address": None,
+                "payload": None,
+                "claimed_until": None,
+            },
+            where=col(InboxEvent.pending).is_(True),
+        )
     )
     result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:
-    """Forget handled update ids older than any redelivery could be; return how many."""
-    result = await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))
+    """Forget handled update ids older than any redelivery could be; return how many.
+    Pending updates stay until they are handled."""
+    result = await session.execute(
+        delete(InboxEvent).where(col(InboxEvent.received_at) < before, ~col(InboxEvent.pending))
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -73,12 +73,12 @@ async def fetch_updates(bot: Bot, offset: int | None, long_poll: int) -> list[An
     return raw if isinstance(raw, list) else []
 
 
-def _id_of(item: Any) -> int | None:
+def id_of(item: Any) -> int | None:
     update_id = item.get("update_id") if isinstance(item, dict) else None
     return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
 
 
-def _kind_of(item: Any) -> str:
+def raw_kind(item: Any) -> str:
     """The update's kind ("message", "callback_query"), fit for the log."""
     keys = [k for k in item if k != "update_id"] if isinstance(item, dict) else []
     kind = keys[0] if keys else ""
@@ -103,16 +103,16 @@ class Reader:
             if update is not None:
                 updates.append(update)
                 continue
-            update_id = _id_of(item)
+            update_id = id_of(item)
             if update_id not in self._told:
                 log.warning(
                     "update %s (%s) cannot be read; skipped",
                     "?" if update_id is None else update_id,
-                    _kind_of(item),
+                    raw_kind(item),
                 )
             if update_id is not None:
                 self._told.add(update_id)
-        ids = [i for i in map(_id_of, raw) if i is not None]
+        ids = [i for i in map(id_of, raw) if i is not None]
         return updates, max(ids) if ids else None
 
     def confirmed(self, offset: int) -> None:

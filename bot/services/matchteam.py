@@ -174,8 +174,9 @@ class Matchteam(CaseLife, Conversations):
     async def guard_step(
         self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
     ) -> str:
-        """Take one step of the ladder for a case; "skipped" when it no longer waits."""
-        pair = await case_with_youngster(session, case_id=case_id)
+        """Take one step of the ladder for a case; "skipped" when it no longer waits. The case
+        is locked first: a claim committing on another worker meanwhile is seen, not missed."""
+        pair = await case_with_youngster(session, case_id=case_id, lock=True)
         if pair is None or pair[0].state != QUEUED:
             return "skipped"
         case, youngster = pair

@@ -156,8 +156,10 @@ async def test_a_step_due_while_another_worker_commits_a_claim_is_skipped(
         async with other.transaction() as session:
             assert await claim_case(session, case_id=case.id, staff_id=1, now=team.clock())
             guard = asyncio.create_task(run_guard(team.db, Matchteam(flow, rules), team.clock))
-            while not guard.done() and not await waiting_for_a_lock(team.db):
-                await asyncio.sleep(0.01)
+            while not await waiting_for_a_lock(team.db):
+                finished, _ = await asyncio.wait({guard}, timeout=0.01)
+                if finished:
+                    break
         taken = await guard
     finally:
         await other.close()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,23 +134,37 @@ async def mark_delivered(
     )
 
 
+def _held(message_id: int, held: datetime | None) -> ColumnElement[bool]:
+    """The row, while it is still claimed by whoever claimed it until `held`: a sender whose
+    lease ran out (stalled, then another sender claimed the row) changes nothing any more."""
+    row = col(OutboxMessage.id) == message_id
+    return row if held is None else and_(row, col(OutboxMessage.claimed_until) == held)
+
+
 async def mark_part_sent(
-    session: AsyncSession, *, message_id: int, parts_sent: int, claimed_until: datetime
+    session: AsyncSession,
+    *,
+    message_id: int,
+    parts_sent: int,
+    claimed_until: datetime,
+    held: datetime | None = None,
 ) -> None:
     """Note that the first `parts_sent` parts of a long message arrived, so a retry or a
     restart goes on from the next part; the claim is renewed for the next one."""
     await session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(_held(message_id, held))
         .values(parts_sent=parts_sent, claimed_until=claimed_until)
     )
 
 
-async def retry_later(session: AsyncSession, *, message_id: int, not_before: datetime) -> None:
+async def retry_later(
+    session: AsyncSession, *, message_id: int, not_before: datetime, held: datetime | None = None
+) -> None:
     """Give a refused message back, to be tried again from `not_before`."""
     await session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(_held(message_id, held))
         .values(
             not_before=not_before,
             claimed_until=None,

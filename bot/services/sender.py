@@ -78,7 +78,7 @@ class Transport(Protocol):
         """Copy a message (media) from another chat, without its sender; the new message id."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Due:
     id: int
     address: str
@@ -87,6 +87,7 @@ class _Due:
     created_at: datetime
     language: str
     message: Outbound
+    claimed_until: datetime  # this sender's claim: once another holds the row, it is theirs
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -185,6 +186,7 @@ class OutboxSender:
                         utc(row.created_at),
                         row.language,
                         message_of(row),
+                        utc(row.claimed_until) if row.claimed_until else self.clock() + LEASE,
                     )
                 )
             return claimed
@@ -259,9 +261,15 @@ class OutboxSender:
                 )
             return
         async with self.db.transaction() as session:
+            renewed = self.clock() + LEASE
             await mark_part_sent(
-                session, message_id=due.id, parts_sent=part + 1, claimed_until=self.clock() + LEASE
+                session,
+                message_id=due.id,
+                parts_sent=part + 1,
+                claimed_until=renewed,
+                held=due.claimed_until,
             )
+            due.claimed_until = renewed
             if due.message.tag:
                 await remember_sent(
                     session,
@@ -293,4 +301,6 @@ class OutboxSender:
         else:
             log.debug("network error: message id %d waits %.0f s", due.id, pause.total_seconds())
         async with self.db.transaction() as session:
-            await retry_later(session, message_id=due.id, not_before=now + pause)
+            await retry_later(
+                session, message_id=due.id, not_before=now + pause, held=due.claimed_until
+            )

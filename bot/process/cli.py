@@ -54,40 +54,17 @@ def configure_logging(level: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-async def _run(settings: Settings) -> None:
-    from bot.channels.telegram.app import build_application, run_telegram
-    from bot.channels.telegram.transport import TelegramTransport
-    from bot.services.sender import OutboxSender
-
-    assert settings.telegram_token is not None
-    runtime = await Runtime.start(settings)
-    try:
-        application = build_application(
-            settings.telegram_token.get_secret_value(), settings.telegram_api_base_url
-        )
-        service = runtime.service()
-        sender = OutboxSender(
-            runtime.db,
-            runtime.renderer,
-            TelegramTransport(application.bot),
-            clock=service.clock,
-            on_dropped=service.message_dropped,
-        )
-        service.on_outbox = sender.wake
-        await run_telegram(application, service, sender, runtime.renderer)
-    finally:
-        await runtime.close()
-
-
 def cmd_run(_: argparse.Namespace) -> int:
-    """Run the Telegram bot (polling) until stopped."""
+    """Run the service (Telegram by polling or webhook, health routes) until stopped."""
     settings = settings_or_exit()
     configure_logging(settings.log_level)
     if settings.telegram_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return EXIT_REFUSED
+    from bot.process.app import create_app, serve
+
     try:
-        asyncio.run(_run(settings))
+        asyncio.run(serve(create_app(settings), settings.http_host, settings.http_port))
     except StartupError as error:
         print(error, file=sys.stderr)
         return EXIT_REFUSED

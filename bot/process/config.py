@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.content import DEFAULT_CONTENT_DIR
@@ -19,6 +19,10 @@ from storage.location import default_database_url
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _PLACEHOLDERS = {"changeme", "change-me", "your-token", "token", "xxx", "secret"}
+# Telegram sends the secret back in a header and allows only these characters, up to 256.
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MIN_SECRET = 32  # long enough that guessing it is hopeless; token_urlsafe(32) gives 43
+SECRET_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 BOTFATHER_HELP = """\
 klik: setting TELEGRAM_TOKEN: missing. To run the Telegram bot you need a token:
@@ -48,6 +52,15 @@ class Settings(BaseSettings):
     service_hours: str = "mon-fri 09:00-21:00"
     content_dir: Path = DEFAULT_CONTENT_DIR
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Where the process serves HTTP: health, readiness, the webhook (and later the dashboard).
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    # polling: klik asks Telegram for updates (one process). webhook: Telegram posts them to
+    # PUBLIC_URL, signed with WEBHOOK_SECRET (several processes behind a load balancer).
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    public_url: str | None = Field(default=None, validate_default=True)
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
 
     @field_validator("telegram_token")
     @classmethod
@@ -67,6 +80,40 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip().rstrip("/") or None
+        if value is None:
+            if info.data.get("telegram_mode") == "webhook":
+                raise ValueError(
+                    "missing; webhook mode needs the https:// address at which Telegram "
+                    "reaches klik, e.g. https://klik.example.org"
+                )
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram posts only to HTTPS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        secret = value.get_secret_value().strip() if value is not None else ""
+        if not secret:
+            if info.data.get("telegram_mode") == "webhook":
+                raise ValueError(f"missing; webhook mode needs one, make it with: {SECRET_HINT}")
+            return None
+        # The message never repeats the secret: it would end up in a log.
+        if not _SECRET.match(secret):
+            raise ValueError(
+                f"may hold only letters, digits, _ and -; make one with: {SECRET_HINT}"
+            )
+        if len(secret) < MIN_SECRET:
+            raise ValueError(
+                f"too short (at least {MIN_SECRET} characters); make one with: {SECRET_HINT}"
+            )
+        return SecretStr(secret)
 
     @field_validator("timezone")
     @classmethod

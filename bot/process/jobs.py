@@ -3,9 +3,11 @@ that misses a run (a restart) loses nothing: the next run catches up."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -40,7 +42,7 @@ NOBODY_READS = (
 
 class CrisisReach:
     """How many coaches and team leads a crisis alert would reach now (linked, active, not
-    away, within hours). Klik has no health endpoint, so the log says it: a WARNING when it
+    away, within hours). /readyz answers with it, and the log says it: a WARNING when it
     becomes nobody, an INFO when somebody is back; once per change, never a name or an id."""
 
     def __init__(self) -> None:
@@ -74,17 +76,51 @@ async def guard_job(
         await reach.check(db, matchteam, clock)
 
 
+class Running:
+    """The job runs in progress, so that stopping can let each finish its transaction
+    (shutting the scheduler down would cancel them, and APScheduler logs that as an error)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def track(self, job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """The job, counted while it runs."""
+
+        async def tracked(*args: Any) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self.tasks.add(task)
+            try:
+                await job(*args)
+            finally:
+                self.tasks.discard(task)
+
+        return tracked
+
+    async def finish(self, grace: float) -> None:
+        """Wait for the runs in progress; cancel those that take longer than `grace` seconds."""
+        running = list(self.tasks)
+        if not running:
+            return
+        _, stuck = await asyncio.wait(running, timeout=grace)
+        for task in stuck:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
 def make_scheduler(
     db: Database,
     clock: Clock,
     matchteam: Matchteam,
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
+    running: Running | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
+    running = running or Running()
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        guard_job,
+        running.track(guard_job),
         "interval",
         seconds=GUARD_EVERY,
         args=(db, matchteam, clock, wake, reach),
@@ -94,7 +130,7 @@ def make_scheduler(
         max_instances=1,
     )
     scheduler.add_job(
-        purge_handled_updates,
+        running.track(purge_handled_updates),
         "interval",
         hours=1,
         args=(db, clock),

@@ -124,6 +124,11 @@ class Runtime:
         """Check content and database and build the parts; StartupError if anything is off."""
         content = content_or_refuse(settings)
         db = await database_or_refuse(settings)
+        return cls.build(settings, content, db)
+
+    @classmethod
+    def build(cls, settings: Settings, content: Content, db: Database) -> Runtime:
+        """The parts on checked content and a database that is ready."""
         flow = IntakeFlow(content, settings.rules())
         renderer = Renderer(content, timezone=settings.zone, country=settings.country)
         return cls(settings, content, db, flow, renderer)

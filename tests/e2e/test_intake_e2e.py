@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,10 +28,19 @@ ROOT = Path(__file__).resolve().parents[2]
 YOUNGSTER = 7001
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for klik's HTTP server (tests run side by side)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 class Klik:
     """The real service as a subprocess, its log kept in a file."""
 
     def __init__(self, api: FakeBotApi, database_url: str, workdir: Path) -> None:
+        self.port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
             "PYTHONPATH": str(ROOT),
@@ -38,6 +48,7 @@ class Klik:
             "TELEGRAM_API_BASE_URL": api.base_url,
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "DEBUG",
+            "HTTP_PORT": str(self.port),
         }
         self.workdir = workdir
         self.log_path = workdir / "klik.log"

@@ -1,27 +1,31 @@
-"""The Telegram side of `klik run`: the python-telegram-bot application, the command menu per
-language, the outbox sender and the polling loop, started and stopped together."""
+"""The Telegram channel of `klik run`: the python-telegram-bot application, logging in, the
+refusal of another bot's database, the command menus, and updates coming in by polling or by
+webhook. The process around it (database, sender, scheduler, HTTP) is bot/process/app.py."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from telegram import User
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram import Update, User
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.errors import said
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.inbox import TelegramInbox
 from bot.channels.telegram.menus import set_commands
-from bot.channels.telegram.polling import poll
+from bot.channels.telegram.polling import ALLOWED_UPDATES, poll, read_update, say_unreadable
 from bot.channels.telegram.transport import CHANNEL, seconds
-from bot.process.jobs import CrisisReach, make_scheduler
 from bot.process.runtime import StartupError, shown_url
-from bot.services.conversation import ConversationService
+from bot.services.conversation import Clock, ConversationService
 from bot.services.render import Renderer
-from bot.services.sender import OutboxSender
 from storage.bots import remember_bot
 
 log = logging.getLogger(__name__)
@@ -56,27 +60,25 @@ def build_application(token: str, base_url: str, request: BaseRequest | None = N
 
 
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0  # seconds between tries while Telegram cannot be reached
-JOB_GRACE = 5.0  # seconds a running job may take to finish when klik stops
+RECHECK = timedelta(seconds=30)  # how long a getMe that answered counts as "Telegram is there"
+CHECK_TIMEOUT = 5.0  # seconds a readiness check waits for getMe
 
 
-async def _connect(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
-    """Log in to Telegram. A refused token is final (StartupError, one line, never the
-    token); a network that is down is tried again with growing pauses, and "Too Many
-    Requests" after the pause Telegram asks for, until it answers (True) or the process is
-    told to stop (False)."""
+async def _patiently(call: Callable[[], Awaitable[object]], again: str) -> None:
+    """Make a call Telegram must answer before klik can serve. A network that is down is tried
+    again with growing pauses, and "Too Many Requests" after the pause Telegram asks for,
+    until it answers; cancelling (klik is told to stop) ends the wait."""
     pause = FIRST_PAUSE
     while True:
         delay = pause
         try:
-            await application.initialize()
-            return True
-        except InvalidToken:
-            raise StartupError(
-                "klik: Telegram refused TELEGRAM_TOKEN. Get the token again from @BotFather."
-            ) from None
+            await call()
+            return
         except RetryAfter as refusal:
             delay = seconds(refusal.retry_after).total_seconds()
-            log.warning("Telegram asks to slow down (429); logging in again in %.0f s", delay)
+            log.warning("Telegram asks to slow down (429); %s in %.0f s", again, delay)
+        except BadRequest:
+            raise  # a NetworkError in python-telegram-bot, but final: the caller says why
         except NetworkError as error:  # TimedOut is a NetworkError too
             # The type only: an error's text can hold the URL, and the URL holds the token.
             log.warning(
@@ -85,24 +87,18 @@ async def _connect(application: Application, stop: asyncio.Event) -> bool:  # ty
                 pause,
             )
             pause = min(pause * 2, LONGEST_PAUSE)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=delay)
-            return False
-        except TimeoutError:
-            pass
+        await asyncio.sleep(delay)
 
 
-async def _finish_tasks() -> None:
-    """Wait for every other task, cancelling those that take longer than JOB_GRACE; look again
-    for a task one of them started meanwhile."""
-    for _ in range(3):
-        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        if not running:
-            return
-        _, stuck = await asyncio.wait(running, timeout=JOB_GRACE)
-        for task in stuck:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+async def _connect(application: Application) -> None:  # type: ignore[type-arg]
+    """Log in to Telegram, patiently. A refused token is final (StartupError, one line, never
+    the token)."""
+    try:
+        await _patiently(application.initialize, "logging in again")
+    except InvalidToken:
+        raise StartupError(
+            "klik: Telegram refused TELEGRAM_TOKEN. Get the token again from @BotFather."
+        ) from None
 
 
 async def _refuse_another_bot(service: ConversationService, me: User) -> None:
@@ -124,57 +120,149 @@ async def _refuse_another_bot(service: ConversationService, me: User) -> None:
         )
 
 
-async def run_telegram(
-    application: Application,  # type: ignore[type-arg]
-    service: ConversationService,
-    sender: OutboxSender,
-    renderer: Renderer,
-) -> None:
-    """Run until SIGINT or SIGTERM: send what the outbox holds, poll and handle updates."""
-    handlers = TelegramHandlers(service, renderer)
-    handlers.install(application)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    if not await _connect(application, stop):
-        return
-    try:
-        me = application.bot.bot  # logging in asked Telegram who we are
-        await _refuse_another_bot(service, me)
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates in webhook mode, and the secret it signs them with."""
+
+    url: str
+    secret: str
+    max_connections: int
+
+
+class UpdateFailed(Exception):
+    """An update could not be handled now (the database away, ...); it must come again."""
+
+
+class TelegramChannel:
+    """Telegram's side of the process: open() logs in and registers how updates come (polling
+    or webhook), receive() handles one update, close() stops taking updates."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        service: ConversationService,
+        renderer: Renderer,
+        *,
+        clock: Clock,
+        webhook: Webhook | None = None,
+    ) -> None:
+        self.application = application
+        self.service = service
+        self.renderer = renderer
+        self.clock = clock
+        self.webhook = webhook
+        self.handlers = TelegramHandlers(service, renderer)
+        self.handlers.install(application)
+        # Webhook mode: updates are stored, then handled in each chat's order by whichever
+        # worker gets there (several may run behind a load balancer).
+        self.inbox = TelegramInbox(service.db, application.bot, self.handle, clock=clock)
+        self._stop = asyncio.Event()
+        self._polling: asyncio.Task[None] | None = None
+        self._answered: datetime | None = None  # when Telegram last answered getMe
+
+    @property
+    def mode(self) -> str:
+        return "polling" if self.webhook is None else "webhook"
+
+    async def open(self) -> None:
+        """Log in, refuse another bot's database, say how updates come, set the menus."""
+        await _connect(self.application)
+        me = self.application.bot.bot  # logging in asked Telegram who we are
+        await _refuse_another_bot(self.service, me)
+        if self.webhook is None:
+            try:
+                await self.application.bot.delete_webhook()
+            except TelegramError as error:
+                # Without a webhook polling works; with one, getUpdates says so (409), in the log.
+                log.warning("the webhook could not be removed (%s)", said(error))
+        else:
+            await self._set_webhook(self.webhook)
         try:
-            await application.bot.delete_webhook()
-        except TelegramError as error:
-            # Without a webhook polling works; with one, getUpdates says so (409), in the log.
-            log.warning("the webhook could not be removed (%s)", said(error))
-        try:
-            await set_commands(application, renderer)
+            await set_commands(self.application, self.renderer)
         except TelegramError as error:
             # The menu is a convenience: every command works without it.
             log.warning("the command menu could not be set (%s); klik runs without it", said(error))
-        sending = asyncio.create_task(sender.run())
-        assert service.matchteam is not None
-        reach = CrisisReach()
-        await reach.check(service.db, service.matchteam, service.clock)  # warns if nobody
-        scheduler = make_scheduler(service.db, service.clock, service.matchteam, sender.wake, reach)
-        scheduler.start()
-        log.info("klik is running as @%s (polling)", me.username)
-        try:
-            await poll(
-                application.bot,
-                lambda update: handlers.handle(application, update),
-                stop=stop,
+        self._answered = self.clock()
+        log.info("klik is running as @%s (%s)", me.username, self.mode)
+
+    async def _set_webhook(self, webhook: Webhook) -> None:
+        """Ask Telegram to post updates to the webhook; a refusal stops the start (one line,
+        never the secret)."""
+
+        async def register() -> None:
+            await self.application.bot.set_webhook(
+                url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=webhook.max_connections,
             )
-        finally:
-            # Start no new job and stop the sender; give a job still running a moment to finish
-            # its transaction (shutting the scheduler down would cancel it, and APScheduler logs
-            # a cancelled job as an error), cancel what is left, and wait for all while the loop
-            # still runs: each closes its database connection on the way out. A connection left
-            # open keeps its (non-daemon) SQLite thread, and the process, alive.
-            scheduler.pause()
-            sending.cancel()
-            await _finish_tasks()
-            scheduler.shutdown(wait=False)
-    finally:
-        await application.shutdown()
-        log.info("klik stopped")
+
+        try:
+            await _patiently(register, "setting the webhook again")
+        except TelegramError as error:
+            raise StartupError(
+                f"klik: Telegram refused the webhook {webhook.url} ({said(error)}); "
+                "check PUBLIC_URL"
+            ) from None
+
+    def start_polling(self) -> None:
+        """Fetch updates from Telegram until close(); in webhook mode Telegram posts them,
+        and what was left pending (by a worker that died) is looked for every few seconds."""
+        if self.webhook is None:
+            self._polling = asyncio.create_task(
+                poll(self.application.bot, self.handle, stop=self._stop)
+            )
+        else:
+            self._polling = asyncio.create_task(self._sweep_until_closed())
+
+    async def _sweep_until_closed(self) -> None:
+        sweeping = asyncio.create_task(self.inbox.run())
+        await self._stop.wait()
+        sweeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeping
+
+    async def handle(self, update: Update) -> bool:
+        """Handle one update, from polling or the webhook; False when it failed and must come
+        again, True when it was handled or, failing the same way again and again, set aside.
+        Every update of either mode passes here."""
+        return await self.handlers.handle(self.application, update)
+
+    async def receive(self, raw: Any) -> None:
+        """One update as Telegram posted it (JSON). Returns once it is stored and, unless
+        another worker is busy with its chat and handles it next, handled and committed; or
+        skipped because it cannot be read (logged by id and kind; it would only come again).
+        Raises UpdateFailed when it could not be stored and must come again."""
+        update = read_update(raw, self.application.bot) if isinstance(raw, dict) else None
+        if update is None:
+            say_unreadable(raw)
+            return
+        try:
+            await self.inbox.receive(update, raw)
+        except Exception as error:  # not stored (the database away): Telegram sends it again
+            log.warning(
+                "update %d could not be stored (%s)", update.update_id, type(error).__name__
+            )
+            raise UpdateFailed(update.update_id) from None
+
+    async def reachable(self) -> bool:
+        """Whether Telegram answers: logged in, and getMe answered within RECHECK."""
+        if self._answered is None:
+            return False
+        if self.clock() - self._answered < RECHECK:
+            return True
+        try:
+            await asyncio.wait_for(self.application.bot.get_me(), timeout=CHECK_TIMEOUT)
+        except (TelegramError, TimeoutError):
+            return False
+        self._answered = self.clock()
+        return True
+
+    async def close(self) -> None:
+        """Take no new updates; polling lets the batch in hand finish first. A webhook stays
+        registered: Telegram keeps the updates meanwhile, or gives them to another worker."""
+        self._stop.set()
+        if self._polling is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        await self.application.shutdown()

@@ -74,15 +74,34 @@ async def fetch_updates(bot: Bot, offset: int | None, long_poll: int) -> list[An
 
 
 def id_of(item: Any) -> int | None:
+    """The update id of an update as Telegram sent it (JSON), if it has a usable one."""
     update_id = item.get("update_id") if isinstance(item, dict) else None
     return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
 
 
-def raw_kind(item: Any) -> str:
+def kind_of(item: Any) -> str:
     """The update's kind ("message", "callback_query"), fit for the log."""
     keys = [k for k in item if k != "update_id"] if isinstance(item, dict) else []
     kind = keys[0] if keys else ""
     return kind if isinstance(kind, str) and kind.isidentifier() and len(kind) <= 40 else "?"
+
+
+def read_update(item: Any, bot: Bot) -> Update | None:
+    """One update as python-telegram-bot's Update, or None when the library cannot read it."""
+    try:
+        return Update.de_json(item, bot)
+    except Exception:  # whatever the library trips over, one update must not stop all
+        return None
+
+
+def say_unreadable(item: Any) -> None:
+    """Log an update that cannot be read by id and kind, never its text."""
+    update_id = id_of(item)
+    log.warning(
+        "update %s (%s) cannot be read; skipped",
+        "?" if update_id is None else update_id,
+        kind_of(item),
+    )
 
 
 class Reader:
@@ -96,20 +115,13 @@ class Reader:
         """The updates the library can read, and the newest update id of the whole batch."""
         updates: list[Update] = []
         for item in raw:
-            try:
-                update = Update.de_json(item, self.bot)
-            except Exception:  # whatever the library trips over, one update must not stop all
-                update = None
+            update = read_update(item, self.bot)
             if update is not None:
                 updates.append(update)
                 continue
             update_id = id_of(item)
             if update_id not in self._told:
-                log.warning(
-                    "update %s (%s) cannot be read; skipped",
-                    "?" if update_id is None else update_id,
-                    raw_kind(item),
-                )
+                say_unreadable(item)
             if update_id is not None:
                 self._told.add(update_id)
         ids = [i for i in map(id_of, raw) if i is not None]

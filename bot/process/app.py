@@ -1,0 +1,222 @@
+"""The process as one aiohttp application: `create_app(settings)` builds it, `serve` runs it
+(`klik run`).
+
+Its cleanup_ctx chain opens, in order, the database, the content and the service around it
+(runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling or
+webhook), and closes them in the opposite order: first no new updates (the one in hand
+finishes its transaction), then no new jobs, then the sender stops (what it did not send stays
+in the outbox for the next start), then the database closes. Nothing is built at import time;
+tests pass their own Bot API request and clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable
+
+from aiohttp import web
+from telegram.request import BaseRequest
+
+from bot.channels.telegram.app import TelegramChannel, Webhook, build_application
+from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.telegram.webhook import PATH, webhook_route
+from bot.process.config import Settings
+from bot.process.health import add_health_routes
+from bot.process.jobs import CrisisReach, Running, make_scheduler
+from bot.process.keys import (
+    CLOCK,
+    DATABASE,
+    REACH,
+    RUNTIME,
+    SENDER,
+    SENDING_ALLOWED,
+    SERVICE,
+    SETTINGS,
+    TELEGRAM,
+    TELEGRAM_APP,
+)
+from bot.process.runtime import (
+    Runtime,
+    StartupError,
+    content_or_refuse,
+    database_or_refuse,
+    utc_now,
+)
+from bot.services.conversation import Clock
+from bot.services.sender import OutboxSender
+
+log = logging.getLogger(__name__)
+
+# Seconds, together under the 5 s a stop may take: an HTTP request in flight (a webhook
+# update) may finish, then a guard job still running.
+HTTP_GRACE = 2.0
+JOB_GRACE = 2.0
+
+
+def create_app(
+    settings: Settings, *, request: BaseRequest | None = None, clock: Clock = utc_now
+) -> web.Application:
+    """The process's application; nothing is opened until it starts. `request` replaces the
+    HTTP layer to Telegram (tests answer in-process), `clock` the real clock."""
+    if settings.telegram_token is None:
+        raise StartupError("klik: setting TELEGRAM_TOKEN: missing")
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[CLOCK] = clock
+    app[TELEGRAM_APP] = build_application(
+        settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
+    )
+    app[SENDING_ALLOWED] = asyncio.Event()
+    app.cleanup_ctx.extend([_database, _runtime, _sender, _scheduler, _telegram])
+    add_health_routes(app)
+    # /metrics: the metrics routes (add_metrics_routes(app)) are wired in here.
+    if settings.telegram_mode == "webhook":
+        assert settings.webhook_secret is not None  # the settings refuse webhook mode without
+        app.router.add_post(
+            PATH,
+            webhook_route(
+                settings.webhook_secret.get_secret_value(), lambda raw: app[TELEGRAM].receive(raw)
+            ),
+        )
+    return app
+
+
+def _webhook(settings: Settings) -> Webhook | None:
+    if settings.telegram_mode != "webhook":
+        return None
+    assert settings.public_url is not None and settings.webhook_secret is not None
+    return Webhook(
+        url=settings.public_url + PATH,
+        secret=settings.webhook_secret.get_secret_value(),
+        max_connections=settings.webhook_max_connections,
+    )
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    """The database, reachable and at the newest migration, or StartupError."""
+    app[DATABASE] = await database_or_refuse(app[SETTINGS])
+    yield
+    await app[DATABASE].close()
+
+
+async def _runtime(app: web.Application) -> AsyncIterator[None]:
+    """Checked content, and the flows and the conversation service on it."""
+    settings = app[SETTINGS]
+    runtime = Runtime.build(settings, content_or_refuse(settings), app[DATABASE])
+    app[RUNTIME] = runtime
+    app[SERVICE] = runtime.service(clock=app[CLOCK])
+    yield
+
+
+async def _send_when_allowed(allowed: asyncio.Event, sender: OutboxSender) -> None:
+    await allowed.wait()
+    await sender.run()
+
+
+async def _sender(app: web.Application) -> AsyncIterator[None]:
+    """The outbox sender: woken after every commit, sending once the channel is open."""
+    service = app[SERVICE]
+    sender = OutboxSender(
+        app[DATABASE],
+        app[RUNTIME].renderer,
+        TelegramTransport(app[TELEGRAM_APP].bot),
+        clock=app[CLOCK],
+        on_dropped=service.message_dropped,
+    )
+    service.on_outbox = sender.wake
+    app[SENDER] = sender
+    sending = asyncio.create_task(_send_when_allowed(app[SENDING_ALLOWED], sender))
+    yield
+    # A message in flight is cancelled; its row stays in the outbox and goes at the next start.
+    sending.cancel()
+    await asyncio.gather(sending, return_exceptions=True)
+
+
+async def _scheduler(app: web.Application) -> AsyncIterator[None]:
+    """The periodic jobs: the guard, and the check of who a crisis would reach."""
+    service = app[SERVICE]
+    assert service.matchteam is not None
+    reach = CrisisReach()
+    app[REACH] = reach
+    await reach.check(app[DATABASE], service.matchteam, app[CLOCK])  # warns if nobody
+    running = Running()
+    scheduler = make_scheduler(
+        app[DATABASE], app[CLOCK], service.matchteam, app[SENDER].wake, reach, running
+    )
+    scheduler.start()
+    yield
+    # Start no new job; let one still running finish its transaction, then stop.
+    scheduler.pause()
+    await running.finish(JOB_GRACE)
+    scheduler.shutdown(wait=False)
+
+
+async def _telegram(app: web.Application) -> AsyncIterator[None]:
+    """The Telegram channel: logged in, the bot checked, updates coming in."""
+    settings = app[SETTINGS]
+    channel = TelegramChannel(
+        app[TELEGRAM_APP],
+        app[SERVICE],
+        app[RUNTIME].renderer,
+        clock=app[CLOCK],
+        webhook=_webhook(settings),
+    )
+    app[TELEGRAM] = channel
+    try:
+        await channel.open()
+    except BaseException:  # refused, or stopped while logging in: release the connections
+        await channel.close()
+        raise
+    app[SENDING_ALLOWED].set()
+    channel.start_polling()
+    yield
+    await channel.close()
+
+
+async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` comes first (it is then cancelled); whether it completed."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if task.done():
+        task.result()  # a StartupError goes up from here
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
+
+
+async def serve(app: web.Application, host: str, port: int) -> None:
+    """Start the application and serve HTTP on host:port until SIGINT or SIGTERM.
+
+    Not web.run_app: when one part refuses to start (another bot's database), run_app leaves
+    the parts opened before it open, and an open SQLite connection keeps the process alive.
+    Here every part that opened is closed, also when a signal comes while logging in.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=HTTP_GRACE)
+    try:
+        if await _until_stopped(runner.setup(), stop):
+            site = web.TCPSite(runner, host, port)
+            try:
+                await site.start()
+            except OSError as error:
+                raise StartupError(
+                    f"klik: cannot serve HTTP on {host}:{port} ({error.strerror}); "
+                    "set HTTP_HOST and HTTP_PORT"
+                ) from None
+            print(f"klik: serving http://{host}:{port} (/healthz, /readyz)", flush=True)
+            await stop.wait()
+    finally:
+        await runner.cleanup()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        log.info("klik stopped")

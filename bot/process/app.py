@@ -144,7 +144,13 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     await reach.check(app[DATABASE], service.matchteam, app[CLOCK])  # warns if nobody
     running = Running()
     scheduler = make_scheduler(
-        app[DATABASE], app[CLOCK], service.matchteam, app[SENDER].wake, reach, running
+        app[DATABASE],
+        app[CLOCK],
+        service.matchteam,
+        app[SENDER].wake,
+        reach,
+        running,
+        guard_every=app[SETTINGS].guard_every,
     )
     scheduler.start()
     yield

@@ -115,14 +115,16 @@ def make_scheduler(
     wake: Callable[[], None],
     reach: CrisisReach | None = None,
     running: Running | None = None,
+    guard_every: int = GUARD_EVERY,
 ) -> AsyncIOScheduler:
-    """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
+    """A scheduler with Klik's periodic jobs; start it inside the running event loop. Every
+    worker runs them: each guard step is claimed by one (FOR UPDATE SKIP LOCKED)."""
     running = running or Running()
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
         running.track(guard_job),
         "interval",
-        seconds=GUARD_EVERY,
+        seconds=guard_every,
         args=(db, matchteam, clock, wake, reach),
         id="guard",
         next_run_time=clock(),

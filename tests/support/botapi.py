@@ -948,6 +948,23 @@ class FakeBotApi:
                 if s.from_bot and not s.deleted
             ]
 
+    def message_after(
+        self, chat_id: int, *, contains: str, after_message_id: int | None = None
+    ) -> JSON | None:
+        """The first bot message to a chat containing ``contains`` (newer than
+        ``after_message_id``), or None yet; cheap enough to ask for hundreds of chats often."""
+        with self._changed:
+            for stored in self._chats.get(chat_id, {}).values():
+                message = stored.message
+                if (
+                    stored.from_bot
+                    and not stored.deleted
+                    and (after_message_id is None or message["message_id"] > after_message_id)
+                    and contains in _body(message)
+                ):
+                    return copy.deepcopy(message)
+            return None
+
     def last_message(self, chat_id: int) -> JSON | None:
         found = self.messages(chat_id)
         return found[-1] if found else None
@@ -994,6 +1011,13 @@ class FakeBotApi:
         """Updates not yet confirmed by a getUpdates offset."""
         with self._changed:
             return len(self._updates)
+
+    def take_updates(self) -> list[JSON]:
+        """Takes the queued updates off the queue, oldest first, for a test that delivers
+        them itself (to webhook workers, tests/support/balancer.py)."""
+        with self._changed:
+            taken, self._updates = self._updates, []
+            return taken
 
     # ---- control API: waiting -------------------------------------------------------------
 

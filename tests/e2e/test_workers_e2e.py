@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import resource
 import secrets
 import time
 from collections import Counter
@@ -58,7 +60,7 @@ LOTTE, BRAM = 8001, 8002
 RACES = 20  # cases both coaches tap at once, one on each worker
 GUARDED = 30  # cases whose whole guard ladder is made due
 KILL_AFTER = 100  # youngsters in the queue when one worker is killed
-WAIT = 90.0  # seconds for the whole run before the test gives up
+WAIT = 300.0  # seconds for the whole run before the test gives up (a busy CI machine)
 OOPS = "error.later"
 
 
@@ -164,6 +166,20 @@ class Worker(Klik):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/telegram/webhook"
 
+    def kill(self) -> None:
+        self.cpu = self.cpu_seconds()
+        super().kill()
+
+    def stop(self) -> int:
+        self.cpu = self.cpu_seconds()
+        return super().stop()
+
+    def cpu_seconds(self) -> float:
+        """CPU the process used so far (user and system), from /proc."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 # -- the youngsters ------------------------------------------------------------------------
 
@@ -181,7 +197,9 @@ def intake(api: FakeBotApi, chat: int) -> Generator[Wait, dict[str, Any], None]:
     api.send_text(chat, first_words(chat))
     if pairs(chat):
         api.send_text(chat, second_words(chat))
-    last = yield ("Vraag 3 van 6" if pairs(chat) else "Vraag 2 van 6", opener["message_id"])
+    last = yield ("Vraag 2 van 6", opener["message_id"])
+    if pairs(chat):  # the second text stays with the question on screen
+        yield ("Bewaard", last["message_id"])
     api.tap(chat, last["message_id"], text="💬 Ik wil gewoon met iemand praten")
     yield ("Je staat in de wachtrij ✅", last["message_id"])
 
@@ -282,7 +300,13 @@ def test_two_workers_behind_a_load_balancer_lose_nothing_and_do_nothing_twice(
             if worker.process is not None and worker.process.poll() is None:
                 worker.stop()
 
-    assert killed and youngsters.waiting == {}, f"stuck: {sorted(youngsters.waiting)[:10]}"
+    stuck = Counter(contains for contains, _ in youngsters.waiting.values())
+    print(
+        f"\n{len(youngsters.queued)} queued, waiting for: {dict(stuck)}; {elapsed:.0f} s; CPU: "
+        f"workers {workers[0].cpu:.1f} s + {workers[1].cpu:.1f} s, this test and the stand-in "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_utime:.1f} s; balancer: {balancer.stats}"
+    )
+    assert killed and not stuck
     lost, reordered, pair_reordered = count_answers(postgres_url)
     written, delivered = count_messages(api, postgres_url)
     twice = sum((delivered - written).values())
@@ -290,13 +314,12 @@ def test_two_workers_behind_a_load_balancer_lose_nothing_and_do_nothing_twice(
     claims = count_claims(api, postgres_url, raced)
     guard = count_guard(postgres_url, guarded)
     print(
-        f"\n2 workers, {len(YOUNGSTERS)} intakes, 1 SIGKILL, {elapsed:.0f} s: "
+        f"2 workers, {len(YOUNGSTERS)} intakes, 1 SIGKILL: "
         f"{lost} answers lost, {reordered} out of order ({pair_reordered} of "
         f"{sum(map(pairs, YOUNGSTERS))} pairs sent at once came in the other order), "
         f"{twice} messages delivered twice, {never} never delivered, "
         f"{claims.double} double claims in {len(raced)} races, "
-        f"guard steps: {guard.fired} fired once, {guard.not_once} not exactly once; "
-        f"balancer: {balancer.stats}"
+        f"guard steps: {guard.fired} fired once, {guard.not_once} not exactly once"
     )
     assert lost == 0 and reordered == 0
     assert twice == 0 and never == 0

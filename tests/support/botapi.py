@@ -754,6 +754,7 @@ class FakeBotApi:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._poll: _Poll | None = None
+        self._gate = asyncio.Event()
         self._port = 0
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -1102,6 +1103,22 @@ class FakeBotApi:
         with self._changed:
             self._faults.setdefault(method.lower(), []).append(fault)
 
+    def hold(self) -> None:
+        """Holds every call that arrives from now on before it takes effect, until release().
+        A held call whose client is gone meanwhile (killed) never takes effect: it never
+        reached Telegram. Calls taking effect already are answered as usual."""
+        self._in_loop(self._set_gate(False))
+
+    def release(self) -> None:
+        """Lets the held calls, and every later one, take effect again."""
+        self._in_loop(self._set_gate(True))
+
+    async def _set_gate(self, open_: bool) -> None:
+        if open_:
+            self._gate.set()
+        else:
+            self._gate.clear()
+
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Holds back the response to the next ``times`` calls of ``method`` by ``seconds``.
         The call still takes effect (like a slow network on the way back), so a client that
@@ -1165,6 +1182,8 @@ class FakeBotApi:
 
     async def _open(self, sock: socket.socket) -> None:
         self._poll = _Poll()
+        self._gate = asyncio.Event()  # cleared by hold()
+        self._gate.set()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # handler_cancellation: a client that gives up (timeout) must not leave a handler
@@ -1232,6 +1251,7 @@ class FakeBotApi:
         except ApiError as exc:
             return web.json_response(exc.payload(), status=exc.status)
         name = self._method_names.get(match["method"].lower(), match["method"])
+        await self._gate.wait()  # hold(): a client killed meanwhile cancels this handler
         if self._down_on and name.lower() == self._down_on:
             self._down_on = ""
             await self._take_down()

@@ -28,12 +28,13 @@ WORKDIR /app
 USER 10001:10001
 VOLUME ["/app/var"]
 
-# There is no HTTP server to ask: healthy means the database is reachable and migrated.
+# Healthy means the database is reachable and migrated. klik also serves /healthz and /readyz
+# on HTTP_PORT (HTTP_HOST=0.0.0.0 to reach them from outside); the slim image has no curl.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["klik", "health"]
 
 # klik is PID 1, with no shell in between: `docker stop` sends SIGTERM straight to it, and it
-# stops polling, lets the sender and the guard finish and exits. Migrations are their own
-# step (`docker run ... klik migrate`, or the migrate service in compose.yaml), never part
-# of starting the bot.
+# stops taking updates, lets the one in hand and the guard finish, and exits. Migrations are
+# their own step (`docker run ... klik migrate`, or the migrate service in compose.yaml), never
+# part of starting the bot.
 ENTRYPOINT ["klik"]
 CMD ["run"]

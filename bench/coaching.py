@@ -29,6 +29,7 @@ from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database, migrate
+from tests.e2e.test_intake_e2e import free_port
 from storage.models import Staff, StaffContact
 from tests.support.botapi import FakeBotApi
 
@@ -54,6 +55,7 @@ def notification_latency(youngsters: int = 10) -> list[str]:
             "TELEGRAM_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": api.base_url,
             "LOG_LEVEL": "WARNING",
+            "HTTP_PORT": str(free_port()),  # not 8080: something else may be serving there
         }
         _klik(["migrate"], env, folder)
         # Lotte works every hour, so the figure does not depend on when the bench runs.

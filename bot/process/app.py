@@ -28,6 +28,7 @@ from bot.process.health import add_health_routes
 from bot.process.jobs import CrisisReach, Running, make_scheduler
 from bot.process.keys import (
     CLOCK,
+    CONTENT,
     DATABASE,
     REACH,
     RUNTIME,
@@ -47,6 +48,7 @@ from bot.process.runtime import (
 )
 from bot.services.conversation import Clock
 from bot.services.sender import OutboxSender
+from flows.content import Content
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +59,22 @@ JOB_GRACE = 2.0
 
 
 def create_app(
-    settings: Settings, *, request: BaseRequest | None = None, clock: Clock = utc_now
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock = utc_now,
+    content: Content | None = None,
 ) -> web.Application:
     """The process's application; nothing is opened until it starts. `request` replaces the
-    HTTP layer to Telegram (tests answer in-process), `clock` the real clock."""
+    HTTP layer to Telegram (tests answer in-process), `clock` the real clock, and `content`,
+    already checked, the content of CONTENT_DIR (loading it takes seconds)."""
     if settings.telegram_token is None:
         raise StartupError("klik: setting TELEGRAM_TOKEN: missing")
     app = web.Application()
     app[SETTINGS] = settings
     app[CLOCK] = clock
+    if content is not None:
+        app[CONTENT] = content
     app[TELEGRAM_APP] = build_application(
         settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
     )
@@ -105,7 +114,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _runtime(app: web.Application) -> AsyncIterator[None]:
     """Checked content, and the flows and the conversation service on it."""
     settings = app[SETTINGS]
-    runtime = Runtime.build(settings, content_or_refuse(settings), app[DATABASE])
+    content = app[CONTENT] if CONTENT in app else content_or_refuse(settings)
+    runtime = Runtime.build(settings, content, app[DATABASE])
     app[RUNTIME] = runtime
     app[SERVICE] = runtime.service(clock=app[CLOCK])
     yield

@@ -4,6 +4,7 @@ that misses a run (a restart) loses nothing: the next run catches up."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -86,6 +87,7 @@ class Running:
     def track(self, job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """The job, counted while it runs."""
 
+        @functools.wraps(job)  # APScheduler's log lines name the job by its function
         async def tracked(*args: Any) -> None:
             task = asyncio.current_task()
             assert task is not None

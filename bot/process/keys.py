@@ -14,11 +14,13 @@ from bot.process.jobs import CrisisReach
 from bot.process.runtime import Runtime
 from bot.services.conversation import Clock, ConversationService
 from bot.services.sender import OutboxSender
+from flows.content import Content
 from storage.db import Database
 
 # Given to create_app.
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+CONTENT = web.AppKey("content", Content)  # only when given; else loaded from CONTENT_DIR
 TELEGRAM_APP: web.AppKey[Application] = web.AppKey("telegram_app")  # type: ignore[type-arg]
 # Set once the Telegram channel logged in and the database is its bot's: only then may the
 # sender send (never another bot's replies through this token).

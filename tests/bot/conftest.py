@@ -1,5 +1,6 @@
-"""Fixtures for tests of the running service: a team of staff around a real service, and the
-staff commands (`klik coach ...`) run on the same test database."""
+"""Fixtures for tests of the running service: a team of staff around a real service, the
+staff commands (`klik coach ...`) run on the same test database, and the process application
+started in-process."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import pytest
 from bot.process.cli import main
 from bot.services.conversation import ConversationService
 from bot.services.matchteam import Matchteam
+from flows.content import Content
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
+from tests.bot.served import Serve
 from tests.bot.team import AHMED, BRAM, LOTTE, Team, add
 from tests.conftest import Clock
 
@@ -88,3 +91,9 @@ def staff_cli(
         return Said(code, printed.out, printed.err)
 
     return klik
+
+
+@pytest.fixture
+def serve(database_url: str, clock: Clock, content: Content) -> Serve:
+    """Starts the process application in-process: `async with serve(**settings) as it:`."""
+    return Serve(database_url, clock, content)

@@ -3,6 +3,7 @@ never the token, and no traceback."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -104,3 +105,20 @@ def test_klik_run_with_a_new_token_of_the_same_bot_starts_on_its_database(
     with FakeBotApi(token=renewed) as second:
         klik = _run_once(second, database_url, tmp_path / "second")
     assert "klik is running as @klik_test_bot (polling)" in klik.log()
+
+
+def test_klik_run_on_a_port_that_is_taken_says_so_in_one_line_and_exit_2(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeBotApi(token=TOKEN) as api, socket.socket() as taken:
+        klik = Klik(api, database_url, tmp_path)
+        taken.bind(("127.0.0.1", klik.port))
+        taken.listen()
+        klik.start()
+        assert klik.process is not None
+        assert klik.process.wait(timeout=30) == 2
+        klik.stop()
+    log = klik.log()
+    assert f"klik: cannot serve HTTP on 127.0.0.1:{klik.port} (" in log
+    assert "set HTTP_HOST and HTTP_PORT" in log
+    assert "Traceback" not in log

@@ -40,6 +40,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.webhooks import Delivery, Pusher, Webhook, WebhookRefused, forwarded, post
+
 JSON = dict[str, Any]
 
 _LOGGER = logging.getLogger(__name__)
@@ -676,8 +678,9 @@ class FakeBotApi:
 
     - Only private chats; a chat exists once ``user()`` registered it, and nobody blocks the
       bot (use ``fail_next(..., status=403)`` for that).
-    - Webhooks are stored (``setWebhook`` needs https, ``getUpdates`` then answers 409) but
-      nothing is ever pushed to them.
+    - Webhooks (``setWebhook`` needs https, ``getUpdates`` then answers 409) are posted to
+      once ``forward_webhooks()`` says where the proxy in front of the bot forwards them; one
+      update at a time, see tests/support/webhooks.py.
     - Text limits count code points; entity offsets are UTF-16 like Telegram's. User texts
       get ``bot_command`` entities only (no url/mention/hashtag detection).
     - HTML/Markdown parsing follows tdlib's rules and messages closely, not byte for byte.
@@ -718,7 +721,10 @@ class FakeBotApi:
         self._files: dict[str, _File] = {}
         self._file_numbers = itertools.count(1)
         self._commands: dict[tuple[str, str], list[JSON]] = {}
-        self._webhook_url = ""
+        self._webhook: Webhook | None = None
+        self._forward_to = ""  # where the proxy in front of the bot forwards webhook posts
+        self._deliveries: list[Delivery] = []
+        self._pusher: asyncio.Task[None] | None = None
         self._calls: list[_Call] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, list[_Fault]] = {}
@@ -1159,6 +1165,46 @@ class FakeBotApi:
         """Telegram is back, on the same port, with every chat and update it held."""
         self._in_loop(self._bring_up())
 
+    # ---- control API: webhooks ------------------------------------------------------------
+
+    def forward_webhooks(self, to: str) -> None:
+        """Where the proxy in front of the bot forwards the webhook's posts, e.g.
+        ``http://127.0.0.1:8080``: the registered URL's path is posted there. Until this is
+        called, updates for a webhook wait in the queue."""
+        with self._changed:
+            self._forward_to = to
+        self._notify_pollers()
+
+    def webhook(self) -> Webhook | None:
+        """What the bot registered with setWebhook, if a webhook is set."""
+        with self._changed:
+            return self._webhook
+
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Every post of an update to the webhook so far, with the bot's answer."""
+        with self._changed:
+            return list(self._deliveries)
+
+    def wait_until_webhook(self, timeout: float = 10.0) -> Webhook:
+        """Waits until the bot has set a webhook; returns it."""
+        self.wait_for(lambda api: api._webhook is not None, timeout)
+        assert self._webhook is not None
+        return self._webhook
+
+    def post_to_webhook(self, update: JSON | bytes, *, secret: str | None = None) -> int:
+        """Posts one update (JSON, or any bytes) to the webhook as Telegram does, with
+        ``secret`` in the secret header (none without it): the bot's status, 0 without an
+        answer. The update is not queued; a forged call is a test's to make."""
+        with self._changed:
+            webhook = self._webhook
+            if webhook is None or not self._forward_to:
+                raise RuntimeError("no webhook set, or forward_webhooks() not called")
+            url = forwarded(webhook.url, self._forward_to)
+        if self._loop is None:
+            raise RuntimeError("FakeBotApi is not running")
+        work = post(url, update, secret)
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=60)
+
     def _in_loop(self, work: Coroutine[Any, Any, None]) -> None:
         if self._loop is None:
             work.close()
@@ -1194,6 +1240,12 @@ class FakeBotApi:
         await self._runner.setup()
         self._site = web.SockSite(self._runner, sock)
         await self._site.start()
+        pusher = Pusher(self._next_for_webhook, self._webhook_answered, self._arrived)
+        self._pusher = asyncio.create_task(pusher.run())
+
+    def _arrived(self) -> asyncio.Event:
+        assert self._poll is not None
+        return self._poll.arrived
 
     async def _take_down(self) -> None:
         with self._changed:
@@ -1217,8 +1269,12 @@ class FakeBotApi:
             await self._site.start()
         with self._changed:
             self._down = False
+        self._wake_pollers()  # the webhook's pusher goes on
 
     async def _close(self) -> None:
+        if self._pusher is not None:
+            self._pusher.cancel()
+            await asyncio.gather(self._pusher, return_exceptions=True)
         if self._poll is not None:
             self._poll.closing.set()
             self._wake_pollers()
@@ -1325,7 +1381,7 @@ class FakeBotApi:
         if not isinstance(timeout, int | float):
             raise _bad_request("wrong parameter timeout")
         with self._changed:
-            if self._webhook_url:
+            if self._webhook is not None:
                 raise ApiError(
                     409,
                     "Conflict: can't use getUpdates method while webhook is active; "
@@ -1365,26 +1421,62 @@ class FakeBotApi:
         return copy.deepcopy(self._updates[:limit])
 
     def _set_webhook(self, params: JSON) -> bool:
-        url = str(params.get("url") or "")
-        if url and not url.startswith("https://"):
-            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        self._webhook_url = url
+        if not params.get("url"):  # an empty URL removes the webhook, as deleteWebhook does
+            return self._delete_webhook(params)
+        try:
+            self._webhook = Webhook.from_params(params)
+        except WebhookRefused as refusal:
+            raise _bad_request(str(refusal)) from None
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
+        self._notify_pollers()  # the pusher looks again
         return True
 
     def _delete_webhook(self, params: JSON) -> bool:
-        self._webhook_url = ""
+        self._webhook = None
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
         return True
 
     def _get_webhook_info(self, params: JSON) -> JSON:
-        return {
-            "url": self._webhook_url,
+        info: JSON = {
+            "url": self._webhook.url if self._webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self._webhook is not None:
+            info["max_connections"] = self._webhook.max_connections
+            if self._webhook.allowed_updates:
+                info["allowed_updates"] = list(self._webhook.allowed_updates)
+        failed = [d for d in self._deliveries if not 200 <= d.status < 300]
+        if failed:
+            info["last_error_date"] = _now()
+            info["last_error_message"] = (
+                f"Wrong response from the webhook: {failed[-1].status}"
+                if failed[-1].status
+                else "Connection refused"
+            )
+        return info
+
+    def _next_for_webhook(self) -> tuple[Webhook, str, JSON] | None:
+        """The webhook, where to post and the oldest update, when there is one to post."""
+        with self._changed:
+            webhook = self._webhook
+            if webhook is None or not self._forward_to or self._down:
+                return None
+            if webhook.allowed_updates:  # Telegram never queues updates of other kinds
+                self._updates = [u for u in self._updates if _kind(u) in webhook.allowed_updates]
+            if not self._updates:
+                return None
+            url = forwarded(webhook.url, self._forward_to)
+            return webhook, url, copy.deepcopy(self._updates[0])
+
+    def _webhook_answered(self, delivery: Delivery) -> None:
+        with self._changed:
+            self._deliveries.append(delivery)
+            if 200 <= delivery.status < 300:
+                self._updates = [u for u in self._updates if u["update_id"] != delivery.update_id]
+            self._changed.notify_all()
 
     # ---- Bot API: commands ----------------------------------------------------------------
 

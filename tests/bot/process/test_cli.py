@@ -300,3 +300,19 @@ def test_migrate_on_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
         "klik: cannot reach the database postgresql+asyncpg://klik:***@127.0.0.1:9/klik: "
         "ConnectionRefusedError"
     ]
+
+
+def test_webhook_mode_with_a_short_secret_stops_klik_run_in_one_line_without_the_secret(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_MODE": "webhook",
+        "PUBLIC_URL": "https://klik.example.org",
+        "WEBHOOK_SECRET": "tooshort",
+    }
+    result = klik("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("klik: setting WEBHOOK_SECRET: too short (at least 32 characters)")
+    assert "tooshort" not in result.stderr + result.stdout

@@ -1,0 +1,52 @@
+"""The settings of the HTTP server and of webhook mode: safe defaults, and one line naming the
+setting when webhook mode cannot work, never the secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.process.config import SettingsError, load_settings
+
+SECRET = "a-webhook-secret_long-enough-0123456789"
+
+
+def test_by_default_klik_polls_and_serves_http_on_localhost_8080() -> None:
+    settings = load_settings()
+    assert (settings.telegram_mode, settings.http_host, settings.http_port) == (
+        "polling",
+        "127.0.0.1",
+        8080,
+    )
+
+
+def test_webhook_mode_without_a_public_url_is_refused_naming_public_url() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting PUBLIC_URL: missing; webhook mode"):
+        load_settings(telegram_mode="webhook", webhook_secret=SECRET)
+
+
+def test_a_public_url_that_is_not_https_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting PUBLIC_URL: must start with https"):
+        load_settings(telegram_mode="webhook", public_url="http://klik.example.org")
+
+
+def test_webhook_mode_without_a_secret_is_refused_naming_webhook_secret() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting WEBHOOK_SECRET: missing"):
+        load_settings(telegram_mode="webhook", public_url="https://klik.example.org")
+
+
+@pytest.mark.parametrize("secret", ["short-secret-42", "has spaces and is long enough to count!"])
+def test_a_short_or_malformed_secret_is_refused_without_repeating_it(secret: str) -> None:
+    with pytest.raises(SettingsError) as refusal:
+        load_settings(
+            telegram_mode="webhook", public_url="https://klik.example.org", webhook_secret=secret
+        )
+    said = str(refusal.value)
+    assert said.startswith("klik: setting WEBHOOK_SECRET: ")
+    assert secret not in said and "\n" not in said
+
+
+def test_the_public_url_is_kept_without_a_trailing_slash() -> None:
+    settings = load_settings(
+        telegram_mode="webhook", public_url="https://klik.example.org/", webhook_secret=SECRET
+    )
+    assert settings.public_url == "https://klik.example.org"

@@ -29,8 +29,8 @@ from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database, migrate
-from tests.e2e.test_intake_e2e import free_port
 from storage.models import Staff, StaffContact
+from tests.e2e.test_intake_e2e import free_port
 from tests.support.botapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -125,9 +125,10 @@ class OutboxSender:
     async def run(self, idle: float = 1.0) -> None:
         """Send forever: each address's next message as soon as it is due, up to
         `concurrency` at once. Looks again after every commit, every finished message (the
-        next one to that address is due now) and every `idle` seconds (for retries)."""
+        next one to that address is due now) and every `idle` seconds (for retries). Ends
+        after stop()."""
         try:
-            while True:
+            while not self._stopping:
                 try:
                     await self._start_due()
                 except Exception:  # the database may be down for a moment: keep sending
@@ -146,8 +147,10 @@ class OutboxSender:
     async def stop(self, grace: float) -> None:
         """Claim nothing more, and give the messages on their way up to `grace` seconds to
         arrive: one cut off would stay leased (its chat waits for the lease to end) and could
-        be sent twice. Cancel run() afterwards."""
+        be sent twice. run() then ends by itself, between two transactions: cancelling it in
+        the middle of one can leave its connection open."""
         self._stopping = True
+        self.wake()
         if self._sending:
             await asyncio.wait(set(self._sending), timeout=grace)
 

@@ -1,9 +1,10 @@
 """The process as one aiohttp application: `create_app(settings)` builds it, `serve` runs it
 (`klik run`).
 
-Its cleanup_ctx chain opens, in order, the database, the content and the service around it
-(runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling or
-webhook), and closes them in the opposite order: first no new updates (the one in hand
+Its cleanup_ctx chain opens, in order, the content (checked first, as `klik run` always did:
+a broken edit is reported even without a database), the database, the flows and service on
+them (runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling
+or webhook), and closes them in the opposite order: first no new updates (the one in hand
 finishes its transaction), then no new jobs, then the sender stops (what it did not send stays
 in the outbox for the next start), then the database closes. Nothing is built at import time;
 tests pass their own Bot API request and clock.
@@ -25,7 +26,7 @@ from bot.channels.telegram.transport import TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
-from bot.process.jobs import CrisisReach, Running, make_scheduler
+from bot.process.jobs import CrisisReach, Running, ended, make_scheduler
 from bot.process.keys import (
     CLOCK,
     CONTENT,
@@ -53,9 +54,12 @@ from flows.content import Content
 log = logging.getLogger(__name__)
 
 # Seconds, together under the 5 s a stop may take: an HTTP request in flight (a webhook
-# update) may finish, then a guard job still running.
-HTTP_GRACE = 2.0
-JOB_GRACE = 2.0
+# update) may finish, then the polled batch in hand, a guard job still running, and the
+# messages on their way.
+HTTP_GRACE = 1.0
+UPDATE_GRACE = 1.0
+JOB_GRACE = 1.0
+SEND_GRACE = 1.0
 
 
 def create_app(
@@ -79,7 +83,7 @@ def create_app(
         settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
     )
     app[SENDING_ALLOWED] = asyncio.Event()
-    app.cleanup_ctx.extend([_database, _runtime, _sender, _scheduler, _telegram])
+    app.cleanup_ctx.extend([_content, _database, _runtime, _sender, _scheduler, _telegram])
     add_health_routes(app)
     # /metrics: the metrics routes (add_metrics_routes(app)) are wired in here.
     if settings.telegram_mode == "webhook":
@@ -104,6 +108,13 @@ def _webhook(settings: Settings) -> Webhook | None:
     )
 
 
+async def _content(app: web.Application) -> AsyncIterator[None]:
+    """The content, checked first: a broken edit is reported even without a database."""
+    if CONTENT not in app:
+        app[CONTENT] = content_or_refuse(app[SETTINGS])
+    yield
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
     """The database, reachable and at the newest migration, or StartupError."""
     app[DATABASE] = await database_or_refuse(app[SETTINGS])
@@ -112,10 +123,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _runtime(app: web.Application) -> AsyncIterator[None]:
-    """Checked content, and the flows and the conversation service on it."""
-    settings = app[SETTINGS]
-    content = app[CONTENT] if CONTENT in app else content_or_refuse(settings)
-    runtime = Runtime.build(settings, content, app[DATABASE])
+    """The flows and the conversation service on the content and the database."""
+    runtime = Runtime.build(app[SETTINGS], app[CONTENT], app[DATABASE])
     app[RUNTIME] = runtime
     app[SERVICE] = runtime.service(clock=app[CLOCK])
     yield
@@ -140,9 +149,11 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     app[SENDER] = sender
     sending = asyncio.create_task(_send_when_allowed(app[SENDING_ALLOWED], sender))
     yield
-    # A message in flight is cancelled; its row stays in the outbox and goes at the next start.
-    sending.cancel()
-    await asyncio.gather(sending, return_exceptions=True)
+    # What was not sent stays in the outbox and goes at the next start.
+    await sender.stop(SEND_GRACE)
+    if not app[SENDING_ALLOWED].is_set():
+        sending.cancel()  # still waiting for the channel to open: nothing in hand
+    await ended(sending, grace=SEND_GRACE)
 
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
@@ -189,7 +200,7 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     app[SENDING_ALLOWED].set()
     channel.start_polling()
     yield
-    await channel.close()
+    await channel.close(UPDATE_GRACE)
 
 
 async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
@@ -219,8 +230,10 @@ async def serve(app: web.Application, host: str, port: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=HTTP_GRACE)
+    started = False
     try:
-        if await _until_stopped(runner.setup(), stop):
+        started = await _until_stopped(runner.setup(), stop)
+        if started:
             site = web.TCPSite(runner, host, port)
             try:
                 await site.start()
@@ -235,4 +248,5 @@ async def serve(app: web.Application, host: str, port: int) -> None:
         await runner.cleanup()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        log.info("klik stopped")
+        if started:
+            log.info("klik stopped")

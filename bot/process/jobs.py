@@ -101,13 +101,23 @@ class Running:
 
     async def finish(self, grace: float) -> None:
         """Wait for the runs in progress; cancel those that take longer than `grace` seconds."""
-        running = list(self.tasks)
-        if not running:
+        await ended(*self.tasks, grace=grace)
+
+
+async def ended(*tasks: asyncio.Task[Any], grace: float) -> None:
+    """Wait up to `grace` seconds for the tasks to end, then cancel what is left, and again if
+    need be: a cancellation that lands while SQLAlchemy hands back a connection can be
+    swallowed, and the task would run on and keep the process alive."""
+    pending = {task for task in tasks if not task.done()}
+    wait = grace
+    for _ in range(5):
+        if not pending:
             return
-        _, stuck = await asyncio.wait(running, timeout=grace)
-        for task in stuck:
+        _, pending = await asyncio.wait(pending, timeout=wait)
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        wait = 0.5
+    log.warning("%d tasks did not stop", len(pending))
 
 
 def make_scheduler(

@@ -20,7 +20,7 @@ from storage.db import Database
 # Given to create_app.
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
-CONTENT = web.AppKey("content", Content)  # only when given; else loaded from CONTENT_DIR
+CONTENT = web.AppKey("content", Content)  # given, or loaded and checked first at start
 TELEGRAM_APP: web.AppKey[Application] = web.AppKey("telegram_app")  # type: ignore[type-arg]
 # Set once the Telegram channel logged in and the database is its bot's: only then may the
 # sender send (never another bot's replies through this token).

@@ -117,6 +117,7 @@ class OutboxSender:
         self.concurrency = concurrency
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
@@ -125,9 +126,10 @@ class OutboxSender:
     async def run(self, idle: float = 1.0) -> None:
         """Send forever: each address's next message as soon as it is due, up to
         `concurrency` at once. Looks again after every commit, every finished message (the
-        next one to that address is due now) and every `idle` seconds (for retries)."""
+        next one to that address is due now) and every `idle` seconds (for retries). Ends
+        after stop()."""
         try:
-            while True:
+            while not self._stopping:
                 try:
                     await self._start_due()
                 except Exception:  # the database may be down for a moment: keep sending
@@ -143,9 +145,19 @@ class OutboxSender:
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
 
+    async def stop(self, grace: float) -> None:
+        """Claim nothing more, and give the messages on their way up to `grace` seconds to
+        arrive: one cut off would stay leased (its chat waits for the lease to end) and could
+        be sent twice. run() then ends by itself, between two transactions: cancelling it in
+        the middle of one can leave its connection open."""
+        self._stopping = True
+        self.wake()
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=grace)
+
     async def _start_due(self) -> None:
         room = self.concurrency - len(self._sending)
-        if room <= 0:
+        if room <= 0 or self._stopping:
             return
         for due in await self._claim(room):
             task = asyncio.create_task(self._send(due))

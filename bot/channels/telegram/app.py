@@ -5,7 +5,6 @@ webhook. The process around it (database, sender, scheduler, HTTP) is bot/proces
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -258,11 +257,14 @@ class TelegramChannel:
         self._answered = self.clock()
         return True
 
-    async def close(self) -> None:
-        """Take no new updates; polling lets the batch in hand finish first. A webhook stays
-        registered: Telegram keeps the updates meanwhile, or gives them to another worker."""
+    async def close(self, grace: float = 1.0) -> None:
+        """Take no new updates; polling gives the batch in hand up to `grace` seconds to
+        finish (one cut off comes again: it was not confirmed). A webhook stays registered:
+        Telegram keeps the updates meanwhile, or gives them to another worker."""
         self._stop.set()
         if self._polling is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
+            _, late = await asyncio.wait({self._polling}, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
         await self.application.shutdown()

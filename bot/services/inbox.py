@@ -17,6 +17,7 @@ after a later one was handled is still handled, not lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -126,11 +127,13 @@ class ChatQueue:
             log.info("picked up %d updates left pending", handled)
         return handled
 
-    async def run(self, every: float = SWEEP_EVERY) -> None:
-        """Sweep forever, every `every` seconds."""
-        while True:
+    async def run(self, stop: asyncio.Event, every: float = SWEEP_EVERY) -> None:
+        """Sweep every `every` seconds until `stop` is set; it ends between two transactions,
+        never cancelled inside one (that can leave a database connection open)."""
+        while not stop.is_set():
             try:
                 await self.sweep()
             except Exception as error:  # the database may be down for a moment
                 log.warning("looking for pending updates failed (%s)", type(error).__name__)
-            await asyncio.sleep(every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)

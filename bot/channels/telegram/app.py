@@ -212,14 +212,7 @@ class TelegramChannel:
                 poll(self.application.bot, self.handle, stop=self._stop)
             )
         else:
-            self._polling = asyncio.create_task(self._sweep_until_closed())
-
-    async def _sweep_until_closed(self) -> None:
-        sweeping = asyncio.create_task(self.inbox.run())
-        await self._stop.wait()
-        sweeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeping
+            self._polling = asyncio.create_task(self.inbox.run(self._stop))
 
     async def handle(self, update: Update) -> bool:
         """Handle one update, from polling or the webhook; False when it failed and must come

@@ -4,6 +4,7 @@ its chat's update order, whichever worker behind the load balancer received it."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,9 +42,9 @@ class TelegramInbox:
         """Handle what was left pending (a worker died, a handling failed); how many."""
         return await self.queue.sweep()
 
-    async def run(self) -> None:
-        """Sweep every few seconds, forever."""
-        await self.queue.run()
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sweep every few seconds until `stop` is set."""
+        await self.queue.run(stop)
 
     async def _handle(self, payload: str) -> bool:
         update = read_update(json.loads(payload), self.bot)

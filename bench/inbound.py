@@ -19,10 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.services.matchteam import Matchteam
-
 from bench.asyncpg_baseline import AsyncpgIntake
 from bot.services.conversation import ConversationService
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
@@ -105,7 +104,7 @@ def service_handle(db: Database, flow: IntakeFlow, rules: Rules, clock: BenchClo
     """The conversation service as the channels call it. For the webhook route, a Handle that
     POSTs {"update_id", "message"/"callback_query"} to it measures the same things."""
     service = ConversationService(
-        db, flow, clock=clock, rng=random.Random(1), matchteam=Matchteam(flow, rules)
+        db, flow, clock=clock, rng=random.Random(1), matchteam=StaffService(flow, rules)
     )
 
     async def handle(address: str, event: Inbound, event_id: str) -> object:

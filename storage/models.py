@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -172,12 +172,22 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class InboxEvent(SQLModel, table=True):
-    """Channel updates already handled, so a redelivered update is handled only once."""
+    """Channel updates: handled ones (their id only), so a redelivered update is handled once,
+    and, in webhook mode, pending ones with the raw update, kept until a worker handles them
+    in their chat's order (storage/inbox.py)."""
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_pending", "pending", "channel", "address", "seq"),)
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _when(index=True)
+    pending: bool = False
+    # Only while pending; emptied when handled, so no chat id or text outlives the handling.
+    channel: str | None = Field(default=None, max_length=16)
+    address: str | None = Field(default=None, max_length=64)
+    seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    claimed_until: datetime | None = _when(nullable=True)
 
 
 class SetAsideUpdate(SQLModel, table=True):

@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -206,23 +218,37 @@ async def mark_delivered_many(
         await session.execute(insert(SentMessage), tagged)
 
 
+def _held(message_id: int, held: datetime | None) -> ColumnElement[bool]:
+    """The row, while it is still claimed by whoever claimed it until `held`: a sender whose
+    lease ran out (stalled, then another sender claimed the row) changes nothing any more."""
+    row = col(OutboxMessage.id) == message_id
+    return row if held is None else and_(row, col(OutboxMessage.claimed_until) == held)
+
+
 async def mark_part_sent(
-    session: AsyncSession, *, message_id: int, parts_sent: int, claimed_until: datetime
+    session: AsyncSession,
+    *,
+    message_id: int,
+    parts_sent: int,
+    claimed_until: datetime,
+    held: datetime | None = None,
 ) -> None:
     """Note that the first `parts_sent` parts of a long message arrived, so a retry or a
     restart goes on from the next part; the claim is renewed for the next one."""
     await session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(_held(message_id, held))
         .values(parts_sent=parts_sent, claimed_until=claimed_until)
     )
 
 
-async def retry_later(session: AsyncSession, *, message_id: int, not_before: datetime) -> None:
+async def retry_later(
+    session: AsyncSession, *, message_id: int, not_before: datetime, held: datetime | None = None
+) -> None:
     """Give a refused message back, to be tried again from `not_before`."""
     await session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(_held(message_id, held))
         .values(
             not_before=not_before,
             claimed_until=None,
@@ -232,15 +258,30 @@ async def retry_later(session: AsyncSession, *, message_id: int, not_before: dat
 
 
 # Built once: building a statement costs more CPU than running a cached one, on every update.
-_FIRST_SEEN_POSTGRES = pg_insert(table_of(InboxEvent)).on_conflict_do_nothing()
-_FIRST_SEEN_SQLITE = sqlite_insert(table_of(InboxEvent)).on_conflict_do_nothing()
+# An update stored as pending (webhook mode) becomes handled, its chat and text forgotten.
+_HANDLED = {
+    "pending": False,
+    "channel": None,
+    "address": None,
+    "payload": None,
+    "claimed_until": None,
+}
+_FIRST_SEEN_POSTGRES = pg_insert(table_of(InboxEvent)).on_conflict_do_update(
+    index_elements=["event_id"], set_=_HANDLED, where=table_of(InboxEvent).c.pending.is_(True)
+)
+_FIRST_SEEN_SQLITE = sqlite_insert(table_of(InboxEvent)).on_conflict_do_update(
+    index_elements=["event_id"], set_=_HANDLED, where=table_of(InboxEvent).c.pending.is_(True)
+)
 
 
 async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime) -> bool:
     """Record a channel update as handled; False when it was handled before.
 
-    One INSERT ... ON CONFLICT DO NOTHING (both SQLite and PostgreSQL have it): a lookup
-    first would cost a round trip on every update.
+    One INSERT ... ON CONFLICT (both SQLite and PostgreSQL have it): a lookup first would
+    cost a round trip on every update. An update stored as pending (webhook mode,
+    storage/inbox.py) becomes handled, its chat and text forgotten, in the same statement;
+    of two transactions handling one update, the second waits for the first's row and then
+    finds it handled.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     statement = _FIRST_SEEN_POSTGRES if postgres else _FIRST_SEEN_SQLITE
@@ -249,8 +290,11 @@ async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime
 
 
 async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:
-    """Forget handled update ids older than any redelivery could be; return how many."""
-    result = await session.execute(delete(InboxEvent).where(col(InboxEvent.received_at) < before))
+    """Forget handled update ids older than any redelivery could be; return how many.
+    Pending updates stay until they are handled."""
+    result = await session.execute(
+        delete(InboxEvent).where(col(InboxEvent.received_at) < before, ~col(InboxEvent.pending))
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 

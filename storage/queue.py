@@ -92,14 +92,17 @@ async def claim_case(session: AsyncSession, *, case_id: int, staff_id: int, now:
 
 
 async def case_with_youngster(
-    session: AsyncSession, *, case_id: int
+    session: AsyncSession, *, case_id: int, lock: bool = False
 ) -> tuple[Case, Youngster] | None:
-    """A case and its youngster."""
+    """A case and its youngster; with `lock`, the case row is locked until the transaction
+    ends (a claim on another worker waits, or is waited for and then seen)."""
     query = (
         select(Case, Youngster)
         .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
         .where(col(Case.id) == case_id)
     )
+    if lock:
+        query = query.with_for_update(of=Case)
     row = (await session.execute(query)).first()
     return (row[0], row[1]) if row else None
 

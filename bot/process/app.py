@@ -26,7 +26,7 @@ from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
-from bot.process.jobs import CrisisReach, Running, make_scheduler
+from bot.process.jobs import CrisisReach, Running, ended, make_scheduler
 from bot.process.keys import (
     CLOCK,
     CONTENT,
@@ -55,10 +55,12 @@ from flows.content import Content
 log = logging.getLogger(__name__)
 
 # Seconds, together under the 5 s a stop may take: an HTTP request in flight (a webhook
-# update) may finish, then a guard job still running, then the messages on their way.
-HTTP_GRACE = 1.5
-JOB_GRACE = 1.5
-SEND_GRACE = 1.5
+# update) may finish, then the polled batch in hand, a guard job still running, and the
+# messages on their way.
+HTTP_GRACE = 1.0
+UPDATE_GRACE = 1.0
+JOB_GRACE = 1.0
+SEND_GRACE = 1.0
 
 
 def create_app(
@@ -153,8 +155,9 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     yield
     # What was not sent stays in the outbox and goes at the next start.
     await sender.stop(SEND_GRACE)
-    sending.cancel()
-    await asyncio.gather(sending, return_exceptions=True)
+    if not app[SENDING_ALLOWED].is_set():
+        sending.cancel()  # still waiting for the channel to open: nothing in hand
+    await ended(sending, grace=SEND_GRACE)
 
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
@@ -166,7 +169,14 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     await reach.check(app[DATABASE], service.matchteam, app[CLOCK])  # warns if nobody
     running = Running()
     scheduler = make_scheduler(
-        app[DATABASE], app[CLOCK], service.matchteam, app[SENDER].wake, reach, running, app[METRICS]
+        app[DATABASE],
+        app[CLOCK],
+        service.matchteam,
+        app[SENDER].wake,
+        reach,
+        running,
+        app[METRICS],
+        guard_every=app[SETTINGS].guard_every,
     )
     scheduler.start()
     yield
@@ -195,7 +205,7 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     app[SENDING_ALLOWED].set()
     channel.start_polling()
     yield
-    await channel.close()
+    await channel.close(UPDATE_GRACE)
 
 
 async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:

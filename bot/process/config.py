@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, validate_default=True)
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # Seconds between two looks for due guard steps, in every worker; a step fires at most
+    # this late.
+    guard_every: int = Field(default=30, ge=1, le=3600)
 
     @field_validator("telegram_token")
     @classmethod

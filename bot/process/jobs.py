@@ -103,13 +103,23 @@ class Running:
 
     async def finish(self, grace: float) -> None:
         """Wait for the runs in progress; cancel those that take longer than `grace` seconds."""
-        running = list(self.tasks)
-        if not running:
+        await ended(*self.tasks, grace=grace)
+
+
+async def ended(*tasks: asyncio.Task[Any], grace: float) -> None:
+    """Wait up to `grace` seconds for the tasks to end, then cancel what is left, and again if
+    need be: a cancellation that lands while SQLAlchemy hands back a connection can be
+    swallowed, and the task would run on and keep the process alive."""
+    pending = {task for task in tasks if not task.done()}
+    wait = grace
+    for _ in range(5):
+        if not pending:
             return
-        _, stuck = await asyncio.wait(running, timeout=grace)
-        for task in stuck:
+        _, pending = await asyncio.wait(pending, timeout=wait)
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        wait = 0.5
+    log.warning("%d tasks did not stop", len(pending))
 
 
 def make_scheduler(
@@ -120,14 +130,16 @@ def make_scheduler(
     reach: CrisisReach | None = None,
     running: Running | None = None,
     observer: Observer = UNOBSERVED,
+    guard_every: int = GUARD_EVERY,
 ) -> AsyncIOScheduler:
-    """A scheduler with Klik's periodic jobs; start it inside the running event loop."""
+    """A scheduler with Klik's periodic jobs; start it inside the running event loop. Every
+    worker runs them: each guard step is claimed by one (FOR UPDATE SKIP LOCKED)."""
     running = running or Running()
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
         running.track(guard_job),
         "interval",
-        seconds=GUARD_EVERY,
+        seconds=guard_every,
         args=(db, matchteam, clock, wake, reach, observer),
         id="guard",
         next_run_time=clock(),

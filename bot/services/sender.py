@@ -69,6 +69,8 @@ class _Due:
     priority: int = 2
     turn: int = 0
     slot: datetime | None = None  # when `_dispatch` let it go
+    # this sender's claim: once another holds the row, it is theirs
+    claimed_until: datetime | None = None
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -131,7 +133,7 @@ class OutboxSender:
         every commit, every finished message, when a chat's gap ends and every `idle`
         seconds (for retries)."""
         try:
-            while True:
+            while not self._stopping:
                 try:
                     pause = await self._dispatch(idle)
                 except Exception:  # the database may be down for a moment: keep sending
@@ -151,8 +153,10 @@ class OutboxSender:
     async def stop(self, grace: float) -> None:
         """Claim nothing more, and give the messages on their way up to `grace` seconds to
         arrive: one cut off would stay leased (its chat waits for the lease to end) and could
-        be sent twice. Cancel run() afterwards."""
+        be sent twice. run() then ends by itself, between two transactions: cancelling it in
+        the middle of one can leave its connection open."""
         self._stopping = True
+        self.wake()
         if self._sending:
             await asyncio.wait(set(self._sending), timeout=grace)
 
@@ -258,6 +262,7 @@ class OutboxSender:
                 message_of(row),
                 row.priority,
                 row.turn,
+                claimed_until=now + LEASE,  # as claim_due set it
             )
             for row in rows
         ]
@@ -348,9 +353,15 @@ class OutboxSender:
             self.observer.sent(self.transport.channel)
             return
         async with self.db.transaction() as session:
+            renewed = self.clock() + LEASE
             await mark_part_sent(
-                session, message_id=due.id, parts_sent=part + 1, claimed_until=self.clock() + LEASE
+                session,
+                message_id=due.id,
+                parts_sent=part + 1,
+                claimed_until=renewed,
+                held=due.claimed_until,
             )
+            due.claimed_until = renewed
             if due.message.tag:
                 await remember_sent(
                     session,
@@ -385,4 +396,6 @@ class OutboxSender:
         else:
             log.debug("event=send_retry id=%d wait_s=%.0f", due.id, pause.total_seconds())
         async with self.db.transaction() as session:
-            await retry_later(session, message_id=due.id, not_before=now + pause)
+            await retry_later(
+                session, message_id=due.id, not_before=now + pause, held=due.claimed_until
+            )

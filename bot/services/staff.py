@@ -99,8 +99,9 @@ class StaffService:
     async def guard_step(
         self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
     ) -> str:
-        """Take one step of the ladder for a case; "skipped" when it no longer waits."""
-        loaded = await load_case(session, self.desk, case_id)
+        """Take one step of the ladder for a case; "skipped" when it no longer waits. The case
+        is locked first: a claim committing on another worker meanwhile is seen, not missed."""
+        loaded = await load_case(session, self.desk, case_id, lock=True)
         team = await reached(session, self.desk, now)
         offered = frozenset(await offered_staff(session, case_id=case_id))
         wanted = (

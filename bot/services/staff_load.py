@@ -98,11 +98,14 @@ class Loaded:
     card: CaseCard | None  # None: the youngster has no case any more (withdrawn)
 
 
-async def load_case(session: AsyncSession, desk: Desk, case_id: int | None) -> Loaded | None:
-    """A case by id, with what a coach reads of it."""
+async def load_case(
+    session: AsyncSession, desk: Desk, case_id: int | None, *, lock: bool = False
+) -> Loaded | None:
+    """A case by id, with what a coach reads of it; `lock`: the case row locked until the
+    transaction ends."""
     if case_id is None:
         return None
-    pair = await case_with_youngster(session, case_id=case_id)
+    pair = await case_with_youngster(session, case_id=case_id, lock=lock)
     if pair is None:
         return None
     case, youngster = pair

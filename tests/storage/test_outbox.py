@@ -3,6 +3,7 @@ leases, redelivery."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -226,3 +227,51 @@ async def test_a_sent_message_leaves_the_outbox_depth(db: Database, clock: Clock
         assert oldest.id is not None
         await mark_sent(session, message_id=oldest.id)
     assert await depth(db) == (1, clock())
+
+
+async def test_a_sender_whose_lease_ran_out_cannot_give_back_a_message_claimed_since(
+    db: Database, clock: Clock
+) -> None:
+    await put(db, clock, "1", "help.text")
+    async with db.transaction() as session:
+        (stalled,) = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert stalled.id is not None and stalled.claimed_until is not None
+        message_id, held = stalled.id, stalled.claimed_until
+    clock.advance(seconds=61)
+    assert await claim(db, clock) == [("1", "help.text")]  # another sender has it now
+    async with db.transaction() as session:
+        await retry_later(session, message_id=message_id, not_before=clock(), held=held)
+    assert await claim(db, clock) == []  # still theirs: nobody else may send it meanwhile
+
+
+async def test_two_senders_claiming_at_once_send_each_message_once_and_each_chat_in_order(
+    database_url: str, clock: Clock
+) -> None:
+    """Two engines (two workers) claim, 'send' and mark over and over at the same time; the
+    record of sends shows any message sent twice and any chat out of order."""
+    senders = [Database(database_url), Database(database_url)]
+    for address in ("1", "2", "3"):
+        await put(senders[0], clock, address, *["help.text"] * 8)
+    sent: list[tuple[str, int]] = []
+
+    async def send(db: Database) -> None:
+        for _ in range(40):
+            async with db.transaction() as session:
+                rows = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+                claimed = [(r.address, r.id) for r in rows]
+            for address, message_id in claimed:
+                assert message_id is not None
+                sent.append((address, message_id))
+                async with db.transaction() as session:
+                    await mark_sent(session, message_id=message_id)
+            await asyncio.sleep(0)
+
+    try:
+        await asyncio.gather(*(send(db) for db in senders))
+    finally:
+        for db in senders:
+            await db.close()
+    assert len(sent) == 24 and len(set(sent)) == 24
+    for address in ("1", "2", "3"):
+        ids = [message_id for a, message_id in sent if a == address]
+        assert ids == sorted(ids)

@@ -760,6 +760,7 @@ class FakeBotApi:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._poll: _Poll | None = None
+        self._gate = asyncio.Event()
         self._port = 0
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -954,6 +955,23 @@ class FakeBotApi:
                 if s.from_bot and not s.deleted
             ]
 
+    def message_after(
+        self, chat_id: int, *, contains: str, after_message_id: int | None = None
+    ) -> JSON | None:
+        """The first bot message to a chat containing ``contains`` (newer than
+        ``after_message_id``), or None yet; cheap enough to ask for hundreds of chats often."""
+        with self._changed:
+            for stored in self._chats.get(chat_id, {}).values():
+                message = stored.message
+                if (
+                    stored.from_bot
+                    and not stored.deleted
+                    and (after_message_id is None or message["message_id"] > after_message_id)
+                    and contains in _body(message)
+                ):
+                    return copy.deepcopy(message)
+            return None
+
     def last_message(self, chat_id: int) -> JSON | None:
         found = self.messages(chat_id)
         return found[-1] if found else None
@@ -1000,6 +1018,13 @@ class FakeBotApi:
         """Updates not yet confirmed by a getUpdates offset."""
         with self._changed:
             return len(self._updates)
+
+    def take_updates(self) -> list[JSON]:
+        """Takes the queued updates off the queue, oldest first, for a test that delivers
+        them itself (to webhook workers, tests/support/balancer.py)."""
+        with self._changed:
+            taken, self._updates = self._updates, []
+            return taken
 
     # ---- control API: waiting -------------------------------------------------------------
 
@@ -1083,6 +1108,22 @@ class FakeBotApi:
         fault.skip = after
         with self._changed:
             self._faults.setdefault(method.lower(), []).append(fault)
+
+    def hold(self) -> None:
+        """Holds every call that arrives from now on before it takes effect, until release().
+        A held call whose client is gone meanwhile (killed) never takes effect: it never
+        reached Telegram. Calls taking effect already are answered as usual."""
+        self._in_loop(self._set_gate(False))
+
+    def release(self) -> None:
+        """Lets the held calls, and every later one, take effect again."""
+        self._in_loop(self._set_gate(True))
+
+    async def _set_gate(self, open_: bool) -> None:
+        if open_:
+            self._gate.set()
+        else:
+            self._gate.clear()
 
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Holds back the response to the next ``times`` calls of ``method`` by ``seconds``.
@@ -1187,6 +1228,8 @@ class FakeBotApi:
 
     async def _open(self, sock: socket.socket) -> None:
         self._poll = _Poll()
+        self._gate = asyncio.Event()  # cleared by hold()
+        self._gate.set()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # handler_cancellation: a client that gives up (timeout) must not leave a handler
@@ -1264,6 +1307,7 @@ class FakeBotApi:
         except ApiError as exc:
             return web.json_response(exc.payload(), status=exc.status)
         name = self._method_names.get(match["method"].lower(), match["method"])
+        await self._gate.wait()  # hold(): a client killed meanwhile cancels this handler
         if self._down_on and name.lower() == self._down_on:
             self._down_on = ""
             await self._take_down()

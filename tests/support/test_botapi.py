@@ -678,6 +678,28 @@ async def test_a_delayed_response_times_out_although_the_message_was_delivered(
     assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
 
 
+async def test_a_held_call_whose_client_gave_up_never_takes_effect(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    api.hold()
+    with pytest.raises(TimedOut):
+        await bot.send_message(SAM, "Hoi", read_timeout=0.3)
+    await asyncio.sleep(0.5)  # the stand-in sees the connection close
+    api.release()
+    assert await bot.send_message(SAM, "Daar ben ik weer")
+    assert [m["text"] for m in api.messages(SAM)] == ["Daar ben ik weer"]
+
+
+async def test_a_held_call_takes_effect_once_released(api: FakeBotApi, bot: Bot) -> None:
+    api.hold()
+    sending = asyncio.create_task(bot.send_message(SAM, "Hoi"))
+    await asyncio.wait({sending}, timeout=0.3)
+    assert api.messages(SAM) == []
+    api.release()
+    await sending
+    assert [m["text"] for m in api.messages(SAM)] == ["Hoi"]
+
+
 async def test_a_refused_set_my_commands_makes_ptb_raise_and_sets_no_menu(
     api: FakeBotApi, bot: Bot
 ) -> None:

@@ -5,7 +5,6 @@ webhook. The process around it (database, sender, scheduler, HTTP) is bot/proces
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.errors import said
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.inbox import TelegramInbox
 from bot.channels.telegram.menus import set_commands
 from bot.channels.telegram.polling import ALLOWED_UPDATES, poll, read_update, say_unreadable
 from bot.channels.telegram.transport import CHANNEL, seconds
@@ -143,6 +143,9 @@ class TelegramChannel:
         self.webhook = webhook
         self.handlers = TelegramHandlers(service, renderer)
         self.handlers.install(application)
+        # Webhook mode: updates are stored, then handled in each chat's order by whichever
+        # worker gets there (several may run behind a load balancer).
+        self.inbox = TelegramInbox(service.db, application.bot, self.handle, clock=clock)
         self._stop = asyncio.Event()
         self._polling: asyncio.Task[None] | None = None
         self._answered: datetime | None = None  # when Telegram last answered getMe
@@ -193,7 +196,8 @@ class TelegramChannel:
             ) from None
 
     def start_polling(self) -> None:
-        """Fetch updates from Telegram until close(); in webhook mode Telegram posts them."""
+        """Fetch updates from Telegram until close(); in webhook mode Telegram posts them,
+        and what was left pending (by a worker that died) is looked for every few seconds."""
         if self.webhook is None:
             self._polling = asyncio.create_task(
                 poll(
@@ -203,6 +207,8 @@ class TelegramChannel:
                     observer=self.service.observer,
                 )
             )
+        else:
+            self._polling = asyncio.create_task(self.inbox.run(self._stop))
 
     async def handle(self, update: Update) -> bool:
         """Handle one update, from polling or the webhook; False when it failed and must come
@@ -211,15 +217,21 @@ class TelegramChannel:
         return await self.handlers.handle(self.application, update)
 
     async def receive(self, raw: Any) -> None:
-        """One update as Telegram posted it (JSON). Returns once it is handled and committed,
-        or skipped because it cannot be read (logged by id and kind; it would only come again);
-        raises UpdateFailed when it must come again."""
+        """One update as Telegram posted it (JSON). Returns once it is stored and, unless
+        another worker is busy with its chat and handles it next, handled and committed; or
+        skipped because it cannot be read (logged by id and kind; it would only come again).
+        Raises UpdateFailed when it could not be stored and must come again."""
         update = read_update(raw, self.application.bot) if isinstance(raw, dict) else None
         if update is None:
             say_unreadable(raw)
             return
-        if not await self.handle(update):
-            raise UpdateFailed(update.update_id)
+        try:
+            await self.inbox.receive(update, raw)
+        except Exception as error:  # not stored (the database away): Telegram sends it again
+            log.warning(
+                "update %d could not be stored (%s)", update.update_id, type(error).__name__
+            )
+            raise UpdateFailed(update.update_id) from None
 
     async def reachable(self) -> bool:
         """Whether Telegram answers: logged in, and getMe answered within RECHECK."""
@@ -234,11 +246,14 @@ class TelegramChannel:
         self._answered = self.clock()
         return True
 
-    async def close(self) -> None:
-        """Take no new updates; polling lets the batch in hand finish first. A webhook stays
-        registered: Telegram keeps the updates meanwhile, or gives them to another worker."""
+    async def close(self, grace: float = 1.0) -> None:
+        """Take no new updates; polling gives the batch in hand up to `grace` seconds to
+        finish (one cut off comes again: it was not confirmed). A webhook stays registered:
+        Telegram keeps the updates meanwhile, or gives them to another worker."""
         self._stop.set()
         if self._polling is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
+            _, late = await asyncio.wait({self._polling}, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
         await self.application.shutdown()

@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import col
 
 from bot.services.conversation import ConversationService
@@ -19,6 +19,7 @@ from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
 from storage.models import GuardStep, utc
+from storage.queue import claim_case
 from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team
 from tests.conftest import Clock
 
@@ -129,6 +130,40 @@ async def test_two_guards_at_once_take_each_step_once(
     await other.close()
     both = first + second
     assert len(both) == 12 and len({(case, rung) for case, rung, _ in both}) == 12
+
+
+async def waiting_for_a_lock(db: Database) -> bool:
+    async with db.transaction() as session:
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return bool((await session.execute(query)).scalar_one())
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_step_due_while_another_worker_commits_a_claim_is_skipped(
+    team: Team, flow: IntakeFlow, rules: Rules, database_url: str
+) -> None:
+    """On SQLite the guard waits for any writer anyway; on PostgreSQL only the case lock
+    makes it see the claim that was on its way."""
+    await team.youngster("y1", *MONEY_AND_HOME)
+    case = await team.case()
+    assert case.id is not None
+    team.clock.advance(hours=7)
+    other = Database(database_url)
+    try:
+        async with other.transaction() as session:
+            assert await claim_case(session, case_id=case.id, staff_id=1, now=team.clock())
+            guard = asyncio.create_task(run_guard(team.db, StaffService(flow, rules), team.clock))
+            while not await waiting_for_a_lock(team.db):
+                finished, _ = await asyncio.wait({guard}, timeout=0.01)
+                if finished:
+                    break
+        taken = await guard
+    finally:
+        await other.close()
+    assert [(rung, outcome) for _, rung, outcome in taken] == [("remind_suggested", "skipped")]
 
 
 # -- Friday 22:30 with mon-fri 09:00-21:00: one deadline everywhere ---------------------------

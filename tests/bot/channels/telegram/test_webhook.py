@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram.polling import ALLOWED_UPDATES
 from bot.channels.telegram.webhook import PATH, SECRET_HEADER
-from bot.process.keys import SERVICE
+from bot.process.keys import SERVICE, TELEGRAM
 from storage.db import Database
 from storage.models import InboxEvent, OutboxMessage, Youngster
 from tests.bot.served import CHAT, PUBLIC_URL, SECRET, Serve, text_update, webhook_settings
@@ -91,7 +91,8 @@ async def test_an_update_that_cannot_be_handled_gets_a_500_so_telegram_sends_it_
 ) -> None:
     down = Database("postgresql://nobody@127.0.0.1:1/nothing")
     async with serve(**webhook_settings()) as it:
-        it.app[SERVICE].db = down  # the database goes away
+        # The database goes away, for the service and for the inbox that stores updates.
+        it.app[SERVICE].db = it.app[TELEGRAM].inbox.queue.db = down
         answer = await it.client.post(PATH, json=text_update("hallo"), headers=SIGNED)
         assert answer.status == 500
     await down.close()

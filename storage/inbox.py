@@ -1,0 +1,152 @@
+"""The inbox as a queue per chat, for several workers behind a load balancer (webhook mode).
+
+A worker first stores a raw update as pending and commits; only then does the channel get
+its 200. Handling goes one chat at a time, in update order: a worker claims the chat's
+lowest pending update, and only when no update of that chat is claimed by anybody else, so
+two workers never handle one chat's updates side by side, and a later update that is merely
+pending never overtakes an earlier one. The handling transaction marks the update handled
+(`storage.outbox.first_time_seen`), so each is handled once, whoever claimed it. A claim
+runs out after a lease: the updates of a worker that died are picked up by the next update
+of that chat or by a periodic sweep (`chats_waiting`).
+
+The chat lock is `pg_advisory_xact_lock` on PostgreSQL; SQLite needs none, because every
+transaction there begins with BEGIN IMMEDIATE and so runs alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import InboxEvent, utc
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A claimed update: its id, its place in the channel's order and the raw update."""
+
+    event_id: str
+    seq: int
+    payload: str
+
+
+async def store_pending(
+    session: AsyncSession,
+    *,
+    event_id: str,
+    channel: str,
+    address: str,
+    seq: int,
+    payload: str,
+    now: datetime,
+) -> bool:
+    """Keep an update until it is handled; False when it was stored (or handled) before,
+    which makes a redelivery harmless."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboxEvent)
+        .values(
+            event_id=event_id,
+            received_at=now,
+            pending=True,
+            channel=channel,
+            address=address,
+            seq=seq,
+            payload=payload,
+        )
+        .on_conflict_do_nothing()
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def lock_chat(session: AsyncSession, *, channel: str, address: str) -> None:
+    """Hold the chat's lock until the transaction ends (PostgreSQL; SQLite runs alone)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"inbox:{channel}:{address}"},
+    )
+
+
+async def claim_next(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    now: datetime,
+    lease: timedelta,
+    done: str | None = None,
+) -> Pending | None:
+    """Claim the chat's lowest pending update, unless an update of the chat is claimed by
+    somebody else (that worker goes on with the rest). `done` is the update this worker
+    handled last: it stops being pending here, also when the handling stored nothing (an
+    update nobody answers, one set aside)."""
+    await lock_chat(session, channel=channel, address=address)
+    if done is not None:
+        await mark_handled(session, event_id=done)
+    query = (
+        select(InboxEvent)
+        .where(
+            col(InboxEvent.pending),
+            col(InboxEvent.channel) == channel,
+            col(InboxEvent.address) == address,
+        )
+        .order_by(col(InboxEvent.seq))
+    )
+    rows = list((await session.execute(query)).scalars())
+    if not rows or any(r.claimed_until is not None and utc(r.claimed_until) > now for r in rows):
+        return None
+    first = rows[0]
+    first.claimed_until = now + lease
+    assert first.seq is not None and first.payload is not None
+    return Pending(first.event_id, first.seq, first.payload)
+
+
+async def mark_handled(session: AsyncSession, *, event_id: str) -> None:
+    """An update is done: forget its chat and its text, keep its id against redelivery."""
+    await session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.pending))
+        .values(pending=False, channel=None, address=None, payload=None, claimed_until=None)
+    )
+
+
+async def release(
+    session: AsyncSession, *, event_id: str, channel: str, address: str, until: datetime
+) -> None:
+    """Handling failed: leave the update pending, the chat claimed until `until` (a pause
+    before the next try), so no later update of the chat goes first."""
+    await lock_chat(session, channel=channel, address=address)
+    await session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.pending))
+        .values(claimed_until=until)
+    )
+
+
+async def chats_waiting(
+    session: AsyncSession, *, channel: str, now: datetime, older_than: timedelta, limit: int = 100
+) -> list[str]:
+    """Chats with an update pending longer than `older_than` whose claim (if any) ran out:
+    left by a worker that died, or waiting after a failure."""
+    query = (
+        select(col(InboxEvent.address))
+        .where(
+            col(InboxEvent.pending),
+            col(InboxEvent.channel) == channel,
+            col(InboxEvent.received_at) < now - older_than,
+            (col(InboxEvent.claimed_until).is_(None)) | (col(InboxEvent.claimed_until) < now),
+        )
+        .group_by(col(InboxEvent.address))
+        .order_by(func.min(col(InboxEvent.seq)))
+        .limit(limit)
+    )
+    return [str(a) for a in (await session.execute(query)).scalars()]

@@ -1,0 +1,92 @@
+"""Webhook updates through the chat queue, in-process: raw JSON as Telegram posts it, the
+real Application, handlers, service and database; only the HTTP layer answers from memory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram import Update
+
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.inbox import TelegramInbox
+from bot.channels.telegram.transport import TelegramTransport
+from bot.services.conversation import ConversationService
+from bot.services.render import Renderer
+from bot.services.sender import OutboxSender
+from bot.services.staff import StaffService
+from flows.intake import IntakeFlow, Rules
+from storage.db import Database
+from storage.models import InboxEvent
+from tests.bot.channels.telegram.botapi_request import BotApiRequest
+from tests.conftest import Clock
+
+TOKEN = "123456:TESTTOKENabcdefghijklmnopqrstu"
+CHAT = 424242
+
+
+def start(update_id: int) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "chat": {"id": CHAT, "type": "private", "first_name": "Jo"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
+        },
+    }
+
+
+class Webhook:
+    def __init__(self, inbox: TelegramInbox, sender: OutboxSender, request: BotApiRequest) -> None:
+        self.inbox = inbox
+        self.sender = sender
+        self.request = request
+
+    async def post(self, raw: dict[str, Any]) -> list[str]:
+        update = Update.de_json(raw, self.inbox.bot)
+        await self.inbox.receive(update, raw)
+        await self.sender.drain()
+        return [params["text"] for params in self.request.sent("sendMessage")]
+
+
+@pytest.fixture
+async def webhook(
+    db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
+) -> AsyncIterator[Webhook]:
+    request = BotApiRequest()
+    application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
+    sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
+    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
+    handlers = TelegramHandlers(service, renderer)
+    handlers.install(application)
+    async with application:
+        inbox = TelegramInbox(
+            db, application.bot, lambda u: handlers.handle(application, u), clock=clock
+        )
+        yield Webhook(inbox, sender, request)
+
+
+async def test_a_webhook_update_is_answered_as_in_polling_mode(webhook: Webhook) -> None:
+    texts = await webhook.post(start(1))
+    assert texts[0].startswith("Hoi! 👋 Ik ben de bot van Klik")
+
+
+async def test_an_update_posted_twice_is_answered_once(webhook: Webhook) -> None:
+    once = await webhook.post(start(1))
+    assert await webhook.post(start(1)) == once
+
+
+async def test_a_handled_webhook_update_leaves_nothing_pending(
+    webhook: Webhook, db: Database
+) -> None:
+    await webhook.post(start(1))
+    async with db.transaction() as session:
+        row = (await session.execute(select(InboxEvent))).scalar_one()
+    assert (row.event_id, row.pending, row.payload) == ("tg:1", False, None)

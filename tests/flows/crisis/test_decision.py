@@ -401,7 +401,8 @@ def test_a_place_and_an_apology_with_nothing_else_is_acute(
 
 
 @pytest.mark.parametrize(
-    "text", ["morgen ben ik er niet meer, het is beslist", "i wont be here tomorrow. this is it"]
+    "text",
+    ["morgen ben ik er niet meer, het is beslist", "i will be gone by the morning. signing off"],
 )
 def test_saying_one_will_not_be_there_tomorrow_is_a_farewell(
     rules: CrisisDetector, text: str
@@ -411,9 +412,9 @@ def test_saying_one_will_not_be_there_tomorrow_is_a_farewell(
 
 
 @pytest.mark.parametrize(
-    "text", ["ik moet gaan, mijn ma roept", "we doen een project over daklozen"]
+    "text", ["ik moet gaan, mijn ma roept", "just watched a video about homeless people, so sad"]
 )
-def test_leaving_for_dinner_or_a_school_task_on_homelessness_is_not_firm(
+def test_leaving_for_dinner_or_a_video_on_homelessness_is_not_firm(
     rules: CrisisDetector, text: str
 ) -> None:
     assert rules.rules_verdict(text)[1] is False

@@ -390,3 +390,43 @@ def test_taking_one_s_medicine_now_fires_no_rule(rules: CrisisDetector, text: st
 def test_a_long_everyday_message_full_of_numbers_raises_no_signal(detector: Detector) -> None:
     note = " ".join(f"Dit is zin {n} van bericht 1, over thuis en school." for n in range(70))
     assert detector.detect(note) is None
+
+
+@pytest.mark.parametrize("text", ["op het dak. sorry", "on the roof. sorry"])
+def test_a_place_and_an_apology_with_nothing_else_is_acute(
+    rules: CrisisDetector, text: str
+) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.category, hit.level) == ("suicide", "acute")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["morgen ben ik er niet meer, het is beslist", "i will be gone by the morning. signing off"],
+)
+def test_saying_one_will_not_be_there_tomorrow_is_a_farewell(
+    rules: CrisisDetector, text: str
+) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.level, hit.rule) == ("acute", "plan")
+
+
+@pytest.mark.parametrize(
+    "text", ["ik moet gaan, mijn ma roept", "just watched a video about homeless people, so sad"]
+)
+def test_leaving_for_dinner_or_a_video_on_homelessness_is_not_firm(
+    rules: CrisisDetector, text: str
+) -> None:
+    assert rules.rules_verdict(text)[1] is False
+
+
+def test_being_homeless_oneself_is_firm(rules: CrisisDetector) -> None:
+    assert rules.rules_verdict("ik ben dakloos")[1] is True
+
+
+@pytest.mark.parametrize(
+    "text", ["het jachtgeweer van mijn pa ligt klaar", "my dads shotgun is ready"]
+)
+def test_a_hunting_gun_is_a_means(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and hit.level == "acute"

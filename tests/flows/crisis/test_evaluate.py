@@ -42,7 +42,7 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # last trained, less a little: a change to the rules, the normaliser or the weights that loses
 # recall or raises false alarms on the held-out split fails here. Raise the floor with the
 # figures; never lower it to let a change through.
-FLOOR = {"en": (0.93, 0.09), "nl": (0.93, 0.10)}
+FLOOR = {"en": (0.93, 0.08), "nl": (0.93, 0.09)}
 
 
 def test_the_held_out_split_stays_above_the_measured_floor(detector: Detector) -> None:

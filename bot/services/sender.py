@@ -117,6 +117,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
         self._stopping = False
+        self._grace = 0.0  # seconds the messages on their way get once stopped
 
     def wake(self) -> None:
         """Something was committed to the outbox: send it soon."""
@@ -136,6 +137,8 @@ class OutboxSender:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=idle)
                 self._wake.clear()
+            if self._sending:  # stopped: what is on its way may arrive
+                await asyncio.wait(set(self._sending), timeout=self._grace)
         finally:
             # Cancel once only: a second cancel would break into a send's database clean-up
             # (klik run cancels every task itself), leaving a connection, and the process, open.
@@ -144,15 +147,14 @@ class OutboxSender:
                     task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
 
-    async def stop(self, grace: float) -> None:
-        """Claim nothing more, and give the messages on their way up to `grace` seconds to
-        arrive: one cut off would stay leased (its chat waits for the lease to end) and could
-        be sent twice. run() then ends by itself, between two transactions: cancelling it in
-        the middle of one can leave its connection open."""
+    def stop(self, grace: float) -> None:
+        """Make run() claim nothing more and end by itself, between two transactions
+        (cancelling it inside one can leave its connection open), once the messages on their
+        way arrived or `grace` seconds passed: one cut off would stay leased (its chat waits
+        for the lease to end) and could be sent twice."""
         self._stopping = True
+        self._grace = grace
         self.wake()
-        if self._sending:
-            await asyncio.wait(set(self._sending), timeout=grace)
 
     async def _start_due(self) -> None:
         room = self.concurrency - len(self._sending)

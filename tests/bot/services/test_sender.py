@@ -3,9 +3,11 @@ retries after rate limits and network errors, giving up, and messages in parts."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from sqlalchemy import func, select
 from telegram import Bot
 
 from bot.channels.telegram.transport import TelegramTransport
@@ -13,6 +15,7 @@ from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from flows.messages import Outbound
 from storage.db import Database
+from storage.models import OutboxMessage
 from storage.outbox import enqueue_messages
 from tests.conftest import Clock
 from tests.support.botapi import FakeBotApi
@@ -133,3 +136,21 @@ async def test_an_edit_too_long_for_one_message_replaces_the_earlier_one_with_it
     await put(sender, Outbound("raw", {"text": "a" * 3000 + "\n\n" + "b" * 3000}, edit="note:1"))
     await sender.drain()
     assert texts(api) == ["a" * 3000, "b" * 3000]
+
+
+async def test_a_message_on_its_way_when_the_sender_stops_arrives_and_run_ends_by_itself(
+    api: FakeBotApi, sender: OutboxSender, db: Database
+) -> None:
+    api.delay_next("sendMessage", 0.3)  # Telegram is slow to answer: the message is on its way
+    await put(sender, Outbound("raw", {"text": "Hoi"}))
+    running = asyncio.create_task(sender.run())
+    await asyncio.to_thread(api.wait_for, lambda stand_in: len(stand_in.requests("sendMessage")))
+
+    sender.stop(grace=10)
+    await asyncio.wait_for(running, timeout=10)
+
+    assert not running.cancelled()
+    assert texts(api) == ["Hoi"]
+    async with db.transaction() as session:  # marked sent: nothing left leased
+        left = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar()
+    assert left == 0

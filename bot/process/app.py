@@ -154,10 +154,10 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     sending = asyncio.create_task(_send_when_allowed(app[SENDING_ALLOWED], sender))
     yield
     # What was not sent stays in the outbox and goes at the next start.
-    await sender.stop(SEND_GRACE)
+    sender.stop(SEND_GRACE)
     if not app[SENDING_ALLOWED].is_set():
         sending.cancel()  # still waiting for the channel to open: nothing in hand
-    await ended(sending, grace=SEND_GRACE)
+    await ended(sending, grace=SEND_GRACE + 0.5)
 
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:

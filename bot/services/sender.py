@@ -111,6 +111,7 @@ class OutboxSender:
         self.marks = DeliveredMarks(db, transport.channel, clock)
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
+        self._grace = 0.0  # seconds the messages on their way get once stopped
         # Claimed, waiting for the limits, most urgent first: (priority, turn, id, due).
         self._ready: list[tuple[int, int, int, _Due]] = []
         self._look = True  # something was committed: claim
@@ -140,6 +141,8 @@ class OutboxSender:
                     log.exception("sending the outbox failed; trying again shortly")
                     pause = idle
                 await self._rest(pause)
+            if self._sending:  # stopped: what is on its way may arrive
+                await asyncio.wait(set(self._sending), timeout=self._grace)
         finally:
             # Cancel once only: a second cancel would break into a send's database clean-up
             # (klik run cancels every task itself), leaving a connection, and the process, open.
@@ -150,15 +153,14 @@ class OutboxSender:
             await self.marks.settle()
             await self._give_back()
 
-    async def stop(self, grace: float) -> None:
-        """Claim nothing more, and give the messages on their way up to `grace` seconds to
-        arrive: one cut off would stay leased (its chat waits for the lease to end) and could
-        be sent twice. run() then ends by itself, between two transactions: cancelling it in
-        the middle of one can leave its connection open."""
+    def stop(self, grace: float) -> None:
+        """Make run() claim nothing more and end by itself, between two transactions
+        (cancelling it inside one can leave its connection open), once the messages on their
+        way arrived or `grace` seconds passed: one cut off would stay leased (its chat waits
+        for the lease to end) and could be sent twice."""
         self._stopping = True
+        self._grace = grace
         self.wake()
-        if self._sending:
-            await asyncio.wait(set(self._sending), timeout=grace)
 
     async def _dispatch(self, idle: float) -> float:
         """Claim what is due into `_ready` and start what the limits allow; the seconds until

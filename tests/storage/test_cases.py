@@ -11,9 +11,10 @@ from flows.state import CaseView, Intake
 from storage.cases import move_case, requeue_case, set_current_case
 from storage.db import Database
 from storage.guard import add_guard_steps
-from storage.intakes import create_youngster, open_case
+from storage.intakes import create_youngster
 from storage.models import Case, GuardStep, Offer, Staff
 from storage.queue import add_offers, claim_case
+from storage.youngster_cases import open_case
 from tests.conftest import Clock
 
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from flows.state import CaseView, Intake
 from storage.db import Database
-from storage.intakes import create_youngster, open_case, withdraw_case
+from storage.intakes import create_youngster
 from storage.queue import QueueFigures, queue_figures
+from storage.youngster_cases import open_case, withdraw_case
 from tests.conftest import Clock
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from telegram import Bot
 
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
@@ -17,6 +18,7 @@ from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from flows.messages import HelpLines, Outbound
 from storage.db import Database
+from storage.models import OutboxMessage
 from storage.outbox import enqueue_messages
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
 from tests.conftest import Clock
@@ -251,3 +253,21 @@ async def test_in_a_burst_every_first_reply_goes_out_before_anyone_s_second_one(
     sent = (await paced(db, renderer, clock, 100)).times
     order = [text.split()[0] for _, _, text in sent]
     assert order == ["eerste"] * 50 + ["tweede"] * 50
+
+
+async def test_a_message_on_its_way_when_the_sender_stops_arrives_and_run_ends_by_itself(
+    api: FakeBotApi, sender: OutboxSender, db: Database
+) -> None:
+    api.delay_next("sendMessage", 0.3)  # Telegram is slow to answer: the message is on its way
+    await put(sender, Outbound("raw", {"text": "Hoi"}))
+    running = asyncio.create_task(sender.run())
+    await asyncio.to_thread(api.wait_for, lambda stand_in: len(stand_in.requests("sendMessage")))
+
+    sender.stop(grace=10)
+    await asyncio.wait_for(running, timeout=10)
+
+    assert not running.cancelled()
+    assert texts(api) == ["Hoi"]
+    async with db.transaction() as session:  # marked sent: nothing left leased
+        left = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar()
+    assert left == 0

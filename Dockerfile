@@ -15,7 +15,8 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_URL=sqlite:////app/var/klik.db
+    DATABASE_URL=sqlite:////app/var/klik.db \
+    HTTP_HOST=0.0.0.0 HTTP_PORT=8080
 # The wheel is mounted, not copied, so it leaves no layer behind.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir /wheels/klik-*.whl \
@@ -27,6 +28,8 @@ WORKDIR /app
 # A numeric user, so an orchestrator can verify it is not root (runAsNonRoot).
 USER 10001:10001
 VOLUME ["/app/var"]
+# /healthz, /readyz, /metrics and, in webhook mode, the route Telegram posts to.
+EXPOSE 8080
 
 # Healthy means the database is reachable and migrated. klik also serves /healthz and /readyz
 # on HTTP_PORT (HTTP_HOST=0.0.0.0 to reach them from outside); the slim image has no curl.

@@ -71,6 +71,18 @@ def test_the_image_checks_its_health_with_klik_health() -> None:
     assert "--timeout=" in options
 
 
+def test_the_image_serves_http_on_every_interface_at_the_port_it_exposes() -> None:
+    image = final_stage()
+    settings = " ".join(image["ENV"])
+    assert "HTTP_HOST=0.0.0.0" in settings and "HTTP_PORT=8080" in settings
+    assert image["EXPOSE"] == ["8080"]
+
+
+def test_compose_publishes_klik_s_http_port_on_the_host_s_loopback_only() -> None:
+    klik = compose({"POSTGRES_PASSWORD": "secret"})["services"]["klik"]
+    assert klik["ports"] == ["127.0.0.1:8080:8080"]
+
+
 def test_hadolint_finds_nothing_to_mend_in_the_dockerfile() -> None:
     hadolint = Path(sys.executable).parent / "hadolint"
     result = subprocess.run(

@@ -7,10 +7,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Row,
     and_,
     delete,
@@ -96,7 +97,12 @@ async def claim_due(
         .correlate(OutboxMessage)
     )
     query = (
-        select(OutboxMessage.__table__)  # type: ignore[attr-defined]
+        # Each row as the claim leaves it: claimed_until is this claim's lease, so the sender
+        # can renew or give back only what it still holds.
+        select(
+            *(c for c in table_of(OutboxMessage).c if c.name != "claimed_until"),
+            literal(now + lease, DateTime(timezone=True)).label("claimed_until"),
+        )
         .where(
             col(OutboxMessage.channel) == channel,
             col(OutboxMessage.not_before) <= now,
@@ -112,7 +118,8 @@ async def claim_due(
     )
     if busy:
         query = query.where(col(OutboxMessage.address).not_in(busy))
-    claimed = list((await session.execute(query)).all())
+    # One row type for any number of columns: the query selects every column of the table.
+    claimed = cast("list[Row[Any]]", list((await session.execute(query)).all()))
     if claimed:
         await session.execute(
             update(OutboxMessage)

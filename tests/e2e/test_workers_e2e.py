@@ -282,7 +282,9 @@ def test_two_workers_behind_a_load_balancer_lose_nothing_and_do_nothing_twice(
         raced: list[int] = []
         guarded: list[int] = []
         killed = False
-        while youngsters.waiting and time.monotonic() < deadline:
+        # Offers leave after the youngsters' replies (flows/urgency.py), at one a second per
+        # coach's chat: the race may only start once the intakes are done.
+        while (youngsters.waiting or not guarded) and time.monotonic() < deadline:
             youngsters.step()
             if not raced:
                 raced = race(api, routes)

@@ -61,7 +61,8 @@ RACES = 20  # cases both coaches tap at once, one on each worker
 GUARDED = 30  # cases whose whole guard ladder is made due
 KILL_AFTER = 100  # youngsters in the queue when one worker is killed
 HOLD = 2.0  # seconds the Bot API holds its calls before the kill, so every answered one is marked
-WAIT = 300.0  # seconds for the whole run before the test gives up (a busy CI machine)
+WAIT = 600.0  # seconds for the whole run before the test gives up: 200 offers reach each
+# coach at one a second (Telegram's limit per chat), after every youngster's replies
 OOPS = "error.later"
 
 

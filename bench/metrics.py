@@ -14,8 +14,9 @@ from bot.process.metrics import Metrics
 from flows.messages import Outbound
 from flows.state import CaseView, Intake, Rules
 from storage.db import Database
-from storage.intakes import create_youngster, open_case
+from storage.intakes import create_youngster
 from storage.outbox import enqueue_messages
+from storage.youngster_cases import open_case
 
 OUTBOX_ROWS, WAITING = 1000, 200
 

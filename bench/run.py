@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
-from bench.inbound import bench_inbound
+from bench.inbound import SCRIPT, bench_inbound
 from bench.metrics import bench_observer, bench_scrape
 from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
@@ -37,7 +37,6 @@ from flows.content import load_content
 from flows.crisis import CrisisDetector
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules, intake_machine_spec
-from flows.messages import Inbound
 from storage.db import Database, async_url, migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
@@ -46,19 +45,6 @@ POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@1
 START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
 # One full intake as a youngster plays it: every question answered, some words typed.
-SCRIPT = [
-    Inbound("start", argument="insta"),
-    Inbound("choice", choice="consent:yes:nl:insta"),
-    Inbound("choice", choice="age:16_17"),
-    Inbound("text", text="ik kan goed tekenen"),
-    Inbound("text", text="ik slaap de laatste tijd slecht"),
-    Inbound("choice", choice="q.health:2"),
-    Inbound("choice", choice="q.home:3"),
-    Inbound("choice", choice="q.goals:4"),
-    Inbound("choice", choice="q.money:1"),
-    Inbound("choice", choice="q.network:3"),
-    Inbound("choice", choice="summary:send"),
-]
 
 
 def per_call(action: Callable[[], object], repeat: int) -> float:

@@ -3,6 +3,7 @@ files that exist, and settings that a copied .env.example does not break."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from pathlib import Path
@@ -55,3 +56,10 @@ def test_every_path_a_document_names_exists() -> None:
 def test_the_readme_says_how_to_call_klik() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert ".venv/bin/klik" in readme
+
+
+def test_every_bench_module_imports_so_make_bench_can_run() -> None:
+    """`make bench` is never run by the suite (it measures, and takes minutes); an import a
+    refactoring broke would only show there, so every module of bench/ is imported here."""
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        importlib.import_module(f"bench.{path.stem}")

@@ -247,7 +247,7 @@ async def serve(app: web.Application, host: str, port: int) -> None:
                     f"klik: cannot serve HTTP on {host}:{port} ({error.strerror}); "
                     "set HTTP_HOST and HTTP_PORT"
                 ) from None
-            print(f"klik: serving http://{host}:{port} (/healthz, /readyz)", flush=True)
+            print(f"klik: serving http://{host}:{port} (/healthz, /readyz, /metrics)", flush=True)
             await stop.wait()
     finally:
         await runner.cleanup()

@@ -190,12 +190,15 @@ def count_deliveries(
 class Youngster20:
     """One youngster's whole intake, tap by tap, in its own thread."""
 
-    def __init__(self, api: FakeBotApi, chat: int) -> None:
+    def __init__(self, api: FakeBotApi, chat: int, killing_over: threading.Event) -> None:
         self.api = api
         self.chat = chat
         self.stuck_at: str | None = None
         self.done = False
         self.reading = random.Random(chat)
+        # Set once every kill was made: nobody sends their intake off before that, so the
+        # kills always fall during the intakes, however fast the replies come.
+        self.killing_over = killing_over
 
     def wait(self, contains: str, after: int | None) -> dict:  # type: ignore[type-arg]
         self.stuck_at = contains
@@ -203,9 +206,7 @@ class Youngster20:
             self.chat, contains=contains, after_message_id=after, timeout=WAIT
         )
         self.stuck_at = None
-        # A youngster reads before answering: the intakes last long enough for every kill
-        # (replies come fast: taken as fast as they come, twenty intakes ended after nine).
-        time.sleep(self.reading.uniform(0.5, 2.0))
+        time.sleep(self.reading.uniform(0.2, 1.0))  # a youngster reads before answering
         return message
 
     def run(self) -> None:
@@ -223,6 +224,7 @@ class Youngster20:
                     self.chat, question["message_id"], data=f"q.{name}:{choice_of(self.chat, name)}"
                 )
             summary = self.wait("Dit krijgen de coaches van Klik te zien", question["message_id"])
+            self.killing_over.wait(timeout=WAIT * 2)
             self.api.tap(self.chat, summary["message_id"], text="✅ Versturen")
             self.wait("Je staat in de wachtrij ✅", summary["message_id"])
             self.done = True
@@ -245,7 +247,8 @@ def test_twenty_intakes_survive_a_dozen_sigkills_with_no_answer_lost_and_no_chat
     klik = Klik(api, database_url, tmp_path)
     klik.start()
     assert api.wait_until_polling(timeout=30)
-    people = [Youngster20(api, chat) for chat in YOUNGSTERS]
+    killing_over = threading.Event()
+    people = [Youngster20(api, chat, killing_over) for chat in YOUNGSTERS]
     threads = [threading.Thread(target=p.run, daemon=True) for p in people]
     for thread in threads:
         thread.start()
@@ -259,12 +262,14 @@ def test_twenty_intakes_survive_a_dozen_sigkills_with_no_answer_lost_and_no_chat
             kills.append(time.monotonic())
             klik.kill()
             klik.start()
+        killing_over.set()
         for thread in threads:
             thread.join(timeout=WAIT * 12)
         deadline = time.monotonic() + WAIT
         while asyncio.run(outbox_size(database_url)) and time.monotonic() < deadline:
             time.sleep(0.5)  # the last replies after "in de wachtrij" are on their way
     finally:
+        killing_over.set()
         klik.stop()
 
     result = asyncio.run(stored(database_url))

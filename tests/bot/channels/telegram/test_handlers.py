@@ -22,10 +22,10 @@ from bot.process.metrics import Metrics
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
-from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
+from tests.bot.channels.telegram.wired import wired
 from tests.bot.team import add
 from tests.conftest import Clock
 
@@ -110,14 +110,8 @@ class Harness:
 async def harness(
     db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
 ) -> AsyncIterator[Harness]:
-    request = BotApiRequest()
-    application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
-    sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
-    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
-    handlers = TelegramHandlers(service, renderer)
-    handlers.install(application)
-    async with application:
-        yield Harness(application, handlers, sender, request)
+    async with wired(db, flow, rules, renderer, clock) as w:
+        yield Harness(w.application, w.handlers, w.sender, w.request)
 
 
 async def test_start_with_a_deep_link_sends_the_welcome_and_the_consent_keyboard(

@@ -11,18 +11,14 @@ import pytest
 from sqlalchemy import select
 from telegram import Update
 
-from bot.channels.telegram.app import build_application
-from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.inbox import TelegramInbox
-from bot.channels.telegram.transport import TelegramTransport
-from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
-from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from storage.models import InboxEvent
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
+from tests.bot.channels.telegram.wired import wired
 from tests.conftest import Clock
 
 TOKEN = "123456:TESTTOKENabcdefghijklmnopqrstu"
@@ -60,17 +56,11 @@ class Webhook:
 async def webhook(
     db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
 ) -> AsyncIterator[Webhook]:
-    request = BotApiRequest()
-    application = build_application(TOKEN, "http://127.0.0.1:1/bot", request=request)
-    sender = OutboxSender(db, renderer, TelegramTransport(application.bot), clock=clock)
-    service = ConversationService(db, flow, clock=clock, matchteam=StaffService(flow, rules))
-    handlers = TelegramHandlers(service, renderer)
-    handlers.install(application)
-    async with application:
+    async with wired(db, flow, rules, renderer, clock) as w:
         inbox = TelegramInbox(
-            db, application.bot, lambda u: handlers.handle(application, u), clock=clock
+            db, w.application.bot, lambda u: w.handlers.handle(w.application, u), clock=clock
         )
-        yield Webhook(inbox, sender, request)
+        yield Webhook(inbox, w.sender, w.request)
 
 
 async def test_a_webhook_update_is_answered_as_in_polling_mode(webhook: Webhook) -> None:

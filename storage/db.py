@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sealing import KeyRing, install
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POSTGRES_POOL = 10  # connections per worker process
 SQLITE_POOL = 4
@@ -99,9 +101,13 @@ def insert_new(session: AsyncSession, table: Any) -> Any:
 
 
 class Database:
-    """An engine plus a session factory; `transaction()` is the one way to change data."""
+    """An engine plus a session factory; `transaction()` is the one way to change data.
+    `keys`: the data key ring from the settings, installed for every sealed column of this
+    process (storage/sealing.py); tests install theirs once."""
 
-    def __init__(self, url: str, **options: Any) -> None:
+    def __init__(self, url: str, *, keys: KeyRing | None = None, **options: Any) -> None:
+        if keys is not None:
+            install(keys)
         self.url = async_url(url)
         self.engine = make_engine(url, **options)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import InboxEvent, utc
+from storage.sealing import lookups
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ async def claim_next(
         .where(
             col(InboxEvent.pending),
             col(InboxEvent.channel) == channel,
-            col(InboxEvent.address) == address,
+            col(InboxEvent.address_key).in_(lookups(address)),
         )
         .order_by(col(InboxEvent.seq))
     )
@@ -115,7 +116,14 @@ async def mark_handled(session: AsyncSession, *, event_id: str) -> None:
     await session.execute(
         update(InboxEvent)
         .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.pending))
-        .values(pending=False, channel=None, address=None, payload=None, claimed_until=None)
+        .values(
+            pending=False,
+            channel=None,
+            address=None,
+            address_key=None,
+            payload=None,
+            claimed_until=None,
+        )
     )
 
 
@@ -138,14 +146,15 @@ async def chats_waiting(
     """Chats with an update pending longer than `older_than` whose claim (if any) ran out:
     left by a worker that died, or waiting after a failure."""
     query = (
-        select(col(InboxEvent.address))
+        # One of the chat's sealed addresses: every row of a chat opens to the same chat id.
+        select(func.min(col(InboxEvent.address)))
         .where(
             col(InboxEvent.pending),
             col(InboxEvent.channel) == channel,
             col(InboxEvent.received_at) < now - older_than,
             (col(InboxEvent.claimed_until).is_(None)) | (col(InboxEvent.claimed_until) < now),
         )
-        .group_by(col(InboxEvent.address))
+        .group_by(col(InboxEvent.address_key))
         .order_by(func.min(col(InboxEvent.seq)))
         .limit(limit)
     )

@@ -35,6 +35,7 @@ from storage.models import (
     table_of,
     utc,
 )
+from storage.sealing import lookups
 
 
 async def find_youngster(
@@ -44,7 +45,7 @@ async def find_youngster(
     query = (
         select(Youngster)
         .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
-        .where(col(Contact.channel) == channel, col(Contact.address) == address)
+        .where(col(Contact.channel) == channel, col(Contact.address_key).in_(lookups(address)))
     )
     if lock:
         query = query.with_for_update(of=Youngster)
@@ -98,7 +99,7 @@ _YOUNGSTER_WITH_CASE = (
     .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
     .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
     .where(col(Contact.channel) == bindparam("channel"))
-    .where(col(Contact.address) == bindparam("address"))
+    .where(col(Contact.address_key).in_(bindparam("keys", expanding=True)))
     .with_for_update(of=Youngster)
 )
 # Answers and kept media in one round trip; a media row has its message id, an answer none.
@@ -127,7 +128,7 @@ async def find_youngster_with_case(
 ) -> Found | None:
     """The youngster behind a channel address (locked on PostgreSQL), their newest case that
     they did not withdraw, and its coach's name: one statement instead of three."""
-    params = {"channel": channel, "address": address}
+    params = {"channel": channel, "keys": lookups(address)}
     row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
     return Found(row[0], row[1], row[2]) if row is not None else None
 

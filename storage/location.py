@@ -39,3 +39,8 @@ def sqlite_file(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).absolute()
+
+
+def key_file_beside(database: Path) -> Path:
+    """The local data key of an embedded SQLite database: beside it, e.g. var/klik.key."""
+    return database.with_name(database.stem + ".key")

@@ -8,9 +8,23 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL; `utc()` reads bot
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlmodel import Field, SQLModel
+
+from storage.sealing import LOOKUP_CHARS, Sealed, lookup
 
 
 def utc(moment: datetime) -> datetime:
@@ -21,6 +35,25 @@ def utc(moment: datetime) -> datetime:
 def table_of(model: type[SQLModel]) -> Table:
     """A model's table, for Core statements: an insert into it skips the ORM's bulk path."""
     return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def _sealed(*, nullable: bool = False, default: str | None = None) -> Any:
+    """A column stored encrypted (storage/sealing.py): read and written as plain text."""
+    column: Column[str] = Column(Sealed(), nullable=nullable, default=default)
+    return Field(default=default, sa_column=column)
+
+
+def _address_key(context: DefaultExecutionContext) -> str | None:
+    # Every insert of an address gets its keyed hash, whichever way it is written.
+    address = context.get_current_parameters().get("address")  # type: ignore[no-untyped-call]
+    return None if address is None else lookup(address)
+
+
+def _address_key_column(*, nullable: bool = False) -> Any:
+    """The keyed hash of the row's address: lookups, uniqueness and indexes use it, never the
+    chat id. Filled in from `address` on every insert."""
+    column = Column(String(LOOKUP_CHARS), nullable=nullable, default=_address_key)
+    return Field(default=None, sa_column=column)
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -52,12 +85,13 @@ class Contact(SQLModel, table=True):
     """How to reach a youngster on a channel. Only bot/ reads the address."""
 
     __tablename__ = "contacts"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    __table_args__ = (UniqueConstraint("channel", "address_key", name="uq_contacts_address_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", unique=True, max_length=32)
     channel: str = Field(max_length=16)
-    address: str = Field(max_length=64)
+    address: str = _sealed()
+    address_key: str | None = _address_key_column()
 
 
 class IntakeAnswer(SQLModel, table=True):
@@ -70,7 +104,7 @@ class IntakeAnswer(SQLModel, table=True):
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
     question: str = Field(max_length=48)
     choice: str | None = Field(default=None, max_length=32)
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text: str = _sealed(default="")
 
 
 class IntakeMedia(SQLModel, table=True):
@@ -86,7 +120,7 @@ class IntakeMedia(SQLModel, table=True):
     message_id: str = Field(max_length=32)  # the channel's id of the message
     kind: str = Field(max_length=16)  # voice, photo, video, video_note, audio, document
     question: str = Field(max_length=48)  # a question id, "extra" or "waiting"
-    caption: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    caption: str = _sealed(default="")
 
 
 class Case(SQLModel, table=True):
@@ -128,7 +162,7 @@ class CaseMessage(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     sender: str = Field(max_length=16)  # youngster | coach | bot
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = _sealed()
     created_at: datetime = _when()
 
 
@@ -151,7 +185,7 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "not_before", "id"),
-        Index("ix_outbox_address", "channel", "address", "id"),  # each address's oldest row
+        Index("ix_outbox_address", "channel", "address_key", "id"),  # each address's oldest row
         # The claim's order, so it reads the most urgent rows first instead of sorting all.
         Index("ix_outbox_turn", "channel", "priority", "turn", "id"),
     )
@@ -159,9 +193,10 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str | None = Field(default=None, index=True, max_length=32)
     channel: str = Field(max_length=16)
-    address: str = Field(max_length=64)
+    address: str = _sealed()
+    address_key: str | None = _address_key_column()
     language: str = Field(max_length=8)
-    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON of an Outbound
+    payload: str = _sealed()  # JSON of an Outbound
     created_at: datetime = _when()
     not_before: datetime = _when()
     claimed_until: datetime | None = _when(nullable=True)
@@ -177,16 +212,17 @@ class InboxEvent(SQLModel, table=True):
     in their chat's order (storage/inbox.py)."""
 
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_pending", "pending", "channel", "address", "seq"),)
+    __table_args__ = (Index("ix_inbox_pending", "pending", "channel", "address_key", "seq"),)
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _when(index=True)
     pending: bool = False
     # Only while pending; emptied when handled, so no chat id or text outlives the handling.
     channel: str | None = Field(default=None, max_length=16)
-    address: str | None = Field(default=None, max_length=64)
+    address: str | None = _sealed(nullable=True)
+    address_key: str | None = _address_key_column(nullable=True)
     seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    payload: str | None = _sealed(nullable=True)
     claimed_until: datetime | None = _when(nullable=True)
 
 
@@ -251,12 +287,15 @@ class StaffContact(SQLModel, table=True):
     """How to reach a staff member; kept apart from youngsters' contacts."""
 
     __tablename__ = "staff_contacts"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "address_key", name="uq_staff_contacts_address_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", unique=True)
     channel: str = Field(max_length=16)
-    address: str = Field(max_length=64)
+    address: str = _sealed()
+    address_key: str | None = _address_key_column()
 
 
 class Offer(SQLModel, table=True):
@@ -276,14 +315,15 @@ class SentMessage(SQLModel, table=True):
 
     __tablename__ = "sent_messages"
     __table_args__ = (
-        Index("ix_sent_by_tag", "channel", "address", "tag"),
-        Index("ix_sent_by_id", "channel", "address", "message_id"),
+        Index("ix_sent_by_tag", "channel", "address_key", "tag"),
+        Index("ix_sent_by_id", "channel", "address_key", "message_id"),
         Index("ix_sent_created", "created_at"),  # the purge
     )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
-    address: str = Field(max_length=64)
+    address: str = _sealed()
+    address_key: str | None = _address_key_column()
     message_id: str = Field(max_length=32)
     tag: str = Field(max_length=64)  # e.g. offer:12, case:12
     created_at: datetime = _when()

@@ -31,6 +31,7 @@ from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
 from storage.models import InboxEvent, OutboxMessage, SentMessage, table_of, utc
+from storage.sealing import Sealed, lookup, lookups
 
 
 async def enqueue_messages(
@@ -91,7 +92,7 @@ async def claim_due(
         exists()
         .where(
             col(older.channel) == col(OutboxMessage.channel),
-            col(older.address) == col(OutboxMessage.address),
+            col(older.address_key) == col(OutboxMessage.address_key),
             col(older.id) < col(OutboxMessage.id),
         )
         .correlate(OutboxMessage)
@@ -117,7 +118,8 @@ async def claim_due(
         .with_for_update(skip_locked=True)
     )
     if busy:
-        query = query.where(col(OutboxMessage.address).not_in(busy))
+        keys = [key for address in busy for key in lookups(address)]
+        query = query.where(col(OutboxMessage.address_key).not_in(keys))
     # One row type for any number of columns: the query selects every column of the table.
     claimed = cast("list[Row[Any]]", list((await session.execute(query)).all()))
     if claimed:
@@ -190,14 +192,15 @@ async def mark_delivered(
     )
     landed = select(
         literal(channel),
-        literal(delivered.address),
+        literal(delivered.address, Sealed()),
+        literal(lookup(delivered.address)),
         literal(delivered.delivered_as),
         literal(delivered.tag),
         literal(now),
     ).select_from(gone)
     await session.execute(
         insert(SentMessage).from_select(
-            ["channel", "address", "message_id", "tag", "created_at"], landed
+            ["channel", "address", "address_key", "message_id", "tag", "created_at"], landed
         )
     )
 
@@ -270,6 +273,7 @@ _HANDLED = {
     "pending": False,
     "channel": None,
     "address": None,
+    "address_key": None,
     "payload": None,
     "claimed_until": None,
 }
@@ -322,7 +326,7 @@ async def find_sent(session: AsyncSession, *, channel: str, address: str, tag: s
         select(col(SentMessage.message_id))
         .where(
             col(SentMessage.channel) == channel,
-            col(SentMessage.address) == address,
+            col(SentMessage.address_key).in_(lookups(address)),
             col(SentMessage.tag) == tag,
         )
         .order_by(col(SentMessage.id).desc())
@@ -337,7 +341,7 @@ async def tag_of(
     """The tag a delivered message was sent under, e.g. to see which case a reply belongs to."""
     query = select(col(SentMessage.tag)).where(
         col(SentMessage.channel) == channel,
-        col(SentMessage.address) == address,
+        col(SentMessage.address_key).in_(lookups(address)),
         col(SentMessage.message_id) == message_id,
     )
     return (await session.execute(query.limit(1))).scalar_one_or_none()

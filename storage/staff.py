@@ -21,6 +21,7 @@ from storage.models import (
     table_of,
     utc,
 )
+from storage.sealing import lookups
 
 
 def split(value: str) -> tuple[str, ...]:
@@ -113,7 +114,10 @@ async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, ad
     await session.execute(
         delete(StaffContact).where(
             (col(StaffContact.staff_id) == staff_id)
-            | ((col(StaffContact.channel) == channel) & (col(StaffContact.address) == address))
+            | (
+                (col(StaffContact.channel) == channel)
+                & col(StaffContact.address_key).in_(lookups(address))
+            )
         )
     )
     session.add(StaffContact(staff_id=staff_id, channel=channel, address=address))
@@ -126,7 +130,7 @@ _STAFF_AT = (
     .join(table_of(StaffContact), table_of(StaffContact).c.staff_id == table_of(Staff).c.id)
     .where(
         table_of(StaffContact).c.channel == bindparam("channel"),
-        table_of(StaffContact).c.address == bindparam("address"),
+        table_of(StaffContact).c.address_key.in_(bindparam("keys", expanding=True)),
         table_of(Staff).c.active.is_(True),
     )
 )
@@ -134,7 +138,7 @@ _STAFF_AT = (
 
 async def find_staff(session: AsyncSession, *, channel: str, address: str) -> Staff | None:
     """The active staff member behind a chat, if any."""
-    params = {"channel": channel, "address": address}
+    params = {"channel": channel, "keys": lookups(address)}
     staff_id = (await session.execute(_STAFF_AT, params)).scalar_one_or_none()
     return await session.get(Staff, staff_id) if staff_id is not None else None
 

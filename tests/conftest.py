@@ -28,10 +28,15 @@ from flows.content import Content, load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database, async_url, migrate
+from storage.sealing import KeyRing, decode_key, install
 
 # python-telegram-bot gives retry_after as a timedelta (and warns otherwise), as in `klik`.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+# A fixed data key: every database the tests build is sealed with it. Settings read from the
+# environment in tests get it too, so a service under test opens what the fixtures sealed.
+TEST_DATA_KEY = "dGVzdC1rZXktZm9yLWtsaWstdGVzdHMtb25seS0wMTIzNDU2Nzg5"
+os.environ.setdefault("DATA_KEY", TEST_DATA_KEY)
 POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -67,6 +72,15 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_keys() -> KeyRing:
+    """The test key ring, installed for the whole session (the service installs its own
+    from the settings when it opens the database)."""
+    ring = KeyRing(decode_key(TEST_DATA_KEY))
+    install(ring)
+    return ring
 
 
 @pytest.fixture

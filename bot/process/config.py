@@ -16,9 +16,19 @@ from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
 from storage.location import default_database_url
+from storage.sealing import KEY_HINT, decode_key
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
-_PLACEHOLDERS = {"changeme", "change-me", "your-token", "token", "xxx", "secret"}
+_PLACEHOLDERS = {
+    "changeme",
+    "change-me",
+    "your-token",
+    "token",
+    "xxx",
+    "secret",
+    "your-key",
+    "your-data-key",
+}
 # Telegram sends the secret back in a header and allows only these characters, up to 256.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MIN_SECRET = 32  # long enough that guessing it is hopeless; token_urlsafe(32) gives 43
@@ -52,6 +62,13 @@ class Settings(BaseSettings):
     service_hours: str = "mon-fri 09:00-21:00"
     content_dir: Path = DEFAULT_CONTENT_DIR
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Encryption at rest (storage/sealing.py). DATA_KEY (or a file holding it, DATA_KEY_FILE)
+    # seals every text and chat id; DATA_KEY_OLD (comma separated) lists keys being rotated
+    # out, which still open what they sealed (`klik rotate-key`). With the embedded SQLite
+    # database and neither set, a key file beside the database is made on the first run.
+    data_key_file: Path | None = None
+    data_key_old: SecretStr | None = Field(default=None, validate_default=True)
+    data_key: SecretStr | None = Field(default=None, validate_default=True)
     # Where the process serves HTTP: health, readiness, the webhook (and later the dashboard).
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
@@ -76,6 +93,31 @@ class Settings(BaseSettings):
         if not _TOKEN.match(token):
             raise ValueError("does not look like a token from @BotFather (digits:letters)")
         return SecretStr(token)
+
+    @field_validator("data_key_old")
+    @classmethod
+    def _old_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        for part in value.get_secret_value().split(","):
+            if part.strip():
+                _check_key(part)
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _data_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # The messages never repeat the key: they end up in a log.
+        if value is None or not value.get_secret_value().strip():
+            url = str(info.data.get("database_url") or "")
+            if info.data.get("data_key_file") is None and not url.startswith("sqlite"):
+                raise ValueError(
+                    "missing; PostgreSQL needs a data key (DATA_KEY or DATA_KEY_FILE) to "
+                    f"encrypt texts and chat ids; make one with: {KEY_HINT} and back it up"
+                )
+            return None
+        _check_key(value.get_secret_value())
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -158,6 +200,20 @@ class Settings(BaseSettings):
             timezone=self.zone,
             service_hours=self.hours,
         )
+
+
+def _check_key(text: str) -> None:
+    """Refuse a placeholder or a key too short to protect anything; never echo it."""
+    cleaned = text.strip()
+    lowered = cleaned.lower()
+    # A made-up key ("xxxx...", "changeme-changeme-...") has few distinct characters.
+    if (
+        lowered in _PLACEHOLDERS
+        or lowered.startswith(("changeme", "your"))
+        or len(set(lowered)) < 12
+    ):
+        raise ValueError(f"is a placeholder; make a key with: {KEY_HINT}")
+    decode_key(cleaned)
 
 
 def settings_or_exit() -> Settings:

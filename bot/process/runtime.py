@@ -13,7 +13,8 @@ from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.process.config import Settings
+from bot.process.config import Settings, SettingsError
+from bot.process.data_key import key_ring
 from bot.services.conversation import Clock, ConversationService
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.render import Renderer
@@ -22,6 +23,7 @@ from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
 from storage.db import Database, current_revision, head_revision, migrate
 from storage.location import default_data_dir, sqlite_file
+from storage.sealing import KeyRing
 
 
 class StartupError(Exception):
@@ -50,6 +52,15 @@ def content_or_refuse(settings: Settings) -> Content:
         ) from None
 
 
+def keys_or_refuse(settings: Settings) -> KeyRing:
+    """The data key ring (made beside an embedded database on its first run); StartupError
+    (one line, never the key) when there is none."""
+    try:
+        return key_ring(settings, create=True)
+    except SettingsError as error:
+        raise StartupError(str(error)) from None
+
+
 async def database_or_refuse(settings: Settings) -> Database:
     """The database, reachable and at the newest migration; StartupError (one line that says
     what to do) otherwise."""
@@ -60,7 +71,7 @@ async def database_or_refuse(settings: Settings) -> Database:
             f"klik: the database {shown_url(settings.database_url)} does not exist yet. "
             "Run: klik migrate   (make run does this for you)"
         )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keys=keys_or_refuse(settings))
     try:
         at = await current_revision(db)
     except (SQLAlchemyError, OSError) as error:
@@ -97,7 +108,7 @@ async def migrate_or_refuse(settings: Settings) -> None:
                 "create it first, or correct DATABASE_URL"
             )
         path.parent.mkdir(parents=True)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keys=keys_or_refuse(settings))
     try:
         await migrate(db)
     except (SQLAlchemyError, OSError) as error:

@@ -31,10 +31,24 @@ async def run_with_url(url: str) -> None:
     await engine.dispose()
 
 
+def install_keys() -> None:
+    """Run by hand (`alembic upgrade`), the migrations that seal rows need the data key from
+    the settings; `klik migrate` installed it already."""
+    from bot.process.config import settings_or_exit
+    from bot.process.data_key import key_ring
+    from storage import sealing
+
+    try:
+        sealing.ring()
+    except sealing.NoKeyRing:
+        sealing.install(key_ring(settings_or_exit(), create=True))
+
+
 given = context.config.attributes.get("connection")
 if given is not None:
     run_on(given)
 else:
+    install_keys()
     url = context.config.attributes.get("url") or os.environ.get(
         "DATABASE_URL", default_database_url()
     )

@@ -1,0 +1,199 @@
+"""Encryption at rest: every free text, relayed message and chat id is stored sealed with
+AES-GCM, so a copy of the database file (or a pg_dump) shows none of them.
+
+A sealed value is text, so it fits SQLite and PostgreSQL alike: `<key id>:<base64url of a
+random 96-bit nonce + ciphertext + tag>`. The key id names the key that sealed it, so during a
+rotation (`klik rotate-key`) values sealed with an older key still open while new ones are
+sealed with the current key.
+
+Lookups by chat id cannot compare sealed values (each sealing differs), so the tables keep a
+keyed hash of the address beside it (HMAC-SHA256, `address_key`): equal addresses give equal
+hashes, and without the key nobody can tell which chat id a hash belongs to. The hash changes
+with the key, so during a rotation a lookup matches the hash under every key of the ring
+(`lookups`); with one key that is one HMAC.
+
+Nothing is built at import time: the database installs the key ring from the settings when it
+is opened (`install`), and the column types read it when a value is bound or read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Column, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+KEY_BYTES = 32  # AES-256
+NONCE_BYTES = 12  # 96 bits, AES-GCM's own size
+KEY_ID_CHARS = 8
+LOOKUP_CHARS = 22  # 16 bytes of HMAC-SHA256 in base64url: collisions are out of reach
+KEY_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+# Sealing binds the value to Klik's format, so a value from another system never opens here.
+_AAD = b"klik sealed v1"
+
+
+class SealingError(Exception):
+    """A data key is missing, malformed or cannot open a stored value."""
+
+
+class NoKeyRing(SealingError):
+    """A sealed column was used before the database was opened with a key ring."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def decode_key(text: str) -> bytes:
+    """The key bytes of a DATA_KEY value: base64 (urlsafe or standard, padded or not) of at
+    least 32 random bytes. Raises ValueError without repeating the value."""
+    cleaned = text.strip().replace("+", "-").replace("/", "_").rstrip("=")
+    try:
+        raw = _unb64(cleaned)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"is not base64; make one with: {KEY_HINT}") from None
+    if len(raw) < KEY_BYTES:
+        raise ValueError(
+            f"too short ({KEY_BYTES} random bytes, 43 characters); make one with: {KEY_HINT}"
+        )
+    return raw
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """One data key and what is derived from it, once: an AES-GCM key, a lookup (HMAC) key
+    and a short id stored with every value it seals."""
+
+    id: str
+    aead: AESGCM = field(repr=False)
+    lookup_key: bytes = field(repr=False)
+
+    @classmethod
+    def from_bytes(cls, master: bytes) -> DataKey:
+        key_id = _b64(_derive(master, b"klik key id"))[:KEY_ID_CHARS]
+        return cls(
+            id=key_id,
+            aead=AESGCM(_derive(master, b"klik seal")),
+            lookup_key=_derive(master, b"klik lookup"),
+        )
+
+    def lookup(self, value: str) -> str:
+        digest = hmac.new(self.lookup_key, value.encode("utf-8"), hashlib.sha256).digest()
+        return _b64(digest)[:LOOKUP_CHARS]
+
+
+class KeyRing:
+    """The current key (seals, hashes new rows) and older keys (still open and match)."""
+
+    def __init__(self, current: bytes, older: Sequence[bytes] = ()) -> None:
+        self.current = DataKey.from_bytes(current)
+        self.keys = [self.current] + [DataKey.from_bytes(k) for k in older]
+        self._by_id = {key.id: key for key in reversed(self.keys)}
+
+    @property
+    def rotating(self) -> bool:
+        """Whether older keys are given: a rotation is (or may be) under way."""
+        return len(self.keys) > 1
+
+    def seal(self, value: str) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self.current.aead.encrypt(nonce, value.encode("utf-8"), _AAD)
+        return f"{self.current.id}:{_b64(nonce + sealed)}"
+
+    def key_of(self, sealed: str) -> str:
+        """The id of the key a value was sealed with."""
+        return sealed.partition(":")[0]
+
+    def open(self, sealed: str) -> str:
+        key_id, _, body = sealed.partition(":")
+        key = self._by_id.get(key_id)
+        if key is None:
+            raise SealingError(
+                "a stored value was sealed with a key that is not given (DATA_KEY, DATA_KEY_OLD)"
+            )
+        try:
+            raw = _unb64(body)
+            plain = key.aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _AAD)
+        except (InvalidTag, binascii.Error, ValueError):
+            raise SealingError("a stored value does not open with its key: damaged") from None
+        return plain.decode("utf-8")
+
+    def lookup(self, value: str) -> str:
+        """The keyed hash new rows are stored with."""
+        return self.current.lookup(value)
+
+    def lookups(self, value: str) -> list[str]:
+        """The hashes a stored row may have for this value: under every key of the ring, so
+        rows not yet rehashed by a rotation are still found."""
+        return [key.lookup(value) for key in self.keys]
+
+
+_ring: KeyRing | None = None
+
+
+def install(ring: KeyRing) -> None:
+    """Use this key ring for every sealed column in this process."""
+    global _ring
+    _ring = ring
+
+
+def ring() -> KeyRing:
+    """The installed key ring."""
+    if _ring is None:
+        raise NoKeyRing("no data key installed: open the database with the settings' key ring")
+    return _ring
+
+
+def lookup(value: str) -> str:
+    """The keyed hash of an address, for a new row."""
+    return ring().lookup(value)
+
+
+def lookups(value: str) -> list[str]:
+    """The keyed hashes a stored row of this address may carry (one outside a rotation)."""
+    return ring().lookups(value)
+
+
+class Sealed(TypeDecorator[str]):
+    """Text stored encrypted: bind the plain value, read the plain value back. A sealed
+    column can be read and written like any other, but not compared or sorted in SQL; give
+    it a keyed-hash column (`lookup_column`) when rows must be found by it.
+
+    New encrypted column: `Field(sa_column=Column(Sealed(), nullable=False))`, and the
+    migration that adds it uses `storage.sealing.Sealed()` (or Text) and seals existing rows.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else ring().seal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else ring().open(str(value))
+
+
+def lookup_column(*, nullable: bool = False) -> Any:
+    """A keyed-hash column beside a sealed one (e.g. `address_key`): what lookups, uniqueness
+    and indexes use. Written with `lookup(value)`, compared with `.in_(lookups(value))`."""
+    return Column(String(LOOKUP_CHARS), nullable=nullable)

@@ -25,21 +25,22 @@ from flows.queue import CaseCard, offer, waiting_case, who_to_tell
 from flows.sla import promise
 from flows.staff import StaffMember, is_available, staff_language
 from flows.state import Answer, CaseView, Intake, Rules, Signal
+from storage.sealing import lookup, ring
 from storage.staff import split
 from storage.stats import to_the_hour
 
 YOUNGSTER = """
 SELECT y.* FROM youngsters y JOIN contacts c ON c.youngster_id = y.id
-WHERE c.channel = $1 AND c.address = $2 FOR UPDATE OF y"""
+WHERE c.channel = $1 AND c.address_key = $2 FOR UPDATE OF y"""
 CASE = """
 SELECT c.*, s.name AS coach_name FROM cases c LEFT JOIN staff s ON s.id = c.coach_id
 WHERE c.youngster_id = $1 AND c.state <> 'withdrawn' ORDER BY c.id DESC LIMIT 1"""
 OUTBOX = """
 INSERT INTO outbox (youngster_id, channel, address, language, payload, created_at, not_before,
-                    attempts, priority, parts_sent)
-VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7, 0)"""
+                    attempts, priority, parts_sent, address_key)
+VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7, 0, $8)"""
 TEAM = """
-SELECT s.*, sc.address,
+SELECT s.*, sc.address, sc.address_key,
        (SELECT count(*) FROM cases c WHERE c.coach_id = s.id AND c.state = 'active') AS n
 FROM staff s JOIN staff_contacts sc ON sc.staff_id = s.id
 WHERE s.active AND sc.channel = $1 ORDER BY s.id"""
@@ -69,13 +70,13 @@ class AsyncpgIntake:
                 return
             staff = await conn.fetchval(
                 "SELECT s.id FROM staff s JOIN staff_contacts c ON c.staff_id = s.id "
-                "WHERE c.channel = $1 AND c.address = $2 AND s.active",
+                "WHERE c.channel = $1 AND c.address_key = $2 AND s.active",
                 channel,
-                address,
+                lookup(address),
             )
             if staff is not None:
                 raise NotImplementedError("staff updates are not part of the yardstick")
-            row = await conn.fetchrow(YOUNGSTER, channel, address)
+            row = await conn.fetchrow(YOUNGSTER, channel, lookup(address))
             before = await self._load(conn, row) if row is not None else None
             step = self.flow.handle(before, event, now)
             if step.forget or step.alert or step.notes_for_coach or step.signal:
@@ -98,10 +99,12 @@ class AsyncpgIntake:
                         now,
                     )
                     await conn.execute(
-                        "INSERT INTO contacts (youngster_id, channel, address) VALUES ($1, $2, $3)",
+                        "INSERT INTO contacts (youngster_id, channel, address, address_key) "
+                        "VALUES ($1, $2, $3, $4)",
                         youngster_id,
                         channel,
-                        address,
+                        ring().seal(address),
+                        lookup(address),
                     )
                 await self._save(conn, youngster_id, intake, before)
                 if step.case_change == "open" and intake.case is not None:
@@ -144,7 +147,7 @@ class AsyncpgIntake:
             pseudonym=row["pseudonym"],
             source=row["source"],
             age_band=row["age_band"],
-            answers={a["question"]: Answer(a["choice"], a["text"]) for a in answers},
+            answers={a["question"]: Answer(a["choice"], ring().open(a["text"])) for a in answers},
             paused=row["paused"],
             safety=row["safety"],
             last_seen=row["last_seen"],
@@ -176,7 +179,7 @@ class AsyncpgIntake:
                 "INSERT INTO intake_answers (youngster_id, question, choice, text) "
                 "VALUES ($1, $2, $3, $4) ON CONFLICT (youngster_id, question) "
                 "DO UPDATE SET choice = excluded.choice, text = excluded.text",
-                [(youngster_id, q, a.choice, a.text) for q, a in changed],
+                [(youngster_id, q, a.choice, ring().seal(a.text)) for q, a in changed],
             )
         if any(q not in intake.answers for q in old):
             raise NotImplementedError("outside the bench's intake script")
@@ -259,9 +262,10 @@ class AsyncpgIntake:
                     "telegram",
                     person["address"],
                     language,
-                    _json(message),
+                    ring().seal(_json(message)),
                     now,
                     message.priority,
+                    person["address_key"],
                 )
             )
         if rows:
@@ -289,7 +293,16 @@ class AsyncpgIntake:
             await conn.executemany(
                 OUTBOX,
                 [
-                    (youngster_id, channel, address, language, _json(m), now, m.priority)
+                    (
+                        youngster_id,
+                        channel,
+                        ring().seal(address),
+                        language,
+                        ring().seal(_json(m)),
+                        now,
+                        m.priority,
+                        lookup(address),
+                    )
                     for m in messages
                 ],
             )

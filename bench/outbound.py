@@ -32,6 +32,7 @@ from sqlalchemy import delete
 from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bench.keys import install_bench_key
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.services.conversation import ConversationService
@@ -309,6 +310,7 @@ def figures_of_the_way_out() -> dict[str, float]:
 
 
 def main() -> None:
+    install_bench_key()
     figures = figures_of_the_way_out()
     print("\n".join(lines(figures)))
     old = json.loads(JSON_RESULTS.read_text()) if JSON_RESULTS.exists() else {}

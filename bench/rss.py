@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import bot.channels.telegram.app
 import bot.services.sender  # noqa: F401
 from bench.inbound import BenchClock, add_team, one_after_another, service_handle
+from bench.keys import install_bench_key
 from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
@@ -45,4 +46,5 @@ async def serve(url: str) -> float:
 
 
 if __name__ == "__main__":
+    install_bench_key()
     print(json.dumps({"rss_mb": asyncio.run(serve(sys.argv[1]))}))

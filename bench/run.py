@@ -27,6 +27,7 @@ from transitions import Machine
 
 from bench.coaching import guard_ladder, notification_latency
 from bench.inbound import SCRIPT, bench_inbound
+from bench.keys import install_bench_key
 from bench.metrics import bench_observer, bench_scrape
 from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
@@ -267,6 +268,7 @@ def bench_memory(flow: IntakeFlow) -> list[str]:
 
 
 def main() -> None:
+    install_bench_key()
     content = load_content()
     rules = Rules(24, 12, ZoneInfo("Europe/Brussels"), parse_service_hours("mon-fri 09:00-21:00"))
     flow = IntakeFlow(content, rules)

@@ -24,7 +24,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import InboxEvent, utc
+from storage.models import InboxEvent, table_of, utc
+from storage.outbox import queue_key
 from storage.sealing import lookups
 
 
@@ -50,6 +51,7 @@ async def store_pending(
     """Keep an update until it is handled; False when it was stored (or handled) before,
     which makes a redelivery harmless."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    address_key = await queue_key(session, table_of(InboxEvent), channel, address)
     statement = (
         insert(InboxEvent)
         .values(
@@ -58,6 +60,7 @@ async def store_pending(
             pending=True,
             channel=channel,
             address=address,
+            address_key=address_key,
             seq=seq,
             payload=payload,
         )

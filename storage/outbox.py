@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Row,
+    Table,
     and_,
     delete,
     exists,
@@ -31,7 +32,7 @@ from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
 from storage.models import InboxEvent, OutboxMessage, SentMessage, table_of, utc
-from storage.sealing import Sealed, lookup, lookups
+from storage.sealing import Sealed, lookup, lookups, ring
 
 
 async def enqueue_messages(
@@ -48,11 +49,13 @@ async def enqueue_messages(
     One Core insert for them all: no ORM objects and no ids read back."""
     if not messages:
         return
+    address_key = await queue_key(session, table_of(OutboxMessage), channel, address)
     rows = [
         {
             "youngster_id": youngster_id,
             "channel": channel,
             "address": address,
+            "address_key": address_key,
             "language": language,
             "payload": json.dumps(outbound_to_json(message), ensure_ascii=False),
             "priority": message.priority,
@@ -65,6 +68,22 @@ async def enqueue_messages(
         for turn, message in enumerate(messages)
     ]
     await session.execute(insert(table_of(OutboxMessage)), rows)
+
+
+async def queue_key(session: AsyncSession, table: Table, channel: str, address: str) -> str:
+    """The lookup hash a new queue row of this chat gets: the current key's, except while a
+    rotation is under way and the chat still has rows hashed with an older key: then theirs,
+    so the chat's rows stay one queue, in order, until the rotation moves them together."""
+    ring_ = ring()
+    if not ring_.rotating:
+        return ring_.lookup(address)
+    keys = ring_.lookups(address)
+    query = (
+        select(table.c.address_key)
+        .where(table.c.channel == channel, table.c.address_key.in_(keys))
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none() or keys[0]
 
 
 async def claim_due(

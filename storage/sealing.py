@@ -31,14 +31,16 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96 bits, AES-GCM's own size
 KEY_ID_CHARS = 8
-LOOKUP_CHARS = 22  # 16 bytes of HMAC-SHA256 in base64url: collisions are out of reach
+HASH_CHARS = 22  # 16 bytes of HMAC-SHA256 in base64url: collisions are out of reach
+# A lookup hash starts with its key's id, so a rotation finds the rows still to rehash.
+LOOKUP_CHARS = KEY_ID_CHARS + HASH_CHARS
 KEY_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # Sealing binds the value to Klik's format, so a value from another system never opens here.
 _AAD = b"klik sealed v1"
@@ -99,7 +101,7 @@ class DataKey:
 
     def lookup(self, value: str) -> str:
         digest = hmac.new(self.lookup_key, value.encode("utf-8"), hashlib.sha256).digest()
-        return _b64(digest)[:LOOKUP_CHARS]
+        return self.id + _b64(digest)[:HASH_CHARS]
 
 
 class KeyRing:
@@ -177,7 +179,8 @@ def lookups(value: str) -> list[str]:
 class Sealed(TypeDecorator[str]):
     """Text stored encrypted: bind the plain value, read the plain value back. A sealed
     column can be read and written like any other, but not compared or sorted in SQL; give
-    it a keyed-hash column (`lookup_column`) when rows must be found by it.
+    it a keyed-hash column beside it (like `address_key` in storage/models.py) when rows
+    must be found by it.
 
     New encrypted column: `Field(sa_column=Column(Sealed(), nullable=False))`, and the
     migration that adds it uses `storage.sealing.Sealed()` (or Text) and seals existing rows.
@@ -191,9 +194,3 @@ class Sealed(TypeDecorator[str]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else ring().open(str(value))
-
-
-def lookup_column(*, nullable: bool = False) -> Any:
-    """A keyed-hash column beside a sealed one (e.g. `address_key`): what lookups, uniqueness
-    and indexes use. Written with `lookup(value)`, compared with `.in_(lookups(value))`."""
-    return Column(String(LOOKUP_CHARS), nullable=nullable)

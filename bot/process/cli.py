@@ -1,4 +1,5 @@
-"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram."""
+"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram,
+rotate-key."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from bot.process.runtime import (
     Runtime,
     StartupError,
     content_or_refuse,
+    database_or_refuse,
     database_ready,
     migrate_or_refuse,
     shown_url,
@@ -85,6 +87,39 @@ def cmd_health(_: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"klik: healthy, database {shown_url(settings.database_url)} is migrated")
+    return 0
+
+
+async def _rotate(settings: Settings) -> dict[str, int]:
+    from storage import sealing
+    from storage.rotation import rotate_all
+
+    db = await database_or_refuse(settings)  # installs the settings' key ring
+    try:
+        return await rotate_all(db, sealing.ring())
+    finally:
+        await db.close()
+
+
+def cmd_rotate_key(_: argparse.Namespace) -> int:
+    """Re-encrypt every text and chat id under DATA_KEY, in small batches while the service
+    runs; DATA_KEY_OLD lists the keys being replaced (docs/operating.md)."""
+    from storage.sealing import SealingError
+
+    settings = settings_or_exit()
+    configure_logging("WARNING")
+    try:
+        done = asyncio.run(_rotate(settings))
+    except (StartupError, SealingError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    total = sum(done.values())
+    detail = ", ".join(f"{table} {rows}" for table, rows in done.items() if rows)
+    print(
+        f"klik: re-encrypted {total} rows under the current data key"
+        + (f" ({detail})" if detail else "")
+    )
+    print("klik: every row opens with DATA_KEY alone now; remove DATA_KEY_OLD and restart")
     return 0
 
 
@@ -244,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     training.set_defaults(func=cmd_crisis_train)
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
     commands.add_parser("health", help=cmd_health.__doc__).set_defaults(func=cmd_health)
+    rotate = commands.add_parser("rotate-key", help=cmd_rotate_key.__doc__)
+    rotate.set_defaults(func=cmd_rotate_key)
     staff_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)

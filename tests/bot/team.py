@@ -14,6 +14,7 @@ from bot.services.conversation import ConversationService, Handled
 from flows.messages import Inbound, Outbound, outbound_from_json
 from storage.db import Database
 from storage.models import Case, OutboxMessage, Staff, StaffContact
+from storage.sealing import lookups
 from tests.conftest import Clock
 
 LOTTE, BRAM, AHMED = "c-lotte", "c-bram", "t-ahmed"
@@ -41,7 +42,7 @@ class Team:
         async with self.db.transaction() as session:
             query = (
                 select(OutboxMessage)
-                .where(col(OutboxMessage.address) == address)
+                .where(col(OutboxMessage.address_key).in_(lookups(address)))
                 .order_by(col(OutboxMessage.id))
             )
             rows = (await session.execute(query)).scalars()

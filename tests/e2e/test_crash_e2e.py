@@ -27,6 +27,7 @@ from flows.content import load_content
 from flows.messages import outbound_from_json
 from storage.db import Database
 from storage.models import Contact, IntakeAnswer, Youngster
+from storage.sealing import ring
 from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 
@@ -54,17 +55,17 @@ def choice_of(chat: int, question: str) -> str:
 AUDIT = {
     "sqlite": [
         "CREATE TABLE outbox_audit (n INTEGER PRIMARY KEY AUTOINCREMENT, address TEXT,"
-        " language TEXT, payload TEXT)",
+        " address_key TEXT, language TEXT, payload TEXT)",
         "CREATE TRIGGER outbox_audit_insert AFTER INSERT ON outbox BEGIN"
-        " INSERT INTO outbox_audit (address, language, payload)"
-        " VALUES (NEW.address, NEW.language, NEW.payload); END",
+        " INSERT INTO outbox_audit (address, address_key, language, payload)"
+        " VALUES (NEW.address, NEW.address_key, NEW.language, NEW.payload); END",
     ],
     "postgresql": [
-        "CREATE TABLE outbox_audit (n BIGSERIAL PRIMARY KEY, address TEXT, language TEXT,"
-        " payload TEXT)",
+        "CREATE TABLE outbox_audit (n BIGSERIAL PRIMARY KEY, address TEXT, address_key TEXT,"
+        " language TEXT, payload TEXT)",
         "CREATE FUNCTION outbox_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " INSERT INTO outbox_audit (address, language, payload)"
-        " VALUES (NEW.address, NEW.language, NEW.payload); RETURN NEW; END $$",
+        " INSERT INTO outbox_audit (address, address_key, language, payload)"
+        " VALUES (NEW.address, NEW.address_key, NEW.language, NEW.payload); RETURN NEW; END $$",
         "CREATE TRIGGER outbox_audit_insert AFTER INSERT ON outbox FOR EACH ROW"
         " EXECUTE FUNCTION outbox_audit_row()",
     ],
@@ -126,7 +127,8 @@ async def stored(database_url: str) -> Stored:
             chat = contacts[answer.youngster_id]
             answers.setdefault(chat, {})[answer.question] = answer
         audit = [
-            (str(a), str(lang), str(p))
+            # The copy is as stored: sealed.
+            (ring().open(a), str(lang), ring().open(p))
             for a, lang, p in (
                 await session.execute(
                     text("SELECT address, language, payload FROM outbox_audit ORDER BY n")

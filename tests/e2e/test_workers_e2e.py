@@ -44,6 +44,7 @@ from bot.services.render import Renderer
 from flows.content import load_content
 from flows.messages import outbound_from_json
 from storage.db import Database, async_url, migrate
+from storage.sealing import ring
 from tests.bot.team import add
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, Clock
 from tests.e2e.test_crash_e2e import AUDIT, run_statements
@@ -411,7 +412,9 @@ def count_answers(url: str) -> tuple[int, int, int]:
     )
     ages: dict[int, str | None] = {}
     texts: dict[int, dict[str, str]] = {}
-    for address, age_band, question, words in found:
+    for sealed, age_band, question, sealed_words in found:
+        address = ring().open(sealed)
+        words = ring().open(sealed_words) if sealed_words is not None else None
         ages[int(address)] = age_band
         if question is not None:
             texts.setdefault(int(address), {})[question] = words
@@ -438,7 +441,8 @@ def count_messages(api: FakeBotApi, url: str) -> tuple[Counter[tuple[int, str]],
     for address, language, payload in asyncio.run(
         rows(url, "SELECT address, language, payload FROM outbox_audit")
     ):
-        message = outbound_from_json(json.loads(payload))
+        address = ring().open(address)
+        message = outbound_from_json(json.loads(ring().open(payload)))
         if not message.edit and not message.copy:
             written[(int(address), renderer.render(message, language).text)] += 1
     oops = renderer.content.text("nl", OOPS)
@@ -491,14 +495,17 @@ def count_guard(url: str, guarded: list[int]) -> Guard:
         )
     )
     by_outcome = {outcome: int(n) for outcome, n in steps}
-    late = asyncio.run(
+    written = asyncio.run(
         rows(
             url,
-            "SELECT o.address, count(*) FROM outbox_audit o JOIN contacts c ON c.address ="
-            " o.address JOIN cases k ON k.youngster_id = c.youngster_id WHERE k.id IN"
-            f" ({cases}) AND o.payload LIKE '%guard.late%' GROUP BY o.address",
+            "SELECT c.youngster_id, o.payload FROM outbox_audit o JOIN contacts c ON"
+            " c.address_key = o.address_key JOIN cases k ON k.youngster_id = c.youngster_id"
+            f" WHERE k.id IN ({cases})",
         )
     )
+    # The payloads are sealed: which ones tell of the late promise is read here.
+    counted = Counter(who for who, payload in written if "guard.late" in ring().open(payload))
+    late = list(counted.items())
     told_twice = sum(int(n) - 1 for _, n in late if int(n) > 1) + (GUARDED - len(late))
     fired = by_outcome.get("fired", 0)
     return Guard(fired=fired, not_once=4 * len(guarded) - fired + told_twice)

@@ -101,7 +101,7 @@ def upgrade() -> None:
             batch_op.drop_column('address')
         with op.batch_alter_table(table, schema=None, table_kwargs=_kwargs(table)) as batch_op:
             batch_op.add_column(sa.Column('address', sa.Text(), nullable=True))
-            batch_op.add_column(sa.Column('address_key', sa.String(length=22), nullable=True))
+            batch_op.add_column(sa.Column('address_key', sa.String(length=30), nullable=True))
         statement = sa.text(
             f'UPDATE {table} SET address = :address, address_key = :address_key WHERE {key} = :key'
         )
@@ -113,7 +113,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None, table_kwargs=_kwargs(table)) as batch_op:
             if not nullable:
                 batch_op.alter_column('address', existing_type=sa.Text(), nullable=False)
-                batch_op.alter_column('address_key', existing_type=sa.String(length=22), nullable=False)
+                batch_op.alter_column('address_key', existing_type=sa.String(length=30), nullable=False)
             for name, columns, unique in indexes:
                 if unique:
                     batch_op.create_unique_constraint(name, columns)

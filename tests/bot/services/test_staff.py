@@ -19,6 +19,7 @@ from flows.intake import IntakeFlow
 from flows.messages import Inbound, outbound_from_json
 from storage.db import Database
 from storage.models import OutboxMessage, Staff, StaffContact, Youngster
+from storage.sealing import lookups
 from storage.staff import add_invite, add_staff
 from tests.bot.conftest import StaffCli
 from tests.bot.process.test_cli import klik
@@ -51,7 +52,7 @@ async def replies(db: Database, address: str) -> list[str]:
         rows = (
             await session.execute(
                 select(OutboxMessage)
-                .where(col(OutboxMessage.address) == address)
+                .where(col(OutboxMessage.address_key).in_(lookups(address)))
                 .order_by(col(OutboxMessage.id))
             )
         ).scalars()

@@ -116,6 +116,8 @@ class Settings(BaseSettings):
                     f"encrypt texts and chat ids; make one with: {KEY_HINT} and back it up"
                 )
             return None
+        if info.data.get("data_key_file") is not None:
+            raise ValueError("and DATA_KEY_FILE are both set; keep one of them")
         _check_key(value.get_secret_value())
         return SecretStr(value.get_secret_value().strip())
 

@@ -25,6 +25,7 @@ import hmac
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -41,6 +42,7 @@ KEY_ID_CHARS = 8
 HASH_CHARS = 22  # 16 bytes of HMAC-SHA256 in base64url: collisions are out of reach
 # A lookup hash starts with its key's id, so a rotation finds the rows still to rehash.
 LOOKUP_CHARS = KEY_ID_CHARS + HASH_CHARS
+LOOKUP_CACHE = 4096  # chats whose hashes are kept in memory
 KEY_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # Sealing binds the value to Klik's format, so a value from another system never opens here.
 _AAD = b"klik sealed v1"
@@ -111,6 +113,9 @@ class KeyRing:
         self.current = DataKey.from_bytes(current)
         self.keys = [self.current] + [DataKey.from_bytes(k) for k in older]
         self._by_id = {key.id: key for key in reversed(self.keys)}
+        # A chat's updates and replies ask for its hash several times in a row: computed
+        # once per chat while it is active, not per statement.
+        self.lookups = lru_cache(maxsize=LOOKUP_CACHE)(self._lookups)  # type: ignore[method-assign]
 
     @property
     def rotating(self) -> bool:
@@ -142,12 +147,15 @@ class KeyRing:
 
     def lookup(self, value: str) -> str:
         """The keyed hash new rows are stored with."""
-        return self.current.lookup(value)
+        return self.lookups(value)[0]
 
-    def lookups(self, value: str) -> list[str]:
+    def lookups(self, value: str) -> tuple[str, ...]:
         """The hashes a stored row may have for this value: under every key of the ring, so
-        rows not yet rehashed by a rotation are still found."""
-        return [key.lookup(value) for key in self.keys]
+        rows not yet rehashed by a rotation are still found. The first is the current key's."""
+        return self._lookups(value)
+
+    def _lookups(self, value: str) -> tuple[str, ...]:
+        return tuple(key.lookup(value) for key in self.keys)
 
 
 _ring: KeyRing | None = None
@@ -171,7 +179,7 @@ def lookup(value: str) -> str:
     return ring().lookup(value)
 
 
-def lookups(value: str) -> list[str]:
+def lookups(value: str) -> tuple[str, ...]:
     """The keyed hashes a stored row of this address may carry (one outside a rotation)."""
     return ring().lookups(value)
 

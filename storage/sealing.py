@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 from collections.abc import Sequence
@@ -102,7 +101,7 @@ class DataKey:
         )
 
     def lookup(self, value: str) -> str:
-        digest = hmac.new(self.lookup_key, value.encode("utf-8"), hashlib.sha256).digest()
+        digest = hmac.digest(self.lookup_key, value.encode("utf-8"), "sha256")
         return self.id + _b64(digest)[:HASH_CHARS]
 
 

@@ -144,3 +144,10 @@ async def rotate_all(db: Database, ring: KeyRing) -> dict[str, int]:
             if rows == 0:
                 break
     return done
+
+
+async def left_behind(db: Database, ring: KeyRing) -> int:
+    """How many rows still hold a value of an older key (rows the service held locked while
+    the rotation passed them, or wrote with an older current key meanwhile)."""
+    async with db.transaction() as session:
+        return sum([await count_behind(session, table, ring) for table in tables()])

@@ -90,13 +90,14 @@ def cmd_health(_: argparse.Namespace) -> int:
     return 0
 
 
-async def _rotate(settings: Settings) -> dict[str, int]:
+async def _rotate(settings: Settings) -> tuple[dict[str, int], int]:
     from storage import sealing
-    from storage.rotation import rotate_all
+    from storage.rotation import left_behind, rotate_all
 
     db = await database_or_refuse(settings)  # installs the settings' key ring
     try:
-        return await rotate_all(db, sealing.ring())
+        done = await rotate_all(db, sealing.ring())
+        return done, await left_behind(db, sealing.ring())
     finally:
         await db.close()
 
@@ -109,7 +110,7 @@ def cmd_rotate_key(_: argparse.Namespace) -> int:
     settings = settings_or_exit()
     configure_logging("WARNING")
     try:
-        done = asyncio.run(_rotate(settings))
+        done, left = asyncio.run(_rotate(settings))
     except (StartupError, SealingError) as error:
         print(error, file=sys.stderr)
         return EXIT_REFUSED
@@ -119,6 +120,9 @@ def cmd_rotate_key(_: argparse.Namespace) -> int:
         f"klik: re-encrypted {total} rows under the current data key"
         + (f" ({detail})" if detail else "")
     )
+    if left:
+        print(f"klik: {left} rows were busy or written meanwhile; run klik rotate-key again")
+        return 1
     print("klik: every row opens with DATA_KEY alone now; remove DATA_KEY_OLD and restart")
     return 0
 

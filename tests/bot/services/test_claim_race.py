@@ -15,8 +15,9 @@ from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
 from storage.db import Database
 from storage.models import Case
+from storage.sealing import KeyRing, decode_key
 from tests.bot.team import BRAM, LOTTE, MONEY_AND_HOME, Team, add
-from tests.conftest import Clock
+from tests.conftest import TEST_DATA_KEY, Clock
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
@@ -34,7 +35,8 @@ def claim_from_another_process(
     flow = IntakeFlow(load_content(), rules)
 
     async def claim() -> str:
-        db = Database(url)
+        # A new process: the test's key ring, as a worker gets its key from the settings.
+        db = Database(url, keys=KeyRing(decode_key(TEST_DATA_KEY)))
         service = ConversationService(
             db, flow, clock=lambda: NOW, matchteam=StaffService(flow, rules)
         )

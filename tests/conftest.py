@@ -53,6 +53,7 @@ TABLES = (
     "staff_contacts",
     "staff_invites",
     "staff",
+    "audit_events",
 )
 
 

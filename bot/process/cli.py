@@ -1,4 +1,5 @@
-"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram."""
+"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram;
+coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.process import staff_cli
+from bot.process import privacy_cli, staff_cli
 from bot.process.config import (
     BOTFATHER_HELP,
     Settings,
@@ -245,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
     commands.add_parser("health", help=cmd_health.__doc__).set_defaults(func=cmd_health)
     staff_cli.install(commands)
+    privacy_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -33,7 +33,7 @@ from storage.models import (
 )
 from storage.outbox import first_time_seen, remember_sent
 from storage.set_aside import set_aside
-from storage.youngster_cases import open_case
+from storage.youngster_cases import open_case, withdraw_case
 from tests.conftest import Clock
 
 LIMITS = Retention()  # the defaults: 30, 365, 7, 30, 30 and 730 days
@@ -256,3 +256,14 @@ async def test_two_purges_at_once_delete_every_row_once_and_neither_fails(
     finally:
         for db in workers:
             await db.close()
+
+
+async def test_a_youngster_who_withdrew_from_the_queue_a_year_ago_is_erased_whole(
+    db: Database, clock: Clock
+) -> None:
+    youngster_id, _ = await with_case(db, "left", clock())
+    async with db.transaction() as session:
+        await withdraw_case(session, youngster_id=youngster_id, now=clock())
+    clock.advance(days=366)
+    assert await purge(db, LIMITS, clock) == only(ended_youngster=1)
+    assert await count(db, Case) == 0

@@ -27,12 +27,14 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.inbound import CHANNEL, BenchClock, add_team, one_after_another, service_handle
-from bot.process.jobs import INBOX_KEEP, SENT_KEEP
+from bot.services.purge import purge as purge_all
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
+from flows.retention import Retention
 from storage.db import Database
-from storage.outbox import claim_due, purge_inbox, purge_sent
+from storage.outbox import claim_due
 from storage.queue import reachable_staff, waiting_cases
+from storage.retention import purge_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_COACHES = 200
@@ -156,10 +158,10 @@ async def at_size(
         intake = await one_after_another(handle, "size", 20, clock)
         queue_ms = await timed(lambda: handle("staff-0", queue_command, secrets.token_hex(8)), 10)
 
+        cutoffs = Retention().cutoffs(clock.now)
+
         async def purge() -> None:
-            async with db.transaction() as session:
-                await purge_inbox(session, before=clock.now - INBOX_KEEP)
-                await purge_sent(session, before=clock.now - SENT_KEEP)
+            await purge_all(db, Retention(), clock)
 
         async def claim() -> None:
             async with db.transaction() as session:
@@ -170,7 +172,9 @@ async def at_size(
         scans = {
             "coaches to notify": await seq_scans(db, lambda s: reachable_staff(s, channel=CHANNEL)),
             "/wachtrij": await seq_scans(db, waiting_cases),
-            "purge": await seq_scans(db, lambda s: purge_sent(s, before=clock.now - SENT_KEEP)),
+            "purge": await seq_scans(
+                db, lambda s: purge_batch(s, kind="sent_messages", cutoffs=cutoffs)
+            ),
             "outbox claim": await seq_scans(
                 db, lambda s: claim_due(s, channel=CHANNEL, now=clock.now, lease=timedelta(0))
             ),
@@ -219,7 +223,7 @@ async def bench_size(
         ("intake_wall_ms", "intake update, wall"),
         ("intake_cpu_ms", "intake update, CPU"),
         ("queue_command_ms", "/wachtrij (20 waiting)"),
-        ("purge_ms", "purge of handled ids"),
+        ("purge_ms", "retention purge"),
         ("claim_ms", "outbox claim"),
     ):
         ratio = big[key] / small[key]

@@ -78,7 +78,7 @@ class Youngster(SQLModel, table=True):
     signal: str | None = Field(default=None, max_length=64)
     journey: str = Field(max_length=32)  # links this youngster's anonymous events until erased
     created_at: datetime = _when()
-    last_seen: datetime = _when()
+    last_seen: datetime = _when(index=True)  # the retention purge finds the inactive by it
 
 
 class Contact(SQLModel, table=True):
@@ -344,6 +344,23 @@ class GuardStep(SQLModel, table=True):
     due_at: datetime = _when()
     done_at: datetime | None = _when(nullable=True)
     outcome: str | None = Field(default=None, max_length=16)  # fired | skipped
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when (flows/audit.py): an action and the case or staff member it was
+    about, never a text, a chat id or a pseudonym. No foreign keys: the entry outlives an
+    erased case or a removed account, until its own retention (RETENTION_AUDIT_DAYS)."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    actor: str = Field(max_length=16)  # coach | teamlead | youngster | system | cli
+    actor_staff_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=24)
+    case_id: int | None = Field(default=None, index=True)
+    staff_id: int | None = Field(default=None, index=True)  # the staff member it concerns
+    detail: str | None = Field(default=None, max_length=32)  # a code: a reason, kind:count
 
 
 # Ids are never reused, on SQLite too (AUTOINCREMENT; PostgreSQL's sequences never reuse): a

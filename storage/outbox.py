@@ -319,15 +319,6 @@ async def first_time_seen(session: AsyncSession, *, event_id: str, now: datetime
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-async def purge_inbox(session: AsyncSession, *, before: datetime) -> int:
-    """Forget handled update ids older than any redelivery could be; return how many.
-    Pending updates stay until they are handled."""
-    result = await session.execute(
-        delete(InboxEvent).where(col(InboxEvent.received_at) < before, ~col(InboxEvent.pending))
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 async def remember_sent(
     session: AsyncSession, *, channel: str, address: str, message_id: str, tag: str, now: datetime
 ) -> None:
@@ -364,9 +355,3 @@ async def tag_of(
         col(SentMessage.message_id) == message_id,
     )
     return (await session.execute(query.limit(1))).scalar_one_or_none()
-
-
-async def purge_sent(session: AsyncSession, *, before: datetime) -> int:
-    """Forget message ids delivered before a moment; replies to them then need /open."""
-    result = await session.execute(delete(SentMessage).where(col(SentMessage.created_at) < before))
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -58,6 +58,7 @@ TABLES = (
     "staff_contacts",
     "staff_invites",
     "staff",
+    "audit_events",
 )
 
 

@@ -161,7 +161,7 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
-    """The periodic jobs: the guard, and the check of who a crisis would reach."""
+    """The periodic jobs: the guard, the check of who a crisis would reach, the purge."""
     service = app[SERVICE]
     assert service.matchteam is not None
     reach = CrisisReach()
@@ -177,6 +177,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         running,
         app[METRICS],
         guard_every=app[SETTINGS].guard_every,
+        retention=app[SETTINGS].retention(),
     )
     scheduler.start()
     yield

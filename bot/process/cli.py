@@ -1,5 +1,10 @@
+<<<<<<< HEAD
 """The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram,
 rotate-key."""
+=======
+"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram;
+coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py)."""
+>>>>>>> h-retain
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.process import staff_cli
+from bot.process import privacy_cli, staff_cli
 from bot.process.config import (
     BOTFATHER_HELP,
     Settings,
@@ -286,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     rotate = commands.add_parser("rotate-key", help=cmd_rotate_key.__doc__)
     rotate.set_defaults(func=cmd_rotate_key)
     staff_cli.install(commands)
+    privacy_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
+from flows.retention import Retention
 from storage.location import default_database_url
 from storage.sealing import KEY_HINT, decode_key
 
@@ -81,6 +82,15 @@ class Settings(BaseSettings):
     # Seconds between two looks for due guard steps, in every worker; a step fires at most
     # this late.
     guard_every: int = Field(default=30, ge=1, le=3600)
+    # How long what is kept is kept, in days (docs/privacy.md has the table); the purge runs
+    # every hour in every worker (each row is taken by one) and with `klik purge`.
+    retention_intake_days: int = Field(default=30, ge=1)  # an unfinished intake, inactive
+    retention_closed_case_days: int = Field(default=365, ge=1)  # a case after it ended
+    # Telegram redelivers an unconfirmed update for 24 hours: its id must outlive that.
+    retention_inbox_days: int = Field(default=7, ge=2)
+    retention_sent_days: int = Field(default=30, ge=1)  # delivered message ids
+    retention_set_aside_days: int = Field(default=30, ge=1)  # updates set aside
+    retention_audit_days: int = Field(default=730, ge=30)  # the audit log
 
     @field_validator("telegram_token")
     @classmethod
@@ -193,6 +203,17 @@ class Settings(BaseSettings):
     def hours(self) -> ServiceHours:
         """The parsed service hours."""
         return parse_service_hours(self.service_hours)
+
+    def retention(self) -> Retention:
+        """The retention limits the purge keeps."""
+        return Retention(
+            intake_days=self.retention_intake_days,
+            closed_case_days=self.retention_closed_case_days,
+            inbox_days=self.retention_inbox_days,
+            sent_days=self.retention_sent_days,
+            set_aside_days=self.retention_set_aside_days,
+            audit_days=self.retention_audit_days,
+        )
 
     def rules(self) -> Rules:
         """The settings the intake rules depend on."""

@@ -7,7 +7,6 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,24 +14,22 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services.conversation import Clock
 from bot.services.guard import run_guard
 from bot.services.observer import UNOBSERVED, Observer
+from bot.services.purge import purge
 from bot.services.staff import StaffService
+from flows.retention import Retention
 from storage.db import Database
-from storage.outbox import purge_inbox, purge_sent
 
 log = logging.getLogger(__name__)
 
-# Telegram keeps an unconfirmed update for 24 hours; after two days it cannot come again.
-INBOX_KEEP = timedelta(days=2)
-# Replies to a message older than this are not routed by reply-to any more (/open still works).
-SENT_KEEP = timedelta(days=30)
+PURGE_EVERY = 1  # hours between two purges in each worker; a row is due for days, not minutes
 
 
-async def purge_handled_updates(db: Database, clock: Clock) -> None:
-    """Forget ids of updates that can no longer be redelivered, and old delivered message ids."""
-    async with db.transaction() as session:
-        updates = await purge_inbox(session, before=clock() - INBOX_KEEP)
-        sent = await purge_sent(session, before=clock() - SENT_KEEP)
-    log.info("purged %d handled update ids and %d old message ids", updates, sent)
+async def purge_job(
+    db: Database, retention: Retention, clock: Clock, observer: Observer = UNOBSERVED
+) -> None:
+    """Delete what is past its retention (bot/services/purge.py); each row once, whichever
+    worker takes it."""
+    await purge(db, retention, clock, observer)
 
 
 GUARD_EVERY = 30  # seconds; a step may fire up to this late, which is fine for hours-long steps
@@ -131,9 +128,11 @@ def make_scheduler(
     running: Running | None = None,
     observer: Observer = UNOBSERVED,
     guard_every: int = GUARD_EVERY,
+    retention: Retention | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with Klik's periodic jobs; start it inside the running event loop. Every
-    worker runs them: each guard step is claimed by one (FOR UPDATE SKIP LOCKED)."""
+    worker runs them: each guard step, and each row the purge deletes, is taken by one (FOR
+    UPDATE SKIP LOCKED)."""
     running = running or Running()
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
@@ -147,11 +146,11 @@ def make_scheduler(
         max_instances=1,
     )
     scheduler.add_job(
-        running.track(purge_handled_updates),
+        running.track(purge_job),
         "interval",
-        hours=1,
-        args=(db, clock),
-        id="purge-inbox",
+        hours=PURGE_EVERY,
+        args=(db, retention or Retention(), clock, observer),
+        id="purge",
         next_run_time=clock(),
         coalesce=True,
         max_instances=1,

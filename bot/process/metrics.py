@@ -33,6 +33,7 @@ from prometheus_client.registry import Collector
 from bot.services.conversation import Clock
 from bot.services.observer import ERROR_KINDS, UPDATE_KINDS, Call, Dropped, Observer, Outcome
 from flows.crisis.lexicon import CATEGORIES, LEVELS
+from flows.retention import KINDS as PURGE_KINDS
 from flows.sla import LADDER, service_time_left
 from flows.state import Rules
 from storage.db import Database
@@ -180,6 +181,13 @@ class Metrics(Observer):
             ["reached"],
             registry=registry,
         )
+        self._purged = Counter(
+            "klik_purged",
+            "Rows the retention purge removed, by kind (unfinished_intake and ended_youngster "
+            "count youngsters erased whole).",
+            ["kind"],
+            registry=registry,
+        )
         self._stored = _StoredFigures()
         registry.register(self._stored)
         self._source: tuple[Database, Rules, Clock] | None = None
@@ -201,6 +209,8 @@ class Metrics(Observer):
                 self._signals.labels(level, category)
         for reached in ("somebody", "nobody"):
             self._alerts.labels(reached)
+        for kind in PURGE_KINDS:
+            self._purged.labels(kind)
 
     # -- the services' observer ----------------------------------------------------------
 
@@ -226,6 +236,9 @@ class Metrics(Observer):
 
     def guard_step(self, step: str, outcome: str) -> None:
         self._guard.labels(_one_of(step, STEPS), _one_of(outcome, STEP_OUTCOMES)).inc()
+
+    def purged(self, kind: str, count: int) -> None:
+        self._purged.labels(_one_of(kind, PURGE_KINDS)).inc(count)
 
     # -- the stored figures --------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.process.config import Settings
 from bot.process.runtime import content_or_refuse, utc_now
 from bot.services.staff import StaffService
+from flows.audit import CLI
 from flows.intake import IntakeFlow
 from flows.staff import (
     TITLES,
@@ -34,6 +35,7 @@ from flows.staff import (
     profile_problem,
     removal_problem,
 )
+from storage.audit import record_audit
 from storage.db import Database
 from storage.models import utc
 from storage.queue import active_cases_of
@@ -95,10 +97,16 @@ def profile_of(args: argparse.Namespace) -> Profile:
     )
 
 
+async def _audit(session: AsyncSession, action: str, staff_id: int) -> None:
+    """An account change in the audit log, in the change's own transaction."""
+    await record_audit(session, at=utc_now(), actor=CLI, action=action, staff_id=staff_id)
+
+
 async def _invite(db: Database, staff_id: int) -> tuple[str, datetime]:
     code = make_invite_code(secrets.SystemRandom())
     async with db.transaction() as session:
         expires = await add_invite(session, staff_id=staff_id, code=code, now=utc_now())
+        await _audit(session, "staff_invite", staff_id)
     return code, expires
 
 
@@ -121,6 +129,7 @@ async def add(args: argparse.Namespace, settings: Settings, db: Database, *, rol
         if problem:
             return refuse(problem)
         member = member_of(await add_profile(session, role=role, profile=profile, now=utc_now()))
+        await _audit(session, "staff_add", member.id)
     print(f"{TITLES[role].capitalize()} {member.name} added (id {member.id}).")
     await _print_invite(db, member, settings)
     return 0
@@ -167,6 +176,7 @@ async def edit(args: argparse.Namespace, settings: Settings, db: Database, *, ro
         if problem:
             return refuse(problem)
         await edit_staff(session, staff_id=member.id, profile=profile)
+        await _audit(session, "staff_edit", member.id)
         held = len(await active_cases_of(session, staff_id=member.id))
     name = profile.name.strip() if profile.name else member.name
     print(f"{name} (id {member.id}) is changed.")
@@ -196,6 +206,7 @@ async def deactivate(
         if isinstance(member, str):
             return refuse(member)
         await deactivate_staff(session, staff_id=member.id)
+        await _audit(session, "staff_deactivate", member.id)
         moved = await _hand_back(session, settings, member.id)
     print(f"{member.name} is deactivated and gets no new youngsters.")
     if moved:
@@ -222,6 +233,7 @@ async def reactivate(
             print(f"{member.name} is active already; nothing changed.")
             return 0
         await reactivate_staff(session, staff_id=member.id)
+        await _audit(session, "staff_reactivate", member.id)
     print(f"{member.name} is active again.")
     await _print_invite(db, member, settings)
     return 0
@@ -237,6 +249,7 @@ async def away(args: argparse.Namespace, settings: Settings, db: Database, *, ro
             return refuse(member)
         until = datetime.combine(args.until, time(0, 0), tzinfo=settings.zone)
         await set_away(session, staff_id=member.id, until=until.astimezone(UTC))
+        await _audit(session, "staff_away", member.id)
     print(f"{member.name} is away until {args.until:%Y-%m-%d}.")
     return 0
 
@@ -258,5 +271,6 @@ async def remove(args: argparse.Namespace, settings: Settings, db: Database, *, 
                 f"account with: klik {role} deactivate {member.id}"
             )
         past = await remove_staff(session, staff_id=member.id)
+        await _audit(session, "staff_remove", member.id)
     print(f"{member.name} is removed; {past} past conversation(s) kept.")
     return 0

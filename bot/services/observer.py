@@ -63,6 +63,9 @@ class Observer(Protocol):
     def guard_step(self, step: str, outcome: str) -> None:
         """The guard took a step (flows.sla's rung) that fired or was skipped."""
 
+    def purged(self, kind: str, count: int) -> None:
+        """The retention purge removed `count` rows of a kind (flows.retention.KINDS)."""
+
 
 class Unobserved:
     """The observer when nobody watches: does nothing."""
@@ -86,6 +89,9 @@ class Unobserved:
         pass
 
     def guard_step(self, step: str, outcome: str) -> None:
+        pass
+
+    def purged(self, kind: str, count: int) -> None:
         pass
 
 

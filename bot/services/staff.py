@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.staff_apply import apply
 from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
 from bot.services.staff_taps import staff_event
+from flows.audit import CLI, SYSTEM, YOUNGSTER
 from flows.coaching import life, offers, requeue, talk
 from flows.intake import IntakeFlow
 from flows.media import for_coach
@@ -64,7 +65,7 @@ class StaffService:
         outcome = offers.case_waiting(
             case, loaded.card, wanted, team.team, offered, exclude=exclude, alert=alert
         )
-        await apply(session, self.desk, outcome, now, team=team)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM, team=team)
         reach = outcome.reached or 0
         log.info(
             "case %d: %d staff told, %d can read now (urgent: %s, alert: %s)",
@@ -94,7 +95,7 @@ class StaffService:
             waiting=False,  # those came with the claim
         )
         outcome = talk.answers_shared(loaded.case, loaded.card, copies)
-        await apply(session, self.desk, outcome, now)
+        await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
 
     async def guard_step(
         self, session: AsyncSession, *, case_id: int, rung: str, now: datetime
@@ -117,7 +118,7 @@ class StaffService:
             team.team,
             offered,
         )
-        await apply(session, self.desk, outcome, now, team=team)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM, team=team)
         if taken == "fired":
             log.info("case %d: guard step %s told %d staff", case_id, rung, len(outcome.sends))
         return taken
@@ -143,7 +144,7 @@ class StaffService:
         )
         if happened == "none":
             return None
-        await apply(session, self.desk, outcome, now, team=team)
+        await apply(session, self.desk, outcome, now, actor=YOUNGSTER, team=team)
         if happened == "reopened" and alert is None:
             return None
         reached_now = await self.case_waiting(
@@ -157,7 +158,8 @@ class StaffService:
         moved = 0
         for case, youngster in await active_cases_of(session, staff_id=staff_id):
             known = facts(case, youngster)
-            await apply(session, self.desk, requeue.coach_gone(known, self.desk.rules, now), now)
+            gone = requeue.coach_gone(known, self.desk.rules, now)
+            await apply(session, self.desk, gone, now, actor=CLI)  # an operator deactivated
             await self.case_waiting(
                 session, youngster_id=known.youngster_id, now=now, exclude=frozenset({staff_id})
             )
@@ -178,7 +180,7 @@ class StaffService:
         crisis signal it carried, if any."""
         row = await open_case(session, self.desk, youngster_id)
         outcome = talk.to_coach(row.case if row else None, texts, media, signal, now)
-        await apply(session, self.desk, outcome, now)
+        await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
 
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime
@@ -188,7 +190,7 @@ class StaffService:
         if case_id is None:
             return
         outcome = talk.undelivered(message, await case_only(session, case_id))
-        await apply(session, self.desk, outcome, now)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM)
 
     async def case_ending(
         self, session: AsyncSession, *, youngster_id: str, erased: bool, now: datetime
@@ -196,7 +198,7 @@ class StaffService:
         """The youngster stops (or erases everything): the coach hears, without details."""
         loaded = await open_case(session, self.desk, youngster_id)
         outcome = life.ending(loaded.case if loaded else None, erased=erased)
-        await apply(session, self.desk, outcome, now)
+        await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
 
     async def readers_now(self, session: AsyncSession, *, now: datetime) -> int:
         """How many coaches and team leads a crisis alert would reach now."""

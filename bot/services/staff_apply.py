@@ -1,5 +1,7 @@
-"""Writing what a staff-side rule decided: each change through its storage verb, then each
-message into the outbox, all in the caller's transaction (nothing leaves before the commit).
+"""Writing what a staff-side rule decided: each change through its storage verb, the audit
+log's entries for those changes (flows/coaching/audit.py), then each message into the outbox,
+all in the caller's transaction (nothing leaves before the commit, and an entry exists exactly
+when its change does).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.staff_load import Desk, Reached, reached
+from flows.audit import Actor
+from flows.coaching.audit import entries
 from flows.coaching.effects import (
     AddGuardSteps,
     AddOffers,
@@ -28,6 +32,7 @@ from flows.coaching.effects import (
     ToStaff,
 )
 from flows.messages import Outbound
+from storage.audit import record
 from storage.cases import (
     add_case_note,
     ask_handover,
@@ -56,14 +61,18 @@ async def apply(
     outcome: Outcome,
     now: datetime,
     *,
+    actor: Actor,
     team: Reached | None = None,
     reply_to: tuple[str, str] | None = None,
 ) -> None:
-    """Write the changes, then queue the messages. `team`: the reachable staff, if loaded;
-    `reply_to`: the (address, language) of the staff member whose event this is."""
+    """Write the changes and their audit entries, then queue the messages. `actor`: who
+    acted (a staff member, the youngster, the system, an operator at the CLI); `team`: the
+    reachable staff, if loaded; `reply_to`: the (address, language) of the staff member whose
+    event this is."""
     for change in outcome.changes:
         if not await write(session, change):
             raise StaleCase(type(change).__name__)
+    await record(session, at=now, actor=actor, entries=entries(outcome))
     for send in outcome.sends:
         if not send.messages:
             continue

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.audit import staff_actor
 from flows.coaching.link import linked
 from flows.messages import Outbound
+from storage.audit import record_audit
 from storage.cases import staff_by_id
 from storage.models import Staff
 from storage.staff import link_contact, redeem_invite
@@ -27,5 +29,8 @@ async def link_chat(
     else:
         await link_contact(session, staff_id=staff_id, channel=channel, address=address)
         staff = await staff_by_id(session, staff_id=staff_id)
+        if staff is not None:
+            actor = staff_actor(staff.role, staff_id)
+            await record_audit(session, at=now, actor=actor, action="staff_link", staff_id=staff_id)
         log.info("staff member %d linked a chat", staff_id)
     return linked(staff.name if staff is not None else None), staff

@@ -21,6 +21,7 @@ from bot.services.staff_load import (
     person,
     reached,
 )
+from flows.audit import staff_actor
 from flows.coaching import claims, life, talk
 from flows.coaching.actions import (
     AcceptTap,
@@ -44,6 +45,7 @@ from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import CaseCard, waiting_case
 from flows.relay import case_of_tag
 from flows.state import Tap
+from storage.audit import record_audit
 from storage.cases import coach_wrote_before, staff_by_id
 from storage.intakes import kept_media, load_intake
 from storage.models import Staff
@@ -64,6 +66,7 @@ async def staff_event(
 ) -> Tap | None:
     """A linked coach or team lead tapped, typed or sent a command."""
     actor = person(staff)
+    who = staff_actor(actor.role, actor.id)
     reply_to = (address, desk.language(staff))
     action = read(event, desk.words)
     outcome: Outcome
@@ -95,7 +98,7 @@ async def staff_event(
             outcome = refused("unknown")
         case Help():
             outcome = reply(Outbound("staff.help"))
-    await apply(session, desk, outcome, now, reply_to=reply_to)
+    await apply(session, desk, outcome, now, actor=who, reply_to=reply_to)
     return outcome.tap
 
 
@@ -113,6 +116,9 @@ async def _claim(
         return refusal
     if not await claim_case(session, case_id=case_id, staff_id=actor.id, now=now):
         return claims.lost()
+    # The claim is the storage's atomic claim, not a change of the outcome: recorded here.
+    who = staff_actor(actor.role, actor.id)
+    await record_audit(session, at=now, actor=who, action="claim", case_id=case_id)
     loaded = await load_case(session, desk, case_id)
     assert loaded is not None and loaded.card is not None
     notes: list[str] = []
@@ -129,7 +135,7 @@ async def _claim(
             waiting=True,
         )
     outcome = claims.won(actor, me is not None, loaded.card, notes, copies, sorted(offered))
-    await apply(session, desk, outcome, now, team=team)
+    await apply(session, desk, outcome, now, actor=who, team=team)
     log.info("case %d claimed", case_id)
     return outcome
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.process.jobs import purge_handled_updates
+from bot.services.purge import purge
+from flows.retention import Retention
 from storage.db import Database
 from storage.inbox import Pending, chats_waiting, claim_next, release, store_pending
 from storage.models import InboxEvent
@@ -168,8 +169,8 @@ async def test_a_handled_update_keeps_neither_its_chat_nor_its_text(
 
 async def test_pending_updates_outlive_the_purge_of_handled_ids(db: Database, clock: Clock) -> None:
     await store(db, clock, 11)
-    clock.advance(days=3)
-    await purge_handled_updates(db, clock)
+    clock.advance(days=8)
+    await purge(db, Retention(), clock)
     pending = await claim(db, clock)
     assert pending is not None and pending.seq == 11
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.process.jobs import purge_handled_updates
+from bot.services.purge import purge
 from flows.messages import Outbound
 from flows.parameters import parameters
+from flows.retention import Retention
 from storage.db import Database
 from storage.outbox import (
     claim_due,
@@ -144,15 +145,15 @@ async def test_an_update_is_seen_for_the_first_time_only_once(db: Database, cloc
         assert await first_time_seen(session, event_id="tg:2", now=clock())
 
 
-async def test_the_purge_forgets_only_update_ids_older_than_two_days(
+async def test_the_purge_forgets_only_update_ids_older_than_seven_days(
     db: Database, clock: Clock
 ) -> None:
     async with db.transaction() as session:
         await first_time_seen(session, event_id="tg:old", now=clock())
-    clock.advance(days=2, hours=1)
+    clock.advance(days=7, hours=1)
     async with db.transaction() as session:
         await first_time_seen(session, event_id="tg:new", now=clock())
-    await purge_handled_updates(db, clock)
+    await purge(db, Retention(), clock)
     async with db.transaction() as session:
         assert await first_time_seen(session, event_id="tg:old", now=clock())
         assert not await first_time_seen(session, event_id="tg:new", now=clock())
@@ -168,11 +169,11 @@ async def test_delivered_message_ids_are_forgotten_after_thirty_days(
             session, channel="telegram", address="1", message_id="5", tag="case:1", now=clock()
         )
     clock.advance(days=29)
-    await purge_handled_updates(db, clock)
+    await purge(db, Retention(), clock)
     async with db.transaction() as session:
         assert await find_sent(session, channel="telegram", address="1", tag="case:1") == "5"
     clock.advance(days=2)
-    await purge_handled_updates(db, clock)
+    await purge(db, Retention(), clock)
     async with db.transaction() as session:
         assert await find_sent(session, channel="telegram", address="1", tag="case:1") is None
 

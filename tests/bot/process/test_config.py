@@ -50,3 +50,25 @@ def test_the_public_url_is_kept_without_a_trailing_slash() -> None:
         telegram_mode="webhook", public_url="https://klik.example.org/", webhook_secret=SECRET
     )
     assert settings.public_url == "https://klik.example.org"
+
+
+def test_by_default_the_retention_limits_are_the_ones_docs_privacy_names() -> None:
+    limits = load_settings().retention()
+    assert (
+        limits.intake_days,
+        limits.closed_case_days,
+        limits.inbox_days,
+        limits.sent_days,
+        limits.set_aside_days,
+        limits.audit_days,
+    ) == (30, 365, 7, 30, 30, 730)
+
+
+def test_an_inbox_retention_shorter_than_telegram_s_redelivery_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting RETENTION_INBOX_DAYS: "):
+        load_settings(retention_inbox_days=1)
+
+
+def test_a_retention_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RETENTION_INTAKE_DAYS", "14")
+    assert load_settings().retention().intake_days == 14

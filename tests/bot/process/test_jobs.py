@@ -1,16 +1,22 @@
-"""The periodic jobs' check of who a crisis would reach: a WARNING when nobody, once per change."""
+"""The periodic jobs: the check of who a crisis would reach (a WARNING when nobody, once per
+change), and the hourly retention purge."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.process.jobs import NOBODY_READS, CrisisReach, guard_job
+from bot.process.config import load_settings
+from bot.process.jobs import NOBODY_READS, CrisisReach, guard_job, make_scheduler, purge_job
 from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
+from flows.retention import Retention
+from flows.state import Intake
 from storage.db import Database
+from storage.intakes import create_youngster
 from storage.models import Staff
 from tests.bot.team import AHMED, BRAM, LOTTE, Team
 from tests.conftest import Clock
@@ -77,4 +83,36 @@ async def test_the_warning_names_nobody(
     await CrisisReach().check(team.db, StaffService(flow, rules), team.clock)
     logged = " ".join(r.getMessage() for r in caplog.records)
     for word in ("Lotte", "Bram", "Ahmed", LOTTE, BRAM, AHMED, str(team.ids[LOTTE])):
+        assert word not in logged
+
+
+async def test_every_worker_purges_every_hour_with_the_limits_of_the_settings(
+    db: Database, flow: IntakeFlow, rules: Rules, clock: Clock
+) -> None:
+    limits = load_settings(retention_intake_days=3).retention()
+    scheduler = make_scheduler(db, clock, StaffService(flow, rules), lambda: None, retention=limits)
+    job = scheduler.get_job("purge")
+    assert job is not None
+    assert job.trigger.interval == timedelta(hours=1)
+    assert job.args[1] == Retention(intake_days=3)
+
+
+async def test_the_purge_job_logs_counts_per_kind_and_nobody(
+    db: Database, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with db.transaction() as session:
+        row = await create_youngster(
+            session,
+            channel="telegram",
+            address="5550123",
+            intake=Intake(state="q.home", language="nl"),
+            now=clock(),
+            rng=random.Random(3),
+        )
+    clock.advance(days=31)
+    await purge_job(db, Retention(), clock)
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "unfinished_intake=1" in logged and "inbox=0" in logged
+    for word in ("5550123", row.id, row.pseudonym):
         assert word not in logged

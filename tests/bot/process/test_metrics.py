@@ -21,13 +21,16 @@ from bot.channels.telegram.transport import TelegramTransport
 from bot.process.metrics import Metrics, add_metrics_routes
 from bot.services.conversation import ConversationService
 from bot.services.guard import run_guard
+from bot.services.purge import purge
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
+from flows.retention import Retention
 from storage.db import Database
 from storage.models import OutboxMessage, Youngster
+from storage.outbox import first_time_seen
 from tests.bot.team import MONEY_AND_HOME, Team
 from tests.conftest import Clock
 from tests.support.botapi import FakeBotApi
@@ -267,3 +270,16 @@ async def test_two_applications_count_apart(metrics: Metrics) -> None:
     other.update("tap", "handled", 0.002)
     assert (await scrape(metrics))("klik_updates_total", kind="tap", outcome="handled") == 0
     assert (await scrape(other))("klik_updates_total", kind="tap", outcome="handled") == 1
+
+
+async def test_a_scrape_counts_what_the_purge_removed_by_kind(
+    db: Database, clock: Clock, metrics: Metrics
+) -> None:
+    async with db.transaction() as session:
+        for n in range(3):
+            await first_time_seen(session, event_id=f"tg:{n}", now=clock())
+    clock.advance(days=8)
+    await purge(db, Retention(), clock, metrics)
+    scraped = await scrape(metrics)
+    assert scraped("klik_purged_total", kind="inbox") == 3
+    assert scraped("klik_purged_total", kind="unfinished_intake") == 0

@@ -1,0 +1,60 @@
+"""How long Klik keeps what, as data: the limits (RETENTION_* settings) and, for a moment,
+the time before which each kind of row is due. storage/retention.py finds and deletes the
+due rows; docs/privacy.md has the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# What the purge removes, in the order it runs. A kind is also the word in logs, in
+# `klik purge` and in the metric's label.
+KINDS = (
+    "unfinished_intake",  # a youngster who never reached the queue, inactive: erased
+    "ended_youngster",  # a youngster whose every case ended long ago, inactive: erased
+    "case_messages",  # the history of a case that ended long ago (the youngster came back)
+    "inbox",  # ids of handled updates
+    "sent_messages",  # ids of delivered messages (for edits and reply routing)
+    "set_aside",  # updates set aside after failing (id and kind)
+    "audit",  # audit log entries
+)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """The limits, in days."""
+
+    intake_days: int = 30
+    closed_case_days: int = 365
+    inbox_days: int = 7
+    sent_days: int = 30
+    set_aside_days: int = 30
+    audit_days: int = 730
+
+    def cutoffs(self, now: datetime) -> Cutoffs:
+        """What is older than these moments is due."""
+
+        def before(days: int) -> datetime:
+            return now - timedelta(days=days)
+
+        return Cutoffs(
+            intake=before(self.intake_days),
+            closed_case=before(self.closed_case_days),
+            inbox=before(self.inbox_days),
+            sent=before(self.sent_days),
+            set_aside=before(self.set_aside_days),
+            audit=before(self.audit_days),
+        )
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """Per limit, the moment before which a row is due."""
+
+    intake: datetime
+    closed_case: datetime
+    inbox: datetime
+    sent: datetime
+    set_aside: datetime
+    audit: datetime

@@ -144,6 +144,9 @@ class Outbound:
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
     copy: MediaRef | None = None  # copy this message (media) instead of sending text
+    # Send the rendered text as a file to download instead, named by this text key (e.g.
+    # "mydata.file"); each channel sends a document its own way.
+    document: str = ""
 
     def __post_init__(self) -> None:
         check_parameters(self.key, self.params)
@@ -210,6 +213,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "tag": message.tag,
         "edit": message.edit,
         "copy": media_to_json(message.copy),
+        "document": message.document,
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -235,4 +239,5 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
         tag=data.get("tag", ""),
         edit=data.get("edit", ""),
         copy=media_from_json(data.get("copy")),
+        document=data.get("document", ""),
     )

@@ -81,6 +81,9 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # A deleted row's bytes are overwritten with zeros, not left in a free page: an
+        # erased youngster's words must not be readable in a copy of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -131,6 +134,20 @@ class Database:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
                 yield session
+
+    async def after_erasure(self) -> None:
+        """After an erasure was committed: on SQLite, copy the WAL into the database file
+        and empty it (a TRUNCATE checkpoint), so the old pages with the erased words, kept in
+        the WAL until a checkpoint, are gone too (secure_delete has already zeroed them in
+        the file's own pages). It waits for readers for at most the busy timeout and blocks
+        writers only while it copies, which is a few pages. A checkpoint that cannot finish
+        now (a reader holds an old snapshot) is finished by SQLite's next automatic one.
+        PostgreSQL needs nothing: `pg_dump` writes only live rows, and dead tuples are
+        reclaimed by autovacuum."""
+        if not self.is_sqlite:
+            return
+        async with self.engine.connect() as connection:
+            await connection.run_sync(_sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         """Close every pooled connection."""

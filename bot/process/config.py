@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # Seconds between two looks for due guard steps, in every worker; a step fires at most
     # this late.
     guard_every: int = Field(default=30, ge=1, le=3600)
+    # How long Klik keeps a closed case's messages, and an intake nobody finished, in days
+    # (docs/privacy.md); /mijngegevens tells the youngster the same.
+    retention_closed_case_days: int = Field(default=365, ge=1, le=3650)
+    retention_intake_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("telegram_token")
     @classmethod
@@ -157,6 +161,8 @@ class Settings(BaseSettings):
             min_age=self.min_age,
             timezone=self.zone,
             service_hours=self.hours,
+            closed_case_days=self.retention_closed_case_days,
+            intake_days=self.retention_intake_days,
         )
 
 

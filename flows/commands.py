@@ -51,11 +51,11 @@ def erase(step: Step, intake: Intake) -> None:
     step.intake, step.forget = None, True
     case = intake.case
     if case is not None and case.coach and case.state != WITHDRAWN:
-        step.outbound.append(Outbound("forget.done_coach", {"coach": case.coach}))
-    elif case is not None and case.state == QUEUED:
-        step.outbound.append(Outbound("forget.done_queued"))  # offered to coaches already
+        step.outbound.append(Outbound("forget.done_coach", {"coach": case.coach}, erasure=True))
+    elif case is not None and case.state == QUEUED:  # offered to coaches already
+        step.outbound.append(Outbound("forget.done_queued", erasure=True))
     else:
-        step.outbound.append(Outbound("forget.done"))
+        step.outbound.append(Outbound("forget.done", erasure=True))
 
 
 class Commands:

@@ -147,6 +147,9 @@ class Outbound:
     # Send the rendered text as a file to download instead, named by this text key (e.g.
     # "mydata.file"); each channel sends a document its own way.
     document: str = ""
+    # The word that an erasure is done: once it left the outbox (delivered or not), the
+    # sender has the database clear its freed pages, so it leaves no trace either.
+    erasure: bool = False
 
     def __post_init__(self) -> None:
         check_parameters(self.key, self.params)
@@ -214,6 +217,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "edit": message.edit,
         "copy": media_to_json(message.copy),
         "document": message.document,
+        "erasure": message.erasure,
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -240,4 +244,5 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
         edit=data.get("edit", ""),
         copy=media_from_json(data.get("copy")),
         document=data.get("document", ""),
+        erasure=bool(data.get("erasure", False)),
     )

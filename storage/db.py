@@ -7,6 +7,7 @@ conversation service locks the youngster's row instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POSTGRES_POOL = 10  # connections per worker process
 SQLITE_POOL = 4
@@ -146,8 +148,11 @@ class Database:
         reclaimed by autovacuum."""
         if not self.is_sqlite:
             return
-        async with self.engine.connect() as connection:
-            await connection.run_sync(_sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            async with self.engine.connect() as connection:
+                await connection.run_sync(_sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as error:  # the erasure is committed; the next checkpoint will do
+            log.warning("event=checkpoint_failed error=%s", type(error).__name__)
 
     async def close(self) -> None:
         """Close every pooled connection."""

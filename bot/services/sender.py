@@ -293,6 +293,8 @@ class OutboxSender:
             # and the message is tried again, as after a crash.
             log.exception("sending message id %d failed; it is tried again later", due.id)
             return False
+        if due.message.erasure:  # the row with the address is gone: so are its old pages
+            await self.db.after_erasure()
         return True
 
     async def _deliver(self, due: _Due, *, paced: bool = False) -> None:

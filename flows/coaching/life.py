@@ -161,6 +161,6 @@ def ending(case: CaseFacts | None, *, erased: bool, offered: Collection[int] = (
     if case is None:
         return Outcome()
     key = "case.youngster_erased" if erased else "case.youngster_left"
-    message = Outbound(key, {"pseudonym": case.pseudonym})
+    message = Outbound(key, {"pseudonym": case.pseudonym}, erasure=erased)
     told = set(case.holders) or (set(offered) if erased else set())
     return Outcome(tuple(to_staff(s, message) for s in sorted(told)))

@@ -52,7 +52,7 @@ def overview(
         sections.append(
             Ref("mydata.signal", {"category": Ref(f"crisis.category.{signal.category}")})
         )
-    sections.append(_retention(rules, intake, kept))
+    sections += _retention(rules, intake, kept)
     sections.append(Ref("mydata.stats"))
     params: dict[str, Param] = {"sections": sections}
     return [
@@ -72,8 +72,8 @@ def _answers(questionnaire: Questionnaire, intake: Intake) -> list[Ref]:
     else:
         seen = Ref("mydata.seen_shared")
     if not lines:
-        return [Ref("mydata.no_answers"), seen]
-    return [Ref("mydata.answers"), *lines, seen]
+        return [Ref("mydata.no_answers"), BLANK, seen]
+    return [Ref("mydata.answers"), *lines, BLANK, seen]
 
 
 def _case(intake: Intake, kept: Kept) -> Ref:
@@ -94,16 +94,21 @@ def _case(intake: Intake, kept: Kept) -> Ref:
     return Ref("mydata.case_ended", {"closed": closed})
 
 
-def _retention(rules: Rules, intake: Intake, kept: Kept) -> Ref:
+def _retention(rules: Rules, intake: Intake, kept: Kept) -> list[Ref]:
     """How long what they wrote stays: an intake nobody finished goes after
     RETENTION_INTAKE_DAYS without a message, a closed case's messages RETENTION_CLOSED_CASE_DAYS
-    after it closed."""
+    after it closed (also a case they left the queue of, while they pause)."""
+    closed: list[Ref] = []
+    if kept.ended is not None and kept.messages:
+        until = When(kept.ended + timedelta(days=rules.closed_case_days), "date")
+        closed = [Ref("mydata.messages_closed", {"count": kept.messages, "until": until})]
     if intake.case is None:
         last = intake.last_seen or kept.since
-        return Ref(
-            "mydata.intake_until", {"until": When(last + timedelta(days=rules.intake_days), "date")}
-        )
-    if kept.ended is not None and intake.case.state not in (QUEUED, ACTIVE, PAUSED):
-        until = kept.ended + timedelta(days=rules.closed_case_days)
-        return Ref("mydata.messages_closed", {"count": kept.messages, "until": When(until, "date")})
-    return Ref("mydata.messages_open", {"count": kept.messages, "days": rules.closed_case_days})
+        until = When(last + timedelta(days=rules.intake_days), "date")
+        return [Ref("mydata.intake_until", {"until": until}), *closed]
+    if intake.case.state in (QUEUED, ACTIVE, PAUSED) or kept.ended is None:
+        return [
+            Ref("mydata.messages_open", {"count": kept.messages, "days": rules.closed_case_days})
+        ]
+    until = When(kept.ended + timedelta(days=rules.closed_case_days), "date")
+    return [Ref("mydata.messages_closed", {"count": kept.messages, "until": until})]

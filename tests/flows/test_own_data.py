@@ -141,3 +141,13 @@ def test_a_forged_forget_answer_changes_nothing(chat: Chat) -> None:
     answered(chat)
     step = chat.tap("forget:maybe")
     assert step.tap is not None and step.tap.kind == "unknown" and not step.forget
+
+
+def test_after_leaving_the_queue_the_messages_kept_are_told_beside_the_paused_intake(
+    flow: IntakeFlow, renderer: Renderer, chat: Chat
+) -> None:
+    intake = answered(chat)  # a withdrawn case is not the intake's case any more
+    left = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    text = said(flow, renderer, intake, Kept(NOW, 2, left))
+    assert "dan wis ik alles op 30 december 2026" in text
+    assert "Berichten in je gesprek: 2. Ik bewaar ze tot 2 december 2027" in text

@@ -161,6 +161,9 @@ def ending(case: CaseFacts | None, *, erased: bool, offered: Collection[int] = (
     if case is None:
         return Outcome()
     key = "case.youngster_erased" if erased else "case.youngster_left"
-    message = Outbound(key, {"pseudonym": case.pseudonym}, erasure=erased)
     told = set(case.holders) or (set(offered) if erased else set())
+    # Nobody has the case: the notice takes the place of the offer (its answers and claim
+    # button gone); an older reminder of it is for the staff member to delete.
+    edit = f"offer:{case.id}" if erased and not case.holders else ""
+    message = Outbound(key, {"pseudonym": case.pseudonym}, edit=edit, erasure=erased)
     return Outcome(tuple(to_staff(s, message) for s in sorted(told)))

@@ -75,8 +75,11 @@ async def test_forget_while_waiting_deletes_the_unsent_offers_and_tells_who_was_
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
     assert "offer.new" in await team.keys(LOTTE)  # not sent yet: holds the answers
+    case_id = (await team.case()).id
     await erase(team)
-    assert await team.keys(LOTTE) == ["case.youngster_erased"]
+    (notice,) = await team.outbox(LOTTE)
+    assert notice.key == "case.youngster_erased"
+    assert notice.edit == f"offer:{case_id}"  # in place of the offer, once that was sent
     assert await team.keys("y1") == ["forget.done_queued"]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 STAFF_MENU = ("queue", "open", "pause", "close", "handover", "help")
 STAFF = "commands.staff_words"
 # A youngster's commands, in the order of their menu (flows/commands.py says what each does).
-YOUNGSTER_MENU = ("start", "status", "help", "stop", "restart", "other_coach")
+YOUNGSTER_MENU = ("start", "status", "help", "stop", "restart", "other_coach", "mydata", "forget")
 YOUNGSTER = "commands.youngster_words"
 SETS = {STAFF: (*STAFF_MENU, "link"), YOUNGSTER: YOUNGSTER_MENU}
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts as a command

@@ -1,16 +1,17 @@
 """The youngster's commands, at every step: /status, /stop (pause or erase), /opnieuw,
-/andere_coach and /help. Pure, like the rest of the intake."""
+/andere_coach, /mijngegevens (what Klik keeps), /vergeet (erase everything, once confirmed)
+and /help. Pure, like the rest of the intake."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flows.case import CLOSED, PAUSED, WITH_COACH
+from flows.case import CLOSED, PAUSED, WITH_COACH, WITHDRAWN
 from flows.media import leave_queue
 from flows.messages import Button, Outbound, Param, Ref, When
 from flows.sla import promised_within
-from flows.state import AGE, QUEUED, CaseView, Rules, Stat, Step, Tap
+from flows.state import AGE, QUEUED, CaseView, Intake, Rules, Stat, Step, Tap
 
 if TYPE_CHECKING:
     from flows.intake import IntakeFlow
@@ -42,6 +43,21 @@ def when_back(rules: Rules, now: datetime) -> list[Outbound]:
     return [] if back is None else [Outbound("queued.outside_hours", {"back": back})]
 
 
+def erase(step: Step, intake: Intake) -> None:
+    """Erase everything kept (the service deletes the rows and tells the coaches who read
+    along). Said honestly: what was already delivered to a coach's own Telegram chat Klik
+    cannot delete; the coach is asked to."""
+    step.stats.append(Stat("erased", intake.state))
+    step.intake, step.forget = None, True
+    case = intake.case
+    if case is not None and case.coach and case.state != WITHDRAWN:
+        step.outbound.append(Outbound("forget.done_coach", {"coach": case.coach}, erasure=True))
+    elif case is not None and case.state == QUEUED:  # offered to coaches already
+        step.outbound.append(Outbound("forget.done_queued", erasure=True))
+    else:
+        step.outbound.append(Outbound("forget.done", erasure=True))
+
+
 class Commands:
     """What each command does for a youngster, wherever they are."""
 
@@ -60,6 +76,13 @@ class Commands:
             self._restart(step)
         elif command == "other_coach":
             self._other_coach(step)
+        elif command == "mydata":
+            if step.intake is None:
+                step.outbound.append(Outbound("mydata.nothing"))  # nothing kept before consent
+            else:
+                step.own_data = True  # the service reads what is kept and calls flows/own_data
+        elif command == "forget":
+            self._forget(step)
         else:  # help, and any command we do not know
             within = promised_within(self.flow.rules)
             step.outbound.append(Outbound("help.text", {"promise": within}))
@@ -127,6 +150,13 @@ class Commands:
             )
         )
 
+    def tapped(self, step: Step, head: str, value: str, now: datetime) -> None:
+        """A tap on /stop's or /vergeet's question."""
+        if head == "forget":
+            self.forget_choice(step, value)
+        else:
+            self.stop_choice(step, value, now)
+
     def stop_choice(self, step: Step, value: str, now: datetime) -> None:
         """A tap on /stop's question: keep and pause, erase everything, or carry on."""
         intake = step.intake
@@ -145,9 +175,7 @@ class Commands:
             step.stats.append(Stat("paused", intake.state))
         elif value == "delete":
             step.tap = Tap("answered", Ref("stop.delete"))
-            step.stats.append(Stat("erased", intake.state))
-            step.intake, step.forget = None, True
-            step.outbound.append(Outbound("stop.deleted"))
+            erase(step, intake)
         elif value == "cancel":
             step.tap = Tap("answered", Ref("stop.cancel"))
             intake.paused = False
@@ -156,6 +184,34 @@ class Commands:
                 self.status(step, now)
             else:
                 self.flow.ask(step)
+        else:
+            step.tap = Tap("unknown")
+
+    def _forget(self, step: Step) -> None:
+        """/vergeet: erase everything, but only after a plain yes (nothing can bring it back)."""
+        if step.intake is None:
+            step.outbound.append(Outbound("stop.nothing"))
+            return
+        step.outbound.append(
+            Outbound(
+                "forget.ask",
+                buttons=(
+                    (Button(Ref("forget.yes"), "forget:yes"),),
+                    (Button(Ref("forget.no"), "forget:no"),),
+                ),
+            )
+        )
+
+    def forget_choice(self, step: Step, value: str) -> None:
+        """A tap on /vergeet's question: erase everything, or keep it all."""
+        intake = step.intake
+        assert intake is not None
+        if value == "yes":
+            step.tap = Tap("answered", Ref("forget.yes"))
+            erase(step, intake)
+        elif value == "no":
+            step.tap = Tap("answered", Ref("forget.no"))
+            step.outbound.append(Outbound("forget.kept"))
         else:
             step.tap = Tap("unknown")
 

@@ -208,8 +208,9 @@ class IntakeFlow:
             step.tap = Tap("stale")
             step.outbound.append(Outbound("status.new"))
             return
-        if head == "stop":
-            self.commands.stop_choice(step, parts[1] if len(parts) == 2 else "", now)
+        if head in ("stop", "forget"):
+            value = parts[1] if len(parts) == 2 else ""
+            self.commands.tapped(step, head, value, now)
             return
         if head == REVIEW_TAP:
             self.safety.review_choice(step, parts[1] if len(parts) == 2 else "")

@@ -144,6 +144,12 @@ class Outbound:
     tag: str = ""  # remember the delivered message under this tag (to edit or reply to it)
     edit: str = ""  # edit the message delivered under this tag instead of sending a new one
     copy: MediaRef | None = None  # copy this message (media) instead of sending text
+    # Send the rendered text as a file to download instead, named by this text key (e.g.
+    # "mydata.file"); each channel sends a document its own way.
+    document: str = ""
+    # The word that an erasure is done: once it left the outbox (delivered or not), the
+    # sender has the database clear its freed pages, so it leaves no trace either.
+    erasure: bool = False
 
     def __post_init__(self) -> None:
         check_parameters(self.key, self.params)
@@ -210,6 +216,8 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "tag": message.tag,
         "edit": message.edit,
         "copy": media_to_json(message.copy),
+        "document": message.document,
+        "erasure": message.erasure,
         "params": params_to_json(message.params),
         "buttons": [
             [{"label": param_to_json(b.label), "data": b.data} for b in row]
@@ -235,4 +243,6 @@ def outbound_from_json(data: dict[str, Any]) -> Outbound:
         tag=data.get("tag", ""),
         edit=data.get("edit", ""),
         copy=media_from_json(data.get("copy")),
+        document=data.get("document", ""),
+        erasure=bool(data.get("erasure", False)),
     )

@@ -172,6 +172,8 @@ class Rules:
     min_age: int
     timezone: ZoneInfo
     service_hours: ServiceHours
+    closed_case_days: int = 365  # a closed case's messages are kept this long (RETENTION_...)
+    intake_days: int = 30  # an intake nobody finished, after the last message
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ class Step:
     notes_for_coach: list[str] = field(default_factory=list)
     tap: Tap | None = None
     forget: bool = False  # erase everything kept about this youngster
+    own_data: bool = False  # /mijngegevens: tell them everything kept (flows/own_data.py)
     media_for_coach: bool = False  # relay the photo, voice note or file to the coach
     signal: Signal | None = None  # a crisis signal in what was written: kept on the open case
     # A crisis signal this event raised (found in the text, or a worry the youngster

@@ -7,6 +7,7 @@ conversation service locks the youngster's row instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.sealing import KeyRing, install
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POSTGRES_POOL = 10  # connections per worker process
 SQLITE_POOL = 4
@@ -83,6 +85,9 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # A deleted row's bytes are overwritten with zeros, not left in a free page: an
+        # erased youngster's words must not be readable in a copy of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -137,6 +142,23 @@ class Database:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
                 yield session
+
+    async def after_erasure(self) -> None:
+        """After an erasure was committed: on SQLite, copy the WAL into the database file
+        and empty it (a TRUNCATE checkpoint), so the old pages with the erased words, kept in
+        the WAL until a checkpoint, are gone too (secure_delete has already zeroed them in
+        the file's own pages). It waits for readers for at most the busy timeout and blocks
+        writers only while it copies, which is a few pages. A checkpoint that cannot finish
+        now (a reader holds an old snapshot) is finished by SQLite's next automatic one.
+        PostgreSQL needs nothing: `pg_dump` writes only live rows, and dead tuples are
+        reclaimed by autovacuum."""
+        if not self.is_sqlite:
+            return
+        try:
+            async with self.engine.connect() as connection:
+                await connection.run_sync(_sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as error:  # the erasure is committed; the next checkpoint will do
+            log.warning("event=checkpoint_failed error=%s", type(error).__name__)
 
     async def close(self) -> None:
         """Close every pooled connection."""

@@ -23,13 +23,9 @@ from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
 from storage.models import (
     Case,
-    CaseMessage,
     Contact,
-    GuardStep,
     IntakeAnswer,
     IntakeMedia,
-    Offer,
-    OutboxMessage,
     Staff,
     Youngster,
     table_of,
@@ -334,27 +330,3 @@ async def kept_media(session: AsyncSession, *, youngster_id: str) -> list[KeptMe
         )
         for row, channel, address in (await session.execute(query)).all()
     ]
-
-
-async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
-    """Erase everything kept about a youngster; anonymous statistics stay, unlinked."""
-    case_ids = select(col(Case.id)).where(col(Case.youngster_id) == youngster_id)
-    await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
-    await session.execute(delete(Offer).where(col(Offer.case_id).in_(case_ids)))
-    await session.execute(delete(GuardStep).where(col(GuardStep.case_id).in_(case_ids)))
-    await session.execute(
-        update(Staff).where(col(Staff.current_case_id).in_(case_ids)).values(current_case_id=None)
-    )
-    await session.execute(delete(Case).where(col(Case.youngster_id) == youngster_id))
-    await session.execute(
-        delete(IntakeAnswer).where(col(IntakeAnswer.youngster_id) == youngster_id)
-    )
-    await session.execute(delete(IntakeMedia).where(col(IntakeMedia.youngster_id) == youngster_id))
-    await session.execute(delete(Contact).where(col(Contact.youngster_id) == youngster_id))
-    # Replies already queued (such as "everything is erased") still go out, unlinked.
-    await session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.youngster_id) == youngster_id)
-        .values(youngster_id=None)
-    )
-    await session.execute(delete(Youngster).where(col(Youngster.id) == youngster_id))

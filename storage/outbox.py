@@ -229,9 +229,11 @@ async def mark_delivered_many(
 ) -> None:
     """Delete delivered messages and remember where the tagged ones landed: two statements
     for any number of them."""
-    await session.execute(
-        delete(OutboxMessage).where(col(OutboxMessage.id).in_([d.message_id for d in delivered]))
-    )
+    ids = [d.message_id for d in delivered]
+    deleted = delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+    # Only for rows still there: one deleted meanwhile (its youngster erased everything while
+    # it was on its way) leaves no message id of their chat behind.
+    gone = set((await session.execute(deleted.returning(col(OutboxMessage.id)))).scalars())
     tagged = [
         {
             "channel": channel,
@@ -241,7 +243,7 @@ async def mark_delivered_many(
             "created_at": now,
         }
         for d in delivered
-        if d.tag
+        if d.tag and d.message_id in gone
     ]
     if tagged:
         await session.execute(insert(SentMessage), tagged)

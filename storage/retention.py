@@ -17,7 +17,6 @@ from sqlmodel import col
 
 from flows.case import CLOSED, WITHDRAWN
 from flows.retention import KINDS, Cutoffs
-from storage.intakes import forget_youngster
 from storage.models import (
     AuditEvent,
     Case,
@@ -27,6 +26,7 @@ from storage.models import (
     SetAsideUpdate,
     Youngster,
 )
+from storage.own_data import forget_youngster
 
 ENDED = (CLOSED, WITHDRAWN)  # a case the youngster is no longer in
 YOUNGSTERS = ("unfinished_intake", "ended_youngster")  # kinds that erase a whole youngster

@@ -21,7 +21,8 @@ from bot.services.sender import OutboxSender
 from flows.content import Questionnaire
 from flows.messages import Inbound, MediaRef
 from flows.questions import question_state
-from storage.intakes import find_youngster, forget_youngster
+from storage.intakes import find_youngster
+from storage.own_data import forget_youngster
 
 # Importing readline gives input() line editing, arrow keys and history (where it exists).
 with contextlib.suppress(ImportError):
@@ -79,6 +80,13 @@ class ShellTransport:
         del address, media
         self.shown += 1
         self.write("  [media]")
+        return str(self.shown)
+
+    async def send_file(self, address: str, name: str, text: str) -> str:
+        """The terminal shows the file's name; its text was shown as the message before."""
+        del address, text
+        self.shown += 1
+        self.write(f"  [{name}]")
         return str(self.shown)
 
     def _show(self, message: Rendered) -> None:

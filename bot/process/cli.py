@@ -1,10 +1,5 @@
-<<<<<<< HEAD
 """The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram,
-rotate-key."""
-=======
-"""The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram;
-coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py)."""
->>>>>>> h-retain
+rotate-key; coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.observer import UNOBSERVED, Observer, update_kind
+from bot.services.own_data import erase, own_data
 from bot.services.staff import StaffService
 from bot.services.staff_link import link_chat
 from flows.case import OPEN
@@ -33,7 +34,6 @@ from storage.intakes import (
     create_youngster,
     find_youngster,
     find_youngster_with_case,
-    forget_youngster,
     load_intake,
     save_intake,
 )
@@ -76,6 +76,7 @@ class _Done:
     stats: str = "-"
     signal: Signal | None = None  # a crisis signal the event raised
     reached: int | None = None  # how many staff can read the alert now; None: no alert
+    erased: bool = False  # everything about a youngster was erased
 
 
 class ConversationService:
@@ -113,6 +114,8 @@ class ConversationService:
             self.observer.update(kind, "failed")
             raise
         handled = done.handled
+        if done.erased:  # after the commit: the erased words leave the file's free pages
+            await self.db.after_erasure()
         if handled.duplicate:
             self.observer.update(kind, "duplicate")
             log.info("event=update_duplicate kind=%s", kind)
@@ -313,11 +316,7 @@ class ConversationService:
             youngster_id = youngster.id if youngster else None
             reached: int | None = None
             if step.forget and youngster is not None:
-                if self.matchteam is not None:
-                    await self.matchteam.case_ending(
-                        session, youngster_id=youngster.id, erased=True, now=now
-                    )
-                await forget_youngster(session, youngster_id=youngster.id)
+                await erase(session, self.matchteam, youngster_id=youngster.id, now=now)
                 youngster_id = None
             elif step.intake is not None:
                 if youngster is None:
@@ -331,6 +330,8 @@ class ConversationService:
                     )
                     journey, youngster_id = youngster.journey, youngster.id
                 await save_intake(session, youngster=youngster, intake=step.intake, before=before)
+                if step.own_data:
+                    step.outbound += await own_data(session, self.flow, youngster, step.intake, now)
                 current = found.case if found else None
                 reached = await self._case_changes(
                     session, youngster.id, step, channel, address, event, now, current
@@ -357,6 +358,7 @@ class ConversationService:
                 stats=",".join(s.kind for s in step.stats) or "-",
                 signal=step.raised,
                 reached=reached,
+                erased=step.forget,
             )
 
     def _is_link(self, event: Inbound) -> bool:

@@ -293,16 +293,24 @@ class OutboxSender:
             # and the message is tried again, as after a crash.
             log.exception("sending message id %d failed; it is tried again later", due.id)
             return False
+        if due.message.erasure:  # the row with the address is gone: so are its old pages
+            await self.db.after_erasure()
         return True
 
     async def _deliver(self, due: _Due, *, paced: bool = False) -> None:
-        """Send what is left of a message: a copy, or its parts from the first not yet
-        delivered; an edit replaces the earlier message with the first part."""
-        if due.message.copy:
+        """Send what is left of a message: a copy, a file, or its parts from the first not
+        yet delivered; an edit replaces the earlier message with the first part."""
+        message = due.message
+        if message.copy or message.document:  # one message, never in parts
             if paced:
                 self._leaves(due)
-            copied = await self._call(self.transport.copy(due.address, due.message.copy))
-            await self._delivered(due, copied, last=True, part=0)
+            if message.copy:
+                call = self.transport.copy(due.address, message.copy)
+            else:  # the rendered text as a file, named by its own text key
+                text = self.renderer.render(message, due.language).text
+                name = self.renderer.text(message.document, {}, due.language)
+                call = self.transport.send_file(due.address, name, text)
+            await self._delivered(due, await self._call(call), last=True, part=0)
             return
         rendered = self.renderer.render(due.message, due.language)
         parts = split_message(rendered, self.transport.max_text)

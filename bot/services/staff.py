@@ -17,7 +17,9 @@ from bot.services.staff_apply import apply
 from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
 from bot.services.staff_taps import staff_event
 from flows.audit import CLI, SYSTEM, YOUNGSTER
+from flows.case import QUEUED
 from flows.coaching import life, offers, requeue, talk
+from flows.coaching.effects import Outcome
 from flows.intake import IntakeFlow
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
@@ -198,6 +200,21 @@ class StaffService:
         """The youngster stops (or erases everything): the coach hears, without details."""
         loaded = await open_case(session, self.desk, youngster_id)
         outcome = life.ending(loaded.case if loaded else None, erased=erased)
+        await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
+
+    async def erasure_notice(self, session: AsyncSession, *, youngster_id: str) -> Outcome:
+        """Who is told that the youngster erased everything (their newest case's coach, or
+        the staff it was offered to while it waited): read before the rows go, written with
+        `tell` after (bot/services/own_data.py)."""
+        case = await current_case_of(session, youngster_id=youngster_id)
+        if case is None or case.id is None:
+            return Outcome()
+        known = await case_only(session, case.id)
+        offered = await offered_staff(session, case_id=case.id) if case.state == QUEUED else ()
+        return life.ending(known, erased=True, offered=offered)
+
+    async def tell(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+        """Queue what an outcome read earlier says (its changes, if any, written first)."""
         await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
 
     async def readers_now(self, session: AsyncSession, *, now: datetime) -> int:

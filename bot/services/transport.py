@@ -48,3 +48,6 @@ class Transport(Protocol):
     async def copy(self, address: str, media: MediaRef) -> str:
         """Copy a message (media) from another chat, without its sender; the new message id.
         A reference this channel cannot resolve raises Undeliverable."""
+
+    async def send_file(self, address: str, name: str, text: str) -> str:
+        """Send `text` as a file named `name` to download (UTF-8); the new message id."""

@@ -6,7 +6,7 @@ nothing. The youngster sees the coach's first name; the coach sees the pseudonym
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from flows.case import CLOSE_REASONS, WITH_COACH, after, can
@@ -153,10 +153,17 @@ def accept(
     )
 
 
-def ending(case: CaseFacts | None, *, erased: bool) -> Outcome:
-    """The youngster stops (or erases everything): the coach hears, without details."""
+def ending(case: CaseFacts | None, *, erased: bool, offered: Collection[int] = ()) -> Outcome:
+    """The youngster stops (or erases everything): the coach hears, without details. An
+    erasure is told to whoever holds their words in their own chat: the coach (and one
+    reading along), or while nobody has the case, the staff it was `offered` to, who are
+    asked to delete those copies."""
     if case is None:
         return Outcome()
     key = "case.youngster_erased" if erased else "case.youngster_left"
-    message = Outbound(key, {"pseudonym": case.pseudonym})
-    return Outcome(tuple(to_staff(s, message) for s in sorted(set(case.holders))))
+    told = set(case.holders) or (set(offered) if erased else set())
+    # Nobody has the case: the notice takes the place of the offer (its answers and claim
+    # button gone); an older reminder of it is for the staff member to delete.
+    edit = f"offer:{case.id}" if erased and not case.holders else ""
+    message = Outbound(key, {"pseudonym": case.pseudonym}, edit=edit, erasure=erased)
+    return Outcome(tuple(to_staff(s, message) for s in sorted(told)))

@@ -211,8 +211,26 @@ def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotApi, klik: Kli
     assert klik.stop() == 0
     dutch = [c["command"] for c in api.commands(language_code="nl")]
     english = [c["command"] for c in api.commands(language_code="en")]
-    assert dutch == ["start", "status", "help", "stop", "opnieuw", "andere_coach"]
-    assert english == ["start", "status", "help", "stop", "restart", "other_coach"]
+    assert dutch == [
+        "start",
+        "status",
+        "help",
+        "stop",
+        "opnieuw",
+        "andere_coach",
+        "mijngegevens",
+        "vergeet",
+    ]
+    assert english == [
+        "start",
+        "status",
+        "help",
+        "stop",
+        "restart",
+        "other_coach",
+        "mydata",
+        "forget",
+    ]
 
 
 def test_klik_run_warns_at_start_that_a_crisis_would_reach_nobody(

@@ -566,7 +566,7 @@ def test_stop_and_erase_forgets_the_unfinished_intake(chat: Chat) -> None:
     chat.command("stop")
     step = chat.tap("stop:delete")
     assert step.intake is None and step.forget
-    assert chat.keys(step) == ["stop.deleted"]
+    assert chat.keys(step) == ["forget.done"]
 
 
 def test_stop_then_carry_on_asks_the_same_question_again(chat: Chat) -> None:

@@ -85,3 +85,24 @@ async def test_a_migrated_sqlite_database_never_hands_out_an_id_twice(tmp_path: 
     assert "cases" in numbered and "intake_media" in numbered
     assert [name for name, sql in numbered.items() if "AUTOINCREMENT" not in sql] == []
     await db.close()
+
+
+async def test_every_sqlite_connection_zeroes_what_it_deletes(tmp_path: Path) -> None:
+    # Some builds (Debian's) have it on by default; others (python.org's) do not.
+    db = Database(f"sqlite:///{tmp_path}/klik.db")
+    async with db.engine.connect() as connection:
+        result = await connection.exec_driver_sql("PRAGMA secure_delete")
+        assert result.scalar_one() == 1
+    await db.close()
+
+
+async def test_after_an_erasure_the_sqlite_wal_is_emptied(tmp_path: Path) -> None:
+    path = tmp_path / "klik.db"
+    db = Database(f"sqlite:///{path}")
+    await migrate(db)
+    wal = path.with_name("klik.db-wal")
+    async with db.engine.connect():  # an open connection keeps the WAL file in place
+        assert wal.stat().st_size > 0
+        await db.after_erasure()
+        assert wal.stat().st_size == 0
+    await db.close()

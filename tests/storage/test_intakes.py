@@ -13,12 +13,12 @@ from storage.db import Database
 from storage.intakes import (
     create_youngster,
     find_youngster,
-    forget_youngster,
     kept_media,
     load_intake,
     save_intake,
 )
 from storage.models import IntakeMedia
+from storage.own_data import forget_youngster
 from tests.conftest import Clock
 
 ADDRESS = "5550001"

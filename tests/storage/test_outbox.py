@@ -200,6 +200,24 @@ async def test_a_delivered_message_leaves_the_outbox_and_its_tag_remembers_where
         assert await find_sent(session, channel="telegram", address="1", tag="relay:3") == "77"
 
 
+@pytest.mark.parametrize("together", [1, 2])
+async def test_a_message_deleted_while_on_its_way_leaves_no_message_id_behind(
+    db: Database, clock: Clock, together: int
+) -> None:
+    """Its youngster erased everything meanwhile: nothing may point at their chat again."""
+    from storage.outbox import Delivered, find_sent, mark_delivered, mark_delivered_many
+
+    gone = [Delivered(9000 + n, "1", f"7{n}", f"relay:{n}") for n in range(together)]
+    async with db.at_once() as session:
+        if together == 1:
+            await mark_delivered(session, channel="telegram", delivered=gone[0], now=clock())
+        else:
+            await mark_delivered_many(session, channel="telegram", delivered=gone, now=clock())
+    async with db.transaction() as session:
+        for d in gone:
+            assert await find_sent(session, channel="telegram", address="1", tag=d.tag) is None
+
+
 async def depth(db: Database) -> tuple[int, datetime | None]:
     async with db.transaction() as session:
         return await outbox_depth(session)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services.pacing import Limits
@@ -102,6 +102,15 @@ class TelegramTransport:
                 message_id=int(media.message_id),
             )
         return str(copied.message_id)
+
+    async def send_file(self, address: str, name: str, text: str) -> str:
+        """Send a text as a document (sendDocument, uploaded from memory: never a file on
+        disk, since it holds the youngster's words)."""
+        with refusals():
+            sent = await self.bot.send_document(
+                chat_id=int(address), document=InputFile(text.encode("utf-8"), filename=name)
+            )
+        return str(sent.message_id)
 
 
 def error_kind(error: BaseException) -> str:

@@ -202,7 +202,7 @@ async def test_stop_and_erase_removes_every_row_but_the_anonymous_counts(
         assert await count(db, model) == 0, model.__name__
     assert await count(db, StatEvent) > 0
     keys = await outbox_keys(db)
-    assert keys[-1] == "stop.deleted"
+    assert keys[-1] == "forget.done_queued"
     async with db.transaction() as session:
         linked = (
             await session.execute(

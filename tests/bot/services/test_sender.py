@@ -271,3 +271,14 @@ async def test_a_message_on_its_way_when_the_sender_stops_arrives_and_run_ends_b
     async with db.transaction() as session:  # marked sent: nothing left leased
         left = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar()
     assert left == 0
+
+
+async def test_a_message_as_a_file_arrives_as_one_document_named_in_the_language(
+    api: FakeBotApi, sender: OutboxSender
+) -> None:
+    words = "Mijn antwoord " * 500  # longer than one message: a file is never cut in parts
+    await put(sender, Outbound("raw", {"text": words}, document="mydata.file"))
+    assert await sender.drain() == 1
+    (sent,) = api.messages(JO)
+    assert sent["document"]["file_name"] == "klik-mijn-gegevens.txt"
+    assert sent["document"]["file_size"] == len(words.encode())

@@ -67,6 +67,10 @@ class BotApiRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            # An upload: keep the file's name and bytes with the call, as "files".
+            files = request_data.multipart_data or {}
+            params["files"] = {key: (part[0], part[1]) for key, part in files.items()}
         if self._failures[name]:
             failure = self._failures[name].pop(0)
             if isinstance(failure, Exception):
@@ -100,6 +104,16 @@ class BotApiRequest(BaseRequest):
         if name == "copyMessage":  # Telegram answers with the new message's id only
             self._copies += 1
             return {"message_id": 500_000 + self._copies}
+        if name == "sendDocument":
+            self._copies += 1
+            (file_name, _), *_ = params["files"].values()
+            return {
+                "message_id": 600_000 + self._copies,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private", "first_name": "Jo"},
+                "from": BOT,
+                "document": {"file_id": "d1", "file_unique_id": "u1", "file_name": file_name},
+            }
         if name == "getUpdates":
             return []
         return True

@@ -420,6 +420,21 @@ async def test_the_command_menu_is_set_per_language(harness: Harness, renderer: 
     assert "Opnieuw beginnen" in str(by_language["nl"]) and "Start over" in str(by_language["en"])
 
 
+async def test_mijngegevens_sends_what_is_kept_as_a_message_and_as_a_file(
+    harness: Harness,
+) -> None:
+    await harness.write("/start")
+    await harness.tap("consent:yes:nl:")
+    await harness.tap("age:16_17")
+    await harness.write("Ik teken graag stripfiguren")
+    await harness.write("/mijngegevens")
+    assert "Ik teken graag stripfiguren" in harness.texts()[-1]
+    (document,) = harness.request.sent("sendDocument")
+    ((name, data),) = document["files"].values()
+    assert name == "klik-mijn-gegevens.txt"
+    assert data.decode() == harness.texts()[-1]
+
+
 async def test_a_database_that_is_down_gets_a_kind_reply_once_and_the_update_comes_again(
     flow: IntakeFlow, renderer: Renderer, clock: Clock
 ) -> None:

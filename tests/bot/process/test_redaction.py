@@ -51,7 +51,7 @@ def test_a_library_warning_keeps_its_template_with_each_argument_as_its_type() -
         "telegram.ext.Updater", logging.WARNING, "Error while getting Updates: %s", SECRET
     )
     assert line is not None
-    assert line.endswith('msg="Error getting Updates: <str>"')
+    assert line.endswith('msg="Error while getting Updates: <str>"')
 
 
 def test_a_library_error_keeps_only_its_first_line_and_elides_what_it_quotes() -> None:

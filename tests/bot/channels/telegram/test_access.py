@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
+from telegram import Update
 
 from bot.services.render import Renderer
 from flows.intake import IntakeFlow, Rules
@@ -59,6 +60,22 @@ class Desk:
         await self.harness.tap(data, on=message, chat=chat)
         return str(self.harness.request.sent("answerCallbackQuery")[-1].get("text") or "")
 
+    async def tap_deleted(self, chat: int, data: str) -> str:
+        """Tap data on a message Telegram no longer shows (deleted): the update carries no
+        keyboard to check the data against, so the data reaches the service's rules."""
+        query = {
+            "id": str(next(_ids)),
+            "chat_instance": "ci-1",
+            "data": data,
+            "from": {"id": chat, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
+            "message": {"message_id": 1, "date": 0, "chat": {"id": chat, "type": "private"}},
+        }
+        bot = self.harness.application.bot
+        update = Update.de_json({"update_id": next(_ids), "callback_query": query}, bot)
+        await self.harness.handlers.handle(self.harness.application, update)
+        await self.harness.sender.drain()
+        return str(self.harness.request.sent("answerCallbackQuery")[-1].get("text") or "")
+
     async def write(
         self, chat: int, text: str, *, reply_to: int | None = None, drain: bool = True
     ) -> None:
@@ -81,8 +98,6 @@ class Desk:
                 "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
                 "text": "…",
             }
-        from telegram import Update
-
         bot = self.harness.application.bot
         update = Update.de_json({"update_id": next(_ids), "message": message}, bot)
         await self.harness.handlers.handle(self.harness.application, update)
@@ -182,12 +197,23 @@ async def test_opening_another_coach_s_conversation_opens_nothing(desk: Desk, ho
     assert len(desk.texts_to(YOUNGSTER)) == to_youngster
 
 
+# Each forged tap once on a message (the handler sees the data is none of its buttons) and
+# once on a deleted message (no keyboard to check against: the rules must refuse it).
+ON = pytest.mark.parametrize("deleted", [False, True], ids=["on_a_message", "on_a_deleted_one"])
+
+
+@ON
 @pytest.mark.parametrize("data", ["close:{case}:done", "handover:{case}:{bram}", "accept:{case}"])
-async def test_a_button_for_another_coach_s_case_changes_nothing(desk: Desk, data: str) -> None:
+async def test_a_button_for_another_coach_s_case_changes_nothing(
+    desk: Desk, data: str, deleted: bool
+) -> None:
     before = await desk.claimed_by_lotte()
     to_youngster, to_lotte = len(desk.texts_to(YOUNGSTER)), len(desk.texts_to(LOTTE))
     forged = data.format(case=before.id, bram=desk.staff[BRAM])
-    await desk.tap(BRAM, forged, desk.offer_to(BRAM))
+    if deleted:
+        assert await desk.tap_deleted(BRAM, forged) == UNKNOWN
+    else:
+        await desk.tap(BRAM, forged, desk.offer_to(BRAM))
     after = await desk.case()
     assert (after.state, after.coach_id, after.handover_to) == (
         before.state,
@@ -229,12 +255,16 @@ async def test_a_stale_offer_tapped_after_a_colleague_claimed_is_answered_taken(
         "",
     ],
 )
+@ON
 async def test_malformed_button_data_from_a_coach_gets_a_kind_answer_and_changes_nothing(
-    desk: Desk, data: str
+    desk: Desk, data: str, deleted: bool
 ) -> None:
     before = await desk.claimed_by_lotte()
     to_youngster = len(desk.texts_to(YOUNGSTER))
-    answer = await desk.tap(LOTTE, data, desk.offer_to(LOTTE))
+    if deleted:
+        answer = await desk.tap_deleted(LOTTE, data)
+    else:
+        answer = await desk.tap(LOTTE, data, desk.offer_to(LOTTE))
     assert answer in ("", UNKNOWN)
     after = await desk.case()
     assert (after.state, after.coach_id, after.handover_to) == (
@@ -340,11 +370,15 @@ async def test_a_youngster_typing_a_staff_command_gets_the_youngster_s_help(
     "data",
     ["claim:{case}", "close:{case}:done", "open:{case}", "accept:{case}", "handover:{case}:1"],
 )
-async def test_a_youngster_s_forged_staff_button_changes_nothing(desk: Desk, data: str) -> None:
+@ON
+async def test_a_youngster_s_forged_staff_button_changes_nothing(
+    desk: Desk, data: str, deleted: bool
+) -> None:
     before = await desk.claimed_by_lotte()
     to_lotte = len(desk.texts_to(LOTTE))
-    answer = await desk.tap(YOUNGSTER, data.format(case=before.id))
-    assert answer == UNKNOWN
+    forged = data.format(case=before.id)
+    answer = await (desk.tap_deleted(YOUNGSTER, forged) if deleted else desk.tap(YOUNGSTER, forged))
+    assert answer in (UNKNOWN, "Die vraag is al voorbij.")
     after = await desk.case()
     assert (after.state, after.coach_id, after.handover_to) == (
         before.state,
@@ -352,3 +386,25 @@ async def test_a_youngster_s_forged_staff_button_changes_nothing(desk: Desk, dat
         before.handover_to,
     )
     assert len(desk.texts_to(LOTTE)) == to_lotte
+
+
+async def test_after_a_hand_over_the_new_coach_writes_and_the_old_one_no_longer_does(
+    desk: Desk,
+) -> None:
+    case = await desk.claimed_by_lotte()
+    await desk.write(YOUNGSTER, "hoi Lotte")
+    relayed = desk.sent_to(LOTTE)[-1]
+    await desk.write(LOTTE, "/overdragen")
+    colleagues = desk.sent_to(LOTTE)[-1]
+    await desk.tap(LOTTE, f"handover:{case.id}:{desk.staff[BRAM]}", colleagues)
+    asked = desk.sent_to(BRAM)[-1]
+    assert (f"accept:{case.id}") in str(asked.get("reply_markup"))
+    await desk.tap(BRAM, f"accept:{case.id}", asked)
+    await desk.write(BRAM, "Hoi, ik ben Bram.")
+    assert "Bram: Hoi, ik ben Bram." in desk.texts_to(YOUNGSTER)[-1]
+    handed = await desk.case()
+    assert (handed.coach_id, handed.previous_coach_id) == (desk.staff[BRAM], None)
+    to_youngster = len(desk.texts_to(YOUNGSTER))
+    await desk.write(LOTTE, "ik ben er nog", reply_to=relayed["message_id"])
+    assert desk.texts_to(LOTTE)[-1].startswith(WHICH_CASE)
+    assert len(desk.texts_to(YOUNGSTER)) == to_youngster

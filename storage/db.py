@@ -54,8 +54,12 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
     url = async_url(url)
-    # A failed statement's parameters are a youngster's words: never in an error's text or a log.
-    options.setdefault("hide_parameters", True)
+    # A failed statement's parameters are a youngster's words: never in an error's text or a
+    # log. Forced, not a default: every engine (the service's, the migrations', a command's)
+    # is made here. Echo is off for the same reason: SQLAlchemy echoes through a handler of
+    # its own, past the log's privacy filter (bot/process/redaction.py).
+    options["hide_parameters"] = True
+    options["echo"] = options["echo_pool"] = False
     if make_url(url).database in (None, "", ":memory:"):
         # An in-memory SQLite database lives in one connection (SQLAlchemy's StaticPool).
         return create_async_engine(url, **options)

@@ -15,6 +15,7 @@ from storage.models import (
     Case,
     CaseMessage,
     Offer,
+    OutboxMessage,
     Staff,
     StaffContact,
     StaffInvite,
@@ -168,8 +169,23 @@ async def list_staff(session: AsyncSession) -> list[tuple[Staff, bool]]:
 
 async def deactivate_staff(session: AsyncSession, *, staff_id: int) -> None:
     """Stop offering youngsters to a staff member, unlink their chat and void the invite codes
-    they did not use yet, so no one links this account until it is reactivated."""
+    they did not use yet, so no one links this account until it is reactivated. What was
+    still on its way to their chat (a youngster's message, an offer, an alert) is not sent:
+    a deactivated account receives nothing more."""
     await session.execute(update(Staff).where(col(Staff.id) == staff_id).values(active=False))
+    chats = (
+        await session.execute(
+            select(col(StaffContact.channel), col(StaffContact.address)).where(
+                col(StaffContact.staff_id) == staff_id
+            )
+        )
+    ).all()
+    for channel, address in chats:
+        await session.execute(
+            delete(OutboxMessage).where(
+                col(OutboxMessage.channel) == channel, col(OutboxMessage.address) == address
+            )
+        )
     await session.execute(delete(StaffContact).where(col(StaffContact.staff_id) == staff_id))
     await session.execute(
         delete(StaffInvite).where(

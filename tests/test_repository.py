@@ -63,3 +63,13 @@ def test_every_bench_module_imports_so_make_bench_can_run() -> None:
     refactoring broke would only show there, so every module of bench/ is imported here."""
     for path in sorted((ROOT / "bench").glob("*.py")):
         importlib.import_module(f"bench.{path.stem}")
+
+
+def test_only_storage_db_makes_a_database_engine_so_every_engine_hides_parameters() -> None:
+    makers = [
+        path.relative_to(ROOT).as_posix()
+        for package in ("bot", "flows", "storage")
+        for path in (ROOT / package).rglob("*.py")
+        if re.search(r"\bcreate_(async_)?engine\(", path.read_text(encoding="utf-8"))
+    ]
+    assert makers == ["storage/db.py"]

@@ -22,6 +22,7 @@ from bot.process.config import (
 )
 from bot.process.crisis_report import report_lines
 from bot.process.logs import configure_logging
+from bot.process.redaction import secrets_of
 from bot.process.runtime import (
     Runtime,
     StartupError,
@@ -49,7 +50,7 @@ EXIT_REFUSED = 2
 def cmd_run(_: argparse.Namespace) -> int:
     """Run the service (Telegram by polling or webhook, health routes) until stopped."""
     settings = settings_or_exit()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secrets_of(settings, settings.database_url))
     if settings.telegram_token is None:
         print(BOTFATHER_HELP, file=sys.stderr)
         return EXIT_REFUSED
@@ -66,7 +67,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_migrate(_: argparse.Namespace) -> int:
     """Bring the database to the newest migration."""
     settings = settings_or_exit()
-    configure_logging("WARNING")
+    configure_logging("WARNING", secrets_of(settings, settings.database_url))
     try:
         asyncio.run(migrate_or_refuse(settings))
     except StartupError as error:
@@ -140,7 +141,7 @@ async def _shell(settings: Settings, language: str, fresh: bool) -> None:
 def cmd_shell(args: argparse.Namespace) -> int:
     """Do the intake in the terminal, without Telegram."""
     settings = settings_or_exit()
-    configure_logging("WARNING")
+    configure_logging("WARNING", secrets_of(settings, settings.database_url))
     language = args.language or os.environ.get("LANG", "nl")[:2]
     try:
         asyncio.run(_shell(settings, language, args.new))

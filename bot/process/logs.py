@@ -16,8 +16,14 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+import threading
 import traceback
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import TracebackType
+
+from bot.process.redaction import PrivacyFilter, Redaction
 
 # Libraries whose INFO lines say nothing an operator needs, or say too much: httpx logs every
 # request URL, and a Telegram URL contains the bot token; aiohttp logs every request line
@@ -48,7 +54,12 @@ def quoted(value: str) -> str:
 
 
 class KeyValueFormatter(logging.Formatter):
-    """Formats a record as one logfmt line: ts, level, logger, then the event's own pairs."""
+    """Formats a record as one logfmt line: ts, level, logger, then the event's own pairs;
+    the whole line redacted (bot/process/redaction.py), its traceback included."""
+
+    def __init__(self, redaction: Redaction | None = None) -> None:
+        super().__init__()
+        self.redaction = redaction or Redaction()
 
     def format(self, record: logging.LogRecord) -> str:
         moment = datetime.fromtimestamp(record.created, UTC)
@@ -67,14 +78,44 @@ class KeyValueFormatter(logging.Formatter):
             where = "".join(traceback.format_tb(error.__traceback__)).rstrip()
             shown = quoted(f"Traceback (most recent call last):\n{where}")
             pairs += [f"error={type(error).__name__}", f"traceback={shown}"]
-        return " ".join(pairs)
+        return self.redaction(" ".join(pairs))
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr, one key=value line per event, at `level` and above; the noisy and the
-    indiscreet libraries only from WARNING."""
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr, one key=value line per event, at `level` and above, through the privacy
+    filter: libraries only from WARNING, whatever `level` says, and no secret in any line.
+    An exception nobody caught, in the main thread or another, is logged the same way (its
+    type and frames) instead of Python printing its message."""
+    redaction = Redaction(secrets)
     handler = logging.StreamHandler()
-    handler.setFormatter(KeyValueFormatter())
+    handler.setFormatter(KeyValueFormatter(redaction))
+    handler.addFilter(PrivacyFilter(redaction))
     logging.basicConfig(level=level, handlers=[handler])
+    # The filter drops their chatter anyway; the level spares building the records.
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # a warning's text goes through the filter too
+    # A line that cannot be written (stderr closed) is dropped: logging's fallback would print
+    # the record's message and its error's message, unfiltered, to stderr.
+    logging.raiseExceptions = False
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_uncaught_in_thread
+
+
+def _log_uncaught(
+    kind: type[BaseException], error: BaseException, where: TracebackType | None
+) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, where)
+        return
+    logging.getLogger(__name__).critical("event=uncaught_error", exc_info=(kind, error, where))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None:
+        return
+    logging.getLogger(__name__).error(
+        "event=uncaught_error thread=%s",
+        quoted(args.thread.name if args.thread else "?"),
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )

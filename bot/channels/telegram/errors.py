@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import traceback
 from collections.abc import Awaitable, Callable
 
@@ -16,6 +17,8 @@ from bot.services.observer import UNOBSERVED, Observer
 
 log = logging.getLogger(__name__)
 
+_QUOTED = re.compile(r'"[^"]*"')
+
 
 def said(error: TelegramError) -> str:
     """What Telegram answered, fit for the log ("BadRequest: chat not found", "TimedOut")."""
@@ -24,7 +27,10 @@ def said(error: TelegramError) -> str:
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return type(error).__name__
     name = type(error).__name__
-    return error.message if error.message.startswith(f"{name}:") else f"{name}: {error.message}"
+    # Telegram's description can quote a piece of the refused text ("Unsupported start tag
+    # "..." at byte offset 3"): what it quotes stays out.
+    message = _QUOTED.sub('"…"', error.message)
+    return message if message.startswith(f"{name}:") else f"{name}: {message}"
 
 
 def frames(error: BaseException) -> str:

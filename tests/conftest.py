@@ -52,6 +52,7 @@ TABLES = (
     "youngsters",
     "staff_contacts",
     "staff_invites",
+    "link_attempts",
     "staff",
 )
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.coaching.link import LinkLimits
 from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     # Seconds between two looks for due guard steps, in every worker; a step fires at most
     # this late.
     guard_every: int = Field(default=30, ge=1, le=3600)
+    # Invite codes (/coach CODE) that did not link, allowed per hour: from one chat, and from
+    # all chats together; more get a kind "try again later".
+    link_tries_per_chat: int = Field(default=5, ge=1, le=100)
+    link_tries_total: int = Field(default=50, ge=1, le=10_000)
 
     @field_validator("telegram_token")
     @classmethod
@@ -149,6 +154,10 @@ class Settings(BaseSettings):
     def hours(self) -> ServiceHours:
         """The parsed service hours."""
         return parse_service_hours(self.service_hours)
+
+    def link_limits(self) -> LinkLimits:
+        """How many invite codes that did not link are allowed in an hour."""
+        return LinkLimits(per_chat=self.link_tries_per_chat, total=self.link_tries_total)
 
     def rules(self) -> Rules:
         """The settings the intake rules depend on."""

@@ -150,6 +150,7 @@ class Runtime:
             on_outbox=on_outbox,
             matchteam=matchteam,
             observer=observer,
+            link_limits=self.settings.link_limits(),
         )
 
     async def close(self) -> None:

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.staff import StaffService
-from bot.services.staff_link import link_chat
+from bot.services.staff_link import LinkDesk, link_chat
 from flows.case import OPEN
+from flows.coaching.link import LinkLimits
 from flows.command_words import staff_words
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, MediaRef, Outbound
@@ -91,6 +92,7 @@ class ConversationService:
         on_outbox: Callable[[], None] | None = None,
         matchteam: StaffService | None = None,
         observer: Observer = UNOBSERVED,
+        link_limits: LinkLimits | None = None,
     ) -> None:
         self.db = db
         self.flow = flow
@@ -100,6 +102,7 @@ class ConversationService:
         self.on_outbox = on_outbox
         self.observer = observer
         self.words = staff_words(flow.content.texts)
+        self.links = LinkDesk(link_limits or LinkLimits())
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -377,7 +380,12 @@ class ConversationService:
         linked = False
         if self._is_link(event):
             outbound, account = await link_chat(
-                session, channel=channel, address=address, code=event.argument, now=now
+                session,
+                channel=channel,
+                address=address,
+                code=event.argument,
+                now=now,
+                desk=self.links,
             )
             linked = account is not None
             staff = account or staff

@@ -68,6 +68,8 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "crisis.signal_friend": _SIGNAL,
     # the relay
     "relay.from_youngster": frozenset({"pseudonym", "text"}),
+    "relay.flood_started": frozenset({"pseudonym"}),
+    "relay.held": frozenset({"pseudonym", "count", "text"}),
     "relay.from_youngster_signal": frozenset({"pseudonym", "signal", "text"}),
     "relay.from_coach": frozenset({"coach", "text"}),
     "relay.coach_hello": frozenset({"coach", "intro", "text"}),

@@ -141,6 +141,9 @@ class CaseMessage(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _when()
+    # Written above the flood limit (flows/flood.py): kept, and passed on to the coach
+    # together once it is calm again.
+    held: bool = False
 
 
 class StatEvent(SQLModel, table=True):

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     guard_every: int = Field(default=30, ge=1, le=3600)
     # Invite codes (/coach CODE) that did not link, allowed per hour: from one chat, and from
     # all chats together; more get a kind "try again later".
+    # Messages a minute one youngster may send before Klik answers "even rustig aan" once and
+    # keeps the rest for their coach without a ping each (flows/flood.py).
+    flood_per_minute: int = Field(default=20, ge=3, le=1000)
     link_tries_per_chat: int = Field(default=5, ge=1, le=100)
     link_tries_total: int = Field(default=50, ge=1, le=10_000)
 

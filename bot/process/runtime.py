@@ -151,6 +151,7 @@ class Runtime:
             matchteam=matchteam,
             observer=observer,
             link_limits=self.settings.link_limits(),
+            flood_limit=self.settings.flood_per_minute,
         )
 
     async def close(self) -> None:

@@ -22,6 +22,7 @@ from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import waiting_case
 from flows.state import Alert, Rules, Signal, Tap
+from storage.flood import take_held_messages
 from storage.intakes import current_case_of, kept_media
 from storage.models import Staff
 from storage.queue import active_cases_of, offered_staff
@@ -179,6 +180,23 @@ class StaffService:
         row = await open_case(session, self.desk, youngster_id)
         outcome = talk.to_coach(row.case if row else None, texts, media, signal, now)
         await apply(session, self.desk, outcome, now)
+
+    async def flood_started(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """The youngster went over the flood limit: one notice to whoever holds the case."""
+        row = await open_case(session, self.desk, youngster_id)
+        await apply(session, self.desk, talk.flood_started(row.case if row else None), now)
+
+    async def release_held(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """Pass on, in one message, what the youngster wrote above the flood limit."""
+        texts = await take_held_messages(session, youngster_id=youngster_id)
+        if not texts:
+            return
+        row = await open_case(session, self.desk, youngster_id)
+        await apply(session, self.desk, talk.held(row.case if row else None, texts), now)
 
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime

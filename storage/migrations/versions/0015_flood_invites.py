@@ -32,7 +32,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('blocked_by', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('block_reason', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('block_told', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('case_messages', schema=None) as batch_op:
+    # SQLite copies the table to add a column with a check: ids must stay never reused.
+    with op.batch_alter_table(
+        'case_messages', schema=None, table_kwargs={'sqlite_autoincrement': True}
+    ) as batch_op:
         batch_op.add_column(sa.Column('held', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.drop_index(op.f('ix_staff_invites_staff_id'), table_name='staff_invites')
     op.drop_table('staff_invites')
@@ -74,7 +77,9 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint('digest'),
     )
     op.create_index(op.f('ix_staff_invites_staff_id'), 'staff_invites', ['staff_id'], unique=False)
-    with op.batch_alter_table('case_messages', schema=None) as batch_op:
+    with op.batch_alter_table(
+        'case_messages', schema=None, table_kwargs={'sqlite_autoincrement': True}
+    ) as batch_op:
         batch_op.drop_column('held')
     with op.batch_alter_table('youngsters', schema=None) as batch_op:
         batch_op.drop_column('block_told')

@@ -69,6 +69,13 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     # the relay
     "relay.from_youngster": frozenset({"pseudonym", "text"}),
     "relay.flood_started": frozenset({"pseudonym"}),
+    "block.done": frozenset({"pseudonym"}),
+    "block.already": frozenset({"pseudonym"}),
+    "block.not_blocked": frozenset({"pseudonym"}),
+    "block.undone": frozenset({"pseudonym"}),
+    "block.crisis": frozenset({"pseudonym", "signal"}),
+    "block.crisis_alert": frozenset({"pseudonym"}),
+    "block.notice": frozenset({"help_lines"}),
     "relay.held": frozenset({"pseudonym", "count", "text"}),
     "relay.from_youngster_signal": frozenset({"pseudonym", "signal", "text"}),
     "relay.from_coach": frozenset({"coach", "text"}),

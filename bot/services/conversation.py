@@ -18,7 +18,14 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words
+from bot.services.gate import (
+    DEFAULT_LIMIT,
+    Gate,
+    Written,
+    keep_words,
+    relay_words,
+    screen_blocked,
+)
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.staff import StaffService
 from bot.services.staff_link import LinkDesk, link_chat
@@ -300,6 +307,9 @@ class ConversationService:
             flood = await self.gate.count(
                 session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now
             )
+            screened = await screen_blocked(session, self.matchteam, youngster, event, step, now)
+            if screened is not None and youngster is not None:
+                step, flood = Step(None, youngster.language, screened), Flood(flood.window)
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None
             reached: int | None = None

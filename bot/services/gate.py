@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.recent import RecentCounts
 from bot.services.staff import StaffService
 from flows.case import OPEN, WITH_COACH
+from flows.coaching.block import answer_once, ignored
 from flows.coaching.talk import MEDIA_NOTE
 from flows.flood import COUNTED, WINDOW, Flood, Window, counted, counted_early
-from flows.messages import Inbound, MediaRef
+from flows.messages import Inbound, MediaRef, Outbound
 from flows.state import Step
+from storage.blocks import note_block_told
 from storage.flood import hold_case_messages, save_flood
 from storage.models import Case, Youngster, utc
 from storage.youngster_cases import add_case_messages
@@ -146,3 +148,31 @@ async def relay_words(
             now=now,
             signal=step.signal,
         )
+
+
+async def screen_blocked(
+    session: AsyncSession,
+    matchteam: StaffService | None,
+    youngster: Youngster | None,
+    event: Inbound,
+    step: Step,
+    now: datetime,
+) -> list[Outbound] | None:
+    """A blocked youngster's words are not handled: the one kind answer, then nothing (the
+    replies returned; the event is otherwise dropped). None: handled as usual, because they are
+    not blocked, or it is a command or a tap, or it carries a crisis (then the team leads hear
+    of it too)."""
+    if youngster is None or youngster.blocked_at is None:
+        return None
+    crisis = crisis_in(step)
+    if not ignored(event.kind, crisis=crisis):
+        if crisis and matchteam is not None:
+            signal = step.signal or step.raised
+            await matchteam.blocked_in_crisis(
+                session, pseudonym=youngster.pseudonym, signal=signal, now=now
+            )
+        return None
+    told = youngster.block_told  # read first: the write below updates the loaded row too
+    if not told:
+        await note_block_told(session, youngster_id=youngster.id)
+    return answer_once(told)

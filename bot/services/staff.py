@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.staff_apply import apply
 from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
 from bot.services.staff_taps import staff_event
-from flows.coaching import life, offers, requeue, talk
+from flows.coaching import block, life, offers, requeue, talk
 from flows.intake import IntakeFlow
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
@@ -197,6 +197,14 @@ class StaffService:
             return
         row = await open_case(session, self.desk, youngster_id)
         await apply(session, self.desk, talk.held(row.case if row else None, texts), now)
+
+    async def blocked_in_crisis(
+        self, session: AsyncSession, *, pseudonym: str, signal: Signal | None, now: datetime
+    ) -> None:
+        """A blocked youngster wrote with a crisis signal: every reachable team lead hears."""
+        team = await reached(session, self.desk, now)
+        outcome = block.crisis_to_leads(pseudonym, signal, team.team.people)
+        await apply(session, self.desk, outcome, now, team=team)
 
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime

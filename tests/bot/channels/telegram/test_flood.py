@@ -53,7 +53,7 @@ async def _handle_only(harness: Harness, text: str, chat: int) -> None:
     )
 
 
-async def _with_coach(harness: Harness, db: Database, clock: Clock) -> None:
+async def with_coach(harness: Harness, db: Database, clock: Clock) -> None:
     """A youngster (CHAT) whose case Lotte (COACH) claimed."""
     await add(db, clock, str(COACH), role="coach", name="Lotte", languages="nl", capacity=8)
     await harness.write("/start")
@@ -66,27 +66,27 @@ async def _with_coach(harness: Harness, db: Database, clock: Clock) -> None:
     harness.request.calls.clear()
 
 
-def _to(harness: Harness, chat: int) -> list[str]:
+def to(harness: Harness, chat: int) -> list[str]:
     return [p["text"] for p in harness.request.sent("sendMessage") if int(p["chat_id"]) == chat]
 
 
 async def test_above_twenty_messages_a_minute_the_youngster_hears_slow_down_once(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(30):
         await harness.write(f"bericht {n}")
-    assert _to(harness, CHAT).count(SLOW_DOWN) == 1
-    assert _to(harness, CHAT)[-1] == SLOW_DOWN
+    assert to(harness, CHAT).count(SLOW_DOWN) == 1
+    assert to(harness, CHAT)[-1] == SLOW_DOWN
 
 
 async def test_above_the_limit_the_coach_gets_one_notice_instead_of_a_message_each(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(30):
         await harness.write(f"bericht {n}")
-    to_coach = _to(harness, COACH)
+    to_coach = to(harness, COACH)
     assert [t for t in to_coach if t.startswith("💬")] == [
         f"💬 {t.split(':')[0][2:]}:\nbericht {n}" for n, t in zip(range(20), to_coach, strict=False)
     ]
@@ -97,7 +97,7 @@ async def test_above_the_limit_the_coach_gets_one_notice_instead_of_a_message_ea
 async def test_every_message_above_the_limit_is_kept_in_the_case(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(30):
         await harness.write(f"bericht {n}")
     async with db.transaction() as session:
@@ -109,12 +109,12 @@ async def test_every_message_above_the_limit_is_kept_in_the_case(
 async def test_held_messages_reach_the_coach_together_when_the_youngster_writes_a_minute_later(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(23):
         await harness.write(f"bericht {n}")
     clock.advance(seconds=61)
     await harness.write("rustig nu")
-    held, latest = _to(harness, COACH)[-2:]
+    held, latest = to(harness, COACH)[-2:]
     assert held.endswith("(3):\nbericht 20\n\nbericht 21\n\nbericht 22")
     assert latest.endswith(":\nrustig nu")
 
@@ -122,21 +122,21 @@ async def test_held_messages_reach_the_coach_together_when_the_youngster_writes_
 async def test_a_crisis_message_above_the_limit_is_answered_and_alerted(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(25):
         await harness.write(f"bericht {n}")
     await harness.write("ik wil dood, ik heb de pillen al klaargelegd")
-    assert any(t.startswith("Wat je schrijft klinkt heel zwaar.") for t in _to(harness, CHAT))
-    assert any(t.startswith("💬") and "pillen" in t for t in _to(harness, COACH))
+    assert any(t.startswith("Wat je schrijft klinkt heel zwaar.") for t in to(harness, CHAT))
+    assert any(t.startswith("💬") and "pillen" in t for t in to(harness, COACH))
 
 
 async def test_before_consent_a_flood_gets_one_slow_down_and_then_quiet(harness: Harness) -> None:
     for _ in range(20):
         await harness.write("hallo?")
-    answered = len(_to(harness, CHAT))
+    answered = len(to(harness, CHAT))
     for _ in range(5):
         await harness.write("hallo?")
-    assert _to(harness, CHAT)[answered:] == [
+    assert to(harness, CHAT)[answered:] == [
         "Even rustig aan 🙂 Wacht een momentje en stuur dan opnieuw."
     ]
 
@@ -144,7 +144,7 @@ async def test_before_consent_a_flood_gets_one_slow_down_and_then_quiet(harness:
 async def test_with_one_flooder_sending_200_messages_another_youngster_s_reply_goes_first(
     harness: Harness, db: Database, clock: Clock
 ) -> None:
-    await _with_coach(harness, db, clock)
+    await with_coach(harness, db, clock)
     for n in range(200):
         await _handle_only(harness, f"bericht {n}", CHAT)
     await _handle_only(harness, "/start", OTHER)

@@ -18,7 +18,8 @@ from flows.flood import COUNTED, WINDOW, Flood, Window, counted, counted_early
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.state import Step
 from storage.blocks import note_block_told
-from storage.flood import hold_case_messages, save_flood
+from storage.db import Database
+from storage.flood import calm_floods, hold_case_messages, save_flood
 from storage.models import Case, Youngster, utc
 from storage.youngster_cases import add_case_messages
 
@@ -176,3 +177,13 @@ async def screen_blocked(
     if not told:
         await note_block_told(session, youngster_id=youngster.id)
     return answer_once(told)
+
+
+async def release_calm(db: Database, matchteam: StaffService, now: datetime) -> int:
+    """Pass on the held messages of every youngster whose flood minute is over, even if they
+    write nothing more; each once, whichever worker finds them. Returns how many youngsters."""
+    async with db.transaction() as session:
+        ids = await calm_floods(session, before=now - WINDOW)
+        for youngster_id in ids:
+            await matchteam.release_held(session, youngster_id=youngster_id, now=now)
+    return len(ids)

@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
+from bot.process.jobs import guard_job
 from bot.services.render import Renderer
+from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from storage.models import CaseMessage
@@ -153,3 +155,21 @@ async def test_with_one_flooder_sending_200_messages_another_youngster_s_reply_g
     assert order[0] == OTHER
     assert order.count(CHAT) == 1  # "even rustig aan"; the rest went to the coach
     assert order.count(COACH) == 21  # twenty relayed, one notice
+
+
+async def test_held_messages_reach_the_coach_by_the_scheduled_job_if_the_youngster_stops(
+    harness: Harness, db: Database, clock: Clock, flow: IntakeFlow, rules: Rules
+) -> None:
+    await with_coach(harness, db, clock)
+    for n in range(22):
+        await harness.write(f"bericht {n}")
+    matchteam = StaffService(flow, rules)
+    await guard_job(db, matchteam, clock, lambda: None)
+    await harness.sender.drain()
+    assert not to(harness, COACH)[-1].endswith("\nbericht 21")
+    clock.advance(seconds=61)
+    await guard_job(db, matchteam, clock, lambda: None)
+    await guard_job(db, matchteam, clock, lambda: None)
+    await harness.sender.drain()
+    assert to(harness, COACH)[-1].endswith("(2):\nbericht 20\n\nbericht 21")
+    assert sum("bericht 20" in t for t in to(harness, COACH)) == 1

@@ -50,3 +50,14 @@ def test_the_public_url_is_kept_without_a_trailing_slash() -> None:
         telegram_mode="webhook", public_url="https://klik.example.org/", webhook_secret=SECRET
     )
     assert settings.public_url == "https://klik.example.org"
+
+
+def test_by_default_twenty_messages_a_minute_and_five_or_fifty_wrong_codes_an_hour() -> None:
+    settings = load_settings()
+    limits = settings.link_limits()
+    assert (settings.flood_per_minute, limits.per_chat, limits.total) == (20, 5, 50)
+
+
+def test_a_flood_limit_below_three_is_refused_naming_the_setting() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting FLOOD_PER_MINUTE: "):
+        load_settings(flood_per_minute=2)

@@ -49,7 +49,9 @@ def counted(window: Window, *, kind: str, now: datetime, limit: int, crisis: boo
     fresh = window.since is None or now - window.since >= WINDOW
     since = now if fresh or window.since is None else window.since
     count = 1 if fresh else window.count + 1
-    if count > limit and not crisis:
+    # A command is always answered: /stop and erasing must work in any flood, and a reply to
+    # a command goes to the youngster's own chat only, pinging no coach.
+    if count > limit and not crisis and kind != "command":
         held = window.held + 1
         return Flood(Window(since, count, held), over=True, first=window.held == 0)
     if crisis or window.held == 0:

@@ -18,19 +18,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.gate import (
-    DEFAULT_LIMIT,
-    Gate,
-    Written,
-    keep_words,
-    relay_words,
-    screen_blocked,
-)
+from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words, screen_blocked
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.staff import StaffService
 from bot.services.staff_link import LinkDesk, link_chat
 from flows.coaching.link import LinkLimits
-from flows.command_words import staff_words
+from flows.command_words import staff_words, youngster_words
 from flows.flood import Flood, hushed
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
@@ -110,6 +103,7 @@ class ConversationService:
         self.on_outbox = on_outbox
         self.observer = observer
         self.words = staff_words(flow.content.texts)
+        self.youngster_words = youngster_words(flow.content.texts)
         self.links = LinkDesk(link_limits or LinkLimits())
         self.gate = Gate(flood_limit)
 
@@ -307,7 +301,9 @@ class ConversationService:
             flood = await self.gate.count(
                 session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now
             )
-            screened = await screen_blocked(session, self.matchteam, youngster, event, step, now)
+            screened = await screen_blocked(
+                session, self.matchteam, youngster, event, step, now, self.youngster_words
+            )
             if screened is not None and youngster is not None:
                 step, flood = Step(None, youngster.language, screened), Flood(flood.window)
             journey = youngster.journey if youngster else secrets.token_hex(16)

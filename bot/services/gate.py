@@ -14,6 +14,7 @@ from bot.services.staff import StaffService
 from flows.case import OPEN, WITH_COACH
 from flows.coaching.block import answer_once, ignored
 from flows.coaching.talk import MEDIA_NOTE
+from flows.command_words import CommandWords
 from flows.flood import COUNTED, WINDOW, Flood, Window, counted, counted_early
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.state import Step
@@ -158,6 +159,7 @@ async def screen_blocked(
     event: Inbound,
     step: Step,
     now: datetime,
+    words: CommandWords,
 ) -> list[Outbound] | None:
     """A blocked youngster's words are not handled: the one kind answer, then nothing (the
     replies returned; the event is otherwise dropped). None: handled as usual, because they are
@@ -166,7 +168,8 @@ async def screen_blocked(
     if youngster is None or youngster.blocked_at is None:
         return None
     crisis = crisis_in(step)
-    if not ignored(event.kind, crisis=crisis):
+    action = words.action(event.command) if event.kind == "command" else None
+    if not ignored(event.kind, crisis=crisis, action=action):
         if crisis and matchteam is not None:
             signal = step.signal or step.raised
             await matchteam.blocked_in_crisis(

@@ -3,7 +3,8 @@ and a team lead undoes it (/deblokkeer Sam-4821).
 
 What blocked means (docs/operating.md): the youngster's messages are no longer kept, relayed
 or alerted; the first one after the block gets one kind, neutral answer, the rest nothing. Their
-commands still work (/stop, erasing everything), and a crisis is never silenced: a message with
+commands still work (/stop, erasing everything), except asking for another coach or starting
+over, which would reach a coach anew; and a crisis is never silenced: a message with
 a crisis signal goes the usual way (help lines, their coach) and every team lead hears of it.
 The case itself keeps its state; the coach may close it as always.
 """
@@ -65,9 +66,16 @@ def unblock(actor: Person, target: Target | None) -> Outcome:
     return Outcome(tuple(sends), (UnblockYoungster(target.youngster_id),))
 
 
-def ignored(kind: str, *, crisis: bool) -> bool:
-    """A blocked youngster's event that is not kept, relayed or alerted."""
-    return kind in WORDS and not crisis
+# A blocked youngster's commands that would reach a coach anew: ignored like their words.
+NOT_FOR_BLOCKED = frozenset({"other_coach", "restart"})
+
+
+def ignored(kind: str, *, crisis: bool, action: str | None = None) -> bool:
+    """A blocked youngster's event that is not kept, relayed or alerted (`action`: what their
+    command asks for, if it is one). Stopping and erasing always work."""
+    if crisis:
+        return False
+    return kind in WORDS or (kind == "command" and action in NOT_FOR_BLOCKED)
 
 
 def answer_once(told: bool) -> list[Outbound]:

@@ -58,3 +58,9 @@ def test_above_the_limit_the_replies_are_one_kind_word_then_nothing() -> None:
     replies = [Outbound("help.short")]
     assert [m.key for m in hushed(replies, _after(21), kept=True)] == ["flood.slow_down"]
     assert hushed(replies, _after(22), kept=True) == []
+
+
+def test_a_command_above_the_limit_is_still_answered() -> None:
+    window = _after(25).window
+    flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
+    assert not flood.over and flood.window.count == 26

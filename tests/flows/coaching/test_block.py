@@ -68,3 +68,9 @@ def test_a_blocked_youngster_s_words_are_ignored_but_a_crisis_and_commands_are_n
 def test_a_blocked_youngster_is_answered_once() -> None:
     assert [m.key for m in answer_once(False)] == ["block.notice"]
     assert answer_once(True) == []
+
+
+def test_a_blocked_youngster_cannot_ask_for_another_coach_or_start_over() -> None:
+    assert ignored("command", crisis=False, action="other_coach")
+    assert ignored("command", crisis=False, action="restart")
+    assert not ignored("command", crisis=False, action="stop")

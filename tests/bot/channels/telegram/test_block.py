@@ -115,3 +115,16 @@ async def test_a_blocked_youngster_can_still_stop(harness: Harness) -> None:
     await harness.write("/blokkeer scheldt", chat=COACH)
     await harness.write("/stop")
     assert to(harness, CHAT) and not to(harness, CHAT)[-1].startswith(NOTICE)
+
+
+async def test_a_blocked_youngster_asking_for_another_coach_is_not_queued_again(
+    harness: Harness, db: Database
+) -> None:
+    from storage.models import Case
+
+    await harness.write("/blokkeer scheldt", chat=COACH)
+    await harness.write("/andere_coach")
+    async with db.transaction() as session:
+        (state,) = (await session.execute(select(Case.state))).scalars().all()
+    assert state == "active"
+    assert len(to(harness, CHAT)) == 1 and to(harness, CHAT)[0].startswith(NOTICE)

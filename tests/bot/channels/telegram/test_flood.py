@@ -173,3 +173,14 @@ async def test_held_messages_reach_the_coach_by_the_scheduled_job_if_the_youngst
     await harness.sender.drain()
     assert to(harness, COACH)[-1].endswith("(2):\nbericht 20\n\nbericht 21")
     assert sum("bericht 20" in t for t in to(harness, COACH)) == 1
+
+
+async def test_a_flooder_s_command_is_still_answered(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    await with_coach(harness, db, clock)
+    for n in range(25):
+        await harness.write(f"bericht {n}")
+    await harness.write("/status")
+    assert to(harness, CHAT)[-1] != SLOW_DOWN
+    assert to(harness, CHAT).count(SLOW_DOWN) == 1

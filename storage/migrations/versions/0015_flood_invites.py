@@ -32,6 +32,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('blocked_by', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('block_reason', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('block_told', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_index('ix_youngsters_flood', ['flood_held', 'flood_since'], unique=False)
     # SQLite copies the table to add a column with a check: ids must stay never reused.
     with op.batch_alter_table(
         'case_messages', schema=None, table_kwargs={'sqlite_autoincrement': True}
@@ -82,6 +83,7 @@ def downgrade() -> None:
     ) as batch_op:
         batch_op.drop_column('held')
     with op.batch_alter_table('youngsters', schema=None) as batch_op:
+        batch_op.drop_index('ix_youngsters_flood')
         batch_op.drop_column('block_told')
         batch_op.drop_column('block_reason')
         batch_op.drop_column('blocked_by')

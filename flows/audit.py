@@ -26,6 +26,8 @@ ACTIONS = (
     "close",
     "reopen",
     "requeue",
+    "block",  # a youngster's messages no longer passed on (/blokkeer)
+    "unblock",
     # a youngster's data
     "erase",
     "export",

@@ -20,7 +20,8 @@ STAFF = "commands.staff_words"
 # A youngster's commands, in the order of their menu (flows/commands.py says what each does).
 YOUNGSTER_MENU = ("start", "status", "help", "stop", "restart", "other_coach", "mydata", "forget")
 YOUNGSTER = "commands.youngster_words"
-SETS = {STAFF: (*STAFF_MENU, "link"), YOUNGSTER: YOUNGSTER_MENU}
+# /blokkeer and /deblokkeer (flows/coaching/block.py) work but stay out of the menu: rare.
+SETS = {STAFF: (*STAFF_MENU, "link", "block", "unblock"), YOUNGSTER: YOUNGSTER_MENU}
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts as a command
 
 

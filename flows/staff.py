@@ -28,17 +28,42 @@ INTRO_LENGTH = 400  # one or two sentences, shown with the coach's first message
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
+# An invite code is "KLIK-" and six groups of four: the first group names the stored invite
+# (not secret: it finds the row), the other twenty characters are the secret, about 99 bits.
+# Only a salted, slow hash of the secret is kept (storage/staff.py), so a copy of the
+# database gives no code and no guess is cheap.
+CODE_ID_LENGTH = 4
+SECRET_LENGTH = 20
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # about 16 MB and tens of milliseconds per check
+
+
+@dataclass(frozen=True)
+class InviteCode:
+    """A code read from what somebody typed: the invite it names and the secret part."""
+
+    code_id: str
+    secret: str
+
+
 def make_invite_code(rng: random.Random) -> str:
-    """A code like KLIK-7F3K-Q9ZD: 8 random characters, about 40 bits."""
-    chars = "".join(rng.choice(_ALPHABET) for _ in range(8))
-    return f"KLIK-{chars[:4]}-{chars[4:]}"
+    """A code like KLIK-7F3K-Q9ZD-...: one group naming the invite, five groups of secret."""
+    chars = "".join(rng.choice(_ALPHABET) for _ in range(CODE_ID_LENGTH + SECRET_LENGTH))
+    groups = [chars[start : start + 4] for start in range(0, len(chars), 4)]
+    return "KLIK-" + "-".join(groups)
 
 
-def code_digest(code: str) -> str:
-    """The stored form of a code; typing it in lower case or without dashes still matches."""
-    plain = "".join(ch for ch in code.upper() if ch.isalnum())
-    plain = plain.removeprefix("KLIK")
-    return hashlib.sha256(plain.encode()).hexdigest()
+def read_code(typed: str) -> InviteCode | None:
+    """The code in what somebody typed (lower case, spaces or no dashes still match); None
+    when it cannot be one, such as a code of the old, shorter kind."""
+    plain = "".join(ch for ch in typed.upper() if ch.isalnum()).removeprefix("KLIK")
+    if len(plain) != CODE_ID_LENGTH + SECRET_LENGTH or any(c not in _ALPHABET for c in plain):
+        return None
+    return InviteCode(plain[:CODE_ID_LENGTH], plain[CODE_ID_LENGTH:])
+
+
+def secret_digest(secret: str, salt: bytes) -> str:
+    """The stored form of a code's secret: scrypt with the invite's own salt."""
+    return hashlib.scrypt(secret.encode(), salt=salt, dklen=32, **SCRYPT).hex()
 
 
 @dataclass(frozen=True)

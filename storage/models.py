@@ -65,6 +65,8 @@ class Youngster(SQLModel, table=True):
     """A youngster who gave consent, known by a pseudonym; their intake state lives here."""
 
     __tablename__ = "youngsters"
+    # The release job's look for floods that are over: almost every row has flood_held 0.
+    __table_args__ = (Index("ix_youngsters_flood", "flood_held", "flood_since"),)
 
     id: str = Field(primary_key=True, max_length=32)  # random, not sequential
     pseudonym: str = Field(unique=True, max_length=24)
@@ -79,6 +81,17 @@ class Youngster(SQLModel, table=True):
     journey: str = Field(max_length=32)  # links this youngster's anonymous events until erased
     created_at: datetime = _when()
     last_seen: datetime = _when(index=True)  # the retention purge finds the inactive by it
+    # The flood limit (flows/flood.py): the minute being counted, messages in it, and the ones
+    # kept for the coach but not yet passed on one by one since the flood began.
+    flood_since: datetime | None = _when(nullable=True)
+    flood_count: int = 0
+    flood_held: int = 0
+    # Blocked by staff for abuse (flows/coaching/block.py): who, why, and whether Klik told the
+    # youngster, once, that their messages are no longer passed on.
+    blocked_at: datetime | None = _when(nullable=True)
+    blocked_by: int | None = None  # a staff id; not a foreign key, so removing staff keeps it
+    block_reason: str | None = _sealed(nullable=True)  # a staff member's own words
+    block_told: bool = False
 
 
 class Contact(SQLModel, table=True):
@@ -164,6 +177,9 @@ class CaseMessage(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
     text: str = _sealed()
     created_at: datetime = _when()
+    # Written above the flood limit (flows/flood.py): kept, and passed on to the coach
+    # together once it is calm again.
+    held: bool = False
 
 
 class StatEvent(SQLModel, table=True):
@@ -273,14 +289,27 @@ class Staff(SQLModel, table=True):
 
 
 class StaffInvite(SQLModel, table=True):
-    """A one-time code that links a Telegram account to a staff member; stored as a digest."""
+    """A one-time code that links a Telegram account to a staff member. The code's first group
+    names the row; its secret is kept only as a salted scrypt digest (flows/staff.py)."""
 
     __tablename__ = "staff_invites"
 
-    digest: str = Field(primary_key=True, max_length=64)
+    code_id: str = Field(primary_key=True, max_length=8)
     staff_id: int = Field(foreign_key="staff.id", index=True)
+    salt: str = Field(max_length=32)  # hex of 16 random bytes, one per code
+    digest: str = Field(max_length=64)
     expires_at: datetime = _when()
     used_at: datetime | None = _when(nullable=True)
+
+
+class LinkAttempt(SQLModel, table=True):
+    """A /coach CODE that did not link, for the limit on guesses across all chats: only when,
+    never who or what was typed. Rows older than the limit's hour are deleted as new ones come."""
+
+    __tablename__ = "link_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
 
 
 class StaffContact(SQLModel, table=True):

@@ -17,44 +17,18 @@ from sqlalchemy import Column, ColumnElement, Table, Text, func, or_, select, ty
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+import storage.models  # noqa: F401  (every table in the metadata)
 from storage.db import Database
-from storage.models import (
-    CaseMessage,
-    Contact,
-    InboxEvent,
-    IntakeAnswer,
-    IntakeMedia,
-    OutboxMessage,
-    SentMessage,
-    StaffContact,
-    table_of,
-)
-from storage.sealing import KEY_ID_CHARS, KeyRing
+from storage.sealing import KEY_ID_CHARS, KeyRing, Sealed
 
 BATCH = 200  # rows per transaction: short enough that the service hardly waits
 
-# Every sealed column, per table. A new sealed column is added here (and to the migration
-# that seals its existing rows).
-SEALED: dict[str, tuple[str, ...]] = {
-    "contacts": ("address",),
-    "staff_contacts": ("address",),
-    "intake_answers": ("text",),
-    "intake_media": ("caption",),
-    "case_messages": ("text",),
-    "outbox": ("address", "payload"),
-    "sent_messages": ("address",),
-    "inbox": ("address", "payload"),
-}
-_MODELS: list[type[SQLModel]] = [
-    Contact,
-    StaffContact,
-    IntakeAnswer,
-    IntakeMedia,
-    CaseMessage,
-    OutboxMessage,
-    SentMessage,
-    InboxEvent,
-]
+
+# Every sealed column is found by its type, so a new one is rotated without being listed
+# here (its migration still seals the rows that exist when it is added).
+def sealed_columns(table: Table) -> tuple[str, ...]:
+    """The names of a table's sealed columns."""
+    return tuple(column.name for column in table.columns if isinstance(column.type, Sealed))
 
 
 @dataclass(frozen=True)
@@ -67,7 +41,7 @@ class Batch:
 
 def tables() -> list[Table]:
     """The tables with sealed columns."""
-    return [table_of(model) for model in _MODELS]
+    return [table for table in SQLModel.metadata.sorted_tables if sealed_columns(table)]
 
 
 def _raw(column: Column[Any]) -> ColumnElement[str]:
@@ -80,7 +54,7 @@ def _behind(table: Table, ring: KeyRing) -> ColumnElement[bool]:
     prefix = ring.current.id
     stale = [
         func.substr(_raw(table.c[name]), 1, KEY_ID_CHARS + 1) != prefix + ":"
-        for name in SEALED[table.name]
+        for name in sealed_columns(table)
     ]
     if "address_key" in table.c:
         stale.append(func.substr(table.c.address_key, 1, KEY_ID_CHARS) != prefix)
@@ -90,7 +64,7 @@ def _behind(table: Table, ring: KeyRing) -> ColumnElement[bool]:
 async def rotate_batch(session: AsyncSession, table: Table, ring: KeyRing) -> int:
     """Re-encrypt up to BATCH rows of a table under the current key; how many it did."""
     key = next(iter(table.primary_key.columns))
-    names = SEALED[table.name]
+    names = sealed_columns(table)
     query = (
         select(key, *(_raw(table.c[name]).label(name) for name in names))
         .where(_behind(table, ring))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.hours import parse_service_hours
-from flows.staff import INVITE_VALID, Profile, StaffMember, code_digest
+from flows.staff import INVITE_VALID, Profile, StaffMember, read_code, secret_digest
 from storage.models import (
     Case,
     CaseMessage,
+    LinkAttempt,
     Offer,
     OutboxMessage,
     Staff,
@@ -88,26 +92,73 @@ async def set_away(session: AsyncSession, *, staff_id: int, until: datetime) -> 
 
 
 async def add_invite(session: AsyncSession, *, staff_id: int, code: str, now: datetime) -> datetime:
-    """Store a new invite code (as a digest) for a staff member; return when it expires."""
+    """Store a new invite code (its secret as a salted slow digest) for a staff member; return
+    when it expires. A used or expired invite with the same first group makes way."""
+    parsed = read_code(code)
+    if parsed is None:
+        raise ValueError("not an invite code of the current kind")
+    salt = secrets.token_bytes(16)
+    digest = await asyncio.to_thread(secret_digest, parsed.secret, salt)
+    await session.execute(
+        delete(StaffInvite).where(
+            col(StaffInvite.code_id) == parsed.code_id,
+            or_(col(StaffInvite.used_at).is_not(None), col(StaffInvite.expires_at) <= now),
+        )
+    )
     expires = now + INVITE_VALID
-    session.add(StaffInvite(digest=code_digest(code), staff_id=staff_id, expires_at=expires))
+    session.add(
+        StaffInvite(
+            code_id=parsed.code_id,
+            staff_id=staff_id,
+            salt=salt.hex(),
+            digest=digest,
+            expires_at=expires,
+        )
+    )
     await session.flush()
     return expires
 
 
 async def redeem_invite(session: AsyncSession, *, code: str, now: datetime) -> int | None:
     """Use a code once: the staff id it belongs to, or None if unknown, used or expired."""
+    parsed = read_code(code)
+    if parsed is None:
+        return None
+    row = (
+        await session.execute(
+            select(col(StaffInvite.salt), col(StaffInvite.digest)).where(
+                col(StaffInvite.code_id) == parsed.code_id,
+                col(StaffInvite.used_at).is_(None),
+                col(StaffInvite.expires_at) > now,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    # scrypt takes tens of milliseconds: in a thread, so other chats are served meanwhile.
+    digest = await asyncio.to_thread(secret_digest, parsed.secret, bytes.fromhex(row.salt))
+    if not hmac.compare_digest(digest, row.digest):
+        return None
+    # One conditional write: two chats using one code at once link only one.
     result = await session.execute(
         update(StaffInvite)
-        .where(
-            col(StaffInvite.digest) == code_digest(code),
-            col(StaffInvite.used_at).is_(None),
-            col(StaffInvite.expires_at) > now,
-        )
+        .where(col(StaffInvite.code_id) == parsed.code_id, col(StaffInvite.used_at).is_(None))
         .values(used_at=now)
         .returning(col(StaffInvite.staff_id))
     )
     return result.scalar_one_or_none()
+
+
+async def note_link_attempt(session: AsyncSession, *, now: datetime, since: datetime) -> None:
+    """Count a /coach CODE that did not link; attempts from before `since` are forgotten."""
+    await session.execute(delete(LinkAttempt).where(col(LinkAttempt.at) < since))
+    await session.execute(insert(table_of(LinkAttempt)), [{"at": now}])
+
+
+async def link_attempts_since(session: AsyncSession, *, since: datetime) -> int:
+    """How many /coach CODEs did not link since a moment, from every chat."""
+    query = select(func.count()).select_from(LinkAttempt).where(col(LinkAttempt.at) >= since)
+    return int((await session.execute(query)).scalar_one())
 
 
 async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, address: str) -> None:

@@ -57,6 +57,7 @@ TABLES = (
     "youngsters",
     "staff_contacts",
     "staff_invites",
+    "link_attempts",
     "staff",
     "audit_events",
 )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.coaching.link import LinkLimits
 from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
@@ -91,6 +92,13 @@ class Settings(BaseSettings):
     retention_sent_days: int = Field(default=30, ge=1)  # delivered message ids
     retention_set_aside_days: int = Field(default=30, ge=1)  # updates set aside
     retention_audit_days: int = Field(default=730, ge=30)  # the audit log
+    # Invite codes (/coach CODE) that did not link, allowed per hour: from one chat, and from
+    # all chats together; more get a kind "try again later".
+    # Messages a minute one youngster may send before Klik answers "even rustig aan" once and
+    # keeps the rest for their coach without a ping each (flows/flood.py).
+    flood_per_minute: int = Field(default=20, ge=3, le=1000)
+    link_tries_per_chat: int = Field(default=5, ge=1, le=100)
+    link_tries_total: int = Field(default=50, ge=1, le=10_000)
 
     @field_validator("telegram_token")
     @classmethod
@@ -214,6 +222,10 @@ class Settings(BaseSettings):
             set_aside_days=self.retention_set_aside_days,
             audit_days=self.retention_audit_days,
         )
+
+    def link_limits(self) -> LinkLimits:
+        """How many invite codes that did not link are allowed in an hour."""
+        return LinkLimits(per_chat=self.link_tries_per_chat, total=self.link_tries_total)
 
     def rules(self) -> Rules:
         """The settings the intake rules depend on."""

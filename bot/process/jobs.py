@@ -12,6 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.conversation import Clock
+from bot.services.gate import release_calm
 from bot.services.guard import run_guard
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.purge import purge
@@ -67,10 +68,15 @@ async def guard_job(
     reach: CrisisReach | None = None,
     observer: Observer = UNOBSERVED,
 ) -> None:
-    """Run the 24-hour guard and send what it queued; check who a crisis would reach."""
+    """Run the 24-hour guard and send what it queued; pass on messages held during a flood
+    that is over; check who a crisis would reach."""
     taken = await run_guard(db, matchteam, clock, observer)
     if taken:
         log.info("guard: %d steps taken", len(taken))
+    released = await release_calm(db, matchteam, clock())
+    if released:
+        log.info("event=flood_released youngsters=%d", released)
+    if taken or released:
         wake()
     if reach is not None:
         await reach.check(db, matchteam, clock)

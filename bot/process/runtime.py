@@ -161,6 +161,8 @@ class Runtime:
             on_outbox=on_outbox,
             matchteam=matchteam,
             observer=observer,
+            link_limits=self.settings.link_limits(),
+            flood_limit=self.settings.flood_per_minute,
         )
 
     async def close(self) -> None:

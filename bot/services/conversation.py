@@ -18,14 +18,16 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words, screen_blocked
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.own_data import erase, own_data
 from bot.services.staff import StaffService
-from bot.services.staff_link import link_chat
-from flows.case import OPEN
-from flows.command_words import staff_words
+from bot.services.staff_link import LinkDesk, link_chat
+from flows.coaching.link import LinkLimits
+from flows.command_words import staff_words, youngster_words
+from flows.flood import Flood, hushed
 from flows.intake import IntakeFlow
-from flows.messages import Inbound, MediaRef, Outbound
+from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
 from flows.state import Signal, Step, Tap
@@ -43,7 +45,6 @@ from storage.set_aside import set_aside
 from storage.staff import find_staff, split
 from storage.stats import record_stats
 from storage.youngster_cases import (
-    add_case_messages,
     mark_case_urgent,
     note_case_signal,
     open_case,
@@ -92,6 +93,8 @@ class ConversationService:
         on_outbox: Callable[[], None] | None = None,
         matchteam: StaffService | None = None,
         observer: Observer = UNOBSERVED,
+        link_limits: LinkLimits | None = None,
+        flood_limit: int = DEFAULT_LIMIT,
     ) -> None:
         self.db = db
         self.flow = flow
@@ -101,6 +104,9 @@ class ConversationService:
         self.on_outbox = on_outbox
         self.observer = observer
         self.words = staff_words(flow.content.texts)
+        self.youngster_words = youngster_words(flow.content.texts)
+        self.links = LinkDesk(link_limits or LinkLimits())
+        self.gate = Gate(flood_limit)
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -165,6 +171,7 @@ class ConversationService:
         event: Inbound,
         now: datetime,
         current: Case | None,
+        flood: Flood,
     ) -> int | None:
         """Apply what the step did to the case, alert the team when the step asks for it, then
         keep and relay what was written. Returns how many staff can read the alert now (None:
@@ -195,16 +202,10 @@ class ConversationService:
             )
         if step.signal is not None and change != "open":
             await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
-        if step.notes_for_coach:
-            # The case read with the youngster is still their open one unless this step changed it.
-            known = current if change is None and current and current.state in OPEN else None
-            await add_case_messages(
-                session,
-                youngster_id=youngster_id,
-                texts=step.notes_for_coach,
-                now=now,
-                case_id=known.id if known else None,
-            )
+        written = Written(
+            youngster_id, step, event, channel, address, current if change is None else None
+        )
+        await keep_words(session, matchteam, written, flood, now)
         if matchteam is None:
             return None
         if change == "open" or (step.alert is not None and reached is None):
@@ -213,19 +214,7 @@ class ConversationService:
             )
         if change == "share":
             await matchteam.answers_shared(session, youngster_id=youngster_id, now=now)
-        if step.notes_for_coach or step.media_for_coach:
-            await matchteam.from_youngster(
-                session,
-                youngster_id=youngster_id,
-                texts=step.notes_for_coach,
-                media=(
-                    MediaRef(channel, address, event.message_id, event.media)
-                    if step.media_for_coach
-                    else None
-                ),
-                now=now,
-                signal=step.signal,
-            )
+        await relay_words(session, matchteam, written, flood, now)
         return reached if step.alert is not None else None
 
     async def message_dropped(self, message: Outbound) -> None:
@@ -312,6 +301,14 @@ class ConversationService:
                 else None
             )
             step = self.flow.handle(before, event, now)
+            flood = await self.gate.count(
+                session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now
+            )
+            screened = await screen_blocked(
+                session, self.matchteam, youngster, event, step, now, self.youngster_words
+            )
+            if screened is not None and youngster is not None:
+                step, flood = Step(None, youngster.language, screened), Flood(flood.window)
             journey = youngster.journey if youngster else secrets.token_hex(16)
             youngster_id = youngster.id if youngster else None
             reached: int | None = None
@@ -334,11 +331,11 @@ class ConversationService:
                     step.outbound += await own_data(session, self.flow, youngster, step.intake, now)
                 current = found.case if found else None
                 reached = await self._case_changes(
-                    session, youngster.id, step, channel, address, event, now, current
+                    session, youngster.id, step, channel, address, event, now, current, flood
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language
-            outbound = step.outbound
+            outbound = hushed(step.outbound, flood, kept=youngster_id is not None)
             if reached == 0:
                 # Nobody of the team can read the alert now: say so, the help lines are it.
                 log.warning("event=crisis_alert_unread")
@@ -379,7 +376,12 @@ class ConversationService:
         linked = False
         if self._is_link(event):
             outbound, account = await link_chat(
-                session, channel=channel, address=address, code=event.argument, now=now
+                session,
+                channel=channel,
+                address=address,
+                code=event.argument,
+                now=now,
+                desk=self.links,
             )
             linked = account is not None
             staff = account or staff

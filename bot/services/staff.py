@@ -18,13 +18,14 @@ from bot.services.staff_load import Desk, case_only, facts, load_case, open_case
 from bot.services.staff_taps import staff_event
 from flows.audit import CLI, SYSTEM, YOUNGSTER
 from flows.case import QUEUED
-from flows.coaching import life, offers, requeue, talk
+from flows.coaching import block, life, offers, requeue, talk
 from flows.coaching.effects import Outcome
 from flows.intake import IntakeFlow
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import waiting_case
 from flows.state import Alert, Rules, Signal, Tap
+from storage.flood import take_held_messages
 from storage.intakes import current_case_of, kept_media
 from storage.models import Staff
 from storage.queue import active_cases_of, offered_staff
@@ -183,6 +184,33 @@ class StaffService:
         row = await open_case(session, self.desk, youngster_id)
         outcome = talk.to_coach(row.case if row else None, texts, media, signal, now)
         await apply(session, self.desk, outcome, now, actor=YOUNGSTER)
+
+    async def flood_started(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """The youngster went over the flood limit: one notice to whoever holds the case."""
+        row = await open_case(session, self.desk, youngster_id)
+        outcome = talk.flood_started(row.case if row else None)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM)
+
+    async def release_held(
+        self, session: AsyncSession, *, youngster_id: str, now: datetime
+    ) -> None:
+        """Pass on, in one message, what the youngster wrote above the flood limit."""
+        texts = await take_held_messages(session, youngster_id=youngster_id)
+        if not texts:
+            return
+        row = await open_case(session, self.desk, youngster_id)
+        outcome = talk.held(row.case if row else None, texts)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM)
+
+    async def blocked_in_crisis(
+        self, session: AsyncSession, *, pseudonym: str, signal: Signal | None, now: datetime
+    ) -> None:
+        """A blocked youngster wrote with a crisis signal: every reachable team lead hears."""
+        team = await reached(session, self.desk, now)
+        outcome = block.crisis_to_leads(pseudonym, signal, team.team.people)
+        await apply(session, self.desk, outcome, now, actor=SYSTEM, team=team)
 
     async def delivery_failed(
         self, session: AsyncSession, *, message: Outbound, now: datetime

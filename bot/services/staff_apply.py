@@ -17,6 +17,7 @@ from flows.coaching.effects import (
     AddGuardSteps,
     AddOffers,
     AskHandover,
+    BlockYoungster,
     Change,
     CloseCase,
     CountStat,
@@ -30,9 +31,11 @@ from flows.coaching.effects import (
     SetCurrent,
     TakeOver,
     ToStaff,
+    UnblockYoungster,
 )
 from flows.messages import Outbound
 from storage.audit import record
+from storage.blocks import block_youngster, unblock_youngster
 from storage.cases import (
     add_case_note,
     ask_handover,
@@ -159,4 +162,10 @@ async def write(session: AsyncSession, change: Change) -> bool:
             await add_guard_steps(session, case_id=case_id, steps=steps)
         case CountStat(journey, stat, at):
             await record_stats(session, journey=journey, at=at, stats=[stat])
+        case BlockYoungster(youngster_id, staff_id, reason, at):
+            await block_youngster(
+                session, youngster_id=youngster_id, staff_id=staff_id, reason=reason, at=at
+            )
+        case UnblockYoungster(youngster_id):
+            await unblock_youngster(session, youngster_id=youngster_id)
     return True

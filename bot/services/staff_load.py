@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.coaching.block import Target
 from flows.coaching.facts import CaseFacts, Person, Team, case_card
 from flows.command_words import CommandWords, staff_words
 from flows.content import Content
@@ -68,6 +69,13 @@ def facts(case: Case, youngster: Youngster) -> CaseFacts:
         shared=case.shared,
         signal=Signal.parse(case.signal),
         safety=youngster.safety,
+    )
+
+
+def target_of(youngster: Youngster) -> Target:
+    """A youngster as the block list's rules see them."""
+    return Target(
+        youngster.id, youngster.pseudonym, youngster.blocked_at is not None, youngster.blocked_by
     )
 
 

@@ -20,11 +20,13 @@ from bot.services.staff_load import (
     load_case,
     person,
     reached,
+    target_of,
 )
 from flows.audit import staff_actor
-from flows.coaching import claims, life, talk
+from flows.coaching import block, claims, life, talk
 from flows.coaching.actions import (
     AcceptTap,
+    Block,
     Claim,
     CloseTap,
     Command,
@@ -33,6 +35,7 @@ from flows.coaching.actions import (
     Open,
     OpenTap,
     Queue,
+    Unblock,
     Unknown,
     Write,
     read,
@@ -46,6 +49,7 @@ from flows.queue import CaseCard, waiting_case
 from flows.relay import case_of_tag
 from flows.state import Tap
 from storage.audit import record_audit
+from storage.blocks import youngster_named
 from storage.cases import coach_wrote_before, staff_by_id
 from storage.intakes import kept_media, load_intake
 from storage.models import Staff
@@ -53,6 +57,7 @@ from storage.outbox import tag_of
 from storage.queue import (
     active_cases_of,
     case_notes,
+    case_with_youngster,
     claim_case,
     offered_staff,
     waiting_cases,
@@ -86,6 +91,11 @@ async def staff_event(
                 (await reached(session, desk, now)).team.people if name == "handover" else ()
             )
             outcome = life.command(actor, name, current, colleagues)
+        case Block(reason):
+            outcome = await _block(session, desk, actor, address, event, reason, now)
+        case Unblock(which):
+            found = await youngster_named(session, pseudonym=which) if which else None
+            outcome = block.unblock(actor, target_of(found) if found else None)
         case CloseTap(case_id, reason):
             outcome = life.close(actor, await case_only(session, case_id), reason, now)
         case HandoverTap(case_id, colleague_id):
@@ -172,6 +182,35 @@ async def _accept(session: AsyncSession, desk: Desk, actor: Person, case_id: int
     old = await staff_by_id(session, staff_id=loaded.case.coach_id)
     notes = await case_notes(session, case_id=case_id)
     return life.accept(actor, loaded.case, old.name if old else "", loaded.card, notes)
+
+
+async def _case_meant(
+    session: AsyncSession, desk: Desk, actor: Person, address: str, event: Inbound
+) -> int | None:
+    """The case of the message a staff member replies to, or else their current one."""
+    if event.reply_to:
+        tag = await tag_of(
+            session, channel=desk.channel, address=address, message_id=event.reply_to
+        )
+        if (case_id := case_of_tag(tag)) is not None:
+            return case_id
+    return actor.current_case_id
+
+
+async def _block(
+    session: AsyncSession,
+    desk: Desk,
+    actor: Person,
+    address: str,
+    event: Inbound,
+    reason: str,
+    now: datetime,
+) -> Outcome:
+    case_id = await _case_meant(session, desk, actor, address, event)
+    pair = await case_with_youngster(session, case_id=case_id) if case_id else None
+    if pair is None:
+        return block.block(actor, None, None, reason, now)
+    return block.block(actor, facts(*pair), target_of(pair[1]), reason, now)
 
 
 async def _write(

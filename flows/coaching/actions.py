@@ -33,6 +33,20 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Block:
+    """/blokkeer <reason>: on the case of the message replied to, or the current one."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unblock:
+    """/deblokkeer Sam-4821 (team leads)."""
+
+    which: str
+
+
+@dataclass(frozen=True)
 class CloseTap:
     case_id: int
     reason: str
@@ -75,6 +89,8 @@ Action = (
     | OpenTap
     | Queue
     | Command
+    | Block
+    | Unblock
     | CloseTap
     | HandoverTap
     | AcceptTap
@@ -96,6 +112,10 @@ def read(event: Inbound, words: CommandWords) -> Action:
             return Open(event.argument.strip().lower())
         if action in ("pause", "close", "handover"):
             return Command(action)
+        if action == "block":
+            return Block(event.argument)
+        if action == "unblock":
+            return Unblock(event.argument.strip())
         return Help()
     if event.kind in ("text", "media", "edited"):
         return Write()

@@ -13,6 +13,7 @@ from flows.case import PAUSED
 from flows.coaching.effects import (
     AddOffers,
     AskHandover,
+    BlockYoungster,
     Change,
     CloseCase,
     MoveCase,
@@ -21,6 +22,7 @@ from flows.coaching.effects import (
     RequeueCase,
     SetCurrent,
     TakeOver,
+    UnblockYoungster,
 )
 
 
@@ -52,6 +54,9 @@ def _of(change: Change) -> list[Entry]:
             return [Entry("handover_ask", case_id=case_id, staff_id=to)]
         case TakeOver(case_id, _, _, _, previous):
             return [Entry("handover_accept", case_id=case_id, staff_id=previous)]
+        case BlockYoungster() | UnblockYoungster():
+            # Who blocked, and when; the youngster is not named (no pseudonym in the log).
+            return [Entry("block" if isinstance(change, BlockYoungster) else "unblock")]
         case AddOffers(case_id, staff_ids, _):
             return [Entry("shown", case_id=case_id, staff_id=staff) for staff in staff_ids]
     return []

@@ -152,6 +152,23 @@ class CountStat:
     at: datetime
 
 
+@dataclass(frozen=True)
+class BlockYoungster:
+    """A coach blocked a youngster for abuse (flows/coaching/block.py)."""
+
+    youngster_id: str
+    staff_id: int
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class UnblockYoungster:
+    """A team lead undid a block."""
+
+    youngster_id: str
+
+
 Change = (
     MoveCase
     | CloseCase
@@ -165,6 +182,8 @@ Change = (
     | AddOffers
     | AddGuardSteps
     | CountStat
+    | BlockYoungster
+    | UnblockYoungster
 )
 
 

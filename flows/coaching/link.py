@@ -1,12 +1,27 @@
 """Linking a chat to a coach's or team lead's account with a one-time code (/coach CODE).
 
-Whether the code is valid (known, unused, not expired) is one conditional write in storage,
-so two chats using one code at once link only one; the rule here is what each hears.
+Whether the code is valid (known, unused, not expired, the right secret) is decided in
+storage, with one conditional write, so two chats using one code at once link only one; the
+rules here are what each hears, and when guessing is stopped: a few codes that did not link
+from one chat, or many from all chats together, within the hour.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from flows.messages import Outbound
+
+
+@dataclass(frozen=True)
+class LinkLimits:
+    """How many codes that did not link are allowed within `window` (settings
+    LINK_TRIES_PER_CHAT and LINK_TRIES_TOTAL)."""
+
+    per_chat: int = 5
+    total: int = 50
+    window: timedelta = timedelta(hours=1)
 
 
 def linked(name: str | None) -> list[Outbound]:
@@ -15,3 +30,11 @@ def linked(name: str | None) -> list[Outbound]:
     if name is None:
         return [Outbound("staff.bad_code")]
     return [Outbound("staff.linked", {"name": name}), Outbound("staff.help")]
+
+
+def too_many_tries(chat_tries: int, all_tries: int, limits: LinkLimits) -> list[Outbound] | None:
+    """The kind answer when this chat, or everyone together, tried too many codes that did
+    not link within the window; None: the code may be tried."""
+    if chat_tries >= limits.per_chat or all_tries >= limits.total:
+        return [Outbound("staff.code_limited")]
+    return None

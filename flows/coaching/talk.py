@@ -27,7 +27,13 @@ from flows.coaching.facts import CaseFacts, Person
 from flows.media import COPY
 from flows.messages import Button, MediaRef, Outbound, Ref
 from flows.queue import CaseCard, shared_summary
-from flows.relay import from_coach, from_youngster, media_from_coach, media_from_youngster
+from flows.relay import (
+    from_coach,
+    from_youngster,
+    media_from_coach,
+    media_from_youngster,
+    to_coach_tag,
+)
 from flows.state import Signal
 
 MEDIA_NOTE = "[media]"  # what the case history keeps of a photo, voice note or file
@@ -99,6 +105,28 @@ def to_coach(
         messages += media_from_youngster(case.id, case.pseudonym, media)
         changes = (NoteMessage(case.id, "youngster", MEDIA_NOTE, now),)
     return Outcome(tuple(to_staff(s, *messages) for s in case.holders), changes)
+
+
+def flood_started(case: CaseFacts | None) -> Outcome:
+    """The youngster went over the flood limit: the coach hears once that their messages are
+    kept and come together, instead of a ping for each (flows/flood.py)."""
+    if case is None or case.coach_id is None:
+        return Outcome()
+    notice = Outbound("relay.flood_started", {"pseudonym": case.pseudonym})
+    return Outcome(tuple(to_staff(s, notice) for s in case.holders))
+
+
+def held(case: CaseFacts | None, texts: Sequence[str]) -> Outcome:
+    """What the youngster wrote above the flood limit, in one message (a reply to it goes to
+    the case)."""
+    if case is None or case.coach_id is None or not texts:
+        return Outcome()
+    message = Outbound(
+        "relay.held",
+        {"pseudonym": case.pseudonym, "count": len(texts), "text": "\n\n".join(texts)},
+        tag=to_coach_tag(case.id),
+    )
+    return Outcome(tuple(to_staff(s, message) for s in case.holders))
 
 
 def answers_shared(

@@ -61,7 +61,7 @@ def add_coach(database_url: str, workdir: Path) -> str:
         timeout=60,
         check=True,
     )
-    match = re.search(r"/coach (KLIK-\w{4}-\w{4})", result.stdout)
+    match = re.search(r"/coach (KLIK(?:-\w{4}){6})", result.stdout)
     assert match, result.stdout
     return match.group(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from datetime import UTC, date, datetime
@@ -11,16 +12,17 @@ import pytest
 from flows.hours import parse_service_hours
 from flows.staff import (
     Choices,
+    InviteCode,
     Profile,
     StaffMember,
     away_problem,
-    code_digest,
     invite_problem,
     is_available,
     listed,
     make_invite_code,
     pick,
     profile_problem,
+    read_code,
     reads_now,
     removal_problem,
 )
@@ -33,12 +35,23 @@ LOTTE = StaffMember(id=1, role="coach", name="Lotte", languages=("nl",), capacit
 
 def test_an_invite_code_is_easy_to_read_aloud() -> None:
     code = make_invite_code(random.Random(5))
-    assert re.fullmatch(r"KLIK-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
+    assert re.fullmatch(r"KLIK(-[2-9A-HJKMNP-Z]{4}){6}", code)
 
 
-def test_a_code_typed_in_lower_case_or_without_dashes_still_matches() -> None:
-    assert code_digest("KLIK-7F3K-Q9ZD") == code_digest("klik 7f3k q9zd") == code_digest("7F3KQ9ZD")
-    assert code_digest("KLIK-7F3K-Q9ZD") != code_digest("KLIK-7F3K-Q9ZE")
+def test_an_invite_code_s_secret_holds_at_least_80_bits() -> None:
+    parsed = read_code(make_invite_code(random.Random(5)))
+    assert parsed is not None
+    assert len(parsed.secret) * math.log2(31) >= 80
+
+
+def test_a_code_typed_in_lower_case_or_without_dashes_still_reads_the_same() -> None:
+    typed = ("KLIK-7F3K-Q9ZD-4MNP-R8WX-YT2H-ABCD", "klik 7f3k q9zd 4mnp r8wx yt2h abcd")
+    assert read_code(typed[0]) == read_code(typed[1]) == read_code("7F3KQ9ZD4MNPR8WXYT2HABCD")
+    assert read_code(typed[0]) == InviteCode("7F3K", "Q9ZD4MNPR8WXYT2HABCD")
+
+
+def test_a_code_of_the_old_shorter_kind_is_no_code() -> None:
+    assert read_code("KLIK-7F3K-Q9ZD") is None
 
 
 def test_a_coach_is_available_within_service_hours() -> None:

@@ -294,3 +294,15 @@ async def test_two_senders_claiming_at_once_send_each_message_once_and_each_chat
     for address in ("1", "2", "3"):
         ids = [message_id for a, message_id in sent if a == address]
         assert ids == sorted(ids)
+
+
+async def test_two_hundred_replies_to_one_flooder_do_not_hold_back_another_youngster_s_reply(
+    db: Database, clock: Clock
+) -> None:
+    for _ in range(200):  # one event each, as a flooder's messages come in
+        await put(db, clock, "flooder", "edited.kept")
+    await put(db, clock, "other", "edited.kept")
+    assert await claim(db, clock, limit=2) == [
+        ("flooder", "edited.kept"),
+        ("other", "edited.kept"),
+    ]

@@ -72,3 +72,14 @@ def test_an_inbox_retention_shorter_than_telegram_s_redelivery_is_refused() -> N
 def test_a_retention_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RETENTION_INTAKE_DAYS", "14")
     assert load_settings().retention().intake_days == 14
+
+
+def test_by_default_twenty_messages_a_minute_and_five_or_fifty_wrong_codes_an_hour() -> None:
+    settings = load_settings()
+    limits = settings.link_limits()
+    assert (settings.flood_per_minute, limits.per_chat, limits.total) == (20, 5, 50)
+
+
+def test_a_flood_limit_below_three_is_refused_naming_the_setting() -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting FLOOD_PER_MINUTE: "):
+        load_settings(flood_per_minute=2)

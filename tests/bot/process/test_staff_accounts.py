@@ -15,7 +15,7 @@ from tests.bot.conftest import StaffCli
 from tests.bot.services.test_staff import refused, replies, with_lotte
 from tests.bot.team import BRAM, LOTTE, Team, claimed_by_lotte
 
-CODE_LINE = re.compile(r"/coach (KLIK-[A-Z0-9]{4}-[A-Z0-9]{4})")
+CODE_LINE = re.compile(r"/coach (KLIK(?:-[A-Z0-9]{4}){6})")
 
 
 async def test_coach_edit_changes_what_is_given_and_keeps_the_rest(staff_cli: StaffCli) -> None:

@@ -25,7 +25,7 @@ from tests.bot.conftest import StaffCli
 from tests.bot.process.test_cli import klik
 from tests.conftest import Clock
 
-CODE = "KLIK-7F3K-Q9ZD"
+CODE = "KLIK-7F3K-Q9ZD-4MNP-R8WX-YT2H-ABCD"
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ async def test_two_chats_using_one_code_at_once_link_only_one(
 async def test_a_wrong_code_gets_a_clear_answer_and_keeps_nothing(
     service: ConversationService, db: Database, lotte: int
 ) -> None:
-    await link(service, "9001", "KLIK-AAAA-AAAA")
+    await link(service, "9001", "KLIK-7F3K-AAAA-AAAA-AAAA-AAAA-AAAA")
     assert await replies(db, "9001") == ["staff.bad_code"]
     async with db.transaction() as session:
         assert (await session.execute(select(StaffContact))).first() is None
@@ -129,7 +129,7 @@ async def test_coach_add_prints_a_code_that_the_list_then_shows_as_invited(
         "coach", "add", "--name", "Lotte", "--languages", "nl,en", "--focus", "money,home"
     )
     assert added.code == 0, added.err
-    assert re.search(r"/coach KLIK-[A-Z0-9]{4}-[A-Z0-9]{4}", added.out)
+    assert re.search(r"/coach KLIK(-[A-Z0-9]{4}){6}", added.out)
     listed = (await staff_cli("coach", "list")).out
     assert re.search(r"1\s+Lotte\s+coach\s+nl,en\s+money,home\s+8\s+invited", listed)
 

@@ -633,8 +633,10 @@ async def test_a_coach_who_links_gets_the_staff_menu_in_their_own_chat(
             session, staff=Staff(role="coach", name="Lotte", capacity=8, created_at=clock())
         )
         assert staff.id is not None
-        await add_invite(session, staff_id=staff.id, code="KLIK-7F3K-Q9ZD", now=clock())
-    await harness.write("/coach KLIK-7F3K-Q9ZD", chat=616161)
+        await add_invite(
+            session, staff_id=staff.id, code="KLIK-7F3K-Q9ZD-4MNP-R8WX-YT2H-ABCD", now=clock()
+        )
+    await harness.write("/coach KLIK-7F3K-Q9ZD-4MNP-R8WX-YT2H-ABCD", chat=616161)
     (menu,) = harness.request.sent("setMyCommands")
     scope = json.loads(menu["scope"]) if isinstance(menu["scope"], str) else menu["scope"]
     commands = (

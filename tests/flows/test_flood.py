@@ -1,0 +1,66 @@
+"""The flood limit's rule: counted per minute, above it held and hushed, a crisis never."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flows.flood import Flood, Window, calm_again, counted, hushed
+from flows.messages import Outbound
+
+NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+
+
+def _after(messages: int, *, crisis_at: int = -1) -> Flood:
+    flood = Flood(Window())
+    for n in range(messages):
+        flood = counted(flood.window, kind="text", now=NOW, limit=20, crisis=n == crisis_at)
+    return flood
+
+
+def test_the_twentieth_message_in_a_minute_is_handled_as_always() -> None:
+    assert not _after(20).over
+
+
+def test_the_twenty_first_message_is_over_the_limit_and_the_first_held() -> None:
+    flood = _after(21)
+    assert flood.over and flood.first
+
+
+def test_the_twenty_second_is_held_without_a_second_kind_word() -> None:
+    flood = _after(22)
+    assert flood.over and not flood.first and flood.window.held == 2
+
+
+def test_a_crisis_message_above_the_limit_is_neither_held_nor_hushed() -> None:
+    flood = _after(25, crisis_at=24)
+    assert not flood.over and not flood.release
+    assert hushed([Outbound("crisis.alert", {"help_lines": ""})], flood, kept=True) != []
+
+
+def test_a_tap_is_not_counted() -> None:
+    window = Window(NOW, 20, 0)
+    assert counted(window, kind="choice", now=NOW, limit=20, crisis=False).window == window
+
+
+def test_a_message_a_minute_later_starts_a_new_count_and_releases_what_was_held() -> None:
+    held = _after(23).window
+    flood = counted(held, kind="text", now=NOW + timedelta(seconds=60), limit=20, crisis=False)
+    assert flood.release and flood.window == Window(NOW + timedelta(seconds=60), 1, 0)
+
+
+def test_held_messages_are_due_once_their_minute_is_over() -> None:
+    held = _after(23).window
+    assert not calm_again(held, NOW + timedelta(seconds=59))
+    assert calm_again(held, NOW + timedelta(seconds=60))
+
+
+def test_above_the_limit_the_replies_are_one_kind_word_then_nothing() -> None:
+    replies = [Outbound("help.short")]
+    assert [m.key for m in hushed(replies, _after(21), kept=True)] == ["flood.slow_down"]
+    assert hushed(replies, _after(22), kept=True) == []
+
+
+def test_a_command_above_the_limit_is_still_answered() -> None:
+    window = _after(25).window
+    flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
+    assert not flood.over and flood.window.count == 26

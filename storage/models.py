@@ -8,7 +8,6 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL; `utc()` reads bot
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -16,15 +15,13 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlmodel import Field, SQLModel
 
-from storage.sealing import LOOKUP_CHARS, Sealed, lookup
+from storage.sealing import address_key_field, sealed_field
 
 
 def utc(moment: datetime) -> datetime:
@@ -35,25 +32,6 @@ def utc(moment: datetime) -> datetime:
 def table_of(model: type[SQLModel]) -> Table:
     """A model's table, for Core statements: an insert into it skips the ORM's bulk path."""
     return model.__table__  # type: ignore[attr-defined,no-any-return]
-
-
-def _sealed(*, nullable: bool = False, default: str | None = None) -> Any:
-    """A column stored encrypted (storage/sealing.py): read and written as plain text."""
-    column: Column[str] = Column(Sealed(), nullable=nullable, default=default)
-    return Field(default=default, sa_column=column)
-
-
-def _address_key(context: DefaultExecutionContext) -> str | None:
-    # Every insert of an address gets its keyed hash, whichever way it is written.
-    address = context.get_current_parameters().get("address")  # type: ignore[no-untyped-call]
-    return None if address is None else lookup(address)
-
-
-def _address_key_column(*, nullable: bool = False) -> Any:
-    """The keyed hash of the row's address: lookups, uniqueness and indexes use it, never the
-    chat id. Filled in from `address` on every insert."""
-    column = Column(String(LOOKUP_CHARS), nullable=nullable, default=_address_key)
-    return Field(default=None, sa_column=column)
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -90,7 +68,7 @@ class Youngster(SQLModel, table=True):
     # youngster, once, that their messages are no longer passed on.
     blocked_at: datetime | None = _when(nullable=True)
     blocked_by: int | None = None  # a staff id; not a foreign key, so removing staff keeps it
-    block_reason: str | None = _sealed(nullable=True)  # a staff member's own words
+    block_reason: str | None = sealed_field(nullable=True)  # a staff member's own words
     block_told: bool = False
 
 
@@ -103,8 +81,8 @@ class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str = Field(foreign_key="youngsters.id", unique=True, max_length=32)
     channel: str = Field(max_length=16)
-    address: str = _sealed()
-    address_key: str | None = _address_key_column()
+    address: str = sealed_field()
+    address_key: str | None = address_key_field()
 
 
 class IntakeAnswer(SQLModel, table=True):
@@ -117,7 +95,7 @@ class IntakeAnswer(SQLModel, table=True):
     youngster_id: str = Field(foreign_key="youngsters.id", index=True, max_length=32)
     question: str = Field(max_length=48)
     choice: str | None = Field(default=None, max_length=32)
-    text: str = _sealed(default="")
+    text: str = sealed_field(default="")
 
 
 class IntakeMedia(SQLModel, table=True):
@@ -133,7 +111,7 @@ class IntakeMedia(SQLModel, table=True):
     message_id: str = Field(max_length=32)  # the channel's id of the message
     kind: str = Field(max_length=16)  # voice, photo, video, video_note, audio, document
     question: str = Field(max_length=48)  # a question id, "extra" or "waiting"
-    caption: str = _sealed(default="")
+    caption: str = sealed_field(default="")
 
 
 class Case(SQLModel, table=True):
@@ -175,7 +153,7 @@ class CaseMessage(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     sender: str = Field(max_length=16)  # youngster | coach | bot
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
-    text: str = _sealed()
+    text: str = sealed_field()
     created_at: datetime = _when()
     # Written above the flood limit (flows/flood.py): kept, and passed on to the coach
     # together once it is calm again.
@@ -209,10 +187,10 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     youngster_id: str | None = Field(default=None, index=True, max_length=32)
     channel: str = Field(max_length=16)
-    address: str = _sealed()
-    address_key: str | None = _address_key_column()
+    address: str = sealed_field()
+    address_key: str | None = address_key_field()
     language: str = Field(max_length=8)
-    payload: str = _sealed()  # JSON of an Outbound
+    payload: str = sealed_field()  # JSON of an Outbound
     created_at: datetime = _when()
     not_before: datetime = _when()
     claimed_until: datetime | None = _when(nullable=True)
@@ -235,10 +213,10 @@ class InboxEvent(SQLModel, table=True):
     pending: bool = False
     # Only while pending; emptied when handled, so no chat id or text outlives the handling.
     channel: str | None = Field(default=None, max_length=16)
-    address: str | None = _sealed(nullable=True)
-    address_key: str | None = _address_key_column(nullable=True)
+    address: str | None = sealed_field(nullable=True)
+    address_key: str | None = address_key_field(nullable=True)
     seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    payload: str | None = _sealed(nullable=True)
+    payload: str | None = sealed_field(nullable=True)
     claimed_until: datetime | None = _when(nullable=True)
 
 
@@ -323,8 +301,8 @@ class StaffContact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", unique=True)
     channel: str = Field(max_length=16)
-    address: str = _sealed()
-    address_key: str | None = _address_key_column()
+    address: str = sealed_field()
+    address_key: str | None = address_key_field()
 
 
 class Offer(SQLModel, table=True):
@@ -351,8 +329,8 @@ class SentMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
-    address: str = _sealed()
-    address_key: str | None = _address_key_column()
+    address: str = sealed_field()
+    address_key: str | None = address_key_field()
     message_id: str = Field(max_length=32)
     tag: str = Field(max_length=64)  # e.g. offer:12, case:12
     created_at: datetime = _when()

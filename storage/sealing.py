@@ -31,9 +31,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Text
+from sqlalchemy import Column, String, Text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96 bits, AES-GCM's own size
@@ -201,3 +203,22 @@ class Sealed(TypeDecorator[str]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else ring().open(str(value))
+
+
+def sealed_field(*, nullable: bool = False, default: str | None = None) -> Any:
+    """A column stored encrypted (storage/sealing.py): read and written as plain text."""
+    column: Column[str] = Column(Sealed(), nullable=nullable, default=default)
+    return Field(default=default, sa_column=column)
+
+
+def _address_key(context: DefaultExecutionContext) -> str | None:
+    # Every insert of an address gets its keyed hash, whichever way it is written.
+    address = context.get_current_parameters().get("address")  # type: ignore[no-untyped-call]
+    return None if address is None else lookup(address)
+
+
+def address_key_field(*, nullable: bool = False) -> Any:
+    """The keyed hash of the row's address: lookups, uniqueness and indexes use it, never the
+    chat id. Filled in from `address` on every insert."""
+    column = Column(String(LOOKUP_CHARS), nullable=nullable, default=_address_key)
+    return Field(default=None, sa_column=column)

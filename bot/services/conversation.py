@@ -12,13 +12,13 @@ import random
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words, screen_blocked
+from bot.services.handled import Done, Handled
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.own_data import erase, own_data
 from bot.services.staff import StaffService
@@ -30,7 +30,7 @@ from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
 from flows.staff import staff_language, staff_reply
-from flows.state import Signal, Step, Tap
+from flows.state import Step, Tap
 from storage.db import Database
 from storage.intakes import (
     create_youngster,
@@ -54,30 +54,6 @@ from storage.youngster_cases import (
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Handled:
-    """What the channel needs to know after an event: how to treat a tap, in which language."""
-
-    tap: Tap | None
-    language: str
-    duplicate: bool = False
-    staff_linked: bool = False  # a coach or team lead just linked this chat
-
-
-@dataclass(frozen=True)
-class _Done:
-    """An event handled and committed, with what the log and the observer are told of it:
-    counts and fixed words, never who or what was written."""
-
-    handled: Handled
-    side: str = "youngster"  # or "staff"
-    replies: int = 0
-    stats: str = "-"
-    signal: Signal | None = None  # a crisis signal the event raised
-    reached: int | None = None  # how many staff can read the alert now; None: no alert
-    erased: bool = False  # everything about a youngster was erased
 
 
 class ConversationService:
@@ -134,7 +110,7 @@ class ConversationService:
 
     async def _handle_retrying(
         self, channel: str, address: str, event: Inbound, event_id: str | None
-    ) -> _Done:
+    ) -> Done:
         for _ in range(2):
             try:
                 return await self._handle_once(channel, address, event, event_id)
@@ -143,7 +119,7 @@ class ConversationService:
                 log.info("event=update_retried reason=concurrent_insert")
         return await self._handle_once(channel, address, event, event_id)
 
-    def _observe(self, kind: str, done: _Done, seconds: float) -> None:
+    def _observe(self, kind: str, done: Done, seconds: float) -> None:
         """Tell the observer and the log what was committed: one line per update."""
         self.observer.update(kind, "handled", seconds)
         signal = done.signal
@@ -280,17 +256,17 @@ class ConversationService:
 
     async def _handle_once(
         self, channel: str, address: str, event: Inbound, event_id: str | None
-    ) -> _Done:
+    ) -> Done:
         async with self.db.transaction() as session:
             now = self.clock()
             if event_id is not None and not await first_time_seen(
                 session, event_id=event_id, now=now
             ):
-                return _Done(Handled(tap=None, language="", duplicate=True))
+                return Done(Handled(tap=None, language="", duplicate=True))
             staff = await find_staff(session, channel=channel, address=address)
             if staff is not None or self._is_link(event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
-                return _Done(handled, side="staff")
+                return Done(handled, side="staff")
             found = await find_youngster_with_case(session, channel=channel, address=address)
             youngster = found.youngster if found else None
             before = (
@@ -349,7 +325,7 @@ class ConversationService:
                 messages=outbound,
                 now=now,
             )
-            return _Done(
+            return Done(
                 Handled(tap=step.tap, language=language),
                 replies=len(outbound),
                 stats=",".join(s.kind for s in step.stats) or "-",

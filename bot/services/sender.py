@@ -18,11 +18,11 @@ import contextlib
 import heapq
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.services.conversation import Clock
+from bot.services.due import Due, pause_after
 from bot.services.marks import DeliveredMarks
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.pacing import Limits, Pacer
@@ -48,35 +48,12 @@ log = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 10.0  # seconds for one call to the channel; longer counts as a network error
 LEASE = timedelta(seconds=20)  # a claimed message waits this long for a sender that died
-MAX_PAUSE = timedelta(seconds=5)  # between tries after a network error: back within seconds
 GIVE_UP_AFTER = timedelta(days=1)  # a message still refused after this long is dropped
 CONCURRENCY = 20  # messages on their way at once, each to another address
 AHEAD = 10  # claimed before their turn: a claim per few messages, a crisis row still first
 LOOK_AGAIN = timedelta(days=1)  # no busy chat: only a commit or `idle` brings new work
 
 T = TypeVar("T")
-
-
-@dataclass
-class _Due:
-    id: int
-    address: str
-    attempts: int
-    parts_sent: int
-    created_at: datetime
-    language: str
-    message: Outbound
-    priority: int = 2
-    turn: int = 0
-    slot: datetime | None = None  # when `_dispatch` let it go
-    # this sender's claim: once another holds the row, it is theirs
-    claimed_until: datetime | None = None
-
-
-def pause_after(attempts: int) -> timedelta:
-    """How long to wait after a network error: 1, 2, 4 seconds, then every 5 seconds, so the
-    queue drains within seconds of the channel coming back."""
-    return min(timedelta(seconds=2 ** min(attempts, 10)), MAX_PAUSE)
 
 
 class OutboxSender:
@@ -113,7 +90,7 @@ class OutboxSender:
         self._sending: set[asyncio.Task[bool]] = set()
         self._grace = 0.0  # seconds the messages on their way get once stopped
         # Claimed, waiting for the limits, most urgent first: (priority, turn, id, due).
-        self._ready: list[tuple[int, int, int, _Due]] = []
+        self._ready: list[tuple[int, int, int, Due]] = []
         self._look = True  # something was committed: claim
         self._look_at = clock()  # when to claim again if nothing is committed
         self._more = False  # the last claim was full: more waits in the outbox
@@ -247,14 +224,14 @@ class OutboxSender:
             if not any(done):
                 return delivered
 
-    async def _claim(self, limit: int, busy: Sequence[str] = ()) -> list[_Due]:
+    async def _claim(self, limit: int, busy: Sequence[str] = ()) -> list[Due]:
         channel, now = self.transport.channel, self.clock()
         async with self.db.transaction() as session:
             rows = await claim_due(
                 session, channel=channel, now=now, lease=LEASE, limit=limit, busy=busy
             )
         return [
-            _Due(
+            Due(
                 row.id,
                 row.address,
                 row.attempts,
@@ -269,7 +246,7 @@ class OutboxSender:
             for row in rows
         ]
 
-    async def _send(self, due: _Due, *, paced: bool = False) -> bool:
+    async def _send(self, due: Due, *, paced: bool = False) -> bool:
         """Deliver one claimed message; True once it left the outbox (delivered or dropped).
         `paced`: its first call was given a slot; later parts wait for theirs."""
         channel = self.transport.channel
@@ -297,7 +274,7 @@ class OutboxSender:
             await self.db.after_erasure()
         return True
 
-    async def _deliver(self, due: _Due, *, paced: bool = False) -> None:
+    async def _deliver(self, due: Due, *, paced: bool = False) -> None:
         """Send what is left of a message: a copy, a file, or its parts from the first not
         yet delivered; an edit replaces the earlier message with the first part."""
         message = due.message
@@ -335,7 +312,7 @@ class OutboxSender:
                 message_id = await self._call(self.transport.deliver(due.address, parts[part]))
             await self._delivered(due, message_id, last=part == len(parts) - 1, part=part)
 
-    def _leaves(self, due: _Due) -> None:
+    def _leaves(self, due: Due) -> None:
         """The message given a slot by `_dispatch` leaves now."""
         if self.pacer is not None and due.slot is not None:
             self.pacer.went(due.address, due.slot, self.clock())
@@ -355,7 +332,7 @@ class OutboxSender:
         except TimeoutError:
             raise TryLater(kind="timeout") from None
 
-    async def _delivered(self, due: _Due, message_id: str, *, last: bool, part: int) -> None:
+    async def _delivered(self, due: Due, message_id: str, *, last: bool, part: int) -> None:
         """Mark a delivered message at once, with others confirmed at the same time
         (bot/services/marks.py); the part of a long one in a short transaction of its own."""
         if last:
@@ -387,7 +364,7 @@ class OutboxSender:
             await self.on_dropped(message)
             self.wake()
 
-    async def _postpone(self, due: _Due, after: timedelta | None) -> None:
+    async def _postpone(self, due: Due, after: timedelta | None) -> None:
         """Try again later: as long as a rate limit asks, within seconds after a network
         error; a message refused for more than a day is given up."""
         now = self.clock()

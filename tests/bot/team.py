@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.services.conversation import ConversationService, Handled
+from bot.services.conversation import ConversationService
+from bot.services.handled import Handled
 from flows.messages import Inbound, Outbound, outbound_from_json
 from storage.db import Database
 from storage.models import Case, OutboxMessage, Staff, StaffContact

@@ -16,7 +16,8 @@ from bot.channels.telegram.errors import after_handling, frames, said
 from bot.channels.telegram.menus import set_staff_commands
 from bot.channels.telegram.setaside import SetAside
 from bot.channels.telegram.transport import CHANNEL
-from bot.services.conversation import ConversationService, Handled
+from bot.services.conversation import ConversationService
+from bot.services.handled import Handled
 from bot.services.render import Renderer
 from flows.intake import Tap
 from flows.messages import Inbound, Ref

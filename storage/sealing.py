@@ -124,15 +124,13 @@ class KeyRing:
         return len(self.keys) > 1
 
     def seal(self, value: str) -> str:
+        """The value encrypted under the current key, with a fresh random nonce."""
         nonce = os.urandom(NONCE_BYTES)
         sealed = self.current.aead.encrypt(nonce, value.encode("utf-8"), _AAD)
         return f"{self.current.id}:{_b64(nonce + sealed)}"
 
-    def key_of(self, sealed: str) -> str:
-        """The id of the key a value was sealed with."""
-        return sealed.partition(":")[0]
-
     def open(self, sealed: str) -> str:
+        """The plain value; SealingError when its key is not in the ring or it was changed."""
         key_id, _, body = sealed.partition(":")
         key = self._by_id.get(key_id)
         if key is None:

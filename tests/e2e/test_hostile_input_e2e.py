@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from storage.db import Database
 from storage.models import IntakeAnswer, SetAsideUpdate
+from storage.sealing import ring
 from tests.e2e.test_coaching_e2e import add_coach
 from tests.e2e.test_intake_e2e import Klik, start_and_consent, wait_for_question
 from tests.support.botapi import FakeBotApi
@@ -95,7 +96,10 @@ def test_a_forged_claim_beyond_any_id_is_answered_kindly_and_the_coach_claims_on
 
 def refuse_a_skull(database_url: str) -> None:
     """Make the database refuse any answer with a skull in it, as it refuses values it cannot
-    store: an update with one can never be stored, whatever the service does."""
+    store: an update with one can never be stored, whatever the service does. Answers are
+    stored sealed, so the database sees only their length: it refuses any answer longer than
+    the same words without the skull."""
+    longest = len(ring().seal("ik kan goed tekenen"))
 
     async def install() -> None:
         db = Database(database_url)
@@ -104,14 +108,15 @@ def refuse_a_skull(database_url: str) -> None:
                 await session.execute(
                     text(
                         "CREATE TRIGGER refuse_skull BEFORE INSERT ON intake_answers "
-                        "WHEN NEW.text LIKE '%☠%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                        f"WHEN length(NEW.text) > {longest} "
+                        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
                     )
                 )
             else:
                 await session.execute(
                     text(
                         "CREATE FUNCTION refuse_skull() RETURNS trigger AS $$ BEGIN "
-                        "IF position('☠' in NEW.text) > 0 THEN RAISE EXCEPTION 'refused'; END IF; "
+                        f"IF length(NEW.text) > {longest} THEN RAISE EXCEPTION 'refused'; END IF; "
                         "RETURN NEW; END $$ LANGUAGE plpgsql"
                     )
                 )

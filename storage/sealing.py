@@ -34,6 +34,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Column, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.operators import OperatorType
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
@@ -189,12 +192,25 @@ class Sealed(TypeDecorator[str]):
     it a keyed-hash column beside it (like `address_key` in storage/models.py) when rows
     must be found by it.
 
-    New encrypted column: `Field(sa_column=Column(Sealed(), nullable=False))`, and the
-    migration that adds it uses `storage.sealing.Sealed()` (or Text) and seals existing rows.
+    New encrypted column: `sealed_field()` below, and a migration that adds it as Text and
+    seals the rows that exist.
     """
 
     impl = Text
     cache_ok = True
+
+    class comparator_factory(TypeDecorator.Comparator[str]):
+        """Comparing a sealed column in SQL is always a mistake: each sealing of a value
+        differs, so `address == x` silently finds nothing. Refused at once instead; only
+        `IS NULL` and `IS NOT NULL` mean something."""
+
+        def operate(self, op: OperatorType, *other: Any, **kwargs: Any) -> ColumnElement[Any]:
+            if op not in (operators.is_, operators.is_not):
+                raise TypeError(
+                    "a sealed column cannot be compared or sorted in SQL; "
+                    "find rows by its keyed hash (address_key) instead"
+                )
+            return super().operate(op, *other, **kwargs)
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else ring().seal(value)

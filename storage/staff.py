@@ -234,7 +234,8 @@ async def deactivate_staff(session: AsyncSession, *, staff_id: int) -> None:
     for channel, address in chats:
         await session.execute(
             delete(OutboxMessage).where(
-                col(OutboxMessage.channel) == channel, col(OutboxMessage.address) == address
+                col(OutboxMessage.channel) == channel,
+                col(OutboxMessage.address_key).in_(lookups(address)),
             )
         )
     await session.execute(delete(StaffContact).where(col(StaffContact.staff_id) == staff_id))

@@ -14,7 +14,7 @@ from sqlmodel import col
 from storage import sealing
 from storage.db import Database
 from storage.intakes import find_youngster
-from storage.models import Case, CaseMessage, Youngster
+from storage.models import Case, CaseMessage, SentMessage, Youngster
 from storage.sealing import KeyRing, NoKeyRing, SealingError, decode_key
 
 OTHER_KEY = b"another-key-of-thirty-two-bytes-or-more!"
@@ -127,3 +127,8 @@ def test_a_short_or_malformed_key_is_refused_without_repeating_it(key: str) -> N
     with pytest.raises(ValueError) as refused:
         decode_key(key)
     assert key not in str(refused.value) or not key
+
+
+def test_comparing_a_sealed_column_in_sql_is_refused_instead_of_finding_nothing() -> None:
+    with pytest.raises(TypeError, match="keyed hash"):
+        _ = col(SentMessage.address) == "987654321012"

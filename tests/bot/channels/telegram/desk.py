@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlmodel import col
 from telegram import Update
 
 from bot.services.render import Renderer
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
-from storage.models import Case, Youngster
+from storage.models import Case, CaseMessage, Youngster
 from tests.bot.channels.telegram.test_handlers import Harness
 from tests.bot.channels.telegram.wired import wired
 from tests.bot.team import add
@@ -114,6 +115,11 @@ class Desk:
         async with self.db.transaction() as session:
             query = select(func.count()).select_from(model).where(*where)
             return int((await session.execute(query)).scalar_one())
+
+    async def case_texts(self) -> list[str]:
+        """Every case message's words, opened: a sealed column cannot be searched in SQL."""
+        async with self.db.transaction() as session:
+            return list((await session.execute(select(col(CaseMessage.text)))).scalars())
 
     async def claimed_by_lotte(self) -> Case:
         assert (

@@ -35,7 +35,7 @@ from sqlalchemy import Column, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 from sqlalchemy.sql.operators import OperatorType
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
@@ -205,7 +205,10 @@ class Sealed(TypeDecorator[str]):
         `IS NULL` and `IS NOT NULL` mean something."""
 
         def operate(self, op: OperatorType, *other: Any, **kwargs: Any) -> ColumnElement[Any]:
-            if op not in (operators.is_, operators.is_not):
+            # SQLAlchemy itself matches a column to its own annotated copy with `==` (e.g. an
+            # update refreshing the rows loaded in the session): a column, never a value.
+            same_column = op is operators.eq and all(isinstance(o, ColumnClause) for o in other)
+            if op not in (operators.is_, operators.is_not) and not same_column:
                 raise TypeError(
                     "a sealed column cannot be compared or sorted in SQL; "
                     "find rows by its keyed hash (address_key) instead"

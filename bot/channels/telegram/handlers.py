@@ -33,8 +33,10 @@ def command_of(message: Message) -> tuple[str, str] | None:
     text = message.text or ""
     if not text.startswith("/"):
         return None
-    head, _, rest = text[1:].partition(" ")
-    return head.split("@")[0].lower(), rest.strip()
+    # Any white space ends the command: a code pasted on a new line, or after the no-break
+    # space a chat app may put there, is still its argument.
+    head, *rest = text[1:].split(maxsplit=1) or [""]
+    return head.split("@")[0].lower(), rest[0].strip() if rest else ""
 
 
 def offers(message: Message, data: str) -> bool:

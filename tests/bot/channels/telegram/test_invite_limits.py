@@ -74,3 +74,11 @@ async def test_a_wrong_code_in_another_chat_does_not_stop_the_right_one(harness:
         await harness.write(f"/coach {WRONG}", chat=GUESSER)
     await harness.write(f"/coach {CODE}", chat=GUESSER + 1)
     assert harness.texts()[-2] == WELCOME
+
+
+@pytest.mark.parametrize("gap", ["\n", "\u00a0", "  "])
+async def test_a_code_pasted_on_a_new_line_or_after_a_no_break_space_still_links(
+    harness: Harness, gap: str
+) -> None:
+    await harness.write(f"/coach{gap}{CODE.lower()}", chat=GUESSER)
+    assert harness.texts()[-2] == WELCOME

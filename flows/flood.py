@@ -51,10 +51,13 @@ def counted(window: Window, *, kind: str, now: datetime, limit: int, crisis: boo
     count = 1 if fresh else window.count + 1
     # A command is always answered: /stop and erasing must work in any flood, and a reply to
     # a command goes to the youngster's own chat only, pinging no coach.
-    if count > limit and not crisis and kind != "command":
+    over = count > limit
+    if over and not crisis and kind != "command":
         held = window.held + 1
         return Flood(Window(since, count, held), over=True, first=window.held == 0)
-    if crisis or window.held == 0:
+    # Held messages go to the coach in a calmer minute: a command or a crisis in the flood
+    # does not end it (that would ping the coach and say "slow down" again each time).
+    if crisis or window.held == 0 or over:
         return Flood(Window(since, count, window.held))
     return Flood(Window(since, count, 0), release=True)
 

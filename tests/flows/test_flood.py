@@ -64,3 +64,9 @@ def test_a_command_above_the_limit_is_still_answered() -> None:
     window = _after(25).window
     flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
     assert not flood.over and flood.window.count == 26
+
+
+def test_a_command_above_the_limit_leaves_the_held_messages_for_the_calmer_minute() -> None:
+    window = _after(25).window
+    flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
+    assert not flood.release and flood.window.held == 5

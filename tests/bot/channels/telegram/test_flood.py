@@ -184,3 +184,16 @@ async def test_a_flooder_s_command_is_still_answered(
     await harness.write("/status")
     assert to(harness, CHAT)[-1] != SLOW_DOWN
     assert to(harness, CHAT).count(SLOW_DOWN) == 1
+
+
+async def test_a_flooder_s_commands_bring_neither_a_new_notice_nor_a_new_slow_down(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    await with_coach(harness, db, clock)
+    for n in range(25):
+        await harness.write(f"bericht {n}")
+    for n in range(3):
+        await harness.write("/status")
+        await harness.write(f"nog {n}")
+    assert to(harness, CHAT).count(SLOW_DOWN) == 1
+    assert len(to(harness, COACH)) == 21

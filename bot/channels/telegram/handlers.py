@@ -19,6 +19,7 @@ from bot.channels.telegram.transport import CHANNEL
 from bot.services.conversation import ConversationService
 from bot.services.handled import Handled
 from bot.services.render import Renderer
+from flows.coaching.block import REASON_LENGTH  # the longest argument: why a coach blocks
 from flows.intake import Tap
 from flows.messages import Inbound, Ref
 
@@ -134,7 +135,10 @@ class TelegramHandlers:
             event = Inbound("start", argument=command[1][:64], language_hint=hint)
         else:
             event = Inbound(
-                "command", command=command[0][:32], argument=command[1][:64], language_hint=hint
+                "command",
+                command=command[0][:32],
+                argument=command[1][:REASON_LENGTH],
+                language_hint=hint,
             )
         handled = await self._to_service(update, event)
         if handled.staff_linked and update.effective_chat is not None:

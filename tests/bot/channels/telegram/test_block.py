@@ -128,3 +128,12 @@ async def test_a_blocked_youngster_asking_for_another_coach_is_not_queued_again(
         (state,) = (await session.execute(select(Case.state))).scalars().all()
     assert state == "active"
     assert len(to(harness, CHAT)) == 1 and to(harness, CHAT)[0].startswith(NOTICE)
+
+
+async def test_a_block_reason_of_a_long_sentence_is_kept_whole(
+    harness: Harness, db: Database
+) -> None:
+    reason = "scheldt en bedreigt, ook na twee waarschuwingen, en stuurde foto's die niet oké zijn"
+    await harness.write(f"/blokkeer {reason}", chat=COACH)
+    async with db.transaction() as session:
+        assert (await session.execute(select(Youngster.block_reason))).scalar_one() == reason

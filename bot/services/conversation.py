@@ -29,7 +29,7 @@ from flows.flood import Flood, hushed
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
-from flows.staff import staff_language, staff_reply
+from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
 from storage.db import Database
 from storage.intakes import (
@@ -264,7 +264,7 @@ class ConversationService:
             ):
                 return Done(Handled(tap=None, language="", duplicate=True))
             staff = await find_staff(session, channel=channel, address=address)
-            if staff is not None or self._is_link(event):
+            if staff is not None or await self._links(session, channel, address, event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return Done(handled, side="staff")
             found = await find_youngster_with_case(session, channel=channel, address=address)
@@ -337,6 +337,15 @@ class ConversationService:
     def _is_link(self, event: Inbound) -> bool:
         """/coach CODE (the word from content): linking this chat to a staff account."""
         return event.kind == "command" and self.words.action(event.command) == "link"
+
+    async def _links(
+        self, session: AsyncSession, channel: str, address: str, event: Inbound
+    ) -> bool:
+        """/coach from a chat not linked: linking, unless a youngster typed it without a code
+        (they ask for a coach, and get their own help instead of the staff's code answer)."""
+        if not self._is_link(event) or read_code(event.argument) is not None:
+            return self._is_link(event)
+        return await find_youngster(session, channel=channel, address=address, lock=False) is None
 
     async def _staff_event(
         self,

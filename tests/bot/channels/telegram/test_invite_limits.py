@@ -82,3 +82,12 @@ async def test_a_code_pasted_on_a_new_line_or_after_a_no_break_space_still_links
 ) -> None:
     await harness.write(f"/coach{gap}{CODE.lower()}", chat=GUESSER)
     assert harness.texts()[-2] == WELCOME
+
+
+async def test_a_youngster_typing_coach_without_a_code_gets_their_own_help_not_the_code_answer(
+    harness: Harness,
+) -> None:
+    await harness.write("/start", chat=GUESSER)
+    await harness.tap("consent:yes:nl:", chat=GUESSER)
+    await harness.write("/coach ik wil een coach", chat=GUESSER)
+    assert harness.texts()[-1].startswith("Zo werkt Klik")

@@ -111,7 +111,10 @@ class Verdict:
 class Stack:
     """How the model's voice and the rules' verdict add up, fitted by `klik crisis-train` on
     out-of-fold predictions: a signal when the combined probability reaches the alarm of the
-    message's language (`alarm` for a language the corpus did not hold)."""
+    message's language (`alarm` for a language the corpus did not hold). Where an acute rule
+    fired, the language's `acute_alarms` entry applies instead, when there is one: a means, a
+    place or an act named with intent is the signal a miss costs most, so it gets its own,
+    lower, threshold, chosen on the same false-alarm budget."""
 
     model: float  # weight of the model's log-odds
     acute_rule: float  # added when an acute rule fired
@@ -119,15 +122,23 @@ class Stack:
     bias: float
     alarm: float
     alarms: Mapping[str, float] = field(default_factory=dict)
+    acute_alarms: Mapping[str, float] = field(default_factory=dict)
 
-    def signal(self, heard: float, rule_level: str | None, language: str = "") -> bool:
-        """Whether the message is a crisis, given the model's probability and the rules."""
+    def probability(self, heard: float, rule_level: str | None) -> float:
+        """The combined probability of a crisis, given the model's and the rules' verdict."""
         score = self.bias + self.model * _log_odds(heard)
         if rule_level == "acute":
             score += self.acute_rule
         elif rule_level == "worry":
             score += self.worry_rule
-        return _sigmoid(score) >= self.alarms.get(language, self.alarm)
+        return _sigmoid(score)
+
+    def signal(self, heard: float, rule_level: str | None, language: str = "") -> bool:
+        """Whether the message is a crisis, given the model's probability and the rules."""
+        alarm = self.alarms.get(language, self.alarm)
+        if rule_level == "acute":
+            alarm = self.acute_alarms.get(language, alarm)
+        return self.probability(heard, rule_level) >= alarm
 
 
 class Weights:
@@ -165,16 +176,18 @@ class CrisisModel:
     @classmethod
     def parse(cls, lines: Iterable[str]) -> CrisisModel:
         """Read the weights file, tab-separated: a `bias` line (one value per output), a
-        `stack` line (model, acute rule, worry rule, bias, alarm), an `alarm`
-        line per language (language, alarm), then one feature a line (feature, idf, one
-        weight per output). Lines starting with "#" are comments. Raise ValueError naming the
-        line when something is wrong."""
+        `stack` line (model, acute rule, worry rule, bias, alarm), an `alarm` line per language
+        (language, alarm) and optionally an `acute_alarm` line per language (language, alarm
+        where an acute rule fired), then one feature a line (feature, idf, one weight per
+        output). Lines starting with "#" are comments. Raise ValueError naming the line when
+        something is wrong."""
         idf: dict[str, float] = {}
         weights = Weights()
         same: dict[float, float] = {}  # one float object per idf value: few distinct ones
         bias: tuple[float, ...] | None = None
         stack: Stack | None = None
         alarms: dict[str, float] = {}
+        acute_alarms: dict[str, float] = {}
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
@@ -187,10 +200,11 @@ class CrisisModel:
                     model, acute, worry, bias_, alarm = map(float, parts[1:6])
                     stack = Stack(model, acute, worry, bias_, alarm)
                     continue
-                if parts[0] == "alarm":
+                if parts[0] in ("alarm", "acute_alarm"):
                     if len(parts) != 3:
-                        raise ValueError("alarm needs a language and a value")
-                    alarms[parts[1]] = float(parts[2])
+                        raise ValueError(f"{parts[0]} needs a language and a value")
+                    chosen = alarms if parts[0] == "alarm" else acute_alarms
+                    chosen[parts[1]] = float(parts[2])
                     continue
                 if parts[0] == "bias":
                     bias = tuple(float(value) for value in parts[1:])
@@ -206,7 +220,7 @@ class CrisisModel:
                 raise ValueError(f"line {number}: {error}") from None
         if bias is None or stack is None:
             raise ValueError("no bias or stack line")
-        return cls(idf, weights, bias, replace(stack, alarms=alarms))
+        return cls(idf, weights, bias, replace(stack, alarms=alarms, acute_alarms=acute_alarms))
 
     def hear(self, tokens: list[str], negations: Iterable[int] = ()) -> Heard:
         """Score one message, given as its normalised tokens and where its negations stand."""

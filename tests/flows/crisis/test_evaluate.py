@@ -41,14 +41,16 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # What `klik crisis-eval tests/flows/crisis/corpus/test.tsv` measured when the weights were
 # last trained, less a little: a change to the rules, the normaliser or the weights that loses
 # recall or raises false alarms on the held-out split fails here. Raise the floor with the
-# figures; never lower it to let a change through.
-FLOOR = {"en": (0.93, 0.08), "nl": (0.93, 0.09)}
+# figures; never lower it to let a change through. Per language: recall, false alarms, and
+# how many acute messages are caught (of 1,128 in English and 1,137 in Dutch).
+FLOOR = {"en": (0.94, 0.08, 1080), "nl": (0.935, 0.09, 1090)}
 
 
 def test_the_held_out_split_stays_above_the_measured_floor(detector: Detector) -> None:
     with (CORPUS / "test.tsv").open(encoding="utf-8") as handle:
         report = evaluate(detector, parse_corpus(handle, "test.tsv"))
-    for language, (recall, false_alarms) in FLOOR.items():
+    for language, (recall, false_alarms, acute_caught) in FLOOR.items():
         tally = report.languages[language]
         assert tally.recall >= recall, (language, tally.recall)
         assert tally.false_alarms <= false_alarms, (language, tally.false_alarms)
+        assert tally.acute_caught >= acute_caught, (language, tally.acute_caught)

@@ -60,3 +60,10 @@ def test_a_language_s_own_alarm_is_used_for_its_messages() -> None:
     model = CrisisModel.parse([*HEADER, "alarm\tnl\t0.2"])
     assert model.stack.signal(0.3, None, language="nl")
     assert not model.stack.signal(0.3, None, language="en")
+
+
+def test_a_language_s_acute_alarm_applies_only_where_an_acute_rule_fired() -> None:
+    # Worry and acute rules weigh the same here, so both messages score the same, about 0.76.
+    model = CrisisModel.parse([*HEADER, "alarm\tnl\t0.9", "acute_alarm\tnl\t0.7"])
+    assert model.stack.signal(0.3, "acute", language="nl")
+    assert not model.stack.signal(0.3, "worry", language="nl")

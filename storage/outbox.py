@@ -263,14 +263,17 @@ async def mark_part_sent(
     parts_sent: int,
     claimed_until: datetime,
     held: datetime | None = None,
-) -> None:
+) -> bool:
     """Note that the first `parts_sent` parts of a long message arrived, so a retry or a
-    restart goes on from the next part; the claim is renewed for the next one."""
-    await session.execute(
+    restart goes on from the next part; the claim is renewed for the next one. False when the
+    row is no longer this sender's: deleted (its youngster erased everything) or claimed by
+    another sender after the lease ran out."""
+    result = await session.execute(
         update(OutboxMessage)
         .where(_held(message_id, held))
         .values(parts_sent=parts_sent, claimed_until=claimed_until)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def retry_later(

@@ -310,7 +310,8 @@ class OutboxSender:
                 message_id = earlier
             else:
                 message_id = await self._call(self.transport.deliver(due.address, parts[part]))
-            await self._delivered(due, message_id, last=part == len(parts) - 1, part=part)
+            if not await self._delivered(due, message_id, last=part == len(parts) - 1, part=part):
+                return  # the row is gone (an erasure) or another sender's: the rest is not ours
 
     def _leaves(self, due: Due) -> None:
         """The message given a slot by `_dispatch` leaves now."""
@@ -332,22 +333,25 @@ class OutboxSender:
         except TimeoutError:
             raise TryLater(kind="timeout") from None
 
-    async def _delivered(self, due: Due, message_id: str, *, last: bool, part: int) -> None:
+    async def _delivered(self, due: Due, message_id: str, *, last: bool, part: int) -> bool:
         """Mark a delivered message at once, with others confirmed at the same time
-        (bot/services/marks.py); the part of a long one in a short transaction of its own."""
+        (bot/services/marks.py); the part of a long one in a short transaction of its own.
+        False when a part's row is no longer this sender's."""
         if last:
             await self.marks.mark(Delivered(due.id, due.address, message_id, due.message.tag))
             self.observer.sent(self.transport.channel)
-            return
+            return True
         async with self.db.transaction() as session:
             renewed = self.clock() + LEASE
-            await mark_part_sent(
+            ours = await mark_part_sent(
                 session,
                 message_id=due.id,
                 parts_sent=part + 1,
                 claimed_until=renewed,
                 held=due.claimed_until,
             )
+            if not ours:  # e.g. erased meanwhile: no message id of that chat is remembered
+                return False
             due.claimed_until = renewed
             if due.message.tag:
                 await remember_sent(
@@ -358,6 +362,7 @@ class OutboxSender:
                     tag=due.message.tag,
                     now=self.clock(),
                 )
+        return True
 
     async def _dropped(self, message: Outbound) -> None:
         if self.on_dropped is not None:

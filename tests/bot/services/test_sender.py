@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from telegram import Bot
 
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
@@ -18,7 +18,7 @@ from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from flows.messages import HelpLines, Outbound
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, SentMessage
 from storage.outbox import enqueue_messages
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
 from tests.conftest import Clock
@@ -131,6 +131,32 @@ async def test_a_long_message_broken_off_after_its_first_part_goes_on_from_the_s
     clock.advance(seconds=1)
     await sender.drain()
     assert texts(api) == paragraphs
+
+
+class ErasedAfterFirstPart(TelegramTransport):
+    """Delivers like Telegram; after the first part the row is deleted, as an erasure does."""
+
+    def __init__(self, bot: Bot, db: Database) -> None:
+        super().__init__(bot)
+        self.db = db
+
+    async def deliver(self, address: str, message: Any) -> str:
+        delivered = await super().deliver(address, message)
+        async with self.db.transaction() as session:
+            await session.execute(delete(OutboxMessage))
+        return delivered
+
+
+async def test_a_long_message_whose_youngster_erased_everything_stops_and_remembers_nothing(
+    api: FakeBotApi, db: Database, renderer: Renderer, bot: Bot, clock: Clock
+) -> None:
+    sender = OutboxSender(db, renderer, ErasedAfterFirstPart(bot, db), clock=clock)
+    paragraphs = ["a" * 3000, "b" * 3000, "c" * 3000]
+    await put(sender, Outbound("raw", {"text": "\n\n".join(paragraphs)}, tag="relay:7"))
+    await sender.drain()
+    async with db.transaction() as session:
+        remembered = (await session.execute(select(func.count()).select_from(SentMessage))).one()
+    assert texts(api) == paragraphs[:1] and remembered == (0,)
 
 
 async def test_an_edit_too_long_for_one_message_replaces_the_earlier_one_with_its_first_part(

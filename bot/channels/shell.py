@@ -193,9 +193,12 @@ async def run_shell(
     service = runtime.service()
     async with runtime.db.transaction() as session:
         known = await find_youngster(session, channel=CHANNEL, address=ADDRESS)
+        erased = known is not None and fresh
         if known is not None and fresh:
             await forget_youngster(session, youngster_id=known.id)
             known = None
+    if erased:  # as after /vergeet: the erased words leave the WAL too
+        await runtime.db.after_erasure()
     for said in introduction(questionnaire):
         write(said)
     first = Inbound("start", language_hint=language)

@@ -85,3 +85,21 @@ def test_flemish_being_beaten_by_a_stepfather_just_now_is_acute(rules: CrisisDet
 
 def test_flemish_losing_at_cards_to_a_father_is_no_signal(rules: CrisisDetector) -> None:
     assert _level(rules, "ik krijg altijd klop bij het kaarten van mijne pa haha") is None
+
+
+def test_being_gone_by_a_picked_hour_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "scheduled a message to my sister for 6am. by then it will be over") == (
+        "acute"
+    )
+
+
+def test_exams_being_over_by_friday_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "friday 5pm the exams will be over, cant wait") is None
+
+
+def test_pills_that_are_inside_all_of_them_are_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "ze zijn binnen, alle 30") == "acute"
+
+
+def test_groceries_that_are_inside_are_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "de boodschappen zijn binnen, alles staat in de kast") is None

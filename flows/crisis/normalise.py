@@ -1,8 +1,9 @@
 """Normalising: every message and every lexicon entry go through the same folding.
 
 Case, accents, leetspeak ("z3lfm00rd"), repeated letters ("doooood"), chat and Flemish spellings
-("k wil nie meer leve", "kms") and filler words all fold to one plain form, so content/crisis.yaml
-is written in plain language and still matches how young people type. The spellings themselves
+("k wil nie meer leve", "kms"), emoji that stand for a word ("🪢") and filler words all fold to
+one plain form, so content/crisis.yaml is written in plain language and still matches how young
+people type. The spellings themselves
 are data (the `spelling` section of content/crisis.yaml); `Normaliser` is built from them.
 """
 

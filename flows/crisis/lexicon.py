@@ -204,6 +204,7 @@ class Spelling(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     laughing: str = ""  # emoji that become the word "haha"
+    emoji: dict[str, str] = Field(default_factory=dict)  # emoji that stand for a word
     renamed: dict[str, str] = Field(default_factory=dict)  # before doubled letters fold
     words: dict[str, str] = Field(default_factory=dict)
     digits: dict[str, str] = Field(default_factory=dict)
@@ -228,6 +229,7 @@ class Spelling(BaseModel):
             fillers=self.fillers,
             renamed=self.renamed,
             laughing=self.laughing,
+            emoji=self.emoji,
         )
 
 

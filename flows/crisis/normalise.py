@@ -1,8 +1,9 @@
 """Normalising: every message and every lexicon entry go through the same folding.
 
 Case, accents, leetspeak ("z3lfm00rd"), repeated letters ("doooood"), chat and Flemish spellings
-("k wil nie meer leve", "kms") and filler words all fold to one plain form, so content/crisis.yaml
-is written in plain language and still matches how young people type. The spellings themselves
+("k wil nie meer leve", "kms"), emoji that stand for a word ("🪢") and filler words all fold to
+one plain form, so content/crisis.yaml is written in plain language and still matches how young
+people type. The spellings themselves
 are data (the `spelling` section of content/crisis.yaml); `Normaliser` is built from them.
 """
 
@@ -98,6 +99,7 @@ class Normaliser:
         fillers: Iterable[str] = (),
         renamed: Mapping[str, str] | None = None,
         laughing: str = "",
+        emoji: Mapping[str, str] | None = None,
     ) -> None:
         """Raise ValueError when a key that must be one word is not."""
         filler_set = {_single(word) for word in fillers}
@@ -121,11 +123,21 @@ class Normaliser:
             else None
         )
         self._laughing = re.compile("[" + re.escape(laughing) + "]") if laughing else None
+        # Emoji that stand for a word ("🪢" a rope, "💊" pills); every other emoji falls away.
+        # Longest first, so an emoji with its variation selector wins over the bare one.
+        self._emoji = dict(emoji or {})
+        self._emoji_pattern = (
+            re.compile("|".join(map(re.escape, sorted(self._emoji, key=len, reverse=True))))
+            if self._emoji
+            else None
+        )
 
     def __call__(self, text: str) -> str:
         """Fold case, accents, leetspeak, repeats, chat spellings and fillers into spaced tokens."""
         if self._laughing is not None:
             text = self._laughing.sub(f" {LAUGH} ", text)
+        if self._emoji_pattern is not None:
+            text = self._emoji_pattern.sub(lambda match: f" {self._emoji[match.group()]} ", text)
         text = _fold(text)
         if self._renames is not None:
             text = self._renames.sub(lambda match: self._renamed[match.group()], text)

@@ -114,19 +114,23 @@ async def claim_next(
     return Pending(first.event_id, first.seq, first.payload)
 
 
+# What a handled update keeps: its id only; its chat and its text go.
+HANDLED: dict[str, object] = {
+    "pending": False,
+    "channel": None,
+    "address": None,
+    "address_key": None,
+    "payload": None,
+    "claimed_until": None,
+}
+
+
 async def mark_handled(session: AsyncSession, *, event_id: str) -> None:
     """An update is done: forget its chat and its text, keep its id against redelivery."""
     await session.execute(
         update(InboxEvent)
         .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.pending))
-        .values(
-            pending=False,
-            channel=None,
-            address=None,
-            address_key=None,
-            payload=None,
-            claimed_until=None,
-        )
+        .values(HANDLED)
     )
 
 

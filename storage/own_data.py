@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from flows.case import OPEN
 from flows.own_data import Kept
+from storage.inbox import HANDLED
 from storage.models import (
     Case,
     CaseMessage,
@@ -116,14 +117,7 @@ async def forget_chat(session: AsyncSession, chat: Address) -> None:
             col(InboxEvent.channel) == chat.channel,
             col(InboxEvent.address_key).in_(keys),
         )
-        .values(
-            pending=False,
-            channel=None,
-            address=None,
-            address_key=None,
-            payload=None,
-            claimed_until=None,
-        )
+        .values(HANDLED)
     )
 
 

@@ -4,13 +4,8 @@ colleague's case, malformed and stale buttons change nothing. SQLite and Postgre
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.services.render import Renderer
-from flows.intake import IntakeFlow, Rules
-from storage.db import Database
 from storage.models import Staff
 from tests.bot.channels.telegram.desk import (
     BRAM,
@@ -20,17 +15,7 @@ from tests.bot.channels.telegram.desk import (
     WHICH_CASE,
     YOUNGSTER,
     Desk,
-    open_desk,
 )
-from tests.conftest import Clock
-
-
-@pytest.fixture
-async def desk(
-    db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
-) -> AsyncIterator[Desk]:
-    async with open_desk(db, flow, rules, renderer, clock) as made:
-        yield made
 
 
 async def test_the_desk_offers_the_youngster_to_both_coaches(desk: Desk) -> None:

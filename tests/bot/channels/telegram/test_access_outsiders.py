@@ -4,14 +4,9 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlmodel import col
 
-from bot.services.render import Renderer
-from flows.intake import IntakeFlow, Rules
-from storage.db import Database
 from storage.models import Offer, OutboxMessage, Staff, Youngster
 from storage.sealing import lookups
 from tests.bot.channels.telegram.desk import (
@@ -21,19 +16,8 @@ from tests.bot.channels.telegram.desk import (
     UNKNOWN,
     YOUNGSTER,
     Desk,
-    open_desk,
 )
 from tests.bot.conftest import StaffCli
-from tests.conftest import Clock
-
-
-@pytest.fixture
-async def desk(
-    db: Database, flow: IntakeFlow, rules: Rules, renderer: Renderer, clock: Clock
-) -> AsyncIterator[Desk]:
-    async with open_desk(db, flow, rules, renderer, clock) as made:
-        yield made
-
 
 # -- a deactivated coach neither claims, nor reads, nor receives ----------------------------
 

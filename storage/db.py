@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.sealing import KeyRing, install
+from storage.turns import WriteTurns
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -118,28 +119,38 @@ class Database:
         if keys is not None:
             install(keys)
         self.url = async_url(url)
+        self._is_sqlite = is_sqlite(url)  # asked at every transaction: parsed once
         self.engine = make_engine(url, **options)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: its transactions take turns here, in order, with
+        # the urgent ones first, rather than in the file lock's busy-wait, which favours no
+        # one and let a burst of updates keep a sent message unmarked for seconds.
+        self.turns = WriteTurns()
 
     @property
     def is_sqlite(self) -> bool:
         """Whether this is the embedded SQLite store."""
-        return is_sqlite(self.url)
+        return self._is_sqlite
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
+    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction: committed on success, rolled back on any error.
+        `urgent` (SQLite): before every transaction still waiting for the one writer."""
+        if not self.is_sqlite:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self.turns.turn(urgent=urgent), self.sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
-    async def at_once(self) -> AsyncIterator[AsyncSession]:
+    async def at_once(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A session whose every statement commits by itself (PostgreSQL autocommit): one
         statement, one round trip, durable when it returns. For a write that must land in
         the least time, such as marking a message sent. On SQLite, whose commit costs no
         round trip, an ordinary transaction."""
         if self.is_sqlite:
-            async with self.transaction() as session:
+            async with self.transaction(urgent=urgent) as session:
                 yield session
             return
         async with self.engine.connect() as connection:

@@ -2,7 +2,8 @@
 they arrive together (a group commit): at Telegram's 30 a second one transaction per
 message would cost more CPU than the sending itself. A message whose mark is in a write
 that is still running waits for the next one, so nothing is marked later than one write
-after its confirmation: the moment in which a crash would send it twice stays short."""
+after its confirmation: the moment in which a crash would send it twice stays short. On
+SQLite a mark is the next write, before every update waiting (storage/turns.py)."""
 
 from __future__ import annotations
 
@@ -63,12 +64,12 @@ class DeliveredMarks:
 
     async def _write(self, batch: list[Delivered]) -> None:
         if len(batch) == 1:  # one statement in autocommit where the database allows
-            async with self.db.at_once() as session:
+            async with self.db.at_once(urgent=True) as session:
                 await mark_delivered(
                     session, channel=self.channel, delivered=batch[0], now=self.clock()
                 )
             return
-        async with self.db.transaction() as session:
+        async with self.db.transaction(urgent=True) as session:
             await mark_delivered_many(
                 session, channel=self.channel, delivered=batch, now=self.clock()
             )

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from flows.appointments.facts import COACH, Appointment, AppointmentRules, Draft, Parties
+from flows.appointments.facts import COACH, MODES, Appointment, AppointmentRules, Draft, Parties
 from flows.appointments.moments import parse_moment
 from flows.appointments.pick import moment_picked
 from flows.appointments.says import day_buttons, mode_buttons
@@ -20,6 +20,17 @@ from flows.messages import Outbound, Ref
 from flows.state import Tap
 
 _URL = re.compile(r"https?://\S+")
+
+
+def mode_words(texts: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Every language's words for each mode (`appointment.words.<mode>`), and the mode's own
+    name: any of them works for anyone."""
+    found = {mode: mode for mode in MODES}
+    for flat in texts.values():
+        for mode in MODES:
+            for word in flat.get(f"appointment.words.{mode}", "").split():
+                found[word.lower()] = mode
+    return found
 
 
 def start(

@@ -55,9 +55,13 @@ def cmd_run(_: argparse.Namespace) -> int:
         print(BOTFATHER_HELP, file=sys.stderr)
         return EXIT_REFUSED
     from bot.process.app import create_app, serve
+    from bot.process.runtime import ShiftedClock, utc_now
 
     try:
-        asyncio.run(serve(create_app(settings), settings.http_host, settings.http_port))
+        offset = settings.clock_offset_file
+        clock = ShiftedClock(offset) if offset is not None else utc_now
+        app = create_app(settings, clock=clock)
+        asyncio.run(serve(app, settings.http_host, settings.http_port))
     except StartupError as error:
         print(error, file=sys.stderr)
         return EXIT_REFUSED

@@ -3,8 +3,9 @@
 
 Erasing deletes every row that identifies them or holds their words, in the caller's
 transaction: youngster, contact, answers, media references, cases, case messages (the
-coach's too), offers, guard steps, appointments and their due rows, replies not yet delivered (to them, and to staff about
-them), the message ids kept for their chat, and the updates of their chat not yet handled.
+coach's too), offers, guard steps, appointments and their due rows, replies not yet
+delivered (to them, and to staff about them), the message ids kept for their chat, and the
+updates of their chat not yet handled.
 Anonymous statistics stay: their journey key goes with the youngster row, so nothing links
 them any more. After the commit, `Database.after_erasure` clears the freed pages (SQLite).
 """

@@ -4,7 +4,7 @@ forged and double taps change nothing. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -209,9 +209,7 @@ async def test_the_link_of_a_video_call_is_told_only_to_the_youngster(
     assert "https://meet.example/klik-1" in renderer.render(asked, "nl").text
 
 
-async def test_a_calendar_file_names_klik_and_the_mode_only(
-    team: Team, renderer: Renderer
-) -> None:
+async def test_a_calendar_file_names_klik_and_the_mode_only(team: Team, renderer: Renderer) -> None:
     stored = await confirmed(team, "none")
     await team.say("y1", Inbound("choice", choice=f"apt:{stored.id}:ics"))
     file = (await team.outbox("y1"))[-1]
@@ -261,5 +259,3 @@ async def test_forged_appointment_data_is_refused(team: Team, data: str) -> None
     await propose(team)
     handled = await team.say("y1", Inbound("choice", choice=data))
     assert handled.tap is not None and handled.tap.kind in ("unknown", "stale")
-
-

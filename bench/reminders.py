@@ -55,8 +55,8 @@ async def plan(db: Database, due: datetime) -> None:
         await session.flush()
         assert coach.id is not None
         session.add(StaffContact(staff_id=coach.id, channel="telegram", address="49999"))
-        for n in range(REMINDERS):
-            youngster = Youngster(
+        session.add_all(
+            Youngster(
                 id=f"y{n:031d}",
                 pseudonym=f"Sam-{n:04d}",
                 language="nl",
@@ -65,10 +65,13 @@ async def plan(db: Database, due: datetime) -> None:
                 created_at=now(),
                 last_seen=now(),
             )
-            session.add(youngster)
-            session.add(
-                Contact(youngster_id=youngster.id, channel="telegram", address=str(FIRST_CHAT + n))
-            )
+            for n in range(REMINDERS)
+        )
+        await session.flush()  # no relationship orders them: the youngsters first
+        session.add_all(
+            Contact(youngster_id=f"y{n:031d}", channel="telegram", address=str(FIRST_CHAT + n))
+            for n in range(REMINDERS)
+        )
         await session.flush()
         cases = [
             Case(

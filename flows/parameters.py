@@ -154,6 +154,7 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "appointment.proposed": frozenset({"coach", "when", "what"}),
     "appointment.proposed_by_youngster": frozenset({"pseudonym", "when", "what"}),
     "appointment.asked": frozenset({"coach", "when"}),
+    "appointment.other_asked": frozenset({"pseudonym"}),
     "appointment.waiting": frozenset({"coach", "when", "what"}),
     "appointment.confirmed": frozenset({"coach", "when", "what"}),
     "appointment.confirmed_coach": frozenset({"pseudonym", "when", "what"}),

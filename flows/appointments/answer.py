@@ -160,8 +160,12 @@ def _days(
         ask = Outbound("appointment.pick_day", {"pseudonym": parties.case.pseudonym}, buttons)
     else:
         ask = Outbound("appointment.pick_day_youngster", {"coach": parties.coach}, buttons)
-    outcome = _send(side, parties, ask)
-    return Outcome(outcome.sends, tap=Tap("answered", Ref(f"appointment.button.{verb}")))
+    sends = _send(side, parties, ask).sends
+    case = parties.case
+    if side != COACH and case.coach_id is not None:  # the coach hears every answer
+        told_coach = Outbound("appointment.other_asked", {"pseudonym": case.pseudonym})
+        sends = (*sends, to_staff(case.coach_id, told_coach))
+    return Outcome(sends, tap=Tap("answered", Ref(f"appointment.button.{verb}")))
 
 
 def _hours(

@@ -171,6 +171,13 @@ async def test_after_a_missed_meeting_the_youngster_picks_a_new_moment_for_the_c
     assert (moved.state, moved.proposed_by) == ("proposed", "youngster")
 
 
+async def test_the_coach_hears_when_the_youngster_looks_for_another_moment(team: Team) -> None:
+    asked = await propose(team)
+    await team.say("y1", Inbound("choice", choice=data(asked, ".other")))
+    assert (await team.keys("y1"))[-1] == "appointment.pick_day_youngster"
+    assert (await team.keys(LOTTE))[-1] == "appointment.other_asked"
+
+
 async def test_the_youngster_cancels_kindly_and_the_coach_can_propose_anew(team: Team) -> None:
     asked = await propose(team)
     await team.say("y1", Inbound("choice", choice=data(asked, ".cancel")))

@@ -127,9 +127,14 @@ async def on_database(url: str, label: str, api: StandIn) -> dict[str, float]:
         due_mono = time.monotonic() + (due - now()).total_seconds()
         async with sending(db, renderer, api) as sender:
 
+            taken_at: list[float] = []  # when the run that found the rows had taken them
+
             async def job() -> None:  # as the scheduler runs it: every DUE_EVERY seconds
                 while True:
+                    started = time.monotonic()
                     await appointments_job(db, matchteam, now, sender.wake)
+                    if started >= due_mono and not taken_at:
+                        taken_at.append(time.monotonic())
                     await asyncio.sleep(DUE_EVERY)
 
             running = asyncio.create_task(job())
@@ -141,6 +146,8 @@ async def on_database(url: str, label: str, api: StandIn) -> dict[str, float]:
             f"reminders_{label}_delivered": len(late),
             f"reminders_{label}_late_median_s": statistics.median(late),
             f"reminders_{label}_late_max_s": late[-1],
+            f"reminders_{label}_late_first_s": late[0],
+            f"reminders_{label}_all_taken_s": taken_at[0] - due_mono if taken_at else -1.0,
             f"reminders_{label}_refused_429": stats["refused"]["bot"] + stats["refused"]["chat"],
         }
     finally:
@@ -166,7 +173,8 @@ def lines(figures: dict[str, float]) -> list[str]:
         out.append(
             f"1,000 reminders due in one minute, {label}: {figures[key + 'delivered']:.0f} "
             f"delivered, late median {figures[key + 'late_median_s']:.1f} s, "
-            f"max {figures[key + 'late_max_s']:.1f} s (promise: 60 s; "
+            f"max {figures[key + 'late_max_s']:.1f} s, first {figures[key + 'late_first_s']:.1f} s, "
+            f"all taken by the due job after {figures[key + 'all_taken_s']:.1f} s (promise: 60 s; "
             f"{figures[key + 'refused_429']:.0f} refused by the limits)"
         )
     return out

@@ -90,9 +90,7 @@ async def appointments_job(
     db: Database, matchteam: StaffService, clock: Clock, wake: Callable[[], None]
 ) -> None:
     """Fire the appointments' due rows (reminders, missed checks, quiet nudges) and send."""
-    taken = await run_due(db, matchteam, clock)
-    if taken:
-        wake()
+    await run_due(db, matchteam, clock, wake)
 
 
 class Running:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.services.conversation import Clock
@@ -21,11 +22,18 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-BATCH = 100
+BATCH = 50
 
 
-async def run_due(db: Database, matchteam: StaffService, clock: Clock) -> Counter[str]:
-    """Take every due row; return how many became of each outcome, by kind."""
+async def run_due(
+    db: Database,
+    matchteam: StaffService,
+    clock: Clock,
+    wake: Callable[[], None] | None = None,
+) -> Counter[str]:
+    """Take every due row; return how many became of each outcome, by kind. `wake`: the
+    sender, woken after each committed batch, so the first reminders leave while the next
+    batch is taken (1,000 due in one minute all arrive within the minute)."""
     desk = matchteam.desk
     taken: Counter[str] = Counter()
     async with db.transaction() as session:
@@ -42,5 +50,7 @@ async def run_due(db: Database, matchteam: StaffService, clock: Clock) -> Counte
         for what, count in sorted(batch.items()):  # committed: each is told once
             log.info("event=appointment_due what=%s count=%d", what, count)
         taken += batch
+        if rows and wake is not None:
+            wake()
         if len(rows) < BATCH:
             return taken

@@ -126,7 +126,6 @@ async def on_database(url: str, label: str, api: StandIn) -> dict[str, float]:
         # The due moment on the monotonic clock the stand-in stamps arrivals with.
         due_mono = time.monotonic() + (due - now()).total_seconds()
         async with sending(db, renderer, api) as sender:
-
             taken_at: list[float] = []  # when the run that found the rows had taken them
 
             async def job() -> None:  # as the scheduler runs it: every DUE_EVERY seconds
@@ -173,7 +172,8 @@ def lines(figures: dict[str, float]) -> list[str]:
         out.append(
             f"1,000 reminders due in one minute, {label}: {figures[key + 'delivered']:.0f} "
             f"delivered, late median {figures[key + 'late_median_s']:.1f} s, "
-            f"max {figures[key + 'late_max_s']:.1f} s, first {figures[key + 'late_first_s']:.1f} s, "
+            f"max {figures[key + 'late_max_s']:.1f} s, "
+            f"first {figures[key + 'late_first_s']:.1f} s, "
             f"all taken by the due job after {figures[key + 'all_taken_s']:.1f} s (promise: 60 s; "
             f"{figures[key + 'refused_429']:.0f} refused by the limits)"
         )

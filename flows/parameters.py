@@ -155,6 +155,7 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "appointment.proposed_by_youngster": frozenset({"pseudonym", "when", "what"}),
     "appointment.asked": frozenset({"coach", "when"}),
     "appointment.other_asked": frozenset({"pseudonym"}),
+    "appointment.coach_item": frozenset({"pseudonym", "when", "what", "state"}),
     "appointment.waiting": frozenset({"coach", "when", "what"}),
     "appointment.confirmed": frozenset({"coach", "when", "what"}),
     "appointment.confirmed_coach": frozenset({"pseudonym", "when", "what"}),

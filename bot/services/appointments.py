@@ -14,13 +14,13 @@ from flows.appointments import answer, due, propose
 from flows.appointments.due import QUIET
 from flows.appointments.facts import COACH, YOUNGSTER, Draft, Parties
 from flows.appointments.machine import DRAFT, UPCOMING
-from flows.appointments.overview import youngster_overview
+from flows.appointments.overview import coach_overview, youngster_overview
 from flows.appointments.taps import AppointmentTap, NewTap, is_appointment, read_tap
 from flows.audit import SYSTEM
 from flows.audit import YOUNGSTER as YOUNGSTER_ACTOR
 from flows.case import WITH_COACH
 from flows.coaching import life
-from flows.coaching.effects import Outcome, refused, to_youngster
+from flows.coaching.effects import Outcome, refused, to_staff, to_youngster
 from flows.coaching.facts import CaseFacts, Person
 from flows.command_words import CommandWords
 from flows.messages import Inbound
@@ -59,7 +59,13 @@ async def coach_command(
     asked = propose.start(actor, case, argument, desk.mode_words, now, desk.appointments)
     if isinstance(asked, Draft):
         return await _drafted(session, desk, asked, now)
-    return asked
+    parties = await parties_of(session, case)
+    if argument.strip() or parties is None:
+        return asked
+    # Without words: what is coming (to move or cancel) above the question what to propose.
+    coming = await appointments_of_case(session, case_id=parties.case.id, states=UPCOMING)
+    listed = to_staff(actor.id, *coach_overview(parties, coming))
+    return Outcome((listed, *asked.sends), asked.changes, asked.tap)
 
 
 async def coach_tap(

@@ -33,3 +33,21 @@ def youngster_overview(parties: Parties | None, coming: Sequence[Appointment]) -
             )
             shown.append(Outbound("appointment.yours", params, rows))
     return shown or [Outbound("appointment.none_yours", {"coach": parties.coach})]
+
+
+def coach_overview(parties: Parties, coming: Sequence[Appointment]) -> list[Outbound]:
+    """What a coach sees of the current conversation's coming appointments on /afspraak
+    without words (before the question which kind to propose): each with move and cancel."""
+    return [
+        Outbound(
+            "appointment.coach_item",
+            told(
+                appointment,
+                pseudonym=parties.case.pseudonym,
+                state=Ref(f"appointment.state.{appointment.state}"),
+            ),
+            change_buttons(appointment.id),
+        )
+        for appointment in coming
+        if appointment.starts_at is not None
+    ]

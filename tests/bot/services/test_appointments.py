@@ -203,6 +203,19 @@ async def test_a_coach_without_a_moment_gets_the_quick_picks(team: Team) -> None
     assert (await appointment(team)).mode == "video"
 
 
+async def test_a_coach_s_bare_command_lists_what_is_coming_with_move_and_cancel(
+    team: Team,
+) -> None:
+    stored = await confirmed(team, "none")
+    await team.say(LOTTE, Inbound("command", command="afspraak"))
+    item, ask = (await team.outbox(LOTTE))[-2:]
+    assert (item.key, ask.key) == ("appointment.coach_item", "appointment.ask_mode")
+    assert [b.data for row in item.buttons for b in row] == [
+        f"apt:{stored.id}:move",
+        f"apt:{stored.id}:cancel",
+    ]
+
+
 async def test_words_that_name_no_moment_offer_the_picks_with_a_hint(team: Team) -> None:
     asked = await propose(team, "ooit eens")
     assert asked.key != "appointment.proposed"

@@ -31,6 +31,8 @@ from bench.keys import install_bench_key
 from bench.metrics import bench_observer, bench_scrape
 from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
+from bench.reminders import figures_of_the_reminders
+from bench.reminders import lines as reminder_lines
 from bench.size import bench_size
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
@@ -289,12 +291,15 @@ def main() -> None:
     lines += guard_ladder()
     outbound = figures_of_the_way_out()
     lines += outbound_lines(outbound)
+    reminders = figures_of_the_reminders()
+    lines += reminder_lines(reminders)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     figures = {
         "measured_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M}Z",
         **crisis_figures,
         **outbound,
+        **reminders,
         **inbound_figures,
         **size_figures,
     }

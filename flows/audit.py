@@ -28,6 +28,7 @@ ACTIONS = (
     "requeue",
     "block",  # a youngster's messages no longer passed on (/blokkeer)
     "unblock",
+    "appointment",  # an appointment took a step; the detail is its new state
     # a youngster's data
     "erase",
     "export",

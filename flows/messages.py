@@ -123,7 +123,17 @@ class Joined:
     items: tuple[Ref, ...]
 
 
-Param = str | int | When | Duration | Ref | HelpLines | CountryText | Joined | list[Ref]
+@dataclass(frozen=True)
+class Calendar:
+    """An appointment as a calendar file (.ics), told when rendered: Klik and the mode in the
+    reader's language, the moment, nothing else (no names, no ids)."""
+
+    at: datetime
+    mode: str
+    made: datetime
+
+
+Param = str | int | When | Duration | Ref | HelpLines | CountryText | Joined | Calendar | list[Ref]
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,12 @@ def param_to_json(value: Param) -> Any:
         return {"duration": value.seconds}
     if isinstance(value, Joined):
         return {"joined": [param_to_json(item) for item in value.items]}
+    if isinstance(value, Calendar):
+        return {
+            "calendar": value.at.isoformat(),
+            "mode": value.mode,
+            "made": value.made.isoformat(),
+        }
     return {"refs": [param_to_json(item) for item in value]}
 
 
@@ -198,6 +214,9 @@ def param_from_json(data: Any) -> Param:
         return CountryText(data["country"])
     if "duration" in data:
         return Duration(int(data["duration"]))
+    if "calendar" in data:
+        made = datetime.fromisoformat(data["made"])
+        return Calendar(datetime.fromisoformat(data["calendar"]), data["mode"], made)
     if "joined" in data:
         refs = (param_from_json(item) for item in data["joined"])
         return Joined(tuple(ref for ref in refs if isinstance(ref, Ref)))

@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flows.appointments.facts import Appointment
+from flows.appointments.machine import DRAFT
+from flows.appointments.says import what, when
 from flows.case import ACTIVE, CLOSED, PAUSED, QUEUED
 from flows.content import Questionnaire
 from flows.messages import Outbound, Param, Ref, When
@@ -25,6 +28,7 @@ class Kept:
     since: datetime
     messages: int
     ended: datetime | None
+    appointments: tuple[Appointment, ...] = ()  # every one of their cases', drafts left out
 
 
 def overview(
@@ -46,6 +50,7 @@ def overview(
         *_answers(questionnaire, intake),
         BLANK,
         _case(intake, kept),
+        *_appointments(kept),
     ]
     signal = intake.case.signal if intake.case and intake.case.signal else intake.signal
     if signal is not None:
@@ -92,6 +97,22 @@ def _case(intake: Intake, kept: Kept) -> Ref:
     if case.state == CLOSED and coach:
         return Ref("mydata.case_closed", {"coach": coach, "closed": closed})
     return Ref("mydata.case_ended", {"closed": closed})
+
+
+def _appointments(kept: Kept) -> list[Ref]:
+    """Each appointment: when, what kind (with its link or place) and how it stands."""
+    return [
+        Ref(
+            "mydata.appointment",
+            {
+                "when": when(appointment),
+                "what": what(appointment),
+                "state": Ref(f"appointment.state.{appointment.state}"),
+            },
+        )
+        for appointment in kept.appointments
+        if appointment.starts_at is not None and appointment.state != DRAFT
+    ]
 
 
 def _retention(rules: Rules, intake: Intake, kept: Kept) -> list[Ref]:

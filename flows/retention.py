@@ -14,6 +14,7 @@ KINDS = (
     "unfinished_intake",  # a youngster who never reached the queue, inactive: erased
     "ended_youngster",  # a youngster whose every case ended long ago, inactive: erased
     "case_messages",  # the history of a case that ended long ago (the youngster came back)
+    "appointments",  # the appointments of such a case, with their due rows
     "inbox",  # ids of handled updates
     "sent_messages",  # ids of delivered messages (for edits and reply routing)
     "set_aside",  # updates set aside after failing (id and kind)

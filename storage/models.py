@@ -370,6 +370,10 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=32)  # a code: a reason, kind:count
 
 
+# The appointment tables live beside this file (its length); registered here like the rest.
+from storage.appointment_models import Appointment as Appointment  # noqa: E402
+from storage.appointment_models import AppointmentDue as AppointmentDue  # noqa: E402
+
 # Ids are never reused, on SQLite too (AUTOINCREMENT; PostgreSQL's sequences never reuse): a
 # coach's reply to a message about an erased youngster's case must not reach the next
 # youngster whose case would otherwise get the same id.

@@ -3,8 +3,9 @@
 
 Erasing deletes every row that identifies them or holds their words, in the caller's
 transaction: youngster, contact, answers, media references, cases, case messages (the
-coach's too), offers, guard steps, replies not yet delivered (to them, and to staff about
-them), the message ids kept for their chat, and the updates of their chat not yet handled.
+coach's too), offers, guard steps, appointments and their due rows, replies not yet
+delivered (to them, and to staff about them), the message ids kept for their chat, and the
+updates of their chat not yet handled.
 Anonymous statistics stay: their journey key goes with the youngster row, so nothing links
 them any more. After the commit, `Database.after_erasure` clears the freed pages (SQLite).
 """
@@ -19,8 +20,10 @@ from sqlmodel import col
 
 from flows.case import OPEN
 from flows.own_data import Kept
+from storage.appointments import facts_of, forget_appointments
 from storage.inbox import HANDLED
 from storage.models import (
+    Appointment,
     Case,
     CaseMessage,
     Contact,
@@ -53,7 +56,10 @@ async def kept_about(session: AsyncSession, *, youngster: Youngster) -> Kept:
     if rows and not any(state in OPEN for state, _ in rows):
         closed = [utc(at) for _, at in rows if at is not None]
         ended = max(closed) if closed else None
-    return Kept(utc(youngster.created_at), int(messages), ended)
+    planned = select(Appointment).where(col(Appointment.case_id).in_(case_ids))
+    ordered = planned.order_by(col(Appointment.starts_at), col(Appointment.id))
+    appointments = tuple(facts_of(row) for row in (await session.execute(ordered)).scalars())
+    return Kept(utc(youngster.created_at), int(messages), ended, appointments)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
     await session.execute(delete(Offer).where(col(Offer.case_id).in_(case_ids)))
     await session.execute(delete(GuardStep).where(col(GuardStep.case_id).in_(case_ids)))
+    await forget_appointments(session, case_ids=case_ids)
     await session.execute(
         update(Staff).where(col(Staff.current_case_id).in_(case_ids)).values(current_case_id=None)
     )

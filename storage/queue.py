@@ -12,6 +12,7 @@ from sqlmodel import col
 from flows.case import ACTIVE, OPEN, QUEUED, WITH_COACH, after, sources
 from storage.db import insert_new
 from storage.models import (
+    AppointmentDue,
     Case,
     CaseMessage,
     GuardStep,
@@ -184,6 +185,12 @@ async def active_cases_of(session: AsyncSession, *, staff_id: int) -> list[tuple
 
 
 async def drop_case_plans(session: AsyncSession, *, case_id: int) -> None:
-    """Forget who was offered a case and its guard ladder, before it is queued again."""
+    """Forget who was offered a case, its guard ladder and the reminders of its appointments
+    with the coach it had, before it is queued again."""
     await session.execute(delete(Offer).where(col(Offer.case_id) == case_id))
+    await session.execute(
+        delete(AppointmentDue).where(
+            col(AppointmentDue.case_id) == case_id, col(AppointmentDue.done_at).is_(None)
+        )
+    )
     await session.execute(delete(GuardStep).where(col(GuardStep.case_id) == case_id))

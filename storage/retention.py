@@ -18,6 +18,8 @@ from sqlmodel import col
 from flows.case import CLOSED, WITHDRAWN
 from flows.retention import KINDS, Cutoffs
 from storage.models import (
+    Appointment,
+    AppointmentDue,
     AuditEvent,
     Case,
     CaseMessage,
@@ -58,14 +60,19 @@ def _ended_youngsters(cutoffs: Cutoffs) -> Select[Any]:
     )
 
 
-def _case_messages(cutoffs: Cutoffs) -> Select[Any]:
-    """The history of cases that ended before the cutoff, of youngsters who stay (they came
-    back, or have another case); the others go whole with `ended_youngster`."""
-    ended = select(col(Case.id)).where(
+def _ended_cases(cutoffs: Cutoffs) -> Select[Any]:
+    """Cases that ended before the cutoff, of youngsters who stay (they came back, or have
+    another case); the others go whole with `ended_youngster`."""
+    return select(col(Case.id)).where(
         col(Case.state).in_(ENDED),
         col(Case.closed_at) < cutoffs.closed_case,
         col(Case.youngster_id).not_in(_ended_youngsters(cutoffs)),
     )
+
+
+def _case_messages(cutoffs: Cutoffs) -> Select[Any]:
+    """The history of cases that ended before the cutoff (`_ended_cases`)."""
+    ended = _ended_cases(cutoffs)
     return select(col(CaseMessage.id)).where(col(CaseMessage.case_id).in_(ended))
 
 
@@ -78,6 +85,9 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
             return _ended_youngsters(cutoffs)
         case "case_messages":
             return _case_messages(cutoffs)
+        case "appointments":  # kept as long as the case's messages, gone with them
+            ended = _ended_cases(cutoffs)
+            return select(col(Appointment.id)).where(col(Appointment.case_id).in_(ended))
         case "inbox":
             return select(col(InboxEvent.event_id)).where(
                 col(InboxEvent.received_at) < cutoffs.inbox, ~col(InboxEvent.pending)
@@ -95,6 +105,7 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
 
 _TABLES: dict[str, tuple[Any, Any]] = {
     "case_messages": (CaseMessage, col(CaseMessage.id)),
+    "appointments": (Appointment, col(Appointment.id)),
     "inbox": (InboxEvent, col(InboxEvent.event_id)),
     "sent_messages": (SentMessage, col(SentMessage.id)),
     "set_aside": (SetAsideUpdate, col(SetAsideUpdate.event_id)),
@@ -123,5 +134,8 @@ async def purge_batch(session: AsyncSession, *, kind: str, cutoffs: Cutoffs) -> 
             await forget_youngster(session, youngster_id=youngster_id)
         return len(keys)
     table, key = _TABLES[kind]
+    if kind == "appointments":  # their due rows first (they point at them)
+        due_rows = col(AppointmentDue.appointment_id).in_(keys)
+        await session.execute(delete(AppointmentDue).where(due_rows))
     await session.execute(delete(table).where(key.in_(keys)))
     return len(keys)

@@ -45,6 +45,8 @@ TABLES = (
     "offers",
     "sent_messages",
     "case_messages",
+    "appointment_due",
+    "appointments",
     "cases",
     "intake_media",
     "intake_answers",

@@ -8,6 +8,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -55,9 +56,13 @@ def cmd_run(_: argparse.Namespace) -> int:
         print(BOTFATHER_HELP, file=sys.stderr)
         return EXIT_REFUSED
     from bot.process.app import create_app, serve
+    from bot.process.runtime import ShiftedClock, utc_now
 
     try:
-        asyncio.run(serve(create_app(settings), settings.http_host, settings.http_port))
+        offset = settings.clock_offset_file
+        clock = ShiftedClock(offset) if offset is not None else utc_now
+        app = create_app(settings, clock=clock)
+        asyncio.run(serve(app, settings.http_host, settings.http_port))
     except StartupError as error:
         print(error, file=sys.stderr)
         return EXIT_REFUSED
@@ -234,14 +239,26 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_diagram(_: argparse.Namespace) -> int:
-    """Print the intake machine as a Mermaid state diagram, drawn from the real machine."""
+def cmd_diagram(args: argparse.Namespace) -> int:
+    """Print a machine as a Mermaid state diagram, drawn from the real machine: the intake
+    (built from the questionnaire), a case, or an appointment."""
+    from flows.appointments.machine import APPOINTMENT_MACHINE
+    from flows.case import CASE_MACHINE
+
+    if args.machine == "case":
+        print(_drawn(CASE_MACHINE, "Case"))
+    elif args.machine == "appointment":
+        print(_drawn(APPOINTMENT_MACHINE, "Appointment"))
+    else:
+        print(_drawn(intake_machine_spec(content_or_refuse(settings_or_exit())), "Intake"))
+    return 0
+
+
+def _drawn(spec: dict[str, Any], title: str) -> str:
     from transitions.extensions import GraphMachine
 
-    content = content_or_refuse(settings_or_exit())
-    spec = intake_machine_spec(content)
     machine = GraphMachine(
-        model=None, auto_transitions=False, graph_engine="mermaid", title="Intake", **spec
+        model=None, auto_transitions=False, graph_engine="mermaid", title=title, **spec
     )
 
     class Drawn:
@@ -249,8 +266,8 @@ def cmd_diagram(_: argparse.Namespace) -> int:
 
     model = Drawn()
     machine.add_model(model)
-    print(model.get_graph().draw(None))  # type: ignore[attr-defined]
-    return 0
+    drawn: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    return drawn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,7 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     training.add_argument("--out", default="content/crisis-model.tsv", help="weights file")
     training.add_argument("--dir", help="content folder whose rules the model joins")
     training.set_defaults(func=cmd_crisis_train)
-    commands.add_parser("diagram", help=cmd_diagram.__doc__).set_defaults(func=cmd_diagram)
+    diagram = commands.add_parser("diagram", help=cmd_diagram.__doc__)
+    diagram.add_argument(
+        "machine", nargs="?", default="intake", choices=("intake", "case", "appointment")
+    )
+    diagram.set_defaults(func=cmd_diagram)
     commands.add_parser("health", help=cmd_health.__doc__).set_defaults(func=cmd_health)
     rotate = commands.add_parser("rotate-key", help=cmd_rotate_key.__doc__)
     rotate.set_defaults(func=cmd_rotate_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.appointments.facts import AppointmentRules
 from flows.coaching.link import LinkLimits
 from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
@@ -99,6 +101,13 @@ class Settings(BaseSettings):
     flood_per_minute: int = Field(default=20, ge=3, le=1000)
     link_tries_per_chat: int = Field(default=5, ge=1, le=100)
     link_tries_total: int = Field(default=50, ge=1, le=10_000)
+    # Appointments: the hour of the evening-before reminder (in TIMEZONE), and after how many
+    # days without a word from a youngster their coach is nudged (a case never closes itself).
+    appointment_evening: time = time(19, 0)
+    # Drills and end-to-end tests only, never in production: a file holding seconds added to
+    # the wall clock (bot/process/runtime.py ShiftedClock).
+    clock_offset_file: Path | None = None
+    quiet_nudge_days: int = Field(default=7, ge=1, le=90)
 
     @field_validator("telegram_token")
     @classmethod
@@ -226,6 +235,10 @@ class Settings(BaseSettings):
     def link_limits(self) -> LinkLimits:
         """How many invite codes that did not link are allowed in an hour."""
         return LinkLimits(per_chat=self.link_tries_per_chat, total=self.link_tries_total)
+
+    def appointment_rules(self) -> AppointmentRules:
+        """The settings appointments and the quiet nudge depend on."""
+        return AppointmentRules(self.zone, self.appointment_evening, self.quiet_nudge_days)
 
     def rules(self) -> Rules:
         """The settings the intake rules depend on."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.services.appointment_due import run_due
 from bot.services.conversation import Clock
 from bot.services.gate import release_calm
 from bot.services.guard import run_guard
@@ -82,6 +83,16 @@ async def guard_job(
         await reach.check(db, matchteam, clock)
 
 
+DUE_EVERY = 10  # seconds; a reminder leaves at most this late (plus the sender's queue)
+
+
+async def appointments_job(
+    db: Database, matchteam: StaffService, clock: Clock, wake: Callable[[], None]
+) -> None:
+    """Fire the appointments' due rows (reminders, missed checks, quiet nudges) and send."""
+    await run_due(db, matchteam, clock, wake)
+
+
 class Running:
     """The job runs in progress, so that stopping can let each finish its transaction
     (shutting the scheduler down would cancel them, and APScheduler logs that as an error)."""
@@ -135,6 +146,7 @@ def make_scheduler(
     observer: Observer = UNOBSERVED,
     guard_every: int = GUARD_EVERY,
     retention: Retention | None = None,
+    due_every: int = DUE_EVERY,
 ) -> AsyncIOScheduler:
     """A scheduler with Klik's periodic jobs; start it inside the running event loop. Every
     worker runs them: each guard step, and each row the purge deletes, is taken by one (FOR
@@ -148,6 +160,15 @@ def make_scheduler(
         args=(db, matchteam, clock, wake, reach, observer),
         id="guard",
         next_run_time=clock(),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        running.track(appointments_job),
+        "interval",
+        seconds=due_every,
+        args=(db, matchteam, clock, wake),
+        id="appointments",
         coalesce=True,
         max_instances=1,
     )

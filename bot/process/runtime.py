@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from alembic.util import CommandError
 from sqlalchemy.engine import make_url
@@ -33,6 +34,27 @@ class StartupError(Exception):
 def utc_now() -> datetime:
     """The real clock, read only at the edges; everything else gets `now` passed in."""
     return datetime.now(UTC)
+
+
+class ShiftedClock:
+    """The wall clock moved on by the seconds written in a file (CLOCK_OFFSET_FILE): for
+    drills and the end-to-end tests, which rehearse an evening-before reminder or a missed
+    check without waiting a day. The file is read again only when it changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen: float | None = None
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        try:
+            changed = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return utc_now() + self.offset
+        if changed != self.seen:
+            self.seen = changed
+            self.offset = timedelta(seconds=float(self.path.read_text().strip() or 0))
+        return utc_now() + self.offset
 
 
 def shown_url(url: str) -> str:
@@ -153,7 +175,9 @@ class Runtime:
         observer: Observer = UNOBSERVED,
     ) -> ConversationService:
         """A conversation service on this runtime, telling `observer` (the metrics)."""
-        matchteam = StaffService(self.flow, self.settings.rules())
+        matchteam = StaffService(
+            self.flow, self.settings.rules(), appointments=self.settings.appointment_rules()
+        )
         return ConversationService(
             self.db,
             self.flow,

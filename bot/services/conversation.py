@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.appointments import wants_appointments
 from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words, screen_blocked
 from bot.services.handled import Done, Handled
 from bot.services.observer import UNOBSERVED, Observer, update_kind
@@ -268,6 +269,9 @@ class ConversationService:
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return Done(handled, side="staff")
             found = await find_youngster_with_case(session, channel=channel, address=address)
+            if found and self.matchteam and wants_appointments(event, self.youngster_words):
+                tap = await self.matchteam.appointment_event(session, found, event, now)
+                return Done(Handled(tap=tap, language=found.youngster.language))
             youngster = found.youngster if found else None
             before = (
                 await load_intake(
@@ -334,8 +338,7 @@ class ConversationService:
                 erased=step.forget,
             )
 
-    def _is_link(self, event: Inbound) -> bool:
-        """/coach CODE (the word from content): linking this chat to a staff account."""
+    def _is_link(self, event: Inbound) -> bool:  # /coach CODE: link this chat to an account
         return event.kind == "command" and self.words.action(event.command) == "link"
 
     async def _links(

@@ -9,9 +9,20 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_timedelta
 
+from flows.appointments.calendar import ics
 from flows.content import Content
 from flows.crisis import HelpLine
-from flows.messages import CountryText, Duration, HelpLines, Joined, Outbound, Param, Ref, When
+from flows.messages import (
+    Calendar,
+    CountryText,
+    Duration,
+    HelpLines,
+    Joined,
+    Outbound,
+    Param,
+    Ref,
+    When,
+)
 from flows.parameters import check_parameters
 
 
@@ -64,6 +75,10 @@ class Renderer:
         if isinstance(value, Joined):
             separator = self.content.text(language, "list.separator")
             return separator.join(self.ref(item, language) for item in value.items)
+        if isinstance(value, Calendar):
+            mode = Ref(f"appointment.name.{value.mode}")
+            summary = self.text("appointment.ics_summary", {"mode": mode}, language)
+            return ics(value.at, summary, value.made)
         if isinstance(value, CountryText):
             return self.text(f"country.{self.country}.{value.name}", {}, language)
         if isinstance(value, HelpLines):

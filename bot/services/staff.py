@@ -13,9 +13,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.appointments import fire_due, youngster_event
 from bot.services.staff_apply import apply
-from bot.services.staff_load import Desk, case_only, facts, load_case, open_case, reached
+from bot.services.staff_load import Desk, Reached, case_only, facts, load_case, open_case, reached
 from bot.services.staff_taps import staff_event
+from flows.appointments.facts import AppointmentRules
 from flows.audit import CLI, SYSTEM, YOUNGSTER
 from flows.case import QUEUED
 from flows.coaching import block, life, offers, requeue, talk
@@ -26,8 +28,8 @@ from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import waiting_case
 from flows.state import Alert, Rules, Signal, Tap
 from storage.flood import take_held_messages
-from storage.intakes import current_case_of, kept_media
-from storage.models import Staff
+from storage.intakes import Found, current_case_of, kept_media
+from storage.models import AppointmentDue, Staff
 from storage.queue import active_cases_of, offered_staff
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,35 @@ class StaffService:
     """The staff side at work on one channel: offers, claims, the relay, a case's life, the
     guard and requeueing."""
 
-    def __init__(self, flow: IntakeFlow, rules: Rules, *, channel: str = "telegram") -> None:
-        self.desk = Desk(flow.content, rules, channel)
+    def __init__(
+        self,
+        flow: IntakeFlow,
+        rules: Rules,
+        *,
+        channel: str = "telegram",
+        appointments: AppointmentRules | None = None,
+    ) -> None:
+        self.desk = Desk(flow.content, rules, channel, appointments)
+
+    async def appointment_due(
+        self, session: AsyncSession, row: AppointmentDue, now: datetime, team: Reached | None
+    ) -> str:
+        """A claimed due row of an appointment or a quiet case: what became of it."""
+        return await fire_due(session, self.desk, row, now, team)
+
+    async def appointment_event(
+        self, session: AsyncSession, found: Found, event: Inbound, now: datetime
+    ) -> Tap | None:
+        """A youngster's /afspraak or a tap on an appointment (bot/services/appointments.py)."""
+        case_id = found.case.id if found.case is not None else None
+        return await youngster_event(
+            session,
+            self.desk,
+            youngster_id=found.youngster.id,
+            case_id=case_id,
+            event=event,
+            now=now,
+        )
 
     async def staff_event(
         self, session: AsyncSession, *, staff: Staff, address: str, event: Inbound, now: datetime

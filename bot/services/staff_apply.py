@@ -22,18 +22,22 @@ from flows.coaching.effects import (
     CloseCase,
     CountStat,
     EndHandover,
+    MoveAppointment,
     MoveCase,
     NoteMessage,
     Outcome,
+    PlanDue,
     ReopenCase,
     Reply,
     RequeueCase,
     SetCurrent,
+    SetReminder,
     TakeOver,
     ToStaff,
     UnblockYoungster,
 )
 from flows.messages import Outbound
+from storage.appointments import move_appointment, plan_due, set_reminder
 from storage.audit import record
 from storage.blocks import block_youngster, unblock_youngster
 from storage.cases import (
@@ -168,4 +172,19 @@ async def write(session: AsyncSession, change: Change) -> bool:
             )
         case UnblockYoungster(youngster_id):
             await unblock_youngster(session, youngster_id=youngster_id)
+        case MoveAppointment(appointment_id, _, before, state, starts_at, proposed_by):
+            return await move_appointment(
+                session,
+                appointment_id=appointment_id,
+                before=before,
+                state=state,
+                starts_at=starts_at,
+                proposed_by=proposed_by,
+            )
+        case SetReminder(appointment_id, remind):
+            await set_reminder(session, appointment_id=appointment_id, remind=remind)
+        case PlanDue(case_id, appointment_id, clear, rows):
+            await plan_due(
+                session, case_id=case_id, appointment_id=appointment_id, clear=clear, rows=rows
+            )
     return True

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.appointments.facts import AppointmentRules
+from flows.appointments.propose import mode_words
 from flows.coaching.block import Target
 from flows.coaching.facts import CaseFacts, Person, Team, case_card
 from flows.command_words import CommandWords, staff_words
@@ -29,10 +31,20 @@ class Desk:
     content: Content
     rules: Rules
     channel: str = "telegram"
+    plans: AppointmentRules | None = None  # None: the defaults in the service's zone
     words: CommandWords = field(init=False)
+    mode_words: dict[str, str] = field(init=False)  # what a coach types for a mode
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "words", staff_words(self.content.texts))
+        object.__setattr__(self, "mode_words", mode_words(self.content.texts))
+        if self.plans is None:
+            object.__setattr__(self, "plans", AppointmentRules(self.rules.timezone))
+
+    @property
+    def appointments(self) -> AppointmentRules:
+        assert self.plans is not None
+        return self.plans
 
     def language(self, staff: Staff) -> str:
         """The language Klik speaks to a staff member."""

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import appointments
 from bot.services.staff_apply import apply
 from bot.services.staff_load import (
     Desk,
@@ -26,6 +27,7 @@ from flows.audit import staff_actor
 from flows.coaching import block, claims, life, talk
 from flows.coaching.actions import (
     AcceptTap,
+    AppointmentButton,
     Block,
     Claim,
     CloseTap,
@@ -34,6 +36,7 @@ from flows.coaching.actions import (
     Help,
     Open,
     OpenTap,
+    Propose,
     Queue,
     Unblock,
     Unknown,
@@ -102,6 +105,10 @@ async def staff_event(
             outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
         case AcceptTap(case_id):
             outcome = await _accept(session, desk, actor, case_id)
+        case Propose(argument):
+            outcome = await appointments.coach_command(session, desk, actor, argument, now)
+        case AppointmentButton(data):
+            outcome = await appointments.coach_tap(session, desk, actor, data, now)
         case Write():
             outcome = await _write(session, desk, actor, address, event, now)
         case Unknown():

@@ -79,6 +79,20 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Propose:
+    """/afspraak with what followed it (flows/appointments/propose.py reads it)."""
+
+    argument: str
+
+
+@dataclass(frozen=True)
+class AppointmentButton:
+    """A tap on an appointment's button: `apt:...` (flows/appointments/taps.py reads it)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
 class OpenTap:
     which: str
 
@@ -97,6 +111,8 @@ Action = (
     | Write
     | Help
     | Unknown
+    | Propose
+    | AppointmentButton
 )
 
 
@@ -110,6 +126,8 @@ def read(event: Inbound, words: CommandWords) -> Action:
             return Queue()
         if action == "open":
             return Open(event.argument.strip().lower())
+        if action == "appointment":
+            return Propose(event.argument)
         if action in ("pause", "close", "handover"):
             return Command(action)
         if action == "block":
@@ -126,6 +144,8 @@ def _tap(data: str) -> Action:
     head, _, rest = data.partition(":")
     if head == "open":
         return OpenTap(rest)
+    if head == "apt":
+        return AppointmentButton(data)
     if head in ("close", "handover", "accept"):
         parts = rest.split(":")
         if not parts[0].isdigit() or len(parts[0]) > 12:

@@ -16,6 +16,7 @@ from flows.coaching.effects import (
     BlockYoungster,
     Change,
     CloseCase,
+    MoveAppointment,
     MoveCase,
     Outcome,
     ReopenCase,
@@ -57,6 +58,8 @@ def _of(change: Change) -> list[Entry]:
         case BlockYoungster() | UnblockYoungster():
             # Who blocked, and when; the youngster is not named (no pseudonym in the log).
             return [Entry("block" if isinstance(change, BlockYoungster) else "unblock")]
+        case MoveAppointment(_, case_id, _, state):
+            return [Entry("appointment", case_id=case_id, detail=state)]
         case AddOffers(case_id, staff_ids, _):
             return [Entry("shown", case_id=case_id, staff_id=staff) for staff in staff_ids]
     return []

@@ -169,6 +169,38 @@ class UnblockYoungster:
     youngster_id: str
 
 
+@dataclass(frozen=True)
+class MoveAppointment:
+    """An appointment takes a step of its machine (flows/appointments/machine.py); a move to
+    another moment carries it and who asked for it."""
+
+    appointment_id: int
+    case_id: int
+    before: str
+    state: str
+    starts_at: datetime | None = None
+    proposed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SetReminder:
+    """The youngster's choice of reminders for an appointment."""
+
+    appointment_id: int
+    remind: str
+
+
+@dataclass(frozen=True)
+class PlanDue:
+    """Due work of a case (reminders, the missed check, the quiet nudge): the pending rows of
+    `clear` (of this appointment, or of the case when None) are dropped, `rows` added."""
+
+    case_id: int
+    appointment_id: int | None
+    clear: tuple[str, ...] = ()
+    rows: tuple[tuple[str, datetime], ...] = ()
+
+
 Change = (
     MoveCase
     | CloseCase
@@ -184,6 +216,9 @@ Change = (
     | CountStat
     | BlockYoungster
     | UnblockYoungster
+    | MoveAppointment
+    | SetReminder
+    | PlanDue
 )
 
 

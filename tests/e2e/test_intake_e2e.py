@@ -214,6 +214,7 @@ def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotApi, klik: Kli
     assert dutch == [
         "start",
         "status",
+        "afspraak",
         "help",
         "stop",
         "opnieuw",
@@ -224,6 +225,7 @@ def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotApi, klik: Kli
     assert english == [
         "start",
         "status",
+        "appointment",
         "help",
         "stop",
         "restart",

@@ -20,6 +20,8 @@ from storage.cases import add_case_note, close_case, move_case
 from storage.db import Database
 from storage.intakes import create_youngster
 from storage.models import (
+    Appointment,
+    AppointmentDue,
     AuditEvent,
     Case,
     CaseMessage,
@@ -140,6 +142,47 @@ async def test_a_youngster_who_came_back_keeps_their_account_but_not_the_old_cas
         case = await session.get(Case, case_id)
     assert case is not None and case.state == CLOSED
     assert (await count(db, Youngster), await count(db, CaseMessage)) == (1, 0)
+
+
+async def planned(db: Database, case_id: int, at: datetime) -> None:
+    """An appointment of the case (a video call with its link) and its reminder row."""
+    async with db.transaction() as session:
+        row = Appointment(
+            case_id=case_id,
+            state="done",
+            mode="video",
+            starts_at=at,
+            link="https://x/1",
+            created_at=at,
+        )
+        session.add(row)
+        await session.flush()
+        session.add(AppointmentDue(case_id=case_id, appointment_id=row.id, kind="hour", due_at=at))
+
+
+async def test_a_youngster_erased_for_retention_takes_their_appointments_along(
+    db: Database, clock: Clock
+) -> None:
+    _, case_id = await with_case(db, "done", clock(), closed=clock())
+    await planned(db, case_id, clock())
+    clock.advance(days=365, hours=1)
+    assert await purge(db, LIMITS, clock) == only(ended_youngster=1)
+    assert (await count(db, Appointment), await count(db, AppointmentDue)) == (0, 0)
+
+
+async def test_an_old_case_s_appointments_go_with_its_messages_when_the_youngster_stays(
+    db: Database, clock: Clock
+) -> None:
+    start = clock()
+    youngster_id, case_id = await with_case(db, "back", start, closed=start)
+    await planned(db, case_id, start)
+    async with db.transaction() as session:
+        row = await session.get(Youngster, youngster_id)
+        assert row is not None
+        row.last_seen = start + timedelta(days=300)
+    clock.advance(days=366)
+    assert await purge(db, LIMITS, clock) == only(case_messages=1, appointments=1)
+    assert (await count(db, Appointment), await count(db, AppointmentDue)) == (0, 0)
 
 
 async def test_an_open_case_keeps_its_messages_however_old(db: Database, clock: Clock) -> None:

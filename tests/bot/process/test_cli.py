@@ -203,6 +203,14 @@ def test_diagram_draws_the_real_machine() -> None:
     assert "q.health --> q.home: next" in result.stdout.replace('"', "")
 
 
+def test_diagram_draws_the_appointment_machine() -> None:
+    result = klik("diagram", "appointment")
+    assert result.returncode == 0, result.stderr
+    drawn = result.stdout.replace('"', "")
+    assert "proposed --> confirmed: confirm" in drawn
+    assert "missed --> proposed: move" in drawn
+
+
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Every command that touches the database.
 DATABASE_COMMANDS = [

@@ -10,6 +10,8 @@ from bot.services.render import Renderer
 from flows.messages import Inbound
 from storage.inbox import store_pending
 from storage.models import (
+    Appointment,
+    AppointmentDue,
     Case,
     CaseMessage,
     Contact,
@@ -53,6 +55,26 @@ async def test_mydata_shows_the_answers_coach_and_messages_as_a_message_and_a_fi
     assert "je praat met Lotte" in text
     assert "Berichten in je gesprek: 2" in text
     assert "Geld: 😣 gaat slecht" in text
+
+
+async def test_mydata_lists_the_appointments_and_forget_deletes_them_with_their_due_rows(
+    team: Team, renderer: Renderer
+) -> None:
+    await claimed_by_lotte(team)
+    await team.say(LOTTE, Inbound("text", text="Hoi, ik ben Lotte!"))
+    await team.say(
+        LOTTE, Inbound("command", command="afspraak", argument="afspreken morgen 15u @ De Kroon")
+    )
+    proposal = (await team.outbox("y1"))[-1]
+    await team.say("y1", Inbound("choice", choice=proposal.buttons[0][0].data))  # ✅ Past
+    await team.say("y1", Inbound("command", command="mijngegevens"))
+    text = renderer.render((await team.outbox("y1"))[-2], "nl").text
+    assert (
+        "• Afspraak: dinsdag 24 november om 15:00, we spreken af: De Kroon (afgesproken)." in text
+    )
+    assert await count(team, AppointmentDue) == 2  # the coach's reminder and the check
+    await erase(team)
+    assert (await count(team, Appointment), await count(team, AppointmentDue)) == (0, 0)
 
 
 async def test_a_coach_typing_mijngegevens_gets_the_staff_help_and_no_youngster_s_data(

@@ -646,6 +646,7 @@ async def test_a_coach_who_links_gets_the_staff_menu_in_their_own_chat(
     assert [c["command"] for c in commands] == [
         "wachtrij",
         "open",
+        "afspraak",
         "pauze",
         "afsluiten",
         "overdragen",

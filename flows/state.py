@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flows.hours import ServiceHours
 from flows.messages import MediaRef, Outbound, Param, Ref
+from flows.retention import Retention
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
@@ -172,8 +173,9 @@ class Rules:
     min_age: int
     timezone: ZoneInfo
     service_hours: ServiceHours
-    closed_case_days: int = 365  # a closed case's messages are kept this long (RETENTION_...)
-    intake_days: int = 30  # an intake nobody finished, after the last message
+    # How long what is kept is kept: one set of limits, the same the purge keeps, so what
+    # /mijngegevens promises is what the purge does.
+    retention: Retention = field(default_factory=Retention)
 
 
 @dataclass(frozen=True)

@@ -234,8 +234,7 @@ class Settings(BaseSettings):
             min_age=self.min_age,
             timezone=self.zone,
             service_hours=self.hours,
-            closed_case_days=self.retention_closed_case_days,
-            intake_days=self.retention_intake_days,
+            retention=self.retention(),
         )
 
 

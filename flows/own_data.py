@@ -53,6 +53,8 @@ def overview(
             Ref("mydata.signal", {"category": Ref(f"crisis.category.{signal.category}")})
         )
     sections += _retention(rules, intake, kept)
+    if intake.case is not None:  # "klikte het?" is asked when a case closes
+        sections.append(Ref("mydata.feedback"))
     sections.append(Ref("mydata.stats"))
     params: dict[str, Param] = {"sections": sections}
     return [

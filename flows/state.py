@@ -7,7 +7,7 @@ storage depends on plain data only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -163,6 +163,9 @@ class Intake:
     case: CaseView | None = None
     signal: Signal | None = None  # a signal seen before there was a case; moves to the case
     media: list[MediaNote] = field(default_factory=list)  # kept for the coach, oldest first
+    # "Klikte het?" after a close (flows/feedback.py): "asked" (the buttons wait), "line"
+    # (their own words may follow), None. Only that it waits; never what they answered.
+    feedback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,19 @@ class Step:
     # confirmed), wherever it is kept: for the counts in the metrics, never shown.
     raised: Signal | None = None
     alert: Alert | None = None  # alert the team now (urgent)
+    feedback: Feedback | None = None  # "klikte het?" answered: kept apart from who said it
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """An answer to "klikte het?" as it is kept: the answer (good, okay, bad) or the
+    youngster's own line, the week (its Monday, in the service's zone) and the language;
+    nothing that leads back to them, their case or their coach."""
+
+    week: date
+    language: str
+    answer: str | None = None
+    line: str | None = None
 
 
 def keep_text(intake: Intake, answer_id: str, text: str) -> None:

@@ -176,6 +176,7 @@ async def load_intake(
         case=view,
         signal=Signal.parse(youngster.signal),
         media=media,
+        feedback=youngster.feedback,
     )
 
 
@@ -228,6 +229,7 @@ async def save_intake(
         "paused": intake.paused,
         "safety": intake.safety,
         "signal": intake.signal.stored if intake.signal is not None else None,
+        "feedback": intake.feedback,
     }
     if intake.last_seen is not None:
         wanted["last_seen"] = intake.last_seen

@@ -32,6 +32,7 @@ from flows.safety import nobody_reads
 from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
 from storage.db import Database
+from storage.feedback import keep_feedback
 from storage.intakes import (
     create_youngster,
     find_youngster,
@@ -310,6 +311,10 @@ class ConversationService:
                     session, youngster.id, step, channel, address, event, now, current, flood
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
+            if (
+                step.feedback is not None
+            ):  # no journey, no youngster: kept apart (flows/feedback.py)
+                await keep_feedback(session, feedback=step.feedback)
             language = step.intake.language if step.intake else step.language
             outbound = hushed(step.outbound, flood, kept=youngster_id is not None)
             if reached == 0:

@@ -61,7 +61,8 @@ def test_by_default_the_retention_limits_are_the_ones_docs_privacy_names() -> No
         limits.sent_days,
         limits.set_aside_days,
         limits.audit_days,
-    ) == (30, 365, 7, 30, 30, 730)
+        limits.feedback_days,
+    ) == (30, 365, 7, 30, 30, 730, 180)
 
 
 def test_an_inbox_retention_shorter_than_telegram_s_redelivery_is_refused() -> None:

@@ -145,6 +145,9 @@ class CaseView:
     state: str = "queued"  # see flows/case.py
     signal: Signal | None = None  # the latest crisis signal, for the coach
     shared: bool = True  # False: queued in a crisis before the youngster checked the summary
+    # The coach is still active: only then is a youngster told "ik heb {coach} gevraagd ...";
+    # a deactivated coach's case goes back to the queue, and the words stay general.
+    coach_reachable: bool = True
 
 
 @dataclass

@@ -37,7 +37,7 @@ from storage.intakes import (
     create_youngster,
     find_youngster,
     find_youngster_with_case,
-    load_intake,
+    load_found,
     save_intake,
 )
 from storage.models import Case, Staff
@@ -270,13 +270,7 @@ class ConversationService:
                 return Done(handled, side="staff")
             found = await find_youngster_with_case(session, channel=channel, address=address)
             youngster = found.youngster if found else None
-            before = (
-                await load_intake(
-                    session, youngster=found.youngster, current=(found.case, found.coach)
-                )
-                if found
-                else None
-            )
+            before = await load_found(session, found) if found else None
             step = self.flow.handle(before, event, now)
             flood = await self.gate.count(
                 session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now

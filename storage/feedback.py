@@ -63,6 +63,22 @@ async def feedback_counts(session: AsyncSession, *, since: date) -> dict[str, in
     return {answer: int(total) for answer, total in (await session.execute(query)).all()}
 
 
+async def feedback_weeks(session: AsyncSession, *, since: date) -> dict[date, dict[str, int]]:
+    """Per week since a week (oldest first), the answers over every language."""
+    query = (
+        select(
+            col(FeedbackCount.week), col(FeedbackCount.answer), func.sum(col(FeedbackCount.count))
+        )
+        .where(col(FeedbackCount.week) >= since)
+        .group_by(col(FeedbackCount.week), col(FeedbackCount.answer))
+        .order_by(col(FeedbackCount.week))
+    )
+    weeks: dict[date, dict[str, int]] = {}
+    for week, answer, total in (await session.execute(query)).all():
+        weeks.setdefault(week, {})[answer] = int(total)
+    return weeks
+
+
 async def feedback_lines(session: AsyncSession, *, since: date) -> list[str]:
     """The youngsters' own lines since a week, opened."""
     query = select(col(FeedbackLine.text)).where(col(FeedbackLine.week) >= since)

@@ -98,6 +98,15 @@ def test_a_closed_case_is_told_kept_as_long_as_the_retention_setting_says(
     assert "Ik bewaar ze tot 1 maart 2027" in renderer.render(message, "nl").text
 
 
+def test_after_a_case_the_overview_says_feedback_is_kept_anonymously_and_unlinked(
+    flow: IntakeFlow, renderer: Renderer, chat: Chat
+) -> None:
+    intake = replace(answered(chat), case=CaseView(NOW, NOW, coach="Lotte", state="closed"))
+    text = said(flow, renderer, intake, Kept(NOW, 7, NOW))
+    assert "Zeg je na een gesprek hoe het was, dan bewaar ik dat anoniem" in text
+    assert "niet meer aan jou koppelen" in text
+
+
 def test_the_overview_is_also_a_file_with_the_same_words(
     flow: IntakeFlow, renderer: Renderer, chat: Chat
 ) -> None:

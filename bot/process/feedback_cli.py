@@ -1,6 +1,6 @@
 """`klik feedback`: how "klikte het?" was answered, per week and in total, for the whole
 service; with --lines also the youngsters' own lines. Never per coach: nothing kept could say
-whose an answer is (flows/feedback.py)."""
+whose an answer is (flows/feedback.py), and a week with only a few answers is not shown apart."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from storage.db import Database
 from storage.feedback import feedback_counts, feedback_lines, feedback_weeks
 
 WEEKS = 12
+# A week with fewer answers is not shown apart: who knows which coach closed the few cases of
+# a quiet week would read that coach's answers in it. It still counts in the total.
+FEWEST = 5
 
 
 def _row(label: str, counts: dict[str, int]) -> str:
@@ -35,8 +38,11 @@ async def _feedback(args: argparse.Namespace, settings: Settings, db: Database) 
     print(f"Klikte het? Answers since the week of {since:%Y-%m-%d}, the whole service:")
     print(f"{'week':<12}{''.join(f'{answer:>8}' for answer in ANSWERS)}{'all':>8}")
     for week, counts in weeks.items():
-        print(_row(f"{week:%Y-%m-%d}", counts))
-    print(_row("total", total))
+        shown = sum(counts.values()) >= FEWEST
+        print(
+            _row(f"{week:%Y-%m-%d}", counts) if shown else f"{week:%Y-%m-%d}  fewer than {FEWEST}"
+        )
+    print(_row("total", total) if sum(total.values()) >= FEWEST else f"total  fewer than {FEWEST}")
     if args.lines:
         print(f"\nTheir own lines ({len(lines)}):")
         for line in lines:

@@ -32,22 +32,33 @@ def row(out: str, label: str) -> list[int]:
 async def test_feedback_prints_good_okay_bad_and_all_per_week_and_in_total(
     staff_cli: StaffCli, db: Database
 ) -> None:
-    await answered(db, 0, "good", "good", "bad")
-    await answered(db, 1, "okay")
+    await answered(db, 0, "good", "good", "bad", "good", "okay")
+    await answered(db, 1, *["okay"] * 5)
     said = await staff_cli("feedback")
     assert said.code == 0
-    assert row(said.out, "total") == [2, 1, 1, 4]
+    assert row(said.out, "total") == [3, 6, 1, 10]
     this_week = f"{week_of(datetime.now(UTC), ZONE):%Y-%m-%d}"
-    assert row(said.out, this_week) == [2, 0, 1, 3]
+    assert row(said.out, this_week) == [3, 1, 1, 5]
+
+
+async def test_a_week_with_fewer_than_five_answers_is_counted_only_in_the_total(
+    staff_cli: StaffCli, db: Database
+) -> None:
+    await answered(db, 0, "good", "bad")
+    await answered(db, 1, "okay", "okay", "okay")
+    this_week = f"{week_of(datetime.now(UTC), ZONE):%Y-%m-%d}"
+    said = (await staff_cli("feedback")).out
+    assert f"{this_week}  fewer than 5" in said
+    assert row(said, "total") == [1, 3, 1, 5]
 
 
 async def test_feedback_leaves_out_weeks_before_the_ones_asked_for(
     staff_cli: StaffCli, db: Database
 ) -> None:
-    await answered(db, 0, "good")
+    await answered(db, 0, *["good"] * 5)
     await answered(db, 3, "bad")
     said = await staff_cli("feedback", "--weeks", "2")
-    assert row(said.out, "total") == [1, 0, 0, 1]
+    assert row(said.out, "total") == [5, 0, 0, 5]
 
 
 async def test_the_youngsters_own_lines_are_printed_one_a_line_only_when_asked_for(

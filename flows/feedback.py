@@ -1,5 +1,5 @@
 """ "Klikte het?": after a case closes, the youngster is asked once how it went (three
-buttons, then an optional line of their own words they may skip).
+buttons, then an optional line of their own words, written within half an hour, or skipped).
 
 The answer is an anonymous statistic, never shown per coach: what is kept (state.Feedback)
 holds the answer or the line, the week and the language, and nothing that leads back to the
@@ -23,6 +23,9 @@ SKIP = "skip"
 ASKED = "asked"  # the three buttons wait
 LINE = "line"  # answered; their own words may follow
 LINE_LENGTH = 1000  # one line, not a letter: the rest is cut, not refused
+# The line is what they write soon after tapping; a message days later is for a coach again,
+# and must not be taken for feedback and so lost to the coach.
+LINE_WAIT = timedelta(minutes=30)
 
 
 def question() -> Outbound:
@@ -58,7 +61,8 @@ def takes(step: Step, event: Inbound, hit: bool, now: datetime, zone: ZoneInfo) 
         if hit:
             intake.feedback = None
         return False
-    if intake.feedback == LINE and event.kind == "text" and event.text.strip():
+    soon = intake.last_seen is not None and now - intake.last_seen <= LINE_WAIT
+    if intake.feedback == LINE and soon and event.kind == "text" and event.text.strip():
         intake.feedback = None
         line = event.text.strip()[:LINE_LENGTH]
         step.feedback = Feedback(week_of(now, zone), intake.language, line=line)

@@ -5,7 +5,7 @@ changes nothing, and a youngster who writes instead of tapping is not stuck."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -53,6 +53,16 @@ def test_after_the_answer_their_own_line_is_kept_apart_and_the_case_stays_closed
     assert step.feedback == Feedback(MONDAY, "nl", line="Lotte luisterde echt naar me")
     assert step.case_change is None and step.notes_for_coach == []
     assert chat.keys() == ["feedback.line_kept"]
+
+
+def test_a_message_long_after_the_answer_goes_back_to_the_coach_not_into_the_feedback(
+    chat: Chat,
+) -> None:
+    chat.tap("feedback:good")
+    chat.now += timedelta(hours=2)
+    step = chat.type("hoi, het gaat weer minder goed")
+    assert step.feedback is None and step.case_change == "reopen"
+    assert step.notes_for_coach == ["hoi, het gaat weer minder goed"]
 
 
 def test_the_line_may_be_skipped_and_then_nothing_more_is_kept(chat: Chat) -> None:

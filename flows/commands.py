@@ -50,8 +50,10 @@ def erase(step: Step, intake: Intake) -> None:
     step.stats.append(Stat("erased", intake.state))
     step.intake, step.forget = None, True
     case = intake.case
-    if case is not None and case.coach and case.state != WITHDRAWN:
+    if case is not None and case.coach and case.state != WITHDRAWN and case.coach_reachable:
         step.outbound.append(Outbound("forget.done_coach", {"coach": case.coach}, erasure=True))
+    elif case is not None and case.coach and case.state != WITHDRAWN:  # the coach has left
+        step.outbound.append(Outbound("forget.done_coach_gone", erasure=True))
     elif case is not None and case.state == QUEUED:  # offered to coaches already
         step.outbound.append(Outbound("forget.done_queued", erasure=True))
     else:

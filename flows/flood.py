@@ -79,8 +79,9 @@ def hushed(outbound: list[Outbound], flood: Flood, *, kept: bool) -> list[Outbou
 
 def counted_early(kind: str, count: int, *, limit: int, crisis: bool) -> Flood:
     """Before consent nothing is kept, so the count is this process's (`count`: this event
-    included); above the limit the replies are hushed the same way."""
+    included); above the limit the replies are hushed the same way, and a command is answered
+    the same way too: /mijngegevens, /stop or /help in a flood is never silently lost."""
     if kind not in COUNTED:
         return Flood(Window())
-    over = count > limit and not crisis
+    over = count > limit and not crisis and kind != "command"
     return Flood(Window(), over=over, first=over and count == limit + 1)

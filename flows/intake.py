@@ -12,6 +12,7 @@ from datetime import datetime
 
 from transitions import Machine
 
+from flows import feedback
 from flows.case import CLOSED
 from flows.command_words import youngster_words
 from flows.commands import Commands, queued_confirm, when_back
@@ -115,7 +116,9 @@ class IntakeFlow:
         hit = None
         if event.kind in ("text", "edited", "media") and said.strip():
             hit = self.content.detector.detect(said)
-        if hit is not None:
+        if feedback.takes(step, event, hit is not None, now, self.rules.timezone):
+            pass  # "klikte het?" answered: nothing else of the event (flows/feedback.py)
+        elif hit is not None:
             if event.kind == "media":
                 # Kept where the youngster was, before the signal moves them on; the caption
                 # is kept apart with the signal.

@@ -58,6 +58,8 @@ def overview(
             Ref("mydata.signal", {"category": Ref(f"crisis.category.{signal.category}")})
         )
     sections += _retention(rules, intake, kept)
+    if intake.case is not None:  # "klikte het?" is asked when a case closes
+        sections.append(Ref("mydata.feedback"))
     sections.append(Ref("mydata.stats"))
     params: dict[str, Param] = {"sections": sections}
     return [
@@ -121,15 +123,18 @@ def _retention(rules: Rules, intake: Intake, kept: Kept) -> list[Ref]:
     after it closed (also a case they left the queue of, while they pause)."""
     closed: list[Ref] = []
     if kept.ended is not None and kept.messages:
-        until = When(kept.ended + timedelta(days=rules.closed_case_days), "date")
+        until = When(kept.ended + timedelta(days=rules.retention.closed_case_days), "date")
         closed = [Ref("mydata.messages_closed", {"count": kept.messages, "until": until})]
     if intake.case is None:
         last = intake.last_seen or kept.since
-        until = When(last + timedelta(days=rules.intake_days), "date")
+        until = When(last + timedelta(days=rules.retention.intake_days), "date")
         return [Ref("mydata.intake_until", {"until": until}), *closed]
     if intake.case.state in (QUEUED, ACTIVE, PAUSED) or kept.ended is None:
         return [
-            Ref("mydata.messages_open", {"count": kept.messages, "days": rules.closed_case_days})
+            Ref(
+                "mydata.messages_open",
+                {"count": kept.messages, "days": rules.retention.closed_case_days},
+            )
         ]
-    until = When(kept.ended + timedelta(days=rules.closed_case_days), "date")
+    until = When(kept.ended + timedelta(days=rules.retention.closed_case_days), "date")
     return [Ref("mydata.messages_closed", {"count": kept.messages, "until": until})]

@@ -6,7 +6,7 @@ due rows; docs/privacy.md has the table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 # What the purge removes, in the order it runs. A kind is also the word in logs, in
 # `klik purge` and in the metric's label.
@@ -19,6 +19,7 @@ KINDS = (
     "sent_messages",  # ids of delivered messages (for edits and reply routing)
     "set_aside",  # updates set aside after failing (id and kind)
     "audit",  # audit log entries
+    "feedback_lines",  # youngsters' own lines after "klikte het?" (the counts stay)
 )
 
 
@@ -32,6 +33,7 @@ class Retention:
     sent_days: int = 30
     set_aside_days: int = 30
     audit_days: int = 730
+    feedback_days: int = 180
 
     def cutoffs(self, now: datetime) -> Cutoffs:
         """What is older than these moments is due."""
@@ -46,6 +48,7 @@ class Retention:
             sent=before(self.sent_days),
             set_aside=before(self.set_aside_days),
             audit=before(self.audit_days),
+            feedback=before(self.feedback_days).date(),
         )
 
 
@@ -59,3 +62,4 @@ class Cutoffs:
     sent: datetime
     set_aside: datetime
     audit: datetime
+    feedback: date  # a line's week (its Monday) before this day

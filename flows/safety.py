@@ -144,7 +144,7 @@ class SafetyNet:
                 step.case_change = "urgent"
             step.outbound.append(
                 Outbound("crisis.told_coach", {"coach": case.coach})
-                if case.coach
+                if case.coach and case.coach_reachable  # else back in the queue, first
                 else Outbound("crisis.urgent")
             )
             return

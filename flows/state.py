@@ -7,12 +7,13 @@ storage depends on plain data only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.hours import ServiceHours
 from flows.messages import MediaRef, Outbound, Param, Ref
+from flows.retention import Retention
 
 CONSENT, AGE, SUMMARY, QUEUED = "consent", "age", "summary", "queued"
 RESUME_AFTER = timedelta(hours=6)  # after this long away, say "welcome back" and re-ask
@@ -144,6 +145,9 @@ class CaseView:
     state: str = "queued"  # see flows/case.py
     signal: Signal | None = None  # the latest crisis signal, for the coach
     shared: bool = True  # False: queued in a crisis before the youngster checked the summary
+    # The coach is still active: only then is a youngster told "ik heb {coach} gevraagd ...";
+    # a deactivated coach's case goes back to the queue, and the words stay general.
+    coach_reachable: bool = True
 
 
 @dataclass
@@ -162,6 +166,9 @@ class Intake:
     case: CaseView | None = None
     signal: Signal | None = None  # a signal seen before there was a case; moves to the case
     media: list[MediaNote] = field(default_factory=list)  # kept for the coach, oldest first
+    # "Klikte het?" after a close (flows/feedback.py): "asked" (the buttons wait), "line"
+    # (their own words may follow), None. Only that it waits; never what they answered.
+    feedback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,9 @@ class Rules:
     min_age: int
     timezone: ZoneInfo
     service_hours: ServiceHours
-    closed_case_days: int = 365  # a closed case's messages are kept this long (RETENTION_...)
-    intake_days: int = 30  # an intake nobody finished, after the last message
+    # How long what is kept is kept: one set of limits, the same the purge keeps, so what
+    # /mijngegevens promises is what the purge does.
+    retention: Retention = field(default_factory=Retention)
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,19 @@ class Step:
     # confirmed), wherever it is kept: for the counts in the metrics, never shown.
     raised: Signal | None = None
     alert: Alert | None = None  # alert the team now (urgent)
+    feedback: Feedback | None = None  # "klikte het?" answered: kept apart from who said it
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """An answer to "klikte het?" as it is kept: the answer (good, okay, bad) or the
+    youngster's own line, the week (its Monday, in the service's zone) and the language;
+    nothing that leads back to them, their case or their coach."""
+
+    week: date
+    language: str
+    answer: str | None = None
+    line: str | None = None
 
 
 def keep_text(intake: Intake, answer_id: str, text: str) -> None:

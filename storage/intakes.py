@@ -80,6 +80,7 @@ class Found:
     youngster: Youngster
     case: Case | None
     coach: str | None
+    coach_reachable: bool = True  # the coach is active (a deactivated one has no chat)
 
 
 # Built once: building a statement costs more CPU than running a cached one, on every update.
@@ -90,7 +91,7 @@ _NEWEST_CASE = (
     .scalar_subquery()
 )
 _YOUNGSTER_WITH_CASE = (
-    select(Youngster, Case, col(Staff.name))
+    select(Youngster, Case, col(Staff.name), col(Staff.active))
     .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
     .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
     .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
@@ -126,7 +127,7 @@ async def find_youngster_with_case(
     they did not withdraw, and its coach's name: one statement instead of three."""
     params = {"channel": channel, "keys": lookups(address)}
     row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
-    return Found(row[0], row[1], row[2]) if row is not None else None
+    return Found(row[0], row[1], row[2], row[3] is not False) if row is not None else None
 
 
 async def load_intake(
@@ -134,9 +135,11 @@ async def load_intake(
     *,
     youngster: Youngster,
     current: tuple[Case | None, str | None] | None = None,
+    coach_reachable: bool = True,
 ) -> Intake:
     """The intake as the flow sees it, from the youngster's rows. `current`: their current
-    case and its coach's name when the caller read them already (find_youngster_with_case)."""
+    case and its coach's name when the caller read them already (find_youngster_with_case),
+    with `coach_reachable`: whether that coach is still active."""
     result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
     rows: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
     answers: dict[str, Answer] = {}
@@ -151,6 +154,7 @@ async def load_intake(
         case = await current_case_of(session, youngster_id=youngster.id)
         coach = await session.get(Staff, case.coach_id) if case and case.coach_id else None
         current = case, coach.name if coach else None
+        coach_reachable = coach is not None and coach.active
     case, coach_name = current
     view = None
     if case is not None:
@@ -162,6 +166,7 @@ async def load_intake(
             case.state,
             Signal.parse(case.signal),
             case.shared,
+            coach_reachable,
         )
     return Intake(
         state=youngster.state,
@@ -176,6 +181,17 @@ async def load_intake(
         case=view,
         signal=Signal.parse(youngster.signal),
         media=media,
+        feedback=youngster.feedback,
+    )
+
+
+async def load_found(session: AsyncSession, found: Found) -> Intake:
+    """The intake of a youngster read with their case (find_youngster_with_case)."""
+    return await load_intake(
+        session,
+        youngster=found.youngster,
+        current=(found.case, found.coach),
+        coach_reachable=found.coach_reachable,
     )
 
 
@@ -228,6 +244,7 @@ async def save_intake(
         "paused": intake.paused,
         "safety": intake.safety,
         "signal": intake.signal.stored if intake.signal is not None else None,
+        "feedback": intake.feedback,
     }
     if intake.last_seen is not None:
         wanted["last_seen"] = intake.last_seen

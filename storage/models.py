@@ -7,7 +7,7 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL; `utc()` reads bot
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -70,6 +70,7 @@ class Youngster(SQLModel, table=True):
     blocked_by: int | None = None  # a staff id; not a foreign key, so removing staff keeps it
     block_reason: str | None = sealed_field(nullable=True)  # a staff member's own words
     block_told: bool = False
+    feedback: str | None = Field(default=None, max_length=8)  # "klikte het?" waits: asked | line
 
 
 class Contact(SQLModel, table=True):
@@ -139,9 +140,8 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = _when(nullable=True)
     close_reason: str | None = Field(default=None, max_length=24)
     handover_to: int | None = Field(default=None, foreign_key="staff.id")  # asked, not yet accepted
-    previous_coach_id: int | None = Field(
-        default=None, foreign_key="staff.id"
-    )  # until new one writes
+    # The coach before a hand-over, reading along until the new one writes.
+    previous_coach_id: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class CaseMessage(SQLModel, table=True):
@@ -155,9 +155,7 @@ class CaseMessage(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # which coach wrote it
     text: str = sealed_field()
     created_at: datetime = _when()
-    # Written above the flood limit (flows/flood.py): kept, and passed on to the coach
-    # together once it is calm again.
-    held: bool = False
+    held: bool = False  # above the flood limit (flows/flood.py): passed on together once calm
 
 
 class StatEvent(SQLModel, table=True):
@@ -171,6 +169,28 @@ class StatEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     step: str | None = Field(default=None, max_length=48)
     value: str | None = Field(default=None, max_length=32)
+
+
+class FeedbackCount(SQLModel, table=True):
+    """ "Klikte het?" answers counted per week and language: no row per youngster, no case."""
+
+    __tablename__ = "feedback_counts"
+
+    week: date = Field(primary_key=True)  # its Monday
+    language: str = Field(primary_key=True, max_length=8)
+    answer: str = Field(primary_key=True, max_length=8)  # good | okay | bad
+    count: int = 0
+
+
+class FeedbackLine(SQLModel, table=True):
+    """A youngster's own line after "klikte het?": sealed, with its week and language only."""
+
+    __tablename__ = "feedback_lines"
+
+    id: str = Field(primary_key=True, max_length=32)  # random: rows are in no one's order
+    week: date = Field(index=True)  # the purge removes it RETENTION_FEEDBACK_DAYS later
+    language: str = Field(max_length=8)
+    text: str = sealed_field()
 
 
 class OutboxMessage(SQLModel, table=True):

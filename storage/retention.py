@@ -23,6 +23,7 @@ from storage.models import (
     AuditEvent,
     Case,
     CaseMessage,
+    FeedbackLine,
     InboxEvent,
     SentMessage,
     SetAsideUpdate,
@@ -100,6 +101,8 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
             )
         case "audit":
             return select(col(AuditEvent.id)).where(col(AuditEvent.at) < cutoffs.audit)
+        case "feedback_lines":
+            return select(col(FeedbackLine.id)).where(col(FeedbackLine.week) < cutoffs.feedback)
     raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
 
 
@@ -110,6 +113,7 @@ _TABLES: dict[str, tuple[Any, Any]] = {
     "sent_messages": (SentMessage, col(SentMessage.id)),
     "set_aside": (SetAsideUpdate, col(SetAsideUpdate.event_id)),
     "audit": (AuditEvent, col(AuditEvent.id)),
+    "feedback_lines": (FeedbackLine, col(FeedbackLine.id)),
 }
 
 

@@ -62,6 +62,8 @@ TABLES = (
     "link_attempts",
     "staff",
     "audit_events",
+    "feedback_counts",
+    "feedback_lines",
 )
 
 

@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     retention_sent_days: int = Field(default=30, ge=1)  # delivered message ids
     retention_set_aside_days: int = Field(default=30, ge=1)  # updates set aside
     retention_audit_days: int = Field(default=730, ge=30)  # the audit log
+    retention_feedback_days: int = Field(default=180, ge=7)  # lines after "klikte het?"
     # Invite codes (/coach CODE) that did not link, allowed per hour: from one chat, and from
     # all chats together; more get a kind "try again later".
     # Messages a minute one youngster may send before Klik answers "even rustig aan" once and
@@ -230,6 +231,7 @@ class Settings(BaseSettings):
             sent_days=self.retention_sent_days,
             set_aside_days=self.retention_set_aside_days,
             audit_days=self.retention_audit_days,
+            feedback_days=self.retention_feedback_days,
         )
 
     def link_limits(self) -> LinkLimits:
@@ -247,8 +249,7 @@ class Settings(BaseSettings):
             min_age=self.min_age,
             timezone=self.zone,
             service_hours=self.hours,
-            closed_case_days=self.retention_closed_case_days,
-            intake_days=self.retention_intake_days,
+            retention=self.retention(),
         )
 
 

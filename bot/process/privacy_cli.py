@@ -86,7 +86,10 @@ async def _audit(args: argparse.Namespace, settings: Settings, db: Database) -> 
 Action = Callable[[argparse.Namespace, Settings, Database], Coroutine[Any, Any, int]]
 
 
-def _run(action: Action) -> Callable[[argparse.Namespace], int]:
+def with_database(action: Action) -> Callable[[argparse.Namespace], int]:
+    """A command's action run with the settings and the database, refused in one line
+    (exit 2) when the database is unfit."""
+
     def run(args: argparse.Namespace) -> int:
         settings = settings_or_exit()
 
@@ -114,7 +117,7 @@ def install(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     purging.add_argument(
         "--dry-run", action="store_true", help="only count, per kind, what would go"
     )
-    purging.set_defaults(func=_run(_purge))
+    purging.set_defaults(func=with_database(_purge))
     audit = commands.add_parser("audit", help="who did what: the latest audit log entries")
     audit.add_argument("--since", help="from this day (YYYY-MM-DD) on")
     audit.add_argument("--case", type=int, help="only entries about this case id")
@@ -122,4 +125,4 @@ def install(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     audit.add_argument(
         "-n", "--limit", type=int, default=AUDIT_LINES, help=f"at most (default {AUDIT_LINES})"
     )
-    audit.set_defaults(func=_run(_audit))
+    audit.set_defaults(func=with_database(_audit))

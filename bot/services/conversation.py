@@ -33,11 +33,12 @@ from flows.safety import nobody_reads
 from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
 from storage.db import Database
+from storage.feedback import keep_feedback
 from storage.intakes import (
     create_youngster,
     find_youngster,
     find_youngster_with_case,
-    load_intake,
+    load_found,
     save_intake,
 )
 from storage.models import Case, Staff
@@ -273,13 +274,7 @@ class ConversationService:
                 tap = await self.matchteam.appointment_event(session, found, event, now)
                 return Done(Handled(tap=tap, language=found.youngster.language))
             youngster = found.youngster if found else None
-            before = (
-                await load_intake(
-                    session, youngster=found.youngster, current=(found.case, found.coach)
-                )
-                if found
-                else None
-            )
+            before = await load_found(session, found) if found else None
             step = self.flow.handle(before, event, now)
             flood = await self.gate.count(
                 session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now
@@ -314,6 +309,10 @@ class ConversationService:
                     session, youngster.id, step, channel, address, event, now, current, flood
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
+            if (
+                step.feedback is not None
+            ):  # no journey, no youngster: kept apart (flows/feedback.py)
+                await keep_feedback(session, feedback=step.feedback)
             language = step.intake.language if step.intake else step.language
             outbound = hushed(step.outbound, flood, kept=youngster_id is not None)
             if reached == 0:

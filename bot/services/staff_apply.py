@@ -16,6 +16,7 @@ from flows.coaching.audit import entries
 from flows.coaching.effects import (
     AddGuardSteps,
     AddOffers,
+    AskFeedback,
     AskHandover,
     BlockYoungster,
     Change,
@@ -52,6 +53,7 @@ from storage.cases import (
     take_over,
     youngster_reach,
 )
+from storage.feedback import ask_feedback
 from storage.guard import add_guard_steps
 from storage.outbox import enqueue_messages
 from storage.queue import add_offers
@@ -166,6 +168,8 @@ async def write(session: AsyncSession, change: Change) -> bool:
             await add_guard_steps(session, case_id=case_id, steps=steps)
         case CountStat(journey, stat, at):
             await record_stats(session, journey=journey, at=at, stats=[stat])
+        case AskFeedback(youngster_id):
+            await ask_feedback(session, youngster_id=youngster_id)
         case BlockYoungster(youngster_id, staff_id, reason, at):
             await block_youngster(
                 session, youngster_id=youngster_id, staff_id=staff_id, reason=reason, at=at

@@ -1,6 +1,7 @@
 """/coach CODE: use a one-time invite code to link this chat to a staff account, unless this
 chat (counted in this process) or all chats together (counted in the database) tried too many
-codes that did not link within the hour."""
+codes that did not link within the hour. A code of the wrong shape counts for its chat only
+(flows/coaching/link.py says why)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.recent import RecentCounts
 from flows.audit import staff_actor
-from flows.coaching.link import LinkLimits, linked, too_many_tries
+from flows.coaching.link import LinkLimits, linked, not_a_code, too_many_tries
 from flows.messages import Outbound
 from storage.audit import record_audit
 from storage.cases import staff_by_id
@@ -42,9 +43,14 @@ async def link_chat(
     """Redeem the code and link the chat; the answer, and the account it linked (if any)."""
     since = now - desk.limits.window
     key = f"{channel}:{address}"
-    limited = too_many_tries(
-        desk.tries.count(key, now), await link_attempts_since(session, since=since), desk.limits
-    )
+    chat_tries = desk.tries.count(key, now)
+    wrong_shape = not_a_code(code)
+    if wrong_shape is not None and chat_tries < desk.limits.per_chat:
+        desk.tries.add(key, now)
+        log.info("an invite code of the wrong shape was refused")
+        return wrong_shape, None
+    all_tries = await link_attempts_since(session, since=since)
+    limited = too_many_tries(chat_tries, all_tries, desk.limits)
     if limited is not None:
         log.warning("event=invite_tries_limited")
         return limited, None

@@ -153,6 +153,14 @@ class CountStat:
 
 
 @dataclass(frozen=True)
+class AskFeedback:
+    """The youngster is asked "klikte het?" (flows/feedback.py): their row notes that the
+    question waits, so only the first tap on its buttons counts."""
+
+    youngster_id: str
+
+
+@dataclass(frozen=True)
 class BlockYoungster:
     """A coach blocked a youngster for abuse (flows/coaching/block.py)."""
 
@@ -214,6 +222,7 @@ Change = (
     | AddOffers
     | AddGuardSteps
     | CountStat
+    | AskFeedback
     | BlockYoungster
     | UnblockYoungster
     | MoveAppointment

@@ -1,4 +1,5 @@
-"""A case's life on the coach's side: pause, close with a reason, warm hand-over.
+"""A case's life on the coach's side: pause, close with a reason (and the youngster asked
+"klikte het?", flows/feedback.py), warm hand-over.
 
 Each move is checked by the case machine (flows/case.py); a forged or late button changes
 nothing. The youngster sees the coach's first name; the coach sees the pseudonym.
@@ -9,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from flows import feedback
 from flows.case import CLOSE_REASONS, WITH_COACH, after, can
 from flows.coaching.effects import (
+    AskFeedback,
     AskHandover,
     CloseCase,
     CountStat,
@@ -84,13 +87,18 @@ def close(actor: Person, case: CaseFacts | None, reason: str, now: datetime) -> 
         return refused("unknown")
     return Outcome(
         (
-            to_youngster(case.youngster_id, Outbound("case.closed", {"coach": actor.name})),
+            to_youngster(
+                case.youngster_id,
+                Outbound("case.closed", {"coach": actor.name}),
+                feedback.question(),
+            ),
             to_staff(actor.id, Outbound("case.closed_ok", {"pseudonym": case.pseudonym})),
         ),
         (
             CloseCase(case.id, case.state, after(case.state, "close"), reason, now),
             SetCurrent(actor.id, None),
             CountStat(case.journey, Stat("case_closed", value=reason), now),
+            AskFeedback(case.youngster_id),
         ),
         Tap("answered", Ref(f"close.reason.{reason}")),
     )

@@ -3,7 +3,9 @@
 Whether the code is valid (known, unused, not expired, the right secret) is decided in
 storage, with one conditional write, so two chats using one code at once link only one; the
 rules here are what each hears, and when guessing is stopped: a few codes that did not link
-from one chat, or many from all chats together, within the hour.
+from one chat, or many from all chats together, within the hour. Something that cannot be a
+code at all (the wrong shape) is no guess at a secret: it is answered plainly and counts only
+toward that chat's own limit, so junk sent from many chats cannot lock every coach out.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flows.messages import Outbound
+from flows.staff import read_code
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,14 @@ def linked(name: str | None) -> list[Outbound]:
     if name is None:
         return [Outbound("staff.bad_code")]
     return [Outbound("staff.linked", {"name": name}), Outbound("staff.help")]
+
+
+def not_a_code(typed: str) -> list[Outbound] | None:
+    """The plain answer when what was typed cannot be an invite code (not KLIK- and six groups
+    of four of the code's letters); None: it has a code's shape, and only storage can tell."""
+    if read_code(typed) is None:
+        return [Outbound("staff.code_shape")]
+    return None
 
 
 def too_many_tries(chat_tries: int, all_tries: int, limits: LinkLimits) -> list[Outbound] | None:

@@ -24,7 +24,9 @@ TOKEN = "123456:TESTTOKENabcdefghijklmnopqrstu"
 SECRET = "s3cret-for-tests-only_0123456789abcdef"
 PUBLIC_URL = "https://klik.example.org"
 CHAT = 515151
-_ids = itertools.count(1)
+# Update and message ids: far from the in-process harness's (tests/bot/channels/telegram/
+# test_handlers.py counts from 1), since an update id seen twice is dropped as handled.
+_ids = itertools.count(1_000_000)
 
 
 @dataclass
@@ -76,8 +78,9 @@ def webhook_settings(**more: Any) -> dict[str, Any]:
     }
 
 
-def text_update(text: str, *, chat: int = CHAT) -> dict[str, Any]:
-    """An update as Telegram posts it: a private text message."""
+def text_update(text: str, *, chat: int = CHAT, reply_to: int | None = None) -> dict[str, Any]:
+    """An update as Telegram posts it: a private text message, perhaps answering (Telegram's
+    "reply") the bot's message `reply_to`."""
     message: dict[str, Any] = {
         "message_id": next(_ids),
         "date": int(time.time()),
@@ -87,4 +90,12 @@ def text_update(text: str, *, chat: int = CHAT) -> dict[str, Any]:
     }
     if text.startswith("/"):
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    if reply_to is not None:
+        message["reply_to_message"] = {
+            "message_id": reply_to,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private", "first_name": "Jo"},
+            "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
+            "text": "…",
+        }
     return {"update_id": next(_ids), "message": message}

@@ -1,4 +1,5 @@
-"""The raw-dump test of encryption at rest: a whole intake and a coach relay through the
+"""The raw-dump test of encryption at rest: a whole intake, a coach relay, the close and the
+youngster's "klikte het?" line through the
 real Telegram handlers, service and sender (in-process, over the Bot API stand-in), then the
 database as an attacker with a copy of it sees it: the SQLite file and its WAL file byte for
 byte, and on PostgreSQL a pg_dump. No word the youngster or the coach wrote, and no chat id,
@@ -21,7 +22,7 @@ from bot.services.render import Renderer
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
 from storage.location import sqlite_file
-from storage.models import CaseMessage, IntakeAnswer, IntakeMedia
+from storage.models import CaseMessage, FeedbackLine, IntakeAnswer, IntakeMedia
 from tests.bot.channels.telegram.test_handlers import PHOTO, Harness
 from tests.bot.channels.telegram.wired import wired
 from tests.bot.team import add
@@ -33,7 +34,17 @@ CAPTION = "Giraffenek77 op mijn kamer"
 WAITING = "Kameleonkleur19 ik wacht nog even"
 COACH_SAYS = "Olifantsoor31 hoi, ik ben er"
 YOUNGSTER_SAYS = "Nijlpaardstaart55 dank je wel"
-SECRETS = [ANSWER, CAPTION, WAITING, COACH_SAYS, YOUNGSTER_SAYS, str(YOUNGSTER), str(COACH)]
+FEEDBACK_SAYS = "Pinguinvoet68 Lotte luisterde echt"
+SECRETS = [
+    ANSWER,
+    CAPTION,
+    WAITING,
+    COACH_SAYS,
+    YOUNGSTER_SAYS,
+    FEEDBACK_SAYS,
+    str(YOUNGSTER),
+    str(COACH),
+]
 _ids = itertools.count(5000)
 
 
@@ -67,6 +78,19 @@ async def intake_and_relay(harness: Harness, db: Database, clock: Clock) -> None
     await harness.tap(claim, on=offer, chat=COACH)
     await harness.write(COACH_SAYS, chat=COACH)
     await harness.write(YOUNGSTER_SAYS, chat=YOUNGSTER)
+    await harness.write("/afsluiten", chat=COACH)
+    ask = newest(harness, COACH)
+    close = next(data for _, data in harness.buttons(ask) if data.endswith(":goal_reached"))
+    await harness.tap(close, on=ask, chat=COACH)
+    await harness.tap("feedback:good", on=newest(harness, YOUNGSTER), chat=YOUNGSTER)
+    await harness.write(FEEDBACK_SAYS, chat=YOUNGSTER)
+
+
+def newest(harness: Harness, chat: int) -> dict[str, Any]:
+    """The newest message sent to a chat, with the message id Telegram gave it."""
+    sent = harness.request.sent("sendMessage")
+    at = max(i for i, params in enumerate(sent) if int(params["chat_id"]) == chat)
+    return {**sent[at], "message_id": 1001 + at}
 
 
 def delivered(harness: Harness, chat: int) -> str:
@@ -83,6 +107,7 @@ async def stored_texts(db: Database) -> str:
             *(await session.execute(select(col(IntakeAnswer.text)))).scalars(),
             *(await session.execute(select(col(IntakeMedia.caption)))).scalars(),
             *(await session.execute(select(col(CaseMessage.text)))).scalars(),
+            *(await session.execute(select(col(FeedbackLine.text)))).scalars(),
         ]
     return " ".join(texts)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flows.flood import Flood, Window, calm_again, counted, hushed
+from flows.flood import Flood, Window, calm_again, counted, counted_early, hushed
 from flows.messages import Outbound
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -64,6 +64,11 @@ def test_a_command_above_the_limit_is_still_answered() -> None:
     window = _after(25).window
     flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
     assert not flood.over and flood.window.count == 26
+
+
+def test_before_consent_a_command_above_the_limit_is_still_answered() -> None:
+    assert not counted_early("command", 26, limit=20, crisis=False).over
+    assert counted_early("text", 26, limit=20, crisis=False).over
 
 
 def test_a_command_above_the_limit_leaves_the_held_messages_for_the_calmer_minute() -> None:

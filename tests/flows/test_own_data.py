@@ -11,6 +11,7 @@ import pytest
 from bot.services.render import Renderer
 from flows.intake import IntakeFlow
 from flows.own_data import Kept, overview
+from flows.retention import Retention
 from flows.state import CaseView, Intake
 from tests.flows.chat import Chat
 
@@ -85,6 +86,25 @@ def test_an_active_case_names_the_coach_in_english_for_an_english_youngster(
     text = said(flow, renderer, intake, Kept(NOW, 3, None), "en")
     assert "you're talking with Lotte" in text
     assert "Messages in your conversation: 3" in text and "365 days after it ends" in text
+
+
+def test_a_closed_case_is_told_kept_as_long_as_the_retention_setting_says(
+    flow: IntakeFlow, renderer: Renderer, chat: Chat
+) -> None:
+    rules = replace(flow.rules, retention=Retention(closed_case_days=90))
+    closed = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    intake = replace(answered(chat), case=CaseView(NOW, NOW, coach="Lotte", state="closed"))
+    message, _ = overview(flow.questionnaire, rules, intake, Kept(NOW, 7, closed))
+    assert "Ik bewaar ze tot 1 maart 2027" in renderer.render(message, "nl").text
+
+
+def test_after_a_case_the_overview_says_feedback_is_kept_anonymously_and_unlinked(
+    flow: IntakeFlow, renderer: Renderer, chat: Chat
+) -> None:
+    intake = replace(answered(chat), case=CaseView(NOW, NOW, coach="Lotte", state="closed"))
+    text = said(flow, renderer, intake, Kept(NOW, 7, NOW))
+    assert "Zeg je na een gesprek hoe het was, dan bewaar ik dat anoniem" in text
+    assert "niet meer aan jou koppelen" in text
 
 
 def test_the_overview_is_also_a_file_with_the_same_words(

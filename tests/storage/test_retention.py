@@ -14,10 +14,11 @@ from bot.services.purge import due_counts, purge
 from flows.audit import SYSTEM
 from flows.case import CLOSED
 from flows.retention import KINDS, Retention
-from flows.state import CaseView, Intake
+from flows.state import CaseView, Feedback, Intake
 from storage.audit import record_audit
 from storage.cases import add_case_note, close_case, move_case
 from storage.db import Database
+from storage.feedback import feedback_counts, feedback_lines, keep_feedback
 from storage.intakes import create_youngster
 from storage.models import (
     Appointment,
@@ -38,7 +39,7 @@ from storage.set_aside import set_aside
 from storage.youngster_cases import open_case, withdraw_case
 from tests.conftest import Clock
 
-LIMITS = Retention()  # the defaults: 30, 365, 7, 30, 30 and 730 days
+LIMITS = Retention()  # the defaults: 30, 365, 7, 30, 30, 730 and 180 days
 NOTHING = dict.fromkeys(KINDS, 0)
 
 
@@ -224,6 +225,22 @@ async def test_audit_entries_go_after_two_years(db: Database, clock: Clock) -> N
     async with db.transaction() as session:
         cases = (await session.execute(select(AuditEvent.case_id))).scalars().all()
     assert 1 not in cases and 2 in cases
+
+
+async def test_feedback_lines_go_half_a_year_after_their_week_and_the_counts_stay(
+    db: Database, clock: Clock
+) -> None:
+    week = clock().date()  # Monday 23 November 2026
+    async with db.transaction() as session:
+        for line in ("oud", "nieuw"):
+            later = timedelta(days=14 if line == "nieuw" else 0)
+            await keep_feedback(session, feedback=Feedback(week + later, "nl", line=line))
+        await keep_feedback(session, feedback=Feedback(week, "nl", answer="good"))
+    clock.advance(days=181)
+    assert await purge(db, LIMITS, clock) == only(feedback_lines=1)
+    async with db.transaction() as session:
+        assert await feedback_lines(session, since=week) == ["nieuw"]
+        assert await feedback_counts(session, since=week) == {"good": 1}
 
 
 async def test_a_purge_is_itself_in_the_audit_log_as_kinds_and_counts(

@@ -61,7 +61,8 @@ def test_by_default_the_retention_limits_are_the_ones_docs_privacy_names() -> No
         limits.sent_days,
         limits.set_aside_days,
         limits.audit_days,
-    ) == (30, 365, 7, 30, 30, 730)
+        limits.feedback_days,
+    ) == (30, 365, 7, 30, 30, 730, 180)
 
 
 def test_an_inbox_retention_shorter_than_telegram_s_redelivery_is_refused() -> None:
@@ -83,3 +84,9 @@ def test_by_default_twenty_messages_a_minute_and_five_or_fifty_wrong_codes_an_ho
 def test_a_flood_limit_below_three_is_refused_naming_the_setting() -> None:
     with pytest.raises(SettingsError, match=r"^klik: setting FLOOD_PER_MINUTE: "):
         load_settings(flood_per_minute=2)
+
+
+def test_the_intake_rules_carry_the_same_retention_limits_the_purge_keeps() -> None:
+    settings = load_settings(retention_intake_days=14, retention_closed_case_days=90)
+    assert settings.rules().retention == settings.retention()
+    assert settings.rules().retention.closed_case_days == 90

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.case import ACTIVE, CLOSED, PAUSED
 from flows.coaching import life
 from flows.coaching.effects import (
+    AskFeedback,
     AskHandover,
     CloseCase,
     CountStat,
@@ -40,8 +41,24 @@ def test_closing_moves_the_case_through_the_machine_and_tells_both_sides() -> No
         CloseCase(7, PAUSED, CLOSED, "referred", NOW),
         SetCurrent(LOTTE, None),
         CountStat("j-1", Stat("case_closed", value="referred"), NOW),
+        AskFeedback("y-1"),
     )
-    assert keys(outcome) == [("youngster:y-1", "case.closed"), ("staff:1", "case.closed_ok")]
+    assert keys(outcome) == [
+        ("youngster:y-1", "case.closed"),
+        ("youngster:y-1", "feedback.ask"),
+        ("staff:1", "case.closed_ok"),
+    ]
+
+
+def test_the_feedback_question_after_a_close_names_no_coach_and_carries_no_case() -> None:
+    outcome = life.close(lotte(), case(), "goal_reached", NOW)
+    ask = next(m for s in outcome.sends for m in s.messages if m.key == "feedback.ask")
+    assert ask.params == {}
+    assert [b.data for row in ask.buttons for b in row] == [
+        "feedback:good",
+        "feedback:okay",
+        "feedback:bad",
+    ]
 
 
 def test_a_close_reason_klik_never_offers_changes_nothing() -> None:

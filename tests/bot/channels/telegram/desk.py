@@ -5,7 +5,6 @@ sender), with helpers to type and tap as any of them."""
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from storage.db import Database
 from storage.models import Case, CaseMessage, Youngster
 from tests.bot.channels.telegram.test_handlers import Harness
 from tests.bot.channels.telegram.wired import wired
+from tests.bot.served import text_update
 from tests.bot.team import add
 from tests.conftest import Clock
 
@@ -78,27 +78,10 @@ class Desk:
     async def write(
         self, chat: int, text: str, *, reply_to: int | None = None, drain: bool = True
     ) -> None:
-        message: dict[str, Any] = {
-            "message_id": next(_ids),
-            "date": int(time.time()),
-            "text": text,
-            "chat": {"id": chat, "type": "private", "first_name": "Jo"},
-            "from": {"id": chat, "is_bot": False, "first_name": "Jo", "language_code": "nl"},
-        }
-        if text.startswith("/"):
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-            ]
-        if reply_to is not None:
-            message["reply_to_message"] = {
-                "message_id": reply_to,
-                "date": int(time.time()),
-                "chat": {"id": chat, "type": "private", "first_name": "Jo"},
-                "from": {"id": 900001, "is_bot": True, "first_name": "Klik"},
-                "text": "…",
-            }
+        """Write as `chat`, perhaps answering the bot's message `reply_to`: the update
+        Telegram posts (tests/bot/served.py builds it), handled in-process."""
         bot = self.harness.application.bot
-        update = Update.de_json({"update_id": next(_ids), "message": message}, bot)
+        update = Update.de_json(text_update(text, chat=chat, reply_to=reply_to), bot)
         await self.harness.handlers.handle(self.harness.application, update)
         if drain:
             await self.harness.sender.drain()

@@ -143,6 +143,28 @@ async def test_before_consent_a_flood_gets_one_slow_down_and_then_quiet(harness:
     ]
 
 
+async def test_before_consent_a_flooder_asking_for_their_data_is_still_answered(
+    harness: Harness,
+) -> None:
+    for _ in range(25):
+        await harness.write("hallo?")
+    await harness.write("/mijngegevens")
+    assert (
+        to(harness, CHAT)[-1] == "Er is niets van je bewaard. Je bent altijd welkom: stuur /start."
+    )
+
+
+async def test_a_flooder_asking_for_their_data_gets_it_at_once_as_text_and_file(
+    harness: Harness, db: Database, clock: Clock
+) -> None:
+    await with_coach(harness, db, clock)
+    for n in range(25):
+        await harness.write(f"bericht {n}")
+    await harness.write("/mijngegevens")
+    assert to(harness, CHAT)[-1].startswith("Dit bewaart Klik over jou:")
+    assert [int(p["chat_id"]) for p in harness.request.sent("sendDocument")] == [CHAT]
+
+
 async def test_with_one_flooder_sending_200_messages_another_youngster_s_reply_goes_first(
     harness: Harness, db: Database, clock: Clock
 ) -> None:

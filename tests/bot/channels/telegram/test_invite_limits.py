@@ -3,12 +3,14 @@ chats together, with a kind answer, and the right code still links once the hour
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.services.render import Renderer
 from flows.intake import IntakeFlow, Rules
+from flows.staff import make_invite_code
 from storage.db import Database
 from storage.models import Staff
 from storage.staff import add_invite, add_staff
@@ -24,6 +26,10 @@ LIMITED = (
     "of vraag je teamleider om hulp."
 )
 WELCOME = "Welkom Lotte! Dit Telegram-account is nu gekoppeld aan Klik."
+NOT_A_CODE = (
+    "Dat is geen Klik-code. Een code begint met KLIK- en heeft daarna zes groepjes van vier "
+    "tekens. Kopieer hem precies zoals je teamleider hem gaf."
+)
 
 
 @pytest.fixture
@@ -64,7 +70,29 @@ async def test_fifty_wrong_codes_from_many_chats_stop_guessing_from_every_chat(
     harness: Harness,
 ) -> None:
     for chat in range(50):
+        guess = make_invite_code(random.Random(chat))
+        await harness.write(f"/coach {guess}", chat=800000 + chat)
+    await harness.write(f"/coach {CODE}", chat=GUESSER)
+    assert harness.texts()[-1] == LIMITED
+
+
+async def test_a_code_of_the_wrong_shape_is_told_what_a_code_looks_like(harness: Harness) -> None:
+    await harness.write("/coach KLIK-0000", chat=GUESSER)
+    assert harness.texts()[-1] == NOT_A_CODE
+
+
+async def test_junk_codes_from_many_chats_do_not_stop_the_right_code_elsewhere(
+    harness: Harness,
+) -> None:
+    for chat in range(60):
         await harness.write(f"/coach KLIK-{chat:04d}", chat=800000 + chat)
+    await harness.write(f"/coach {CODE}", chat=GUESSER)
+    assert harness.texts()[-2] == WELCOME
+
+
+async def test_junk_codes_still_count_toward_their_own_chat_s_limit(harness: Harness) -> None:
+    for _ in range(5):
+        await harness.write("/coach KLIK-0000", chat=GUESSER)
     await harness.write(f"/coach {CODE}", chat=GUESSER)
     assert harness.texts()[-1] == LIMITED
 

@@ -19,7 +19,10 @@ _CRISIS_KEYS = frozenset(
     }
 )
 _FIRST_KEYS = frozenset({"welcome", "consent.ask"})
-_BULK_KEYS = frozenset({"offer.new", "offer.reminder", "offer.alert", "offer.taken", "guard.late"})
+# A reminder of an appointment is due at its moment (REPLY); the quiet nudge can wait.
+_BULK_KEYS = frozenset(
+    {"offer.new", "offer.reminder", "offer.alert", "offer.taken", "guard.late", "appointment.quiet"}
+)
 
 
 def urgency(key: str) -> int:

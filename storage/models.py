@@ -7,7 +7,7 @@ Times are stored in UTC (naive on SQLite, aware on PostgreSQL; `utc()` reads bot
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -169,28 +169,6 @@ class StatEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     step: str | None = Field(default=None, max_length=48)
     value: str | None = Field(default=None, max_length=32)
-
-
-class FeedbackCount(SQLModel, table=True):
-    """ "Klikte het?" answers counted per week and language: no row per youngster, no case."""
-
-    __tablename__ = "feedback_counts"
-
-    week: date = Field(primary_key=True)  # its Monday
-    language: str = Field(primary_key=True, max_length=8)
-    answer: str = Field(primary_key=True, max_length=8)  # good | okay | bad
-    count: int = 0
-
-
-class FeedbackLine(SQLModel, table=True):
-    """A youngster's own line after "klikte het?": sealed, with its week and language only."""
-
-    __tablename__ = "feedback_lines"
-
-    id: str = Field(primary_key=True, max_length=32)  # random: rows are in no one's order
-    week: date = Field(index=True)  # the purge removes it RETENTION_FEEDBACK_DAYS later
-    language: str = Field(max_length=8)
-    text: str = sealed_field()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -393,6 +371,8 @@ class AuditEvent(SQLModel, table=True):
 # The appointment tables live beside this file (its length); registered here like the rest.
 from storage.appointment_models import Appointment as Appointment  # noqa: E402
 from storage.appointment_models import AppointmentDue as AppointmentDue  # noqa: E402
+from storage.feedback_models import FeedbackCount as FeedbackCount  # noqa: E402
+from storage.feedback_models import FeedbackLine as FeedbackLine  # noqa: E402
 
 # Ids are never reused, on SQLite too (AUTOINCREMENT; PostgreSQL's sequences never reuse): a
 # coach's reply to a message about an erased youngster's case must not reach the next

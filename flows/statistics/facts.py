@@ -1,0 +1,37 @@
+"""The anonymous facts the statistics are made of, as storage hands them over: events by
+journey key (never a youngster), case times, category counts. No names, no ids of people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` up to, not including, `end` (aware times)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class JourneyEvent:
+    """One statistics event of a journey started in the period."""
+
+    journey: str
+    kind: str
+    step: str | None
+    value: str | None
+    hour: datetime
+
+
+@dataclass(frozen=True)
+class CaseTimes:
+    """When a case queued in the period was claimed and first and last written to by a coach."""
+
+    queued_at: datetime
+    claimed_at: datetime | None
+    first_reply_at: datetime | None
+    last_reply_at: datetime | None
+    closed_at: datetime | None

@@ -4,10 +4,11 @@ before the next, and at which question of the intake those who stopped were."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import tzinfo
 from itertools import pairwise
 
 from flows.statistics.cells import Nothing, hide, shown
-from flows.statistics.facts import JourneyEvent
+from flows.statistics.facts import CaseTimes, JourneyEvent
 from flows.statistics.table import Row, Table, counted
 
 STAGES = (
@@ -82,3 +83,15 @@ def stops(events: Sequence[JourneyEvent], questions: Sequence[str]) -> Table:
         place = min(furthest.get(journey, -1) + 1, len(order) - 1)
         at[order[place]] += 1
     return counted("stops", ("people",), [(question, (at[question],)) for question in order])
+
+
+def second_conversations(cases: Sequence[CaseTimes], zone: tzinfo) -> int:
+    """Cases in which the coach wrote again on a later day (in the service's time zone) than
+    their first message: the youngster came back for a second conversation."""
+    return sum(
+        1
+        for case in cases
+        if case.first_reply_at is not None
+        and case.last_reply_at is not None
+        and case.last_reply_at.astimezone(zone).date() > case.first_reply_at.astimezone(zone).date()
+    )

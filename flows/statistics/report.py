@@ -11,7 +11,7 @@ from flows.hours import ServiceHours
 from flows.statistics.coaching import appointments, coach_changes
 from flows.statistics.crisis import crisis_weeks
 from flows.statistics.facts import CaseTimes, JourneyEvent, Period
-from flows.statistics.funnel import funnel, stops
+from flows.statistics.funnel import funnel, second_conversations, stops
 from flows.statistics.needs import needs
 from flows.statistics.queue_length import queue_length
 from flows.statistics.reach import reach
@@ -26,13 +26,12 @@ AIM_COLUMNS = {"within_24h": "within_24h", "median_service_hours": "median_servi
 @dataclass(frozen=True)
 class Facts:
     """What storage read for a period: the events of the journeys that started in it, the
-    events counted in it (crisis signals, appointments), the cases queued in it, how many of
-    those had a second conversation, and the reach counts per group (category -> people)."""
+    events counted in it (crisis signals, appointments), the cases waiting at its start or
+    queued in it, and the reach counts per group (category -> people)."""
 
     journeys: Sequence[JourneyEvent]
     counted: Sequence[JourneyEvent]
     cases: Sequence[CaseTimes]
-    second_conversations: int
     reach: Mapping[str, Mapping[str | None, int]] = field(default_factory=dict)
 
 
@@ -58,10 +57,11 @@ class Report:
 def report(period: Period, facts: Facts, shape: Shape, targets: Targets) -> Report:
     """The figures in the order a team lead reads them."""
     aims = {AIM_COLUMNS[name]: value for name, value in targets.aims.items()}
+    queued = [case for case in facts.cases if case.queued_at >= period.start]
     tables = [
-        funnel(facts.journeys, shape.questions, facts.second_conversations),
+        funnel(facts.journeys, shape.questions, second_conversations(queued, shape.zone)),
         stops(facts.journeys, shape.questions),
-        timing(facts.cases, shape.hours, shape.zone, aims),
+        timing(queued, shape.hours, shape.zone, aims),
         queue_length(facts.cases, period, shape.zone),
         needs(facts.journeys, shape.domains),
         *(

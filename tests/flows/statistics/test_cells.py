@@ -41,9 +41,10 @@ def test_the_complement_is_the_smallest_count_above_zero() -> None:
     assert row[:4] == [Small(), Count(0), Withheld(), Count(9)]
 
 
-def test_a_row_whose_only_other_cell_is_zero_hides_its_total() -> None:
-    rows = suppress([[3, 10], [0, 10]])
-    assert rows[1] == [Count(0), Withheld(), Withheld()]
+def test_a_sum_whose_other_parts_are_zero_is_hidden_itself() -> None:
+    # Place 1 (10) is hidden as another line's complement; 0 + 10 = 10 would show it.
+    hidden = hide([0, 10, 10, 3, 13], [[0, 1, 2], [3, 1, 4]])
+    assert hidden == [False, True, True, True, False]
 
 
 def test_suppression_holds_along_columns_too() -> None:

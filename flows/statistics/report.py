@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from flows.content import Questionnaire
 from flows.hours import ServiceHours
+from flows.state import Rules
 from flows.statistics.coaching import appointments, coach_changes
 from flows.statistics.crisis import crisis_weeks
 from flows.statistics.facts import CaseTimes, JourneyEvent, Period
@@ -52,6 +54,16 @@ class Report:
 
     def table(self, name: str) -> Table:
         return next(table for table in self.tables if table.name == name)
+
+
+def shape_of(questionnaire: Questionnaire, rules: Rules) -> Shape:
+    """The questions in their order, the check-in domains, the service hours and zone."""
+    return Shape(
+        questions=tuple(q.id for q in questionnaire.questions),
+        domains=tuple(q.id for q in questionnaire.questions if q.kind == "checkin"),
+        hours=rules.service_hours,
+        zone=rules.timezone,
+    )
 
 
 def report(period: Period, facts: Facts, shape: Shape, targets: Targets) -> Report:

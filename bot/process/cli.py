@@ -1,5 +1,6 @@
 """The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram,
-rotate-key; coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py)."""
+rotate-key; coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py); stats and
+targets (stats_cli.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.process import privacy_cli, staff_cli
+from bot.process import privacy_cli, staff_cli, stats_cli
 from bot.process.config import (
     BOTFATHER_HELP,
     Settings,
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     rotate.set_defaults(func=cmd_rotate_key)
     staff_cli.install(commands)
     privacy_cli.install(commands)
+    stats_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -36,9 +36,13 @@ def counted(
 ) -> Table:
     """A table of counts with row and column totals, small counts and their complements
     hidden (flows/statistics/cells.py)."""
+    # One column needs no row totals: each would repeat its cell.
+    names = (*columns, TOTAL) if len(columns) > 1 else tuple(columns)
     if not grid:
-        return Table(name, (*columns, TOTAL), (), chart)
+        return Table(name, names, (), chart)
     cells = suppress([list(values) for _, values in grid])
     labels = [label for label, _ in grid] + [TOTAL]
-    rows = tuple(Row(label, tuple(row)) for label, row in zip(labels, cells, strict=True))
-    return Table(name, (*columns, TOTAL), rows, chart)
+    rows = tuple(
+        Row(label, tuple(row[: len(names)])) for label, row in zip(labels, cells, strict=True)
+    )
+    return Table(name, names, rows, chart)

@@ -18,8 +18,8 @@ from storage.models import (
     Case,
     CaseMessage,
     IntakeAnswer,
-    StatEvent,
     Staff,
+    StatEvent,
     Youngster,
     table_of,
 )
@@ -45,7 +45,7 @@ async def seed_week(db: Database) -> None:
     ]
     youngsters, answers, events, cases, messages = [], [], [], [], []
     for n in range(DECLINED):
-        events.append(("d%d" % n, "consent_declined", None, None, MONDAY))
+        events.append((f"d{n}", "consent_declined", None, None, MONDAY))
     for n in range(CONSENTED):
         journey, started = f"j{n}", MONDAY + timedelta(hours=10, minutes=n)
         youngsters.append(

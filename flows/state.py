@@ -6,7 +6,7 @@ storage depends on plain data only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -162,6 +162,11 @@ class Intake:
     case: CaseView | None = None
     signal: Signal | None = None  # a signal seen before there was a case; moves to the case
     media: list[MediaNote] = field(default_factory=list)  # kept for the coach, oldest first
+
+    def copy(self) -> Intake:
+        """A copy a rule may change without touching the one it was given."""
+        answers = {k: Answer(v.choice, v.text) for k, v in self.answers.items()}
+        return replace(self, answers=answers, media=list(self.media))
 
 
 @dataclass(frozen=True)

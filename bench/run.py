@@ -32,6 +32,7 @@ from bench.metrics import bench_observer, bench_scrape
 from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
 from bench.size import bench_size
+from bench.statistics import bench_statistics
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from flows.content import load_content
@@ -283,6 +284,8 @@ def main() -> None:
     lines += inbound_lines
     size_lines, size_figures = asyncio.run(bench_size(flow, rules, START, fresh_postgres, drop))
     lines += size_lines
+    statistics_lines, statistics_figures = asyncio.run(bench_statistics(fresh_postgres, drop))
+    lines += statistics_lines
     lines += bench_memory(flow)
     lines += bench_observer()
     lines += notification_latency()
@@ -297,6 +300,7 @@ def main() -> None:
         **outbound,
         **inbound_figures,
         **size_figures,
+        **statistics_figures,
     }
     JSON_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))

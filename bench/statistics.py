@@ -52,6 +52,13 @@ JSON_RESULTS = Path(__file__).resolve().parent / "results.json"
 QUESTIONS = ("strengths", "health", "home", "goals", "money", "network")
 
 
+def event(
+    journey: str, hour: datetime, kind: str, step: str | None = None, value: str | None = None
+) -> dict[str, Any]:
+    """A statistics event row: every column given (one insert statement for all rows)."""
+    return {"journey": journey, "hour": hour, "kind": kind, "step": step, "value": value}
+
+
 def month(cases: int, seed: int = 18) -> dict[Any, list[dict[str, Any]]]:
     """The rows of a month with `cases` cases, per table."""
     rng = random.Random(seed)
@@ -83,8 +90,8 @@ def month(cases: int, seed: int = 18) -> dict[Any, list[dict[str, Any]]]:
         rows[IntakeAnswer].append(
             {"youngster_id": journey, "question": "region", "choice": f"{rng.randrange(10, 40)}"}
         )
-        events.append({"journey": journey, "hour": hour, "kind": "consent_given"})
-        events.append({"journey": journey, "hour": hour, "kind": "answered", "step": "age"})
+        events.append(event(journey, hour, "consent_given"))
+        events.append(event(journey, hour, "answered", "age", "16_17"))
         for question in QUESTIONS:
             value = str(rng.randrange(1, 6))
             events.append(
@@ -96,7 +103,7 @@ def month(cases: int, seed: int = 18) -> dict[Any, list[dict[str, Any]]]:
                     "value": value,
                 }
             )
-        events.append({"journey": journey, "hour": hour, "kind": "queued"})
+        events.append(event(journey, hour, "queued"))
         claimed = started + timedelta(minutes=rng.randrange(5, 1800)) if n % 10 else None
         rows[Case].append(
             {
@@ -111,20 +118,18 @@ def month(cases: int, seed: int = 18) -> dict[Any, list[dict[str, Any]]]:
         )
         if claimed is None:
             continue
-        events.append({"journey": journey, "hour": claimed.replace(minute=0), "kind": "claimed"})
+        events.append(event(journey, claimed.replace(minute=0, second=0), "claimed"))
         first = claimed + timedelta(minutes=rng.randrange(1, 60))
-        events.append(
-            {"journey": journey, "hour": first.replace(minute=0), "kind": "coach_first_message"}
-        )
+        events.append(event(journey, first.replace(minute=0, second=0), "coach_first_message"))
         for at in (first, first + timedelta(days=rng.randrange(0, 3))):
             rows[CaseMessage].append(
                 {"case_id": n + 1, "sender": "coach", "text": "hoi", "created_at": at}
             )
         if n % 7 == 0:
-            events.append({"journey": journey, "hour": hour, "kind": "crisis", "value": "suicide"})
+            events.append(event(journey, hour, "crisis", value="suicide"))
         if n % 3 == 0:
             kind = rng.choice(("appointment_done", "appointment_missed"))
-            events.append({"journey": journey, "hour": hour, "kind": kind})
+            events.append(event(journey, hour, kind))
     return rows
 
 

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.statistics.coaching import APPOINTMENT_KINDS
-from flows.statistics.facts import CaseTimes, JourneyEvent, Period
+from flows.statistics.facts import CaseTimes, Journey, JourneyEvent, Period
+from flows.statistics.funnel import ANSWERS, DOORWAY
 from flows.statistics.report import Facts, Report, Shape, report
 from flows.statistics.targets import Targets
 from storage.models import Case, CaseMessage, IntakeAnswer, StatEvent, Youngster, utc
@@ -37,7 +38,8 @@ async def read_statistics(
     """Every figure of `period`, beside `targets`: the only statistics read there is."""
     start, end = period.start.astimezone(UTC), period.end.astimezone(UTC)
     facts = Facts(
-        journeys=await _journey_events(session, start, end),
+        journeys=await _journeys(session, start, end, shape),
+        answers=await _answers(session, start, end, shape),
         counted=await _counted_events(session, start, end),
         cases=await _case_times(session, start, end),
         reach=await _reach(session, start, end),
@@ -45,34 +47,72 @@ async def read_statistics(
     return report(period, facts, shape, targets)
 
 
-def _event(row: tuple[str, str, str | None, str | None, object]) -> JourneyEvent:
-    journey, kind, step, value, hour = row
-    assert hasattr(hour, "tzinfo")
-    return JourneyEvent(journey, kind, step, value, utc(hour))  # type: ignore[arg-type]
+def _event(
+    journey: str, kind: str, step: str | None, value: str | None, hour: datetime
+) -> JourneyEvent:
+    return JourneyEvent(journey, kind, step, value, utc(hour))
 
 
-async def _journey_events(
-    session: AsyncSession, start: datetime, end: datetime
-) -> list[JourneyEvent]:
-    """Every event of the journeys that started in the period (later ones included: a claim
-    the week after still belongs to this period's funnel)."""
-    started = (
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return func.max(case((condition, 1), else_=0))
+
+
+def _tally(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _started(start: datetime, end: datetime) -> Any:
+    """The journeys that started (answered the consent question) in the period."""
+    return (
         select(col(StatEvent.journey))
-        .where(
-            col(StatEvent.kind).in_(STARTS), col(StatEvent.hour) >= start, col(StatEvent.hour) < end
-        )
+        .where(col(StatEvent.kind).in_(STARTS), col(StatEvent.hour) >= start)
+        .where(col(StatEvent.hour) < end)
         .scalar_subquery()
     )
+
+
+async def _journeys(
+    session: AsyncSession, start: datetime, end: datetime, shape: Shape
+) -> list[Journey]:
+    """Each journey that started in the period, summed up from all its events (one row per
+    journey; a claim the week after still counts for this period's funnel)."""
+    kind, step = col(StatEvent.kind), col(StatEvent.step)
+    answered = kind.in_(ANSWERS)
+    order = [DOORWAY, *shape.questions]
+    place = case({question: n for n, question in enumerate(order)}, value=step, else_=-1)
+    last = shape.questions[-1] if shape.questions else DOORWAY
     rows = await session.execute(
         select(
-            col(StatEvent.journey),
-            col(StatEvent.kind),
-            col(StatEvent.step),
-            col(StatEvent.value),
-            col(StatEvent.hour),
-        ).where(col(StatEvent.journey).in_(started))
+            _flag(kind == "consent_given"),
+            _flag(or_(kind.in_(("talk_now", "queued")), and_(answered, step == last))),
+            _flag(kind == "queued"),
+            _tally(kind == "claimed"),
+            _flag(kind == "coach_first_message"),
+            _tally(kind == "coach_change"),
+            func.max(case((answered, place), else_=-1)),
+        )
+        .where(col(StatEvent.journey).in_(_started(start, end)))
+        .group_by(col(StatEvent.journey))
     )
-    return [_event(tuple(row)) for row in rows]  # type: ignore[arg-type]
+    return [
+        Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))
+        for a, b, c, d, e, f, g in rows
+    ]
+
+
+async def _answers(
+    session: AsyncSession, start: datetime, end: datetime, shape: Shape
+) -> dict[tuple[str, str], int]:
+    """The check-in answers of those journeys: (domain, value or "skip") -> journeys."""
+    kind, step = col(StatEvent.kind), col(StatEvent.step)
+    value = case((kind == "skipped", "skip"), else_=col(StatEvent.value))
+    rows = await session.execute(
+        select(step, value, func.count(func.distinct(col(StatEvent.journey))))
+        .where(col(StatEvent.journey).in_(_started(start, end)))
+        .where(kind.in_(ANSWERS), step.in_(shape.domains))
+        .group_by(step, value)
+    )
+    return {(domain, answer): people for domain, answer, people in rows}
 
 
 async def _counted_events(
@@ -91,7 +131,7 @@ async def _counted_events(
             col(StatEvent.hour) < end,
         )
     )
-    return [_event(tuple(row)) for row in rows]  # type: ignore[arg-type]
+    return [_event(*row) for row in rows]
 
 
 async def _case_times(session: AsyncSession, start: datetime, end: datetime) -> list[CaseTimes]:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from flows.statistics.cells import Count, measure
-from flows.statistics.facts import JourneyEvent
+from flows.statistics.facts import Journey, JourneyEvent
 from flows.statistics.table import Row, Table, counted
 
 # Written by the appointments work when a coach marks one; counted once those events exist.
@@ -15,17 +15,10 @@ APPOINTMENT_KINDS = {"appointment_done": "kept", "appointment_missed": "missed"}
 CHANGES = ("0", "1", "2+")
 
 
-def coach_changes(events: Sequence[JourneyEvent]) -> Table:
+def coach_changes(journeys: Sequence[Journey]) -> Table:
     """Cases by how often their coach changed: every claim after the first (after
     /andere_coach or a coach who left) and every accepted hand-over is a change."""
-    claims: Counter[str] = Counter()
-    handovers: Counter[str] = Counter()
-    for event in events:
-        if event.kind == "claimed":
-            claims[event.journey] += 1
-        elif event.kind == "coach_change":
-            handovers[event.journey] += 1
-    changes = [claims[j] - 1 + handovers[j] for j in claims]
+    changes = [j.claims - 1 + j.handovers for j in journeys if j.claims > 0]
     buckets = Counter(min(change, 2) for change in changes)
     table = counted("coach_changes", ("cases",), [(CHANGES[i], (buckets[i],)) for i in range(3)])
     mean = measure(

@@ -35,3 +35,16 @@ class CaseTimes:
     first_reply_at: datetime | None
     last_reply_at: datetime | None
     closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One journey that started in the period, as the stages its events show it reached."""
+
+    consented: bool
+    finished: bool  # through the last question, or "talk now"
+    queued: bool
+    claims: int  # a second claim is a change of coach (after /andere_coach or a coach left)
+    first_message: bool  # a coach wrote to them
+    handovers: int  # accepted warm hand-overs
+    furthest: int  # place of the furthest question answered or skipped (-1: none), age first

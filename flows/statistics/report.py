@@ -12,7 +12,7 @@ from flows.hours import ServiceHours
 from flows.state import Rules
 from flows.statistics.coaching import appointments, coach_changes
 from flows.statistics.crisis import crisis_weeks
-from flows.statistics.facts import CaseTimes, JourneyEvent, Period
+from flows.statistics.facts import CaseTimes, Journey, JourneyEvent, Period
 from flows.statistics.funnel import funnel, second_conversations, stops
 from flows.statistics.needs import needs
 from flows.statistics.queue_length import queue_length
@@ -27,11 +27,13 @@ AIM_COLUMNS = {"within_24h": "within_24h", "median_service_hours": "median_servi
 
 @dataclass(frozen=True)
 class Facts:
-    """What storage read for a period: the events of the journeys that started in it, the
-    events counted in it (crisis signals, appointments), the cases waiting at its start or
-    queued in it, and the reach counts per group (category -> people)."""
+    """What storage read for a period: the journeys that started in it (the stages each
+    reached) and their check-in answers ((domain, value) -> journeys), the events counted in
+    it (crisis signals, appointments), the cases waiting at its start or queued in it, and the
+    reach counts per group (category -> people)."""
 
-    journeys: Sequence[JourneyEvent]
+    journeys: Sequence[Journey]
+    answers: Mapping[tuple[str, str], int]
     counted: Sequence[JourneyEvent]
     cases: Sequence[CaseTimes]
     reach: Mapping[str, Mapping[str | None, int]] = field(default_factory=dict)
@@ -71,11 +73,11 @@ def report(period: Period, facts: Facts, shape: Shape, targets: Targets) -> Repo
     aims = {AIM_COLUMNS[name]: value for name, value in targets.aims.items()}
     queued = [case for case in facts.cases if case.queued_at >= period.start]
     tables = [
-        funnel(facts.journeys, shape.questions, second_conversations(queued, shape.zone)),
+        funnel(facts.journeys, second_conversations(queued, shape.zone)),
         stops(facts.journeys, shape.questions),
         timing(queued, shape.hours, shape.zone, aims),
         queue_length(facts.cases, period, shape.zone),
-        needs(facts.journeys, shape.domains),
+        needs(facts.answers, shape.domains),
         *(
             reach(dimension, facts.reach.get(dimension, {}), targets.reach.get(dimension, {}))
             for dimension in DIMENSIONS

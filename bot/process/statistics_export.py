@@ -50,7 +50,9 @@ class Words:
         return self._get(f"stats.column.{name}", name)
 
     def row(self, label: str) -> str:
-        return self._get(f"stats.row.{label}", label)
+        """A stage or measure, else a question by its label on the summary, else the code."""
+        question = self._get(f"q.{label}.label", label)
+        return self._get(f"stats.row.{label}", question)
 
     def say(self, key: str) -> str:
         return self._get(f"stats.{key}", key)

@@ -34,6 +34,7 @@ from bench.outbound import lines as outbound_lines
 from bench.reminders import figures_of_the_reminders
 from bench.reminders import lines as reminder_lines
 from bench.size import bench_size
+from bench.statistics import bench_statistics
 from bot.services.conversation import ConversationService
 from bot.services.render import Renderer
 from flows.content import load_content
@@ -285,6 +286,8 @@ def main() -> None:
     lines += inbound_lines
     size_lines, size_figures = asyncio.run(bench_size(flow, rules, START, fresh_postgres, drop))
     lines += size_lines
+    statistics_lines, statistics_figures = asyncio.run(bench_statistics(fresh_postgres, drop))
+    lines += statistics_lines
     lines += bench_memory(flow)
     lines += bench_observer()
     lines += notification_latency()
@@ -302,6 +305,7 @@ def main() -> None:
         **reminders,
         **inbound_figures,
         **size_figures,
+        **statistics_figures,
     }
     JSON_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))

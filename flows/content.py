@@ -94,6 +94,14 @@ class Preference(_Strict):
         return self
 
 
+class ReachQuestion(_Strict):
+    """A short optional question for the statistics (whom Klik reaches), asked only once the
+    youngster is in the queue; one tap answers it, one tap skips them all."""
+
+    id: str
+    options: tuple[str, ...]
+
+
 class Questionnaire(_Strict):
     """The intake as data: languages, sources, age bands, scale, questions, preferences."""
 
@@ -103,6 +111,7 @@ class Questionnaire(_Strict):
     scale: tuple[ScalePoint, ...]
     questions: tuple[Question, ...]
     preferences: tuple[Preference, ...]
+    reach: tuple[ReachQuestion, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Questionnaire:
@@ -111,6 +120,7 @@ class Questionnaire(_Strict):
         if [p.value for p in self.scale] != [1, 2, 3, 4, 5]:
             raise ValueError("the scale needs the values 1 to 5, in order")
         ids = [q.id for q in self.questions] + [p.id for p in self.preferences]
+        ids += [r.id for r in self.reach]
         doubles = sorted({i for i in ids if ids.count(i) > 1})
         if doubles:
             raise ValueError(f"ids used twice: {', '.join(doubles)}")
@@ -119,6 +129,7 @@ class Questionnaire(_Strict):
         # Ids travel in button data ("q.health:3", max 64 bytes on Telegram): keep them plain.
         names = [*ids, *self.sources, *(b.id for b in self.age_bands)]
         names += [o for p in self.preferences for o in p.options]
+        names += [o for r in self.reach for o in r.options]
         bad = sorted({n for n in names if not _ID.fullmatch(n)})
         if bad:
             raise ValueError(f"ids must be 1-16 lower-case letters, digits or _: {', '.join(bad)}")
@@ -158,6 +169,11 @@ class Questionnaire(_Strict):
             yield f"pref.{p.id}.label"
             for option in p.options:
                 yield f"opt.{p.id}.{option}"
+        for r in self.reach:
+            yield f"reach.{r.id}.ask"
+            yield f"reach.{r.id}.label"
+            for option in r.options:
+                yield f"opt.{r.id}.{option}"
 
 
 class Detector(Protocol):

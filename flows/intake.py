@@ -7,12 +7,11 @@ event. `IntakeFlow.handle` is pure: state + event + now in, new state + messages
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from transitions import Machine
 
-from flows import feedback
+from flows import feedback, reach
 from flows.case import CLOSED
 from flows.command_words import youngster_words
 from flows.commands import Commands, queued_confirm, when_back
@@ -107,7 +106,7 @@ class IntakeFlow:
 
     def handle(self, intake: Intake | None, event: Inbound, now: datetime) -> Step:
         """Apply one inbound event to the intake (None: nobody known yet) at time `now`."""
-        current = _copy(intake) if intake else None
+        current = intake.copy() if intake else None
         language = current.language if current else self.language_for(event.language_hint)
         step = Step(intake=current, language=language)
         text = event.text[:MAX_TEXT]
@@ -220,6 +219,9 @@ class IntakeFlow:
             return
         if head == "talk":
             self._talk_now(step, now)
+            return
+        if head == reach.TAP:
+            reach.reach_choice(self.questionnaire, step, parts)
             return
         if len(parts) != 2:
             step.tap = Tap("unknown")
@@ -379,6 +381,7 @@ class IntakeFlow:
         step.case_change = "open"
         step.stats.append(Stat("queued", value="urgent" if urgent else None))
         step.outbound.append(queued_confirm(self.rules, now, deadline))
+        step.outbound += reach.after_queue(self.questionnaire, intake, urgent=urgent)
 
     def _talk_now(self, step: Step, now: datetime) -> None:
         intake = step.intake
@@ -393,8 +396,3 @@ class IntakeFlow:
         self.move(intake, "talk_now")
         step.outbound.append(Outbound("queued.talk_now"))
         self.queue(step, now, urgent=False)
-
-
-def _copy(intake: Intake) -> Intake:
-    answers = {k: Answer(v.choice, v.text) for k, v in intake.answers.items()}
-    return replace(intake, answers=answers, media=list(intake.media))

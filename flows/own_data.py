@@ -71,6 +71,16 @@ def overview(
 def _answers(questionnaire: Questionnaire, intake: Intake) -> list[Ref]:
     """Every answer in full (not cut short as on the summary), then who may read them."""
     lines = list(summary_lines(questionnaire, intake, limit=None))
+    # The reach answers (flows/reach.py) are for the statistics, not on the coach's summary,
+    # but kept all the same: the youngster sees them here.
+    lines += [
+        Ref(
+            "summary.line",
+            {"label": Ref(f"reach.{r.id}.label"), "value": Ref(f"opt.{r.id}.{answer.choice}")},
+        )
+        for r in questionnaire.reach
+        if (answer := intake.answers.get(r.id)) is not None and answer.choice
+    ]
     case = intake.case
     if case is None:
         seen = Ref("mydata.seen_none")

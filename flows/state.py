@@ -6,7 +6,7 @@ storage depends on plain data only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -169,6 +169,11 @@ class Intake:
     # "Klikte het?" after a close (flows/feedback.py): "asked" (the buttons wait), "line"
     # (their own words may follow), None. Only that it waits; never what they answered.
     feedback: str | None = None
+
+    def copy(self) -> Intake:
+        """A copy a rule may change without touching the one it was given."""
+        answers = {k: Answer(v.choice, v.text) for k, v in self.answers.items()}
+        return replace(self, answers=answers, media=list(self.media))
 
 
 @dataclass(frozen=True)

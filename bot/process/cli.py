@@ -1,6 +1,6 @@
 """The `klik` command: run, migrate, health, shell, check-content, crisis-eval, diagram,
 rotate-key; coach and teamlead (staff_cli.py); purge and audit (privacy_cli.py); feedback
-(feedback_cli.py)."""
+(feedback_cli.py); stats and targets (stats_cli.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.process import feedback_cli, privacy_cli, staff_cli
+from bot.process import feedback_cli, privacy_cli, staff_cli, stats_cli
 from bot.process.config import (
     BOTFATHER_HELP,
     Settings,
@@ -311,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     staff_cli.install(commands)
     privacy_cli.install(commands)
     feedback_cli.install(commands)
+    stats_cli.install(commands)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -19,7 +19,7 @@ from flows.content import DEFAULT_CONTENT_DIR
 from flows.hours import ServiceHours, parse_service_hours
 from flows.intake import Rules
 from flows.retention import Retention
-from storage.location import default_database_url
+from storage.location import default_data_dir, default_database_url
 from storage.sealing import KEY_HINT, decode_key
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     promise_hours: int = Field(default=24, ge=1, le=168)
     service_hours: str = "mon-fri 09:00-21:00"
     content_dir: Path = DEFAULT_CONTENT_DIR
+    # Whom the team means to reach and its aims (`klik stats` shows every figure beside them);
+    # default: targets.yaml beside the default database (var/ in a checkout).
+    targets_file: Path = Field(default_factory=lambda: default_data_dir() / "targets.yaml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Encryption at rest (storage/sealing.py). DATA_KEY (or a file holding it, DATA_KEY_FILE)
     # seals every text and chat id; DATA_KEY_OLD (comma separated) lists keys being rotated

@@ -104,7 +104,7 @@ async def staff_event(
         case HandoverTap(case_id, colleague_id):
             outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
         case AcceptTap(case_id):
-            outcome = await _accept(session, desk, actor, case_id)
+            outcome = await _accept(session, desk, actor, case_id, now)
         case Propose(argument):
             outcome = await appointments.coach_command(session, desk, actor, argument, now)
         case AppointmentButton(data):
@@ -151,7 +151,16 @@ async def _claim(
             answers=loaded.card.shared,
             waiting=True,
         )
-    outcome = claims.won(actor, me is not None, loaded.card, notes, copies, sorted(offered))
+    outcome = claims.won(
+        actor,
+        me is not None,
+        loaded.card,
+        notes,
+        copies,
+        sorted(offered),
+        journey=loaded.case.journey,
+        now=now,
+    )
     await apply(session, desk, outcome, now, actor=who, team=team)
     log.info("case %d claimed", case_id)
     return outcome
@@ -182,13 +191,15 @@ async def _hand_over(
     )
 
 
-async def _accept(session: AsyncSession, desk: Desk, actor: Person, case_id: int) -> Outcome:
+async def _accept(
+    session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
+) -> Outcome:
     loaded = await load_case(session, desk, case_id)
     if loaded is None or loaded.case.coach_id is None:
         return refused("unknown")
     old = await staff_by_id(session, staff_id=loaded.case.coach_id)
     notes = await case_notes(session, case_id=case_id)
-    return life.accept(actor, loaded.case, old.name if old else "", loaded.card, notes)
+    return life.accept(actor, loaded.case, old.name if old else "", loaded.card, notes, now)
 
 
 async def _case_meant(

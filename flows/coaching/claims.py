@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from flows.coaching.effects import AddOffers, Outcome, refused, reply, to_staff
+from flows.coaching.effects import AddOffers, CountStat, Outcome, refused, reply, to_staff
 from flows.coaching.facts import Person, Team, profile
 from flows.matching import WaitingCase, queue_order, suggest
 from flows.messages import Outbound, Ref
 from flows.queue import CaseCard, claimed, may_claim, offer, taken
-from flows.state import Tap
+from flows.state import Stat, Tap
 
 QUEUE_PAGE = 10  # waiting cases shown at once by /wachtrij
 
@@ -42,15 +42,19 @@ def won(
     notes: Sequence[str],
     copies: Sequence[Outbound],
     others: Sequence[int],
+    *,
+    journey: str,
+    now: datetime,
 ) -> Outcome:
     """The claim won: the coach gets the case (what was written, the kept media, say hello);
     every other offer changes to "opgenomen door Lotte". `others`: the others offered the
-    case; `reachable`: whether the claimer can be reached on this channel."""
+    case; `reachable`: whether the claimer can be reached on this channel. The claim is
+    counted on the case's journey (the funnel; a second claim is a change of coach)."""
     sends = [to_staff(actor.id, *claimed(card, notes, copies))] if reachable else []
     sends += [
         to_staff(other, taken(card, actor.name)) for other in sorted(others) if other != actor.id
     ]
-    return Outcome(tuple(sends), tap=Tap("quiet"))
+    return Outcome(tuple(sends), (CountStat(journey, Stat("claimed"), now),), Tap("quiet"))
 
 
 def queue_page(

@@ -135,8 +135,10 @@ def accept(
     old_coach: str,
     card: CaseCard | None,
     notes: Sequence[str],
+    now: datetime,
 ) -> Outcome:
-    """The colleague takes over; the old coach stays until the new one has written."""
+    """The colleague takes over; the old coach stays until the new one has written. Counted
+    as a change of coach on the case's journey."""
     if (
         case is None
         or case.handover_to != actor.id
@@ -156,6 +158,7 @@ def accept(
         (
             TakeOver(case.id, case.state, after(case.state, "take_over"), actor.id, case.coach_id),
             SetCurrent(actor.id, case.id),
+            CountStat(case.journey, Stat("coach_change", value="handover"), now),
         ),
         Tap("quiet"),
     )

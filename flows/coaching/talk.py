@@ -13,6 +13,7 @@ from datetime import datetime
 from flows.case import PAUSED, WITH_COACH, after
 from flows.coaching.effects import (
     Change,
+    CountStat,
     EndHandover,
     MoveCase,
     NoteMessage,
@@ -34,7 +35,7 @@ from flows.relay import (
     media_from_youngster,
     to_coach_tag,
 )
-from flows.state import Signal
+from flows.state import Signal, Stat
 
 MEDIA_NOTE = "[media]"  # what the case history keeps of a photo, voice note or file
 
@@ -76,6 +77,9 @@ def write(
         first = not wrote_before
         kept = text
         messages = [from_coach(case.id, actor.name, actor.intro, text, first=first)]
+        if first:
+            # This coach's first words in the case: the funnel's "first coach message".
+            changes.append(CountStat(case.journey, Stat("coach_first_message"), now))
         if first and case.previous_coach_id is not None and actor.id == case.coach_id:
             changes.append(EndHandover(case.id))
             done = Outbound("handover.done", {"colleague": actor.name, "pseudonym": case.pseudonym})

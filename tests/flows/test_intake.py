@@ -489,7 +489,8 @@ def test_outside_service_hours_one_message_says_when_coaches_are_back_and_the_de
     chat.consented()
     skip_all_questions(chat)
     step = chat.tap("summary:send")
-    assert chat.keys(step) == ["queued.confirm_closed"]
+    # One message about the queue; the optional reach questions follow it (flows/reach.py).
+    assert chat.keys(step) == ["queued.confirm_closed", "reach.intro", "reach.school_work.ask"]
     text = renderer.render(step.outbound[0], "nl").text
     assert "Vanaf morgen om 09:00 zijn de coaches er weer." in text
     assert "uiterlijk woensdag 25 november om 21:00" in text

@@ -59,6 +59,20 @@ def test_the_overview_holds_every_answer_in_full_with_the_pseudonym(
     assert "Wie leest dit? Nog niemand" in text
 
 
+def test_the_overview_holds_the_reach_answers_the_coach_does_not_see(
+    flow: IntakeFlow, renderer: Renderer, chat: Chat
+) -> None:
+    chat.consented()
+    chat.tap("age:skip")
+    for question in ("strengths", "health", "home", "goals", "money", "network"):
+        chat.tap(f"q.{question}:skip")
+    chat.tap("summary:send")
+    chat.tap("reach:school_work:work")
+    assert chat.intake is not None
+    text = said(flow, renderer, chat.intake, Kept(NOW, 0, None))
+    assert "School of werk: Ik werk" in text
+
+
 def test_an_unfinished_intake_is_told_the_day_it_is_erased_after_thirty_days(
     flow: IntakeFlow, renderer: Renderer, chat: Chat
 ) -> None:

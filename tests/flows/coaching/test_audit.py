@@ -32,7 +32,7 @@ def test_asking_a_colleague_to_take_over_names_the_colleague() -> None:
 
 
 def test_accepting_a_hand_over_names_the_coach_before() -> None:
-    outcome = life.accept(bram(), case(handover_to=BRAM), "Lotte", card(), [])
+    outcome = life.accept(bram(), case(handover_to=BRAM), "Lotte", card(), [], NOW)
     assert entries(outcome) == (Entry("handover_accept", case_id=7, staff_id=LOTTE),)
 
 

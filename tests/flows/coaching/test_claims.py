@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flows.case import QUEUED
 from flows.coaching import claims
-from flows.coaching.effects import AddOffers, Reply, ToStaff
+from flows.coaching.effects import AddOffers, CountStat, Reply, ToStaff
 from flows.coaching.facts import Team
 from flows.queue import waiting_case
-from flows.state import CaseView, Intake, Rules, Tap
+from flows.state import CaseView, Intake, Rules, Stat, Tap
 from tests.flows.coaching.people import AHMED, BRAM, LOTTE, NOW, ahmed, bram, card, case, lotte
 
 
@@ -28,15 +28,20 @@ def test_a_team_lead_may_always_claim() -> None:
 
 
 def test_a_won_claim_tells_the_others_offered_that_it_is_taken() -> None:
-    outcome = claims.won(lotte(), True, card(), [], [], [LOTTE, BRAM])
+    outcome = claims.won(lotte(), True, card(), [], [], [LOTTE, BRAM], journey="j-1", now=NOW)
     to_bram = [s for s in outcome.sends if isinstance(s, ToStaff) and s.staff_id == BRAM]
     assert [m.key for m in to_bram[0].messages] == ["offer.taken"]
     assert outcome.tap == Tap("quiet")
 
 
 def test_a_claimer_who_cannot_be_reached_gets_nothing_but_the_others_still_hear() -> None:
-    outcome = claims.won(lotte(), False, card(), [], [], [LOTTE, BRAM])
+    outcome = claims.won(lotte(), False, card(), [], [], [LOTTE, BRAM], journey="j-1", now=NOW)
     assert [s.staff_id for s in outcome.sends if isinstance(s, ToStaff)] == [BRAM]
+
+
+def test_a_won_claim_is_counted_on_the_cases_journey() -> None:
+    outcome = claims.won(lotte(), True, card(), [], [], [LOTTE], journey="j-1", now=NOW)
+    assert outcome.changes == (CountStat("j-1", Stat("claimed"), NOW),)
 
 
 def test_the_queue_page_offers_each_case_it_shows_to_whoever_asked(rules: Rules) -> None:

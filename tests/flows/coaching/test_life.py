@@ -119,13 +119,18 @@ def test_a_hand_over_asks_the_colleague_and_remembers_whom() -> None:
 
 
 def test_only_the_colleague_asked_can_accept_a_hand_over() -> None:
-    outcome = life.accept(lotte(), case(handover_to=BRAM), "Lotte", card(), [])
+    outcome = life.accept(lotte(), case(handover_to=BRAM), "Lotte", card(), [], NOW)
     assert (outcome.changes, outcome.tap) == ((), Tap("unknown"))
 
 
 def test_accepting_a_paused_case_takes_it_over_through_the_machine() -> None:
-    outcome = life.accept(bram(), case(PAUSED, handover_to=BRAM), "Lotte", card(), [])
-    assert outcome.changes == (TakeOver(7, PAUSED, ACTIVE, BRAM, LOTTE), SetCurrent(BRAM, 7))
+    outcome = life.accept(bram(), case(PAUSED, handover_to=BRAM), "Lotte", card(), [], NOW)
+    assert outcome.changes[:2] == (TakeOver(7, PAUSED, ACTIVE, BRAM, LOTTE), SetCurrent(BRAM, 7))
+
+
+def test_an_accepted_hand_over_is_counted_as_a_change_of_coach() -> None:
+    outcome = life.accept(bram(), case(handover_to=BRAM), "Lotte", card(), [], NOW)
+    assert CountStat("j-1", Stat("coach_change", value="handover"), NOW) in outcome.changes
     assert ("youngster:y-1", "case.handover") in keys(outcome)
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from flows.case import ACTIVE, CLOSED, PAUSED
 from flows.coaching import talk
-from flows.coaching.effects import EndHandover, MoveCase, NoteMessage, Reply, SetCurrent, ToStaff
+from flows.coaching.effects import (
+    CountStat,
+    EndHandover,
+    MoveCase,
+    NoteMessage,
+    Reply,
+    SetCurrent,
+    ToStaff,
+)
 from flows.media import COPY
 from flows.messages import MediaRef, Outbound
+from flows.state import Stat
 from tests.flows.coaching.people import AHMED, BRAM, LOTTE, NOW, bram, case, lotte
 
 
@@ -26,6 +35,16 @@ def test_the_first_message_carries_the_coach_s_intro() -> None:
     outcome = talk.write(lotte(), case(), text="hoi", media=None, wrote_before=False, now=NOW)
     (message,) = outcome.sends[-1].messages
     assert (message.key, message.params["intro"]) == ("relay.coach_hello", "Ik werk bij het JAC.")
+
+
+def test_a_coach_s_first_message_in_a_case_is_counted_for_the_funnel() -> None:
+    outcome = talk.write(lotte(), case(), text="hoi", media=None, wrote_before=False, now=NOW)
+    assert CountStat("j-1", Stat("coach_first_message"), NOW) in outcome.changes
+
+
+def test_a_coach_s_later_messages_are_not_counted_again() -> None:
+    outcome = talk.write(lotte(), case(), text="hoi", media=None, wrote_before=True, now=NOW)
+    assert not [change for change in outcome.changes if isinstance(change, CountStat)]
 
 
 def test_the_new_coach_s_first_message_ends_the_hand_over() -> None:

@@ -1,0 +1,1 @@
+"""Statistics for team leads, pure: figures made from anonymous facts, small counts hidden."""

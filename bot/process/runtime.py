@@ -153,7 +153,9 @@ class Runtime:
         observer: Observer = UNOBSERVED,
     ) -> ConversationService:
         """A conversation service on this runtime, telling `observer` (the metrics)."""
-        matchteam = StaffService(self.flow, self.settings.rules())
+        matchteam = StaffService(
+            self.flow, self.settings.rules(), dashboard_url=self.settings.dashboard_base()
+        )
         return ConversationService(
             self.db,
             self.flow,

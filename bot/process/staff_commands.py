@@ -21,6 +21,7 @@ from bot.process.config import Settings
 from bot.process.runtime import content_or_refuse, utc_now
 from bot.services.staff import StaffService
 from flows.audit import CLI
+from flows.content import Content
 from flows.intake import IntakeFlow
 from flows.staff import (
     TITLES,
@@ -64,7 +65,11 @@ def refuse(problem: str) -> int:
 
 def _choices(settings: Settings) -> Choices:
     """What a profile may name, from the content the service runs with (CONTENT_DIR)."""
-    content = content_or_refuse(settings)
+    return choices_of(content_or_refuse(settings))
+
+
+def choices_of(content: Content) -> Choices:
+    """What a profile may name in this content (the dashboard's staff page asks the same)."""
     questionnaire = content.questionnaire
     modes = next((p.options for p in questionnaire.preferences if p.id == "contact_mode"), ())
     return Choices(

@@ -37,8 +37,15 @@ class StaffService:
     """The staff side at work on one channel: offers, claims, the relay, a case's life, the
     guard and requeueing."""
 
-    def __init__(self, flow: IntakeFlow, rules: Rules, *, channel: str = "telegram") -> None:
-        self.desk = Desk(flow.content, rules, channel)
+    def __init__(
+        self,
+        flow: IntakeFlow,
+        rules: Rules,
+        *,
+        channel: str = "telegram",
+        dashboard_url: str = "",
+    ) -> None:
+        self.desk = Desk(flow.content, rules, channel, dashboard_url)
 
     async def staff_event(
         self, session: AsyncSession, *, staff: Staff, address: str, event: Inbound, now: datetime

@@ -29,6 +29,7 @@ class Desk:
     content: Content
     rules: Rules
     channel: str = "telegram"
+    dashboard_url: str = ""  # where the web dashboard is reached; "": no sign-in links
     words: CommandWords = field(init=False)
 
     def __post_init__(self) -> None:

@@ -83,6 +83,11 @@ class OpenTap:
     which: str
 
 
+@dataclass(frozen=True)
+class Dashboard:
+    """/dashboard: a one-time link to sign in on the web dashboard."""
+
+
 Action = (
     Claim
     | Open
@@ -97,6 +102,7 @@ Action = (
     | Write
     | Help
     | Unknown
+    | Dashboard
 )
 
 
@@ -110,6 +116,8 @@ def read(event: Inbound, words: CommandWords) -> Action:
             return Queue()
         if action == "open":
             return Open(event.argument.strip().lower())
+        if action == "dashboard":
+            return Dashboard()
         if action in ("pause", "close", "handover"):
             return Command(action)
         if action == "block":

@@ -61,7 +61,6 @@ async def staff_page(
         "roles": ROLES,
         "code": code,
         "problem": problem,
-        "said": request.query.get("said", ""),
         "today": now.astimezone(request.app[SETTINGS].zone).date().isoformat(),
     }
     return page(request, who, "staff.html", context, status=400 if problem else 200)

@@ -59,7 +59,6 @@ async def case_page(request: web.Request) -> web.Response:
             "reasons": CLOSE_REASONS,
             "colleagues": colleagues,
             "poll": POLL_SECONDS,
-            "said": request.query.get("said", ""),
         },
     )
 

@@ -65,7 +65,7 @@ async def queue_page(request: web.Request) -> web.Response:
         request,
         who,
         "queue.html",
-        {"waiting": shown, "count": len(found), "said": request.query.get("said", "")},
+        {"waiting": shown, "count": len(found)},
     )
 
 

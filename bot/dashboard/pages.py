@@ -15,6 +15,27 @@ from bot.services.render import Renderer
 from flows.messages import Duration, Param, Ref, When
 
 DEFAULT_LANGUAGE = "nl"
+# What a page may say after a form (`?said=`, texts web.said.*); anything else is ignored.
+SAID = frozenset(
+    {
+        "claimed",
+        "taken",
+        "full",
+        "unknown",
+        "stale",
+        "reply",
+        "note",
+        "goal",
+        "tick",
+        "pause",
+        "closed",
+        "handover",
+        "not_now",
+        "away",
+        "deactivated",
+        "not_self",
+    }
+)
 
 
 class Words:
@@ -53,7 +74,15 @@ def page(
 ) -> web.Response:
     """A template with the words, the viewer and their CSRF token."""
     said = words(request, who)
-    full = {"w": said, "t": said.t, "who": who, "lang": said.language, **context}
+    told = request.query.get("said", "")
+    full = {
+        "w": said,
+        "t": said.t,
+        "who": who,
+        "lang": said.language,
+        "said": told if told in SAID else "",
+        **context,
+    }
     return aiohttp_jinja2.render_template(template, request, full, status=status)
 
 

@@ -4,6 +4,7 @@ set once the database (and so the data key) is open, in the dashboard's cleanup_
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import aiohttp_jinja2
 import aiohttp_session
 import jinja2
 from aiohttp import web
+from aiohttp.web_exceptions import NotAppKeyWarning
 
 from bot.dashboard import accounts, case_page, coach_pages, lead_pages, signin_pages
 from bot.dashboard.pages import page
@@ -19,6 +21,9 @@ from bot.process.data_key import key_ring
 from bot.process.keys import SETTINGS
 
 HERE = Path(__file__).parent
+# aiohttp-session keeps its storage under a plain string key on each request (its choice,
+# harmless); aiohttp would warn about it on every request.
+warnings.filterwarnings("ignore", category=NotAppKeyWarning, module="aiohttp_session")
 COOKIES = web.AppKey("dashboard_cookies", SessionCookies)
 
 

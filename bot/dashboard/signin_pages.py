@@ -29,7 +29,7 @@ async def signed_out(request: web.Request) -> web.Response:
 
 
 async def link_page(request: web.Request) -> web.Response:
-    return page(request, None, "signin.html", {"action": request.path})
+    return page(request, None, "signin.html", {"action": request.path, "refused": False})
 
 
 async def use_link(request: web.Request) -> web.Response:

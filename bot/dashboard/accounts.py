@@ -95,12 +95,16 @@ async def add(request: web.Request) -> web.Response:
         modes=("chat",) if role == "coach" else None,
     )
     now = request.app[CLOCK]()
+    member = None
     async with request.app[DATABASE].transaction() as session:
         problem = profile_problem(profile, choices=choices, taken=await names_taken(session))
-        if problem:
-            return await staff_page(request, problem=problem)
-        member = member_of(await add_profile(session, role=role, profile=profile, now=now))
-        await record_audit(session, at=now, actor=who.actor, action="staff_add", staff_id=member.id)
+        if not problem:
+            member = member_of(await add_profile(session, role=role, profile=profile, now=now))
+            await record_audit(
+                session, at=now, actor=who.actor, action="staff_add", staff_id=member.id
+            )
+    if member is None:
+        return await staff_page(request, problem=problem or "")
     return await _invite(request, who, member.id, member.name)
 
 

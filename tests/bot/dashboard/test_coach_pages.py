@@ -118,7 +118,7 @@ async def test_closing_on_the_case_page_closes_the_case_with_its_reason(
     case = await claimed_by_lotte(team)
     async with serve() as it:
         csrf = await sign_in(it.client, db, clock, team.ids[LOTTE])
-        status, where = await post(
+        _status, where = await post(
             it.client, f"/dashboard/cases/{case.id}/close", csrf, reason="goal_reached"
         )
     assert where == "/dashboard/cases?said=closed"

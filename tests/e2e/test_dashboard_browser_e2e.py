@@ -6,18 +6,21 @@ reads the board; the pages work at a phone's width. Runs on SQLite and on Postgr
 
 from __future__ import annotations
 
-import os
+import asyncio
+import random
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from flows.staff import Profile, make_invite_code
+from storage.db import Database
+from storage.staff import add_invite, add_profile
 from tests.e2e.browser import PHONE, browser, shoot
-from tests.e2e.test_intake_e2e import ROOT, Klik
+from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 
 pytestmark = pytest.mark.e2e
@@ -37,47 +40,39 @@ def api() -> Iterator[FakeBotApi]:
         yield stand_in
 
 
-def klik_cli(database_url: str, workdir: Path, *args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.process.cli", *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout
+async def _add_team(database_url: str) -> dict[int, str]:
+    """Lotte and Bram (coaches) and Ahmed (team lead), as `klik coach add` writes them, in
+    one transaction (three CLI runs cost seconds each); who works every hour, since the
+    process runs on the wall clock. Each one's invite code."""
+    db = Database(database_url)
+    codes: dict[int, str] = {}
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        for user, role, name in (
+            (LOTTE, "coach", "Lotte"),
+            (BRAM, "coach", "Bram"),
+            (AHMED, "teamlead", "Ahmed"),
+        ):
+            coach = role == "coach"
+            profile = Profile(
+                name=name,
+                languages=("nl",),
+                focus=("money", "home") if coach else None,
+                capacity=8 if coach else None,
+                modes=("chat",) if coach else None,
+                hours="mon-sun 00:00-24:00",
+            )
+            staff = await add_profile(session, role=role, profile=profile, now=now)
+            assert staff.id is not None
+            codes[user] = make_invite_code(random.SystemRandom())
+            await add_invite(session, staff_id=staff.id, code=codes[user], now=now)
+    await db.close()
+    return codes
 
 
-def add(database_url: str, workdir: Path, role: str, name: str) -> str:
-    """Add a staff member who works every hour (the process runs on the wall clock); their
-    invite code."""
-    extra = ["--focus", "money,home", "--capacity", "8"] if role == "coach" else []
-    printed = klik_cli(
-        database_url,
-        workdir,
-        role,
-        "add",
-        "--name",
-        name,
-        "--hours",
-        "mon-sun 00:00-24:00",
-        *extra,
-    )
-    found = re.search(r"/coach (KLIK(?:-\w{4}){6})", printed)
-    assert found, printed
-    return found.group(1)
-
-
-def team(api: FakeBotApi, klik: Klik, database_url: str, workdir: Path) -> None:
+def team(api: FakeBotApi, klik: Klik, database_url: str) -> None:
     """Lotte and Bram (coaches) and Ahmed (team lead), linked in Telegram, klik running."""
-    codes = {
-        LOTTE: add(database_url, workdir, "coach", "Lotte"),
-        BRAM: add(database_url, workdir, "coach", "Bram"),
-        AHMED: add(database_url, workdir, "teamlead", "Ahmed"),
-    }
+    codes = asyncio.run(_add_team(database_url))
     klik.start()
     assert api.wait_until_polling(timeout=30)
     for user, code in codes.items():
@@ -129,7 +124,7 @@ def claim_first(page: Page) -> None:
 def test_a_coach_signs_in_claims_from_the_queue_and_the_youngster_gets_the_reply(
     api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
 ) -> None:
-    team(api, klik, database_url, tmp_path)
+    team(api, klik, database_url)
     youngster_waits(api)
     page = signed_in(browser, api, LOTTE)
     expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
@@ -148,7 +143,7 @@ def test_a_coach_signs_in_claims_from_the_queue_and_the_youngster_gets_the_reply
 def test_a_coach_adds_a_note_and_a_goal_and_ticks_the_goal(
     api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
 ) -> None:
-    team(api, klik, database_url, tmp_path)
+    team(api, klik, database_url)
     youngster_waits(api)
     page = signed_in(browser, api, LOTTE)
     claim_first(page)
@@ -169,7 +164,7 @@ def test_a_coach_adds_a_note_and_a_goal_and_ticks_the_goal(
 def test_a_coach_is_refused_the_team_lead_pages_and_another_coachs_case(
     api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
 ) -> None:
-    team(api, klik, database_url, tmp_path)
+    team(api, klik, database_url)
     youngster_waits(api)
     lotte = signed_in(browser, api, LOTTE)
     claim_first(lotte)
@@ -194,7 +189,7 @@ def test_a_coach_is_refused_the_team_lead_pages_and_another_coachs_case(
 def test_the_pages_work_at_a_phones_width(
     api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
 ) -> None:
-    team(api, klik, database_url, tmp_path)
+    team(api, klik, database_url)
     youngster_waits(api)
     page = signed_in(browser, api, LOTTE, viewport=PHONE, is_mobile=True, has_touch=True)
     expect(page.get_by_role("button", name="Opnemen").first).to_be_in_viewport()

@@ -10,6 +10,7 @@ import asyncio
 import random
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,7 +73,9 @@ async def _add_team(database_url: str) -> dict[int, str]:
 
 def team(api: FakeBotApi, klik: Klik, database_url: str) -> None:
     """Lotte and Bram (coaches) and Ahmed (team lead), linked in Telegram, klik running."""
-    codes = asyncio.run(_add_team(database_url))
+    # In a thread of its own: Playwright's sync API runs an event loop in this one.
+    with ThreadPoolExecutor(1) as apart:
+        codes = apart.submit(asyncio.run, _add_team(database_url)).result()
     klik.start()
     assert api.wait_until_polling(timeout=30)
     for user, code in codes.items():

@@ -94,3 +94,21 @@ async def test_forgetting_a_case_takes_its_notes_and_goals(db: Database, clock: 
         await forget_case_work(session, case_ids=[case_id])
         assert await notes_of(session, case_id=case_id) == []
         assert await goals_of(session, case_id=case_id) == []
+
+
+async def test_erasing_a_youngster_takes_the_notes_and_goals_of_their_cases(
+    db: Database, clock: Clock
+) -> None:
+    from storage.models import Case
+    from storage.own_data import forget_youngster
+
+    case_id, staff_id = await claimed(db, clock)
+    async with db.transaction() as session:
+        await add_note(session, case_id=case_id, staff_id=staff_id, text="a", now=clock())
+        await add_goal(session, case_id=case_id, staff_id=staff_id, text="b", now=clock())
+        youngster_id = (await session.get(Case, case_id)).youngster_id  # type: ignore[union-attr]
+    async with db.transaction() as session:
+        await forget_youngster(session, youngster_id=youngster_id)
+    async with db.transaction() as session:
+        assert await notes_of(session, case_id=case_id) == []
+        assert await goals_of(session, case_id=case_id) == []

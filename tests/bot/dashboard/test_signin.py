@@ -111,3 +111,13 @@ async def test_every_page_has_a_strict_content_security_policy(
         assert "default-src 'none'" in policy and "script-src 'self'" in policy
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert csrf_of(await response.text())
+
+
+async def test_the_session_cookie_is_secure_when_served_at_a_public_https_address(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    async with serve(public_url="https://klik.example.org") as it:
+        response = await it.client.post(
+            await login_link(db, clock, team.ids[LOTTE]), allow_redirects=False
+        )
+        assert "Secure" in response.headers["Set-Cookie"]

@@ -140,6 +140,8 @@ def test_a_coach_signs_in_claims_from_the_queue_and_the_youngster_gets_the_reply
     api.send_text(YOUNGSTER, "Ik heb schulden")
     expect(page.locator("#history")).to_contain_text("Ik heb schulden", timeout=20_000)
     shoot(page, "case")
+    for secret in ("jo_handle", str(YOUNGSTER), "Jo "):  # the youngster's Telegram identity
+        assert secret not in page.content()
     assert klik.stop() == 0
 
 

@@ -188,3 +188,17 @@ async def test_a_case_of_nobody_is_found_by_nobody(
         assert (await it.client.get("/dashboard/cases/999999")).status == 404
     async with db.transaction() as session:
         assert (await session.execute(select(col(Case.id)))).first() is None
+
+
+async def test_a_warm_hand_over_from_the_case_page_asks_the_colleague(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    case = await claimed_by_lotte(team)
+    async with serve() as it:
+        csrf = await sign_in(it.client, db, clock, team.ids[LOTTE])
+        status, where = await post(
+            it.client, f"/dashboard/cases/{case.id}/handover", csrf, colleague=team.ids[BRAM]
+        )
+    assert (status, where) == (303, f"/dashboard/cases/{case.id}?said=handover")
+    assert (await team.case()).handover_to == team.ids[BRAM]
+    assert "handover.offer" in await team.keys(BRAM)

@@ -27,7 +27,7 @@ class Line:
 
 
 async def add_note(
-    session: AsyncSession, *, case_id: int, staff_id: int, text: str, now: datetime
+    session: AsyncSession, *, case_id: int, staff_id: int | None, text: str, now: datetime
 ) -> None:
     row = {"case_id": case_id, "staff_id": staff_id, "text": text, "created_at": now}
     await session.execute(insert(table_of(CaseNote)), [row])
@@ -42,7 +42,7 @@ async def notes_of(session: AsyncSession, *, case_id: int) -> list[Line]:
 
 
 async def add_goal(
-    session: AsyncSession, *, case_id: int, staff_id: int, text: str, now: datetime
+    session: AsyncSession, *, case_id: int, staff_id: int | None, text: str, now: datetime
 ) -> None:
     row = {"case_id": case_id, "staff_id": staff_id, "text": text, "created_at": now}
     await session.execute(insert(table_of(CaseGoal)), [row])

@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from flows.case import CLOSED, WITHDRAWN
 from flows.retention import KINDS, Cutoffs
+from storage.dashboard_tables import CaseGoal, CaseNote
 from storage.models import (
     AuditEvent,
     Case,
@@ -58,15 +59,19 @@ def _ended_youngsters(cutoffs: Cutoffs) -> Select[Any]:
     )
 
 
-def _case_messages(cutoffs: Cutoffs) -> Select[Any]:
-    """The history of cases that ended before the cutoff, of youngsters who stay (they came
-    back, or have another case); the others go whole with `ended_youngster`."""
-    ended = select(col(Case.id)).where(
+def _ended_cases(cutoffs: Cutoffs) -> Select[Any]:
+    """Cases that ended before the cutoff, of youngsters who stay (they came back, or have
+    another case); the others go whole with `ended_youngster`."""
+    return select(col(Case.id)).where(
         col(Case.state).in_(ENDED),
         col(Case.closed_at) < cutoffs.closed_case,
         col(Case.youngster_id).not_in(_ended_youngsters(cutoffs)),
     )
-    return select(col(CaseMessage.id)).where(col(CaseMessage.case_id).in_(ended))
+
+
+def _case_messages(cutoffs: Cutoffs) -> Select[Any]:
+    """The history of cases that ended before the cutoff (`_ended_cases`)."""
+    return select(col(CaseMessage.id)).where(col(CaseMessage.case_id).in_(_ended_cases(cutoffs)))
 
 
 def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
@@ -78,6 +83,10 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
             return _ended_youngsters(cutoffs)
         case "case_messages":
             return _case_messages(cutoffs)
+        case "case_notes":
+            return select(col(CaseNote.id)).where(col(CaseNote.case_id).in_(_ended_cases(cutoffs)))
+        case "case_goals":
+            return select(col(CaseGoal.id)).where(col(CaseGoal.case_id).in_(_ended_cases(cutoffs)))
         case "inbox":
             return select(col(InboxEvent.event_id)).where(
                 col(InboxEvent.received_at) < cutoffs.inbox, ~col(InboxEvent.pending)
@@ -95,6 +104,8 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
 
 _TABLES: dict[str, tuple[Any, Any]] = {
     "case_messages": (CaseMessage, col(CaseMessage.id)),
+    "case_notes": (CaseNote, col(CaseNote.id)),
+    "case_goals": (CaseGoal, col(CaseGoal.id)),
     "inbox": (InboxEvent, col(InboxEvent.event_id)),
     "sent_messages": (SentMessage, col(SentMessage.id)),
     "set_aside": (SetAsideUpdate, col(SetAsideUpdate.event_id)),

@@ -202,3 +202,15 @@ async def test_a_warm_hand_over_from_the_case_page_asks_the_colleague(
     assert (status, where) == (303, f"/dashboard/cases/{case.id}?said=handover")
     assert (await team.case()).handover_to == team.ids[BRAM]
     assert "handover.offer" in await team.keys(BRAM)
+
+
+async def test_a_coach_who_speaks_english_reads_the_pages_in_english(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    from tests.bot.team import add
+
+    sam = await add(db, clock, "c-sam", role="coach", name="Sam", languages="en", capacity=4)
+    async with serve() as it:
+        await sign_in(it.client, db, clock, sam)
+        page = await (await it.client.get("/dashboard/queue")).text()
+    assert "Nobody is waiting." in page and '<html lang="en">' in page

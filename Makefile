@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench shell clean
+.PHONY: run test lint bench shell clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Klik needs Python 3.11 or newer"'
@@ -27,7 +27,20 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/klik check-content
 
-test: lint
+# The dashboard's browser tests drive Debian's chromium (Playwright cannot download its own
+# browser here); without it, and without root to install it, they skip with a plain note.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	      || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; \
+	  else \
+	    echo "make: no /usr/bin/chromium: the browser tests will skip (apt-get install chromium)"; \
+	  fi; \
+	fi
+
+test: lint chromium
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -29,6 +29,8 @@ ACTIONS = (
     "block",  # a youngster's messages no longer passed on (/blokkeer)
     "unblock",
     "appointment",  # an appointment took a step; the detail is its new state
+    "note",  # a private note added on the dashboard
+    "goal",  # a small goal added (detail "done" or "undone" for a tick)
     # a youngster's data
     "erase",
     "export",
@@ -41,6 +43,8 @@ ACTIONS = (
     "staff_deactivate",
     "staff_reactivate",
     "staff_remove",
+    "login_link",  # a one-time dashboard link made (/dashboard, klik staff login-link)
+    "sign_in",  # signed in on the dashboard with such a link
     # retention
     "purge",
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # What a staff member can ask for by a command, in the order of their menu ("help" is the
 # fallback for anything else, "link" is /coach <code> from a chat not linked yet).
-STAFF_MENU = ("queue", "open", "appointment", "pause", "close", "handover", "help")
+STAFF_MENU = ("queue", "open", "appointment", "pause", "close", "handover", "dashboard", "help")
 STAFF = "commands.staff_words"
 # A youngster's commands, in the order of their menu (flows/commands.py says what each does).
 YOUNGSTER_MENU = (

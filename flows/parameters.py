@@ -19,6 +19,15 @@ _SIGNAL = frozenset({"category", "level", "rule"})
 PARAMETERS: Mapping[str, frozenset[str]] = {
     # the intake and the youngster's commands
     "welcome": frozenset({"promise", "not_us", "consent"}),
+    # the dashboard: /dashboard in Telegram, and the web pages (bot/dashboard/)
+    "dashboard.link": frozenset({"url", "minutes"}),
+    "web.nav.sign_out": frozenset({"name"}),
+    "web.queue.count": frozenset({"count"}),
+    "web.queue.left": frozenset({"left"}),
+    "web.queue.late": frozenset({"late"}),
+    "web.staff.away_until": frozenset({"date"}),
+    "web.staff.code": frozenset({"name", "code"}),
+    "web.staff.refused": frozenset({"problem"}),
     "help.text": frozenset({"promise"}),
     "promise.hours": frozenset({"hours"}),
     "promise.open_hours": frozenset({"hours"}),

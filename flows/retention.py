@@ -15,6 +15,8 @@ KINDS = (
     "ended_youngster",  # a youngster whose every case ended long ago, inactive: erased
     "case_messages",  # the history of a case that ended long ago (the youngster came back)
     "appointments",  # the appointments of such a case, with their due rows
+    "case_notes",  # a coach's private notes on such a case (the dashboard)
+    "case_goals",  # the small goals of such a case (the dashboard)
     "inbox",  # ids of handled updates
     "sent_messages",  # ids of delivered messages (for edits and reply routing)
     "set_aside",  # updates set aside after failing (id and kind)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from storage import dashboard_tables  # noqa: F401  (the dashboard's tables, registered here too)
 from storage.sealing import address_key_field, sealed_field
 
 

@@ -21,6 +21,7 @@ from sqlmodel import col
 from flows.case import OPEN
 from flows.own_data import Kept
 from storage.appointments import facts_of, forget_appointments
+from storage.case_work import forget_case_work
 from storage.inbox import HANDLED
 from storage.models import (
     Appointment,
@@ -86,6 +87,7 @@ async def forget_youngster(session: AsyncSession, *, youngster_id: str) -> None:
     if pseudonym is not None:
         await _forget_staff_copies(session, pseudonym=pseudonym, case_ids=case_ids)
     await session.execute(delete(CaseMessage).where(col(CaseMessage.case_id).in_(case_ids)))
+    await forget_case_work(session, case_ids=case_ids)
     await session.execute(delete(Offer).where(col(Offer.case_id).in_(case_ids)))
     await session.execute(delete(GuardStep).where(col(GuardStep.case_id).in_(case_ids)))
     await forget_appointments(session, case_ids=case_ids)

@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from flows.case import CLOSED, WITHDRAWN
 from flows.retention import KINDS, Cutoffs
+from storage.dashboard_tables import CaseGoal, CaseNote
 from storage.models import (
     Appointment,
     AppointmentDue,
@@ -89,6 +90,10 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
         case "appointments":  # kept as long as the case's messages, gone with them
             ended = _ended_cases(cutoffs)
             return select(col(Appointment.id)).where(col(Appointment.case_id).in_(ended))
+        case "case_notes":
+            return select(col(CaseNote.id)).where(col(CaseNote.case_id).in_(_ended_cases(cutoffs)))
+        case "case_goals":
+            return select(col(CaseGoal.id)).where(col(CaseGoal.case_id).in_(_ended_cases(cutoffs)))
         case "inbox":
             return select(col(InboxEvent.event_id)).where(
                 col(InboxEvent.received_at) < cutoffs.inbox, ~col(InboxEvent.pending)
@@ -109,6 +114,8 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
 _TABLES: dict[str, tuple[Any, Any]] = {
     "case_messages": (CaseMessage, col(CaseMessage.id)),
     "appointments": (Appointment, col(Appointment.id)),
+    "case_notes": (CaseNote, col(CaseNote.id)),
+    "case_goals": (CaseGoal, col(CaseGoal.id)),
     "inbox": (InboxEvent, col(InboxEvent.event_id)),
     "sent_messages": (SentMessage, col(SentMessage.id)),
     "set_aside": (SetAsideUpdate, col(SetAsideUpdate.event_id)),

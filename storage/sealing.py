@@ -95,6 +95,8 @@ class DataKey:
     id: str
     aead: AESGCM = field(repr=False)
     lookup_key: bytes = field(repr=False)
+    # The dashboard's encrypted session cookies (bot/dashboard/): apart from the data's keys.
+    session_key: bytes = field(repr=False, default=b"")
 
     @classmethod
     def from_bytes(cls, master: bytes) -> DataKey:
@@ -103,6 +105,7 @@ class DataKey:
             id=key_id,
             aead=AESGCM(_derive(master, b"klik seal")),
             lookup_key=_derive(master, b"klik lookup"),
+            session_key=_derive(master, b"klik dashboard session"),
         )
 
     def lookup(self, value: str) -> str:

@@ -41,6 +41,9 @@ POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@1
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = (
+    "case_notes",
+    "case_goals",
+    "login_links",
     "guard_steps",
     "offers",
     "sent_messages",

@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.app import TelegramChannel, Webhook, build_application
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
+from bot.dashboard.setup import add_dashboard
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
 from bot.process.jobs import CrisisReach, Running, ended, make_scheduler
@@ -87,6 +88,7 @@ def create_app(
     app.cleanup_ctx.extend([_content, _database, _runtime, _sender, _scheduler, _telegram])
     add_health_routes(app)
     add_metrics_routes(app, Metrics())
+    add_dashboard(app)
     if settings.telegram_mode == "webhook":
         assert settings.webhook_secret is not None  # the settings refuse webhook mode without
         app.router.add_post(
@@ -248,7 +250,10 @@ async def serve(app: web.Application, host: str, port: int) -> None:
                     f"klik: cannot serve HTTP on {host}:{port} ({error.strerror}); "
                     "set HTTP_HOST and HTTP_PORT"
                 ) from None
-            print(f"klik: serving http://{host}:{port} (/healthz, /readyz, /metrics)", flush=True)
+            print(
+                f"klik: serving http://{host}:{port} (/healthz, /readyz, /metrics, /dashboard)",
+                flush=True,
+            )
             await stop.wait()
     finally:
         await runner.cleanup()

@@ -37,6 +37,7 @@ _PLACEHOLDERS = {
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MIN_SECRET = 32  # long enough that guessing it is hopeless; token_urlsafe(32) gives 43
 SECRET_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # an HTTP_HOST no other machine reaches
 
 BOTFATHER_HELP = """\
 klik: setting TELEGRAM_TOKEN: missing. To run the Telegram bot you need a token:
@@ -236,6 +237,22 @@ class Settings(BaseSettings):
             audit_days=self.retention_audit_days,
             feedback_days=self.retention_feedback_days,
         )
+
+    @property
+    def local_http(self) -> bool:
+        """Served on this machine only (http on a loopback address, no PUBLIC_URL): the
+        dashboard's cookie then goes over plain http."""
+        return self.public_url is None and self.http_host in LOOPBACK
+
+    def dashboard_base(self) -> str:
+        """Where a browser reaches this process, for the dashboard's sign-in links: PUBLIC_URL,
+        or http on the loopback address; "" when neither (no link can be given)."""
+        if self.public_url is not None:
+            return self.public_url
+        if self.local_http:
+            host = f"[{self.http_host}]" if ":" in self.http_host else self.http_host
+            return f"http://{host}:{self.http_port}"
+        return ""
 
     def link_limits(self) -> LinkLimits:
         """How many invite codes that did not link are allowed in an hour."""

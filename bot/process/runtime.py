@@ -176,7 +176,10 @@ class Runtime:
     ) -> ConversationService:
         """A conversation service on this runtime, telling `observer` (the metrics)."""
         matchteam = StaffService(
-            self.flow, self.settings.rules(), appointments=self.settings.appointment_rules()
+            self.flow,
+            self.settings.rules(),
+            appointments=self.settings.appointment_rules(),
+            dashboard_url=self.settings.dashboard_base(),
         )
         return ConversationService(
             self.db,

@@ -75,7 +75,13 @@ def _profile_options(parser: argparse.ArgumentParser, role: str, *, adding: bool
 
 
 def install(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the `coach` and `teamlead` command groups to the CLI."""
+    """Add the `coach`, `teamlead` and `staff` command groups to the CLI."""
+    anyone = commands.add_parser("staff", help="coaches and team leads alike").add_subparsers(
+        dest="action", required=True, parser_class=OneLineParser
+    )
+    link = anyone.add_parser("login-link", help="print a one-time link to the dashboard")
+    link.add_argument("who", help="id or name")
+    link.set_defaults(func=_runner(staff_commands.login_link))
     for role in ROLES:
         title = TITLES[role]
         group = commands.add_parser(role, help=f"manage {title}s").add_subparsers(

@@ -19,8 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.process.config import Settings
 from bot.process.runtime import content_or_refuse, utc_now
+from bot.services.login_links import make_login_link
 from bot.services.staff import StaffService
 from flows.audit import CLI
+from flows.content import Content
+from flows.dashboard.signin import LINK_VALID
 from flows.intake import IntakeFlow
 from flows.staff import (
     TITLES,
@@ -64,7 +67,11 @@ def refuse(problem: str) -> int:
 
 def _choices(settings: Settings) -> Choices:
     """What a profile may name, from the content the service runs with (CONTENT_DIR)."""
-    content = content_or_refuse(settings)
+    return choices_of(content_or_refuse(settings))
+
+
+def choices_of(content: Content) -> Choices:
+    """What a profile may name in this content (the dashboard's staff page asks the same)."""
     questionnaire = content.questionnaire
     modes = next((p.options for p in questionnaire.preferences if p.id == "contact_mode"), ())
     return Choices(
@@ -251,6 +258,31 @@ async def away(args: argparse.Namespace, settings: Settings, db: Database, *, ro
         await set_away(session, staff_id=member.id, until=until.astimezone(UTC))
         await _audit(session, "staff_away", member.id)
     print(f"{member.name} is away until {args.until:%Y-%m-%d}.")
+    return 0
+
+
+async def login_link(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Print a one-time link to the dashboard for an active coach or team lead (as /dashboard
+    in Telegram gives), e.g. for the first team lead, or someone without Telegram at hand."""
+    base = settings.dashboard_base()
+    if not base:
+        return refuse(
+            "the dashboard is reached only on this machine (HTTP_HOST 127.0.0.1) or at "
+            "PUBLIC_URL; set PUBLIC_URL to give links"
+        )
+    now = utc_now()
+    async with db.transaction() as session:
+        found = [member_of(row) for row in await find_by_ref(session, ref=args.who)]
+        role = found[0].role if len(found) == 1 else "coach"
+        member = pick(args.who, role, found)
+        if isinstance(member, str):
+            return refuse(member)
+        if not member.active:
+            return refuse(f"{member.name} is deactivated; reactivate first")
+        url = await make_login_link(session, base, member.id, CLI, now)
+    minutes = int(LINK_VALID.total_seconds() // 60)
+    print(f"Dashboard link for {member.name} (works once, for {minutes} minutes):")
+    print(url)
     return 0
 
 

@@ -46,8 +46,9 @@ class StaffService:
         *,
         channel: str = "telegram",
         appointments: AppointmentRules | None = None,
+        dashboard_url: str = "",
     ) -> None:
-        self.desk = Desk(flow.content, rules, channel, appointments)
+        self.desk = Desk(flow.content, rules, channel, appointments, dashboard_url)
 
     async def appointment_due(
         self, session: AsyncSession, row: AppointmentDue, now: datetime, team: Reached | None

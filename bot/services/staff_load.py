@@ -32,6 +32,7 @@ class Desk:
     rules: Rules
     channel: str = "telegram"
     plans: AppointmentRules | None = None  # None: the defaults in the service's zone
+    dashboard_url: str = ""  # where the web dashboard is reached; "": no sign-in links
     words: CommandWords = field(init=False)
     mode_words: dict[str, str] = field(init=False)  # what a coach types for a mode
 

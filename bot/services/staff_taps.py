@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import appointments
+from bot.services.login_links import make_login_link
 from bot.services.staff_apply import apply
 from bot.services.staff_load import (
     Desk,
@@ -24,7 +25,7 @@ from bot.services.staff_load import (
     target_of,
 )
 from flows.audit import staff_actor
-from flows.coaching import block, claims, life, talk
+from flows.coaching import block, claims, dashboard, life, talk
 from flows.coaching.actions import (
     AcceptTap,
     AppointmentButton,
@@ -32,6 +33,7 @@ from flows.coaching.actions import (
     Claim,
     CloseTap,
     Command,
+    Dashboard,
     HandoverTap,
     Help,
     Open,
@@ -80,7 +82,7 @@ async def staff_event(
     outcome: Outcome
     match action:
         case Claim(case_id):
-            return (await _claim(session, desk, actor, case_id, now)).tap  # applied there
+            return (await claim(session, desk, actor, case_id, now)).tap  # applied there
         case Queue():
             outcome = await _queue(session, desk, actor, now)
         case Open(which) | OpenTap(which):
@@ -115,11 +117,16 @@ async def staff_event(
             outcome = refused("unknown")
         case Help():
             outcome = reply(Outbound("staff.help"))
+        case Dashboard():
+            url = None
+            if desk.dashboard_url:
+                url = await make_login_link(session, desk.dashboard_url, actor.id, who, now)
+            outcome = dashboard.sign_in_link(url)
     await apply(session, desk, outcome, now, actor=who, reply_to=reply_to)
     return outcome.tap
 
 
-async def _claim(
+async def claim(
     session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
 ) -> Outcome:
     """May it be tried; the atomic claim (one of two at once wins); what everyone hears."""

@@ -97,6 +97,11 @@ class OpenTap:
     which: str
 
 
+@dataclass(frozen=True)
+class Dashboard:
+    """/dashboard: a one-time link to sign in on the web dashboard."""
+
+
 Action = (
     Claim
     | Open
@@ -113,6 +118,7 @@ Action = (
     | Unknown
     | Propose
     | AppointmentButton
+    | Dashboard
 )
 
 
@@ -128,6 +134,8 @@ def read(event: Inbound, words: CommandWords) -> Action:
             return Open(event.argument.strip().lower())
         if action == "appointment":
             return Propose(event.argument)
+        if action == "dashboard":
+            return Dashboard()
         if action in ("pause", "close", "handover"):
             return Command(action)
         if action == "block":

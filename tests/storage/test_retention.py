@@ -327,3 +327,22 @@ async def test_a_youngster_who_withdrew_from_the_queue_a_year_ago_is_erased_whol
     clock.advance(days=366)
     assert await purge(db, LIMITS, clock) == only(ended_youngster=1)
     assert await count(db, Case) == 0
+
+
+async def test_the_notes_and_goals_of_a_long_closed_case_go_with_its_messages(
+    db: Database, clock: Clock
+) -> None:
+    from storage.case_work import add_goal, add_note
+    from storage.dashboard_tables import CaseGoal, CaseNote
+
+    start = clock()
+    youngster_id, case_id = await with_case(db, "back", start, closed=start)
+    async with db.transaction() as session:  # they came back later and wrote
+        row = await session.get(Youngster, youngster_id)
+        assert row is not None
+        row.last_seen = start + timedelta(days=300)
+        await add_note(session, case_id=case_id, staff_id=None, text="a", now=start)
+        await add_goal(session, case_id=case_id, staff_id=None, text="b", now=start)
+    clock.advance(days=366)
+    assert await purge(db, LIMITS, clock) == only(case_messages=1, case_notes=1, case_goals=1)
+    assert (await count(db, CaseNote), await count(db, CaseGoal)) == (0, 0)

@@ -650,6 +650,7 @@ async def test_a_coach_who_links_gets_the_staff_menu_in_their_own_chat(
         "pauze",
         "afsluiten",
         "overdragen",
+        "dashboard",
         "help",
     ]
     assert harness.texts()[0] == "Welkom Lotte! Dit Telegram-account is nu gekoppeld aan Klik."

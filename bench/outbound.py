@@ -33,6 +33,7 @@ from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bench.keys import install_bench_key
+from bench.results import keep, on_both
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.services.conversation import ConversationService
@@ -48,7 +49,6 @@ from storage.outbox import enqueue_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:bench-token"
-JSON_RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def now() -> datetime:
@@ -296,26 +296,14 @@ def lines(figures: dict[str, float]) -> list[str]:
 
 def figures_of_the_way_out() -> dict[str, float]:
     """Every figure above, on SQLite and (when reachable) PostgreSQL."""
-    from bench.run import drop, postgres_database
-
-    async def both() -> dict[str, float]:
-        url = await postgres_database()
-        try:
-            return await measure(url)
-        finally:
-            if url is not None:
-                await drop(url)
-
-    return asyncio.run(both())
+    return on_both(measure)
 
 
 def main() -> None:
     install_bench_key()
     figures = figures_of_the_way_out()
     print("\n".join(lines(figures)))
-    old = json.loads(JSON_RESULTS.read_text()) if JSON_RESULTS.exists() else {}
-    old.update(figures)
-    JSON_RESULTS.write_text(json.dumps(old, indent=2) + "\n", encoding="utf-8")
+    keep(figures)
 
 
 if __name__ == "__main__":

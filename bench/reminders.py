@@ -12,7 +12,6 @@ reachable, PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import tempfile
 import time
@@ -20,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.keys import install_bench_key
-from bench.outbound import JSON_RESULTS, StandIn, arrived, sending, stand_in
+from bench.outbound import StandIn, arrived, sending, stand_in
+from bench.results import keep, on_both
 from bot.process.jobs import DUE_EVERY, appointments_job
 from bot.services.render import Renderer
 from bot.services.staff import StaffService
@@ -182,26 +182,14 @@ def lines(figures: dict[str, float]) -> list[str]:
 
 def figures_of_the_reminders() -> dict[str, float]:
     """Every figure above, on SQLite and (when reachable) PostgreSQL."""
-    from bench.run import drop, postgres_database
-
-    async def both() -> dict[str, float]:
-        url = await postgres_database()
-        try:
-            return await measure(url)
-        finally:
-            if url is not None:
-                await drop(url)
-
-    return asyncio.run(both())
+    return on_both(measure)
 
 
 def main() -> None:
     install_bench_key()
     figures = figures_of_the_reminders()
     print("\n".join(lines(figures)))
-    old = json.loads(JSON_RESULTS.read_text()) if JSON_RESULTS.exists() else {}
-    old.update(figures)
-    JSON_RESULTS.write_text(json.dumps(old, indent=2) + "\n", encoding="utf-8")
+    keep(figures)
 
 
 if __name__ == "__main__":

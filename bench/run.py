@@ -33,6 +33,7 @@ from bench.outbound import figures_of_the_way_out
 from bench.outbound import lines as outbound_lines
 from bench.reminders import figures_of_the_reminders
 from bench.reminders import lines as reminder_lines
+from bench.results import JSON_RESULTS
 from bench.size import bench_size
 from bench.statistics import bench_statistics
 from bot.services.conversation import ConversationService
@@ -44,7 +45,6 @@ from flows.intake import IntakeFlow, Rules, intake_machine_spec
 from storage.db import Database, async_url, migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
-JSON_RESULTS = Path(__file__).resolve().parent / "results.json"
 POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 

@@ -11,20 +11,19 @@ alone with `python -m bench.statistics`, which also writes its figures into resu
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from bench.keys import install_bench_key
+from bench.results import keep
 from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.state import Rules
@@ -48,7 +47,6 @@ START = datetime(2026, 11, 1, tzinfo=UTC)
 DAYS = 30
 RUNS = 3
 CHUNK = 2_000
-JSON_RESULTS = Path(__file__).resolve().parent / "results.json"
 QUESTIONS = ("strengths", "health", "home", "goals", "money", "network")
 
 
@@ -189,9 +187,7 @@ def main() -> None:
     install_bench_key()
     lines, figures = asyncio.run(bench_statistics(fresh_postgres, drop))
     print("\n".join(lines))
-    results = json.loads(JSON_RESULTS.read_text(encoding="utf-8"))
-    results.update(figures)
-    JSON_RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    keep(figures)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from transitions import Machine
+from flows.table_machine import TableMachine
 
 QUEUED, ACTIVE, PAUSED, CLOSED, WITHDRAWN = "queued", "active", "paused", "closed", "withdrawn"
 OPEN = (QUEUED, ACTIVE, PAUSED)  # a case the youngster is still in
@@ -34,28 +34,7 @@ CASE_MACHINE: dict[str, Any] = {
     "initial": QUEUED,
 }
 
-_machine = Machine(model=None, auto_transitions=False, **CASE_MACHINE)
-
-
-class _Case:
-    def __init__(self, state: str) -> None:
-        self.state = state
-
-
-def can(state: str, trigger: str) -> bool:
-    """Whether a case in `state` may take `trigger`."""
-    return state in _machine.events[trigger].transitions
-
-
-def after(state: str, trigger: str) -> str:
-    """The state a case reaches by `trigger`; ValueError when the move is not allowed."""
-    if not can(state, trigger):
-        raise ValueError(f"a {state} case cannot {trigger}")
-    model = _Case(state)
-    _machine.events[trigger].trigger(model)
-    return model.state
-
-
-def sources(trigger: str) -> tuple[str, ...]:
-    """The states from which `trigger` may be taken (for a conditional database update)."""
-    return tuple(_machine.events[trigger].transitions)
+_machine = TableMachine("case", CASE_MACHINE)
+can = _machine.can
+after = _machine.after
+sources = _machine.sources

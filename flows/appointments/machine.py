@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from transitions import Machine
+from flows.table_machine import TableMachine
 
 DRAFT, PROPOSED, CONFIRMED = "draft", "proposed", "confirmed"
 DONE, MISSED, CANCELLED = "done", "missed", "cancelled"
@@ -30,23 +30,6 @@ APPOINTMENT_MACHINE: dict[str, Any] = {
     "initial": DRAFT,
 }
 
-_machine = Machine(model=None, auto_transitions=False, **APPOINTMENT_MACHINE)
-
-
-class _Appointment:
-    def __init__(self, state: str) -> None:
-        self.state = state
-
-
-def can(state: str, trigger: str) -> bool:
-    """Whether an appointment in `state` may take `trigger`."""
-    return state in _machine.events[trigger].transitions
-
-
-def after(state: str, trigger: str) -> str:
-    """The state an appointment reaches by `trigger`; ValueError when the move is not allowed."""
-    if not can(state, trigger):
-        raise ValueError(f"a {state} appointment cannot {trigger}")
-    model = _Appointment(state)
-    _machine.events[trigger].trigger(model)
-    return model.state
+_machine = TableMachine("appointment", APPOINTMENT_MACHINE)
+can = _machine.can
+after = _machine.after

@@ -61,3 +61,39 @@ def test_living_in_the_flats_is_no_signal(rules: CrisisDetector) -> None:
 
 def test_a_bridge_emoji_with_sorry_is_acute(rules: CrisisDetector) -> None:
     assert _level(rules, "🌉 ik ben er. sorry") == "acute"
+
+
+def test_heading_to_the_bridge_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "dont wait up, heading to the bridge") == "acute"
+
+
+def test_counting_out_pills_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "ben de slaappillen aan het tellen op mijn bed") == "acute"
+
+
+def test_counting_out_pills_for_a_grandparents_box_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "counting out pills for my grandmas weekly box") is None
+
+
+def test_stopping_for_good_tonight_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "vannacht stop ik ermee voorgoed") == "acute"
+
+
+def test_driving_into_a_lorry_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik ga met de scooter tegen een vrachtwagen rijden") == "acute"
+
+
+def test_driving_into_oncoming_traffic_tonight_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "taking my moms car tonight, going into oncoming traffic") == "acute"
+
+
+def test_a_car_that_drove_into_a_tree_in_the_news_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "in het nieuws: auto tegen een boom gereden") is None
+
+
+def test_standing_on_the_platform_with_the_next_train_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik sta op het perron, de trein is bijna hier") == "acute"
+
+
+def test_a_late_train_on_the_platform_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "standing on the platform, the train is 10 min late again") is None

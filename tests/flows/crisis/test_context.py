@@ -67,3 +67,34 @@ def test_somebody_stabbed_is_acute(rules: CrisisDetector) -> None:
 
 def test_a_knife_for_an_apple_is_no_signal(rules: CrisisDetector) -> None:
     assert _level(rules, "ik heb een mes nodig voor de appel") is None
+
+
+def test_a_blade_nobody_noticed_is_still_a_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "used the blade again, nobody noticed") is not None
+
+
+def test_a_brother_who_used_to_hit_and_is_close_now_is_no_firm_signal(
+    rules: CrisisDetector,
+) -> None:
+    assert not rules.rules_verdict("my brother used to beat me up, now we are super close")[1]
+
+
+def test_having_been_homeless_once_is_no_firm_signal(rules: CrisisDetector) -> None:
+    assert not rules.rules_verdict("i used to be homeless, now i have my own flat")[1]
+
+
+def test_not_knowing_where_to_sleep_on_a_road_trip_is_no_firm_signal(
+    rules: CrisisDetector,
+) -> None:
+    assert not rules.rules_verdict("ik weet niet waar ik moet slapen op roadtrip, tent of auto")[1]
+
+
+def test_somebody_at_the_door_is_left_to_the_model(rules: CrisisDetector) -> None:
+    assert rules.rules_verdict("mijn pa staat aan de deur te wachten, we gaan naar de film") == (
+        "acute",
+        False,
+    )
+
+
+def test_somebody_at_the_door_and_fear_is_firm(rules: CrisisDetector) -> None:
+    assert rules.rules_verdict("hij staat aan de deur en ik ben zo bang") == ("acute", True)

@@ -43,7 +43,7 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # recall or raises false alarms on the held-out split fails here. Raise the floor with the
 # figures; never lower it to let a change through. Per language: recall, false alarms, and
 # how many acute messages are caught (of 1,128 in English and 1,137 in Dutch).
-FLOOR = {"en": (0.94, 0.08, 1084), "nl": (0.935, 0.09, 1099)}
+FLOOR = {"en": (0.944, 0.08, 1089), "nl": (0.94, 0.09, 1101)}
 
 
 def test_the_held_out_split_stays_above_the_measured_floor(detector: Detector) -> None:

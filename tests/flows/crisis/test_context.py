@@ -1,0 +1,100 @@
+"""Context that lowers a signal must not be heard in everyday words, on the rules alone.
+
+Folding doubled letters turns "feel" and "fell" into one word, "mma" into Dutch "ma" (mum); Dutch
+"haar" is her as well as hair, and "gestoken" is put as well as stabbed. Each case with the
+harmless message it was meant for.
+"""
+
+from __future__ import annotations
+
+from flows.crisis import CrisisDetector
+
+
+def _level(rules: CrisisDetector, text: str) -> str | None:
+    hit = rules.detect(text)
+    return hit.level if hit else None
+
+
+def test_feeling_something_does_not_make_an_overdose_an_accident(rules: CrisisDetector) -> None:
+    assert _level(rules, "i feel numb, swallowed the whole strip") == "acute"
+
+
+def test_her_pills_are_not_her_hair(rules: CrisisDetector) -> None:
+    assert _level(rules, "mijn zus heeft haar pillen allemaal geslikt") == "acute"
+
+
+def test_a_knife_behind_the_door_is_no_door_accident(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik wil niet meer leven, het mes ligt achter de deur") == "acute"
+
+
+def test_a_blade_behind_a_locked_door_is_no_door_accident_in_english(
+    rules: CrisisDetector,
+) -> None:
+    assert _level(rules, "door locked, blade in my hand, going to cut") == "acute"
+
+
+def test_a_mother_who_hits_is_not_a_martial_art(rules: CrisisDetector) -> None:
+    assert _level(rules, "mijn ma slaat me elke dag") is not None
+
+
+def test_mma_training_stays_a_sport(rules: CrisisDetector) -> None:
+    assert _level(rules, "na mma training heb ik overal blauwe plekken, hij slaat hard") is None
+
+
+def test_the_school_roof_with_jumping_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "on the school roof and i want to jump") == "acute"
+
+
+def test_the_way_to_school_stays_quiet(rules: CrisisDetector) -> None:
+    assert _level(rules, "op weg naar school, de trein staat stil bij het perron") is None
+
+
+def test_sitting_on_the_edge_of_ones_bed_is_no_ledge(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik zit op de rand van mijn bed, kan niet slapen") is None
+
+
+def test_sitting_on_the_edge_of_ones_bed_is_no_ledge_in_english(rules: CrisisDetector) -> None:
+    assert _level(rules, "sitting on the edge of my bed rn cant sleep") is None
+
+
+def test_putting_pills_in_a_locker_is_no_stabbing(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik heb mijn sleutels in een kluisje gestoken") is None
+
+
+def test_somebody_stabbed_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "mijn broer is gestoken op straat") == "acute"
+
+
+def test_a_knife_for_an_apple_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik heb een mes nodig voor de appel") is None
+
+
+def test_a_blade_nobody_noticed_is_still_a_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "used the blade again, nobody noticed") is not None
+
+
+def test_a_brother_who_used_to_hit_and_is_close_now_is_no_firm_signal(
+    rules: CrisisDetector,
+) -> None:
+    assert not rules.rules_verdict("my brother used to beat me up, now we are super close")[1]
+
+
+def test_having_been_homeless_once_is_no_firm_signal(rules: CrisisDetector) -> None:
+    assert not rules.rules_verdict("i used to be homeless, now i have my own flat")[1]
+
+
+def test_not_knowing_where_to_sleep_on_a_road_trip_is_no_firm_signal(
+    rules: CrisisDetector,
+) -> None:
+    assert not rules.rules_verdict("ik weet niet waar ik moet slapen op roadtrip, tent of auto")[1]
+
+
+def test_somebody_at_the_door_is_left_to_the_model(rules: CrisisDetector) -> None:
+    assert rules.rules_verdict("mijn pa staat aan de deur te wachten, we gaan naar de film") == (
+        "acute",
+        False,
+    )
+
+
+def test_somebody_at_the_door_and_fear_is_firm(rules: CrisisDetector) -> None:
+    assert rules.rules_verdict("hij staat aan de deur en ik ben zo bang") == ("acute", True)

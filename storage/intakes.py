@@ -98,6 +98,17 @@ _YOUNGSTER_WITH_CASE = (
     .where(col(Contact.address_key).in_(bindparam("keys", expanding=True)))
     .with_for_update(of=Youngster)
 )
+# Inline inserts: no id is read back (a single row would otherwise ask for it).
+_ADD_ANSWERS = insert(table_of(IntakeAnswer)).inline()
+_ADD_CONTACT = insert(table_of(Contact)).inline()
+_answers = table_of(IntakeAnswer)
+# One pre-built UPDATE per set of changed columns of an answer.
+_CHANGE_ANSWER = {
+    frozenset(columns): update(_answers)
+    .where(_answers.c.youngster_id == bindparam("y"), _answers.c.question == bindparam("q"))
+    .values({name: bindparam(f"new_{name}") for name in columns})
+    for columns in (("choice",), ("text",), ("choice", "text"))
+}
 # Answers and kept media in one round trip; a media row has its message id, an answer none.
 _ANSWERS_AND_MEDIA: Any = union_all(
     select(
@@ -209,7 +220,7 @@ async def create_youngster(
     session.add(youngster)
     await session.flush()
     await session.execute(
-        insert(table_of(Contact)),
+        _ADD_CONTACT,
         [{"youngster_id": youngster.id, "channel": channel, "address": address}],
     )
     intake.pseudonym = pseudonym
@@ -262,17 +273,20 @@ async def save_intake(
     ]
     if added:
         # A Core insert: no ORM objects and no ids read back, one round trip for all of them.
-        await session.execute(insert(table_of(IntakeAnswer)), added)
+        await session.execute(_ADD_ANSWERS, added)
     for question, answer in intake.answers.items():
-        if question in old and old[question] != answer:
-            await session.execute(
-                update(IntakeAnswer)
-                .where(
-                    col(IntakeAnswer.youngster_id) == youngster.id,
-                    col(IntakeAnswer.question) == question,
-                )
-                .values(choice=answer.choice, text=answer.text)
-            )
+        was = old.get(question)
+        if was is None or was == answer:
+            continue
+        # Only what changed: a changed choice does not seal the unchanged text again.
+        values: dict[str, str | None] = {}
+        if was.choice != answer.choice:
+            values["choice"] = answer.choice
+        if was.text != answer.text:
+            values["text"] = answer.text
+        statement = _CHANGE_ANSWER[frozenset(values)]
+        params = {f"new_{name}": value for name, value in values.items()}
+        await session.execute(statement, {"y": youngster.id, "q": question, **params})
     await _save_media(session, youngster_id=youngster.id, media=intake.media, before=before)
 
 
@@ -300,7 +314,7 @@ async def _save_media(
         if ref not in old
     ]
     if added:
-        await session.execute(insert(table_of(IntakeMedia)), added)
+        await session.execute(insert(table_of(IntakeMedia)).inline(), added)
     for ref, note in kept.items():
         if ref in old and old[ref].question != note.question:
             await session.execute(

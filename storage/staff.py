@@ -177,7 +177,7 @@ async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, ad
 
 # Built once: every update asks it first (is this chat a coach's?). A Core statement of the
 # id alone, so the common answer (no) costs no ORM loading; the row is loaded when it is yes.
-_STAFF_AT = (
+STAFF_AT = (
     select(table_of(Staff).c.id)
     .join(table_of(StaffContact), table_of(StaffContact).c.staff_id == table_of(Staff).c.id)
     .where(
@@ -191,7 +191,7 @@ _STAFF_AT = (
 async def find_staff(session: AsyncSession, *, channel: str, address: str) -> Staff | None:
     """The active staff member behind a chat, if any."""
     params = {"channel": channel, "keys": lookups(address)}
-    staff_id = (await session.execute(_STAFF_AT, params)).scalar_one_or_none()
+    staff_id = (await session.execute(STAFF_AT, params)).scalar_one_or_none()
     return await session.get(Staff, staff_id) if staff_id is not None else None
 
 

@@ -31,6 +31,7 @@ from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
 from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
+from storage.arrival import arrive
 from storage.db import Database
 from storage.intakes import (
     create_youngster,
@@ -39,8 +40,8 @@ from storage.intakes import (
     load_intake,
     save_intake,
 )
-from storage.models import Case, Staff
-from storage.outbox import enqueue_messages, first_time_seen
+from storage.models import Case, Staff, Youngster
+from storage.outbox import enqueue_messages
 from storage.set_aside import set_aside
 from storage.staff import find_staff, split
 from storage.stats import record_stats
@@ -140,7 +141,7 @@ class ConversationService:
     async def _case_changes(
         self,
         session: AsyncSession,
-        youngster_id: str,
+        youngster: Youngster,
         step: Step,
         channel: str,
         address: str,
@@ -156,40 +157,50 @@ class ConversationService:
         matchteam = self.matchteam
         change = step.case_change
         reached: int | None = None
+        opened: Case | None = None
         if change == "open" and step.intake.case is not None:
-            await open_case(session, youngster_id=youngster_id, case=step.intake.case)
+            opened = await open_case(session, youngster_id=youngster.id, case=step.intake.case)
         elif change == "urgent":
-            await mark_case_urgent(session, youngster_id=youngster_id)
+            await mark_case_urgent(session, youngster_id=youngster.id)
         elif change == "share":
-            await share_answers(session, youngster_id=youngster_id)
+            await share_answers(session, youngster_id=youngster.id)
         elif change == "withdraw":
             if matchteam is not None:
                 await matchteam.case_ending(
-                    session, youngster_id=youngster_id, erased=False, now=now
+                    session, youngster_id=youngster.id, erased=False, now=now
                 )
-            await withdraw_case(session, youngster_id=youngster_id, now=now)
+            await withdraw_case(session, youngster_id=youngster.id, now=now)
         elif change in ("reopen", "switch") and matchteam is not None:
             reached = await matchteam.back_from_youngster(
                 session,
-                youngster_id=youngster_id,
+                youngster_id=youngster.id,
                 switch=change == "switch",
                 now=now,
                 alert=step.alert,
             )
         if step.signal is not None and change != "open":
-            await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
+            await note_case_signal(session, youngster_id=youngster.id, signal=step.signal)
         written = Written(
-            youngster_id, step, event, channel, address, current if change is None else None
+            youngster.id, step, event, channel, address, current if change is None else None
         )
         await keep_words(session, matchteam, written, flood, now)
         if matchteam is None:
             return None
-        if change == "open" or (step.alert is not None and reached is None):
+        if opened is not None:
+            reached = await matchteam.case_opened(
+                session,
+                case=opened,
+                youngster=youngster,
+                intake=step.intake,
+                now=now,
+                alert=step.alert,
+            )
+        elif change == "open" or (step.alert is not None and reached is None):
             reached = await matchteam.case_waiting(
-                session, youngster_id=youngster_id, now=now, alert=step.alert
+                session, youngster_id=youngster.id, now=now, alert=step.alert
             )
         if change == "share":
-            await matchteam.answers_shared(session, youngster_id=youngster_id, now=now)
+            await matchteam.answers_shared(session, youngster_id=youngster.id, now=now)
         await relay_words(session, matchteam, written, flood, now)
         return reached if step.alert is not None else None
 
@@ -259,11 +270,12 @@ class ConversationService:
     ) -> Done:
         async with self.db.transaction() as session:
             now = self.clock()
-            if event_id is not None and not await first_time_seen(
-                session, event_id=event_id, now=now
-            ):
+            arrival = await arrive(
+                session, event_id=event_id, channel=channel, address=address, now=now
+            )
+            if not arrival.fresh:
                 return Done(Handled(tap=None, language="", duplicate=True))
-            staff = await find_staff(session, channel=channel, address=address)
+            staff = arrival.staff
             if staff is not None or await self._links(session, channel, address, event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return Done(handled, side="staff")
@@ -307,7 +319,7 @@ class ConversationService:
                     step.outbound += await own_data(session, self.flow, youngster, step.intake, now)
                 current = found.case if found else None
                 reached = await self._case_changes(
-                    session, youngster.id, step, channel, address, event, now, current, flood
+                    session, youngster, step, channel, address, event, now, current, flood
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             language = step.intake.language if step.intake else step.language

@@ -21,6 +21,7 @@ from flows.case import OPEN, WITHDRAWN
 from flows.messages import MediaRef
 from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
+from storage.json_rows import json_rows, read_rows
 from storage.models import (
     Case,
     Contact,
@@ -31,7 +32,7 @@ from storage.models import (
     table_of,
     utc,
 )
-from storage.sealing import lookups
+from storage.sealing import lookups, ring
 
 
 async def find_youngster(
@@ -80,6 +81,7 @@ class Found:
     youngster: Youngster
     case: Case | None
     coach: str | None
+    kept: list[tuple[Any, ...]]  # their answers and kept media, as `load_intake` reads them
 
 
 # Built once: building a statement costs more CPU than running a cached one, on every update.
@@ -89,8 +91,29 @@ _NEWEST_CASE = (
     .correlate(Youngster)
     .scalar_subquery()
 )
+# The youngster's answers and kept media, as JSON in the same row: no second round trip.
+_THEIR_ANSWERS = (
+    select(json_rows(col(IntakeAnswer.question), col(IntakeAnswer.choice), col(IntakeAnswer.text)))
+    .where(col(IntakeAnswer.youngster_id) == col(Youngster.id))
+    .correlate(Youngster)
+    .scalar_subquery()
+)
+_THEIR_MEDIA = (
+    select(
+        json_rows(
+            col(IntakeMedia.question),
+            col(IntakeMedia.caption),
+            col(IntakeMedia.message_id),
+            col(IntakeMedia.kind),
+            col(IntakeMedia.id),
+        )
+    )
+    .where(col(IntakeMedia.youngster_id) == col(Youngster.id))
+    .correlate(Youngster)
+    .scalar_subquery()
+)
 _YOUNGSTER_WITH_CASE = (
-    select(Youngster, Case, col(Staff.name))
+    select(Youngster, Case, col(Staff.name), _THEIR_ANSWERS, _THEIR_MEDIA)
     .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
     .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
     .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
@@ -137,7 +160,20 @@ async def find_youngster_with_case(
     they did not withdraw, and its coach's name: one statement instead of three."""
     params = {"channel": channel, "keys": lookups(address)}
     row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
-    return Found(row[0], row[1], row[2]) if row is not None else None
+    if row is None:
+        return None
+    youngster, case, coach, answers, media = row
+    # As the sealed columns read them: the JSON holds the stored, sealed values.
+    kept = [(q, choice, _opened(text), None, None, 0) for q, choice, text in read_rows(answers)]
+    kept += [
+        (q, None, _opened(caption), message_id, kind, number)
+        for q, caption, message_id, kind, number in read_rows(media)
+    ]
+    return Found(youngster, case, coach, kept)
+
+
+def _opened(value: str | None) -> str | None:
+    return None if value is None else ring().open(value)
 
 
 async def load_intake(
@@ -145,11 +181,14 @@ async def load_intake(
     *,
     youngster: Youngster,
     current: tuple[Case | None, str | None] | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> Intake:
     """The intake as the flow sees it, from the youngster's rows. `current`: their current
-    case and its coach's name when the caller read them already (find_youngster_with_case)."""
-    result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
+    case and its coach's name, and `rows`: their answers and kept media, when the caller read
+    them already (find_youngster_with_case)."""
+    if rows is None:
+        result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
+        rows = [tuple(row) for row in result.all()]
     answers: dict[str, Answer] = {}
     kept: list[tuple[int, MediaNote]] = []
     for question, choice, text, message_id, kind, number in rows:

@@ -283,7 +283,10 @@ class ConversationService:
             youngster = found.youngster if found else None
             before = (
                 await load_intake(
-                    session, youngster=found.youngster, current=(found.case, found.coach)
+                    session,
+                    youngster=found.youngster,
+                    current=(found.case, found.coach),
+                    rows=found.kept,
                 )
                 if found
                 else None

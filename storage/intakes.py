@@ -10,6 +10,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, literal, null, select, union_all, update
@@ -132,6 +133,16 @@ _CHANGE_ANSWER = {
     .values({name: bindparam(f"new_{name}") for name in columns})
     for columns in (("choice",), ("text",), ("choice", "text"))
 }
+_youngsters = table_of(Youngster)
+
+
+@lru_cache(maxsize=64)
+def _change_youngster(columns: frozenset[str]) -> Any:
+    """The UPDATE of these columns of a youngster's row, built once for each set of them."""
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in sorted(columns)}
+    return update(_youngsters).where(_youngsters.c.id == bindparam("y")).values(values)
+
+
 # Answers and kept media in one round trip; a media row has its message id, an answer none.
 _ANSWERS_AND_MEDIA: Any = union_all(
     select(
@@ -286,10 +297,8 @@ async def save_intake(
         # A Core UPDATE of the changed columns, not the ORM's unit of work: that costs more CPU
         # than the statement. The loaded row learns the values as saved, so whoever reads it
         # later in this transaction sees them, and the ORM writes nothing again.
-        youngsters = table_of(Youngster)
-        await session.execute(
-            update(youngsters).where(youngsters.c.id == youngster.id).values(changed)
-        )
+        params = {f"new_{name}": value for name, value in changed.items()}
+        await session.execute(_change_youngster(frozenset(changed)), {"y": youngster.id, **params})
         for name, value in changed.items():
             set_committed_value(youngster, name, value)
     old = before.answers if before else {}

@@ -3,8 +3,9 @@ staff member's or not), asked together.
 
 Every update asks both first, so on PostgreSQL they go in one statement (the inbox insert as a
 data-modifying WITH query beside the staff lookup): one round trip fewer on every update.
-SQLite has no data-modifying WITH, and no round trips to save, so it sends the two statements
-of storage/outbox.py and storage/staff.py.
+On PostgreSQL the same statement locks the youngster's row (see `_LOCKED`). SQLite has no
+data-modifying WITH, and no round trips to save, so it sends the two statements of
+storage/outbox.py and storage/staff.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inbox import HANDLED
-from storage.models import InboxEvent, Staff, table_of
+from storage.models import Contact, InboxEvent, Staff, Youngster, table_of
 from storage.outbox import first_time_seen
 from storage.sealing import lookups
 from storage.staff import STAFF_AT, find_staff
@@ -46,18 +47,40 @@ _MARKED = (
     .returning(literal_column("1"))
     .cte("marked")
 )
-_ARRIVAL = select(
-    select(func.count()).select_from(_MARKED).scalar_subquery().label("fresh"),
-    STAFF_AT.scalar_subquery().label("staff_id"),
+_youngsters, _contacts = table_of(Youngster), table_of(Contact)
+# The youngster's row locked here, in the first statement, so that what the handling reads
+# next (their row, answers and case, in one statement: storage/intakes.py) is read after any
+# other transaction on their row committed. Read in the statement that waited for the lock,
+# the answers would come from before that commit (PostgreSQL reads a statement's rows as of
+# its start; only the locked row itself is read again).
+_LOCKED = (
+    select(_youngsters.c.id)
+    .join(_contacts, _contacts.c.youngster_id == _youngsters.c.id)
+    .where(
+        _contacts.c.channel == bindparam("channel"),
+        _contacts.c.address_key.in_(bindparam("keys", expanding=True)),
+    )
+    .with_for_update(of=_youngsters)
+    .cte("locked")
 )
+_STAFF_AND_LOCK = (
+    STAFF_AT.scalar_subquery().label("staff_id"),
+    select(func.count()).select_from(_LOCKED).scalar_subquery().label("locked"),
+)
+_ARRIVAL = select(
+    select(func.count()).select_from(_MARKED).scalar_subquery().label("fresh"), *_STAFF_AND_LOCK
+)
+_UNMARKED_ARRIVAL = select(literal_column("1").label("fresh"), *_STAFF_AND_LOCK)
 
 
 async def arrive(
     session: AsyncSession, *, event_id: str | None, channel: str, address: str, now: datetime
 ) -> Arrival:
-    """Mark the update handled (an `event_id` of None is not kept: always fresh) and find the
-    staff member behind the chat. A redelivered update's staff member is not loaded."""
-    if event_id is None or session.get_bind().dialect.name != "postgresql":
+    """Mark the update handled (an `event_id` of None is not kept: always fresh), find the
+    staff member behind the chat and, on PostgreSQL, lock the youngster's row behind it until
+    the transaction ends (SQLite runs one transaction at a time). A redelivered update's
+    staff member is not loaded."""
+    if session.get_bind().dialect.name != "postgresql":
         if event_id is not None and not await first_time_seen(session, event_id=event_id, now=now):
             return Arrival(fresh=False, staff=None)
         return Arrival(True, await find_staff(session, channel=channel, address=address))
@@ -67,7 +90,8 @@ async def arrive(
         "channel": channel,
         "keys": lookups(address),
     }
-    fresh, staff_id = (await session.execute(_ARRIVAL, params)).one()
+    statement = _UNMARKED_ARRIVAL if event_id is None else _ARRIVAL
+    fresh, staff_id, _locked = (await session.execute(statement, params)).one()
     if not fresh:
         return Arrival(fresh=False, staff=None)
     return Arrival(True, await session.get(Staff, staff_id) if staff_id is not None else None)

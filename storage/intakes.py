@@ -168,7 +168,9 @@ async def find_youngster_with_case(
     session: AsyncSession, *, channel: str, address: str
 ) -> Found | None:
     """The youngster behind a channel address (locked on PostgreSQL), their newest case that
-    they did not withdraw, and its coach's name: one statement instead of three."""
+    they did not withdraw, its coach's name, and their answers and kept media: one statement
+    instead of four. On PostgreSQL the row must be locked by an earlier statement of the
+    transaction (storage/arrival.py), or the answers may predate another update's commit."""
     params = {"channel": channel, "keys": lookups(address)}
     row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
     if row is None:

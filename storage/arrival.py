@@ -3,7 +3,7 @@ staff member's or not), asked together.
 
 Every update asks both first, so on PostgreSQL they go in one statement (the inbox insert as a
 data-modifying WITH query beside the staff lookup): one round trip fewer on every update.
-On PostgreSQL the same statement locks the youngster's row (see `_LOCKED`). SQLite has no
+On PostgreSQL the same statement locks the youngster's row (see `_arrival`). SQLite has no
 data-modifying WITH, and no round trips to save, so it sends the two statements of
 storage/outbox.py and storage/staff.py.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.inbox import HANDLED
 from storage.models import Contact, InboxEvent, Staff, Youngster, table_of
 from storage.outbox import first_time_seen
-from storage.sealing import lookups
+from storage.sealing import lookup_binding, matches_lookup
 from storage.staff import STAFF_AT, find_staff
 
 
@@ -32,7 +33,6 @@ class Arrival:
     staff: Staff | None  # the active staff member whose chat it came from
 
 
-# Built once: building a statement costs more CPU than running a cached one, on every update.
 _inbox = table_of(InboxEvent)
 _MARKED = (
     pg_insert(_inbox)
@@ -48,29 +48,45 @@ _MARKED = (
     .cte("marked")
 )
 _youngsters, _contacts = table_of(Youngster), table_of(Contact)
-# The youngster's row locked here, in the first statement, so that what the handling reads
-# next (their row, answers and case, in one statement: storage/intakes.py) is read after any
-# other transaction on their row committed. Read in the statement that waited for the lock,
-# the answers would come from before that commit (PostgreSQL reads a statement's rows as of
-# its start; only the locked row itself is read again).
-_LOCKED = (
-    select(_youngsters.c.id)
-    .join(_contacts, _contacts.c.youngster_id == _youngsters.c.id)
-    .where(
-        _contacts.c.channel == bindparam("channel"),
-        _contacts.c.address_key.in_(bindparam("keys", expanding=True)),
+
+
+def _arrival(*, marked: bool, several: bool) -> Any:
+    """The arrival statement: with the inbox mark or without (an update without an id), for
+    a chat with one lookup hash or several (storage/sealing.py matches_lookup).
+
+    The youngster's row is locked here, in the first statement, so that what the handling
+    reads next (their row, answers and case, in one statement: storage/intakes.py) is read
+    after any other transaction on their row committed. Read in the statement that waited for
+    the lock, the answers would come from before that commit (PostgreSQL reads a statement's
+    rows as of its start; only the locked row itself is read again)."""
+    locked = (
+        select(_youngsters.c.id)
+        .join(_contacts, _contacts.c.youngster_id == _youngsters.c.id)
+        .where(
+            _contacts.c.channel == bindparam("channel"),
+            matches_lookup(_contacts.c.address_key, several=several),
+        )
+        .with_for_update(of=_youngsters)
+        .cte("locked")
     )
-    .with_for_update(of=_youngsters)
-    .cte("locked")
-)
-_STAFF_AND_LOCK = (
-    STAFF_AT.scalar_subquery().label("staff_id"),
-    select(func.count()).select_from(_LOCKED).scalar_subquery().label("locked"),
-)
-_ARRIVAL = select(
-    select(func.count()).select_from(_MARKED).scalar_subquery().label("fresh"), *_STAFF_AND_LOCK
-)
-_UNMARKED_ARRIVAL = select(literal_column("1").label("fresh"), *_STAFF_AND_LOCK)
+    fresh = (
+        select(func.count()).select_from(_MARKED).scalar_subquery()
+        if marked
+        else literal_column("1")
+    )
+    return select(
+        fresh.label("fresh"),
+        STAFF_AT[several].scalar_subquery().label("staff_id"),
+        select(func.count()).select_from(locked).scalar_subquery().label("locked"),
+    )
+
+
+# Built once: building a statement costs more CPU than running a cached one, on every update.
+_ARRIVALS = {
+    (marked, several): _arrival(marked=marked, several=several)
+    for marked in (False, True)
+    for several in (False, True)
+}
 
 
 async def arrive(
@@ -84,13 +100,9 @@ async def arrive(
         if event_id is not None and not await first_time_seen(session, event_id=event_id, now=now):
             return Arrival(fresh=False, staff=None)
         return Arrival(True, await find_staff(session, channel=channel, address=address))
-    params = {
-        "event_id": event_id,
-        "received_at": now,
-        "channel": channel,
-        "keys": lookups(address),
-    }
-    statement = _UNMARKED_ARRIVAL if event_id is None else _ARRIVAL
+    several, keys = lookup_binding(address)
+    params = {"event_id": event_id, "received_at": now, "channel": channel, "keys": keys}
+    statement = _ARRIVALS[event_id is not None, several]
     fresh, staff_id, _locked = (await session.execute(statement, params)).one()
     if not fresh:
         return Arrival(fresh=False, staff=None)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, null, select, union_all, update
+from sqlalchemy import bindparam, delete, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
@@ -22,7 +21,6 @@ from flows.case import OPEN, WITHDRAWN
 from flows.messages import MediaRef
 from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
-from storage.json_rows import json_rows, read_rows
 from storage.models import (
     Case,
     Contact,
@@ -33,7 +31,7 @@ from storage.models import (
     table_of,
     utc,
 )
-from storage.sealing import lookups, ring
+from storage.sealing import lookups
 
 
 async def find_youngster(
@@ -74,54 +72,6 @@ async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | No
     return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
 
 
-@dataclass(frozen=True)
-class Found:
-    """A youngster, locked, with their current case and its coach's first name: what the
-    conversation service needs of them, read in one statement."""
-
-    youngster: Youngster
-    case: Case | None
-    coach: str | None
-    kept: list[tuple[Any, ...]]  # their answers and kept media, as `load_intake` reads them
-
-
-# Built once: building a statement costs more CPU than running a cached one, on every update.
-_NEWEST_CASE = (
-    select(func.max(col(Case.id)))
-    .where(col(Case.youngster_id) == col(Youngster.id), col(Case.state) != WITHDRAWN)
-    .correlate(Youngster)
-    .scalar_subquery()
-)
-# The youngster's answers and kept media, as JSON in the same row: no second round trip.
-_THEIR_ANSWERS = (
-    select(json_rows(col(IntakeAnswer.question), col(IntakeAnswer.choice), col(IntakeAnswer.text)))
-    .where(col(IntakeAnswer.youngster_id) == col(Youngster.id))
-    .correlate(Youngster)
-    .scalar_subquery()
-)
-_THEIR_MEDIA = (
-    select(
-        json_rows(
-            col(IntakeMedia.question),
-            col(IntakeMedia.caption),
-            col(IntakeMedia.message_id),
-            col(IntakeMedia.kind),
-            col(IntakeMedia.id),
-        )
-    )
-    .where(col(IntakeMedia.youngster_id) == col(Youngster.id))
-    .correlate(Youngster)
-    .scalar_subquery()
-)
-_YOUNGSTER_WITH_CASE = (
-    select(Youngster, Case, col(Staff.name), _THEIR_ANSWERS, _THEIR_MEDIA)
-    .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
-    .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
-    .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
-    .where(col(Contact.channel) == bindparam("channel"))
-    .where(col(Contact.address_key).in_(bindparam("keys", expanding=True)))
-    .with_for_update(of=Youngster)
-)
 # Inline inserts: no id is read back (a single row would otherwise ask for it).
 _ADD_ANSWERS = insert(table_of(IntakeAnswer)).inline()
 _ADD_CONTACT = insert(table_of(Contact)).inline()
@@ -162,31 +112,6 @@ _ANSWERS_AND_MEDIA: Any = union_all(
         col(IntakeMedia.id),
     ).where(col(IntakeMedia.youngster_id) == bindparam("youngster")),
 )
-
-
-async def find_youngster_with_case(
-    session: AsyncSession, *, channel: str, address: str
-) -> Found | None:
-    """The youngster behind a channel address (locked on PostgreSQL), their newest case that
-    they did not withdraw, its coach's name, and their answers and kept media: one statement
-    instead of four. On PostgreSQL the row must be locked by an earlier statement of the
-    transaction (storage/arrival.py), or the answers may predate another update's commit."""
-    params = {"channel": channel, "keys": lookups(address)}
-    row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
-    if row is None:
-        return None
-    youngster, case, coach, answers, media = row
-    # As the sealed columns read them: the JSON holds the stored, sealed values.
-    kept = [(q, choice, _opened(text), None, None, 0) for q, choice, text in read_rows(answers)]
-    kept += [
-        (q, None, _opened(caption), message_id, kind, number)
-        for q, caption, message_id, kind, number in read_rows(media)
-    ]
-    return Found(youngster, case, coach, kept)
-
-
-def _opened(value: str | None) -> str | None:
-    return None if value is None else ring().open(value)
 
 
 async def load_intake(

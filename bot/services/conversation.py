@@ -36,7 +36,6 @@ from storage.db import Database
 from storage.intakes import (
     create_youngster,
     find_youngster,
-    find_youngster_with_case,
     load_intake,
     save_intake,
 )
@@ -52,6 +51,7 @@ from storage.youngster_cases import (
     share_answers,
     withdraw_case,
 )
+from storage.youngster_read import find_youngster_with_case
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

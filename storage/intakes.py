@@ -205,9 +205,15 @@ async def create_youngster(
 
 
 async def save_intake(
-    session: AsyncSession, *, youngster: Youngster, intake: Intake, before: Intake | None
+    session: AsyncSession,
+    *,
+    youngster: Youngster,
+    intake: Intake,
+    before: Intake | None,
+    also: dict[str, object] | None = None,
 ) -> None:
-    """Write the intake back: the youngster row, and whichever answers and kept media changed."""
+    """Write the intake back: the youngster row, and whichever answers and kept media changed.
+    `also`: more columns of the youngster's row, written in the same statement."""
     wanted: dict[str, object] = {
         "state": intake.state,
         "language": intake.language,
@@ -220,6 +226,7 @@ async def save_intake(
     if intake.last_seen is not None:
         wanted["last_seen"] = intake.last_seen
     changed = {name: value for name, value in wanted.items() if getattr(youngster, name) != value}
+    changed.update(also or {})
     if changed:
         # A Core UPDATE of the changed columns, not the ORM's unit of work: that costs more CPU
         # than the statement. The loaded row learns the values as saved, so whoever reads it

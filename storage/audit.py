@@ -18,6 +18,9 @@ from sqlmodel import col
 from flows.audit import Actor, Entry
 from storage.models import AuditEvent, table_of, utc
 
+# Built once, and inline: no id is read back (a single row would otherwise ask for it).
+_INSERT = insert(table_of(AuditEvent)).inline()
+
 
 async def record(
     session: AsyncSession, *, at: datetime, actor: Actor, entries: Sequence[Entry]
@@ -37,7 +40,7 @@ async def record(
         }
         for entry in entries
     ]
-    await session.execute(insert(table_of(AuditEvent)), rows)
+    await session.execute(_INSERT, rows)
 
 
 async def record_audit(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, null, select, union_all, update
+from sqlalchemy import bindparam, delete, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
@@ -32,6 +32,7 @@ from storage.models import (
     utc,
 )
 from storage.sealing import lookups
+from storage.youngster_read import Found
 
 
 async def find_youngster(
@@ -72,33 +73,27 @@ async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | No
     return (await session.execute(query.order_by(col(Case.id).desc()).limit(1))).scalars().first()
 
 
-@dataclass(frozen=True)
-class Found:
-    """A youngster, locked, with their current case and its coach's first name: what the
-    conversation service needs of them, read in one statement."""
+# Inline inserts: no id is read back (a single row would otherwise ask for it).
+_ADD_ANSWERS = insert(table_of(IntakeAnswer)).inline()
+_ADD_CONTACT = insert(table_of(Contact)).inline()
+_answers = table_of(IntakeAnswer)
+# One pre-built UPDATE per set of changed columns of an answer.
+_CHANGE_ANSWER = {
+    frozenset(columns): update(_answers)
+    .where(_answers.c.youngster_id == bindparam("y"), _answers.c.question == bindparam("q"))
+    .values({name: bindparam(f"new_{name}") for name in columns})
+    for columns in (("choice",), ("text",), ("choice", "text"))
+}
+_youngsters = table_of(Youngster)
 
-    youngster: Youngster
-    case: Case | None
-    coach: str | None
-    coach_reachable: bool = True  # the coach is active (a deactivated one has no chat)
+
+@lru_cache(maxsize=64)
+def _change_youngster(columns: frozenset[str]) -> Any:
+    """The UPDATE of these columns of a youngster's row, built once for each set of them."""
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in sorted(columns)}
+    return update(_youngsters).where(_youngsters.c.id == bindparam("y")).values(values)
 
 
-# Built once: building a statement costs more CPU than running a cached one, on every update.
-_NEWEST_CASE = (
-    select(func.max(col(Case.id)))
-    .where(col(Case.youngster_id) == col(Youngster.id), col(Case.state) != WITHDRAWN)
-    .correlate(Youngster)
-    .scalar_subquery()
-)
-_YOUNGSTER_WITH_CASE = (
-    select(Youngster, Case, col(Staff.name), col(Staff.active))
-    .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
-    .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
-    .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
-    .where(col(Contact.channel) == bindparam("channel"))
-    .where(col(Contact.address_key).in_(bindparam("keys", expanding=True)))
-    .with_for_update(of=Youngster)
-)
 # Answers and kept media in one round trip; a media row has its message id, an answer none.
 _ANSWERS_AND_MEDIA: Any = union_all(
     select(
@@ -120,28 +115,21 @@ _ANSWERS_AND_MEDIA: Any = union_all(
 )
 
 
-async def find_youngster_with_case(
-    session: AsyncSession, *, channel: str, address: str
-) -> Found | None:
-    """The youngster behind a channel address (locked on PostgreSQL), their newest case that
-    they did not withdraw, and its coach's name: one statement instead of three."""
-    params = {"channel": channel, "keys": lookups(address)}
-    row = (await session.execute(_YOUNGSTER_WITH_CASE, params)).first()
-    return Found(row[0], row[1], row[2], row[3] is not False) if row is not None else None
-
-
 async def load_intake(
     session: AsyncSession,
     *,
     youngster: Youngster,
     current: tuple[Case | None, str | None] | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
     coach_reachable: bool = True,
 ) -> Intake:
     """The intake as the flow sees it, from the youngster's rows. `current`: their current
-    case and its coach's name when the caller read them already (find_youngster_with_case),
-    with `coach_reachable`: whether that coach is still active."""
-    result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
+    case and its coach's name, and `rows`: their answers and kept media, when the caller read
+    them already (find_youngster_with_case), with `coach_reachable`: whether that coach is
+    still active."""
+    if rows is None:
+        result = await session.execute(_ANSWERS_AND_MEDIA, {"youngster": youngster.id})
+        rows = [tuple(row) for row in result.all()]
     answers: dict[str, Answer] = {}
     kept: list[tuple[int, MediaNote]] = []
     for question, choice, text, message_id, kind, number in rows:
@@ -191,6 +179,7 @@ async def load_found(session: AsyncSession, found: Found) -> Intake:
         session,
         youngster=found.youngster,
         current=(found.case, found.coach),
+        rows=found.kept,
         coach_reachable=found.coach_reachable,
     )
 
@@ -225,7 +214,7 @@ async def create_youngster(
     session.add(youngster)
     await session.flush()
     await session.execute(
-        insert(table_of(Contact)),
+        _ADD_CONTACT,
         [{"youngster_id": youngster.id, "channel": channel, "address": address}],
     )
     intake.pseudonym = pseudonym
@@ -233,9 +222,15 @@ async def create_youngster(
 
 
 async def save_intake(
-    session: AsyncSession, *, youngster: Youngster, intake: Intake, before: Intake | None
+    session: AsyncSession,
+    *,
+    youngster: Youngster,
+    intake: Intake,
+    before: Intake | None,
+    also: dict[str, object] | None = None,
 ) -> None:
-    """Write the intake back: the youngster row, and whichever answers and kept media changed."""
+    """Write the intake back: the youngster row, and whichever answers and kept media changed.
+    `also`: more columns of the youngster's row, written in the same statement."""
     wanted: dict[str, object] = {
         "state": intake.state,
         "language": intake.language,
@@ -249,14 +244,13 @@ async def save_intake(
     if intake.last_seen is not None:
         wanted["last_seen"] = intake.last_seen
     changed = {name: value for name, value in wanted.items() if getattr(youngster, name) != value}
+    changed.update(also or {})
     if changed:
         # A Core UPDATE of the changed columns, not the ORM's unit of work: that costs more CPU
         # than the statement. The loaded row learns the values as saved, so whoever reads it
         # later in this transaction sees them, and the ORM writes nothing again.
-        youngsters = table_of(Youngster)
-        await session.execute(
-            update(youngsters).where(youngsters.c.id == youngster.id).values(changed)
-        )
+        params = {f"new_{name}": value for name, value in changed.items()}
+        await session.execute(_change_youngster(frozenset(changed)), {"y": youngster.id, **params})
         for name, value in changed.items():
             set_committed_value(youngster, name, value)
     old = before.answers if before else {}
@@ -279,17 +273,20 @@ async def save_intake(
     ]
     if added:
         # A Core insert: no ORM objects and no ids read back, one round trip for all of them.
-        await session.execute(insert(table_of(IntakeAnswer)), added)
+        await session.execute(_ADD_ANSWERS, added)
     for question, answer in intake.answers.items():
-        if question in old and old[question] != answer:
-            await session.execute(
-                update(IntakeAnswer)
-                .where(
-                    col(IntakeAnswer.youngster_id) == youngster.id,
-                    col(IntakeAnswer.question) == question,
-                )
-                .values(choice=answer.choice, text=answer.text)
-            )
+        was = old.get(question)
+        if was is None or was == answer:
+            continue
+        # Only what changed: a changed choice does not seal the unchanged text again.
+        values: dict[str, str | None] = {}
+        if was.choice != answer.choice:
+            values["choice"] = answer.choice
+        if was.text != answer.text:
+            values["text"] = answer.text
+        statement = _CHANGE_ANSWER[frozenset(values)]
+        params = {f"new_{name}": value for name, value in values.items()}
+        await session.execute(statement, {"y": youngster.id, "q": question, **params})
     await _save_media(session, youngster_id=youngster.id, media=intake.media, before=before)
 
 
@@ -317,7 +314,7 @@ async def _save_media(
         if ref not in old
     ]
     if added:
-        await session.execute(insert(table_of(IntakeMedia)), added)
+        await session.execute(insert(table_of(IntakeMedia)).inline(), added)
     for ref, note in kept.items():
         if ref in old and old[ref].question != note.question:
             await session.execute(

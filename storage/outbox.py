@@ -34,6 +34,9 @@ from flows.messages import Outbound, outbound_from_json, outbound_to_json
 from storage.models import InboxEvent, OutboxMessage, SentMessage, table_of, utc
 from storage.sealing import Sealed, lookup, lookups, ring
 
+# Built once, and inline: no id is read back (a single row would otherwise ask for it).
+_ENQUEUE = insert(table_of(OutboxMessage)).inline()
+
 
 async def enqueue_messages(
     session: AsyncSession,
@@ -47,16 +50,36 @@ async def enqueue_messages(
 ) -> None:
     """Save replies in the caller's transaction; a sender delivers them after the commit.
     One Core insert for them all: no ORM objects and no ids read back."""
-    if not messages:
-        return
-    address_key = await queue_key(session, table_of(OutboxMessage), channel, address)
+    await enqueue_letters(
+        session, [Letter(channel, address, youngster_id, language, tuple(messages))], now=now
+    )
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Messages for one chat, in the order they are to arrive."""
+
+    channel: str
+    address: str
+    youngster_id: str | None
+    language: str
+    messages: tuple[Outbound, ...]
+
+
+async def enqueue_letters(
+    session: AsyncSession, letters: Sequence[Letter], *, now: datetime
+) -> None:
+    """Save the messages for several chats (an offer to three coaches) in one statement;
+    each chat's messages keep their order, as if each were enqueued by itself."""
     rows = [
         {
-            "youngster_id": youngster_id,
-            "channel": channel,
-            "address": address,
-            "address_key": address_key,
-            "language": language,
+            "youngster_id": letter.youngster_id,
+            "channel": letter.channel,
+            "address": letter.address,
+            "address_key": await queue_key(
+                session, table_of(OutboxMessage), letter.channel, letter.address
+            ),
+            "language": letter.language,
             "payload": json.dumps(outbound_to_json(message), ensure_ascii=False),
             "priority": message.priority,
             "turn": turn,
@@ -65,9 +88,11 @@ async def enqueue_messages(
             "attempts": 0,
             "parts_sent": 0,
         }
-        for turn, message in enumerate(messages)
+        for letter in letters
+        for turn, message in enumerate(letter.messages)
     ]
-    await session.execute(insert(table_of(OutboxMessage)), rows)
+    if rows:
+        await session.execute(_ENQUEUE, rows)
 
 
 async def queue_key(session: AsyncSession, table: Table, channel: str, address: str) -> str:

@@ -31,11 +31,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, String, Text, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnClause, ColumnElement
 from sqlalchemy.sql.operators import OperatorType
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
@@ -187,6 +187,21 @@ def lookup(value: str) -> str:
 def lookups(value: str) -> tuple[str, ...]:
     """The keyed hashes a stored row of this address may carry (one outside a rotation)."""
     return ring().lookups(value)
+
+
+def matches_lookup(column: Any, *, several: bool) -> ColumnElement[bool]:
+    """`column` (a keyed hash) equal to the hash bound as `keys`. With one key, outside a
+    rotation, a plain `=`: the statement's text stays the same, where an IN list is rendered
+    again on every execution. With several keys (a rotation under way), IN."""
+    keys: BindParameter[Any] = bindparam("keys", expanding=True) if several else bindparam("keys")
+    match: ColumnElement[bool] = column.in_(keys) if several else column == keys
+    return match
+
+
+def lookup_binding(value: str) -> tuple[bool, str | tuple[str, ...]]:
+    """Whether a value has several hashes now, and the `keys` to bind to `matches_lookup`."""
+    keys = lookups(value)
+    return (True, keys) if len(keys) > 1 else (False, keys[0])
 
 
 class Sealed(TypeDecorator[str]):

@@ -26,7 +26,7 @@ from storage.models import (
     table_of,
     utc,
 )
-from storage.sealing import lookups
+from storage.sealing import lookup_binding, lookups, matches_lookup
 
 
 def split(value: str) -> tuple[str, ...]:
@@ -177,21 +177,24 @@ async def link_contact(session: AsyncSession, *, staff_id: int, channel: str, ad
 
 # Built once: every update asks it first (is this chat a coach's?). A Core statement of the
 # id alone, so the common answer (no) costs no ORM loading; the row is loaded when it is yes.
-_STAFF_AT = (
-    select(table_of(Staff).c.id)
+# One for a chat with one lookup hash, one for several (storage/sealing.py matches_lookup).
+STAFF_AT = {
+    several: select(table_of(Staff).c.id)
     .join(table_of(StaffContact), table_of(StaffContact).c.staff_id == table_of(Staff).c.id)
     .where(
         table_of(StaffContact).c.channel == bindparam("channel"),
-        table_of(StaffContact).c.address_key.in_(bindparam("keys", expanding=True)),
+        matches_lookup(table_of(StaffContact).c.address_key, several=several),
         table_of(Staff).c.active.is_(True),
     )
-)
+    for several in (False, True)
+}
 
 
 async def find_staff(session: AsyncSession, *, channel: str, address: str) -> Staff | None:
     """The active staff member behind a chat, if any."""
-    params = {"channel": channel, "keys": lookups(address)}
-    staff_id = (await session.execute(_STAFF_AT, params)).scalar_one_or_none()
+    several, keys = lookup_binding(address)
+    params = {"channel": channel, "keys": keys}
+    staff_id = (await session.execute(STAFF_AT[several], params)).scalar_one_or_none()
     return await session.get(Staff, staff_id) if staff_id is not None else None
 
 

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.state import Stat
 from storage.models import StatEvent, table_of
 
+# Built once, and inline: no id is read back (a single row would otherwise ask for it).
+_INSERT = insert(table_of(StatEvent)).inline()
+
 
 def to_the_hour(moment: datetime) -> datetime:
     """Coarsen a time to the hour, so an event cannot be matched to a message."""
@@ -34,4 +37,4 @@ async def record_stats(
         }
         for stat in stats
     ]
-    await session.execute(insert(table_of(StatEvent)), rows)
+    await session.execute(_INSERT, rows)

@@ -91,4 +91,4 @@ async def add_case_messages(
         for text in texts
     ]
     if rows:
-        await session.execute(insert(table_of(CaseMessage)), rows)
+        await session.execute(insert(table_of(CaseMessage)).inline(), rows)

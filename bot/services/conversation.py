@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.appointments import wants_appointments
-from bot.services.gate import DEFAULT_LIMIT, Gate, Written, keep_words, relay_words, screen_blocked
+from bot.services.case_changes import case_changes
+from bot.services.gate import (
+    DEFAULT_LIMIT,
+    Gate,
+    flood_columns,
+    screen_blocked,
+)
 from bot.services.handled import Done, Handled
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.own_data import erase, own_data
@@ -32,27 +38,21 @@ from flows.messages import Inbound, Outbound
 from flows.safety import nobody_reads
 from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
+from storage.arrival import arrive
 from storage.db import Database
 from storage.feedback import keep_feedback
 from storage.intakes import (
     create_youngster,
     find_youngster,
-    find_youngster_with_case,
     load_found,
     save_intake,
 )
-from storage.models import Case, Staff
-from storage.outbox import enqueue_messages, first_time_seen
+from storage.models import Staff
+from storage.outbox import enqueue_messages
 from storage.set_aside import set_aside
 from storage.staff import find_staff, split
 from storage.stats import record_stats
-from storage.youngster_cases import (
-    mark_case_urgent,
-    note_case_signal,
-    open_case,
-    share_answers,
-    withdraw_case,
-)
+from storage.youngster_read import find_youngster_with_case
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -139,62 +139,6 @@ class ConversationService:
             seconds * 1000,
         )
 
-    async def _case_changes(
-        self,
-        session: AsyncSession,
-        youngster_id: str,
-        step: Step,
-        channel: str,
-        address: str,
-        event: Inbound,
-        now: datetime,
-        current: Case | None,
-        flood: Flood,
-    ) -> int | None:
-        """Apply what the step did to the case, alert the team when the step asks for it, then
-        keep and relay what was written. Returns how many staff can read the alert now (None:
-        there was no alert)."""
-        assert step.intake is not None
-        matchteam = self.matchteam
-        change = step.case_change
-        reached: int | None = None
-        if change == "open" and step.intake.case is not None:
-            await open_case(session, youngster_id=youngster_id, case=step.intake.case)
-        elif change == "urgent":
-            await mark_case_urgent(session, youngster_id=youngster_id)
-        elif change == "share":
-            await share_answers(session, youngster_id=youngster_id)
-        elif change == "withdraw":
-            if matchteam is not None:
-                await matchteam.case_ending(
-                    session, youngster_id=youngster_id, erased=False, now=now
-                )
-            await withdraw_case(session, youngster_id=youngster_id, now=now)
-        elif change in ("reopen", "switch") and matchteam is not None:
-            reached = await matchteam.back_from_youngster(
-                session,
-                youngster_id=youngster_id,
-                switch=change == "switch",
-                now=now,
-                alert=step.alert,
-            )
-        if step.signal is not None and change != "open":
-            await note_case_signal(session, youngster_id=youngster_id, signal=step.signal)
-        written = Written(
-            youngster_id, step, event, channel, address, current if change is None else None
-        )
-        await keep_words(session, matchteam, written, flood, now)
-        if matchteam is None:
-            return None
-        if change == "open" or (step.alert is not None and reached is None):
-            reached = await matchteam.case_waiting(
-                session, youngster_id=youngster_id, now=now, alert=step.alert
-            )
-        if change == "share":
-            await matchteam.answers_shared(session, youngster_id=youngster_id, now=now)
-        await relay_words(session, matchteam, written, flood, now)
-        return reached if step.alert is not None else None
-
     async def message_dropped(self, message: Outbound) -> None:
         """A message will never arrive; if it was relayed, tell the one who wrote it."""
         if self.matchteam is None:
@@ -261,11 +205,12 @@ class ConversationService:
     ) -> Done:
         async with self.db.transaction() as session:
             now = self.clock()
-            if event_id is not None and not await first_time_seen(
-                session, event_id=event_id, now=now
-            ):
+            arrival = await arrive(
+                session, event_id=event_id, channel=channel, address=address, now=now
+            )
+            if not arrival.fresh:
                 return Done(Handled(tap=None, language="", duplicate=True))
-            staff = await find_staff(session, channel=channel, address=address)
+            staff = arrival.staff
             if staff is not None or await self._links(session, channel, address, event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
                 return Done(handled, side="staff")
@@ -276,8 +221,21 @@ class ConversationService:
             youngster = found.youngster if found else None
             before = await load_found(session, found) if found else None
             step = self.flow.handle(before, event, now)
+            # The new flood count goes with the youngster's row when it is saved anyway.
+            with_row = (
+                youngster is not None
+                and youngster.blocked_at is None
+                and step.intake is not None
+                and not step.forget
+            )
             flood = await self.gate.count(
-                session, youngster, key=f"{channel}:{address}", event=event, step=step, now=now
+                session,
+                youngster,
+                key=f"{channel}:{address}",
+                event=event,
+                step=step,
+                now=now,
+                save=not with_row,
             )
             screened = await screen_blocked(
                 session, self.matchteam, youngster, event, step, now, self.youngster_words
@@ -301,12 +259,24 @@ class ConversationService:
                         rng=self.rng,
                     )
                     journey, youngster_id = youngster.journey, youngster.id
-                await save_intake(session, youngster=youngster, intake=step.intake, before=before)
+                also = flood_columns(youngster, flood) if with_row else {}
+                await save_intake(
+                    session, youngster=youngster, intake=step.intake, before=before, also=also
+                )
                 if step.own_data:
                     step.outbound += await own_data(session, self.flow, youngster, step.intake, now)
                 current = found.case if found else None
-                reached = await self._case_changes(
-                    session, youngster.id, step, channel, address, event, now, current, flood
+                reached = await case_changes(
+                    session,
+                    self.matchteam,
+                    youngster,
+                    step,
+                    channel,
+                    address,
+                    event,
+                    now,
+                    current,
+                    flood,
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
             if (

@@ -60,19 +60,18 @@ class Gate:
         event: Inbound,
         step: Step,
         now: datetime,
+        save: bool = True,
     ) -> Flood:
-        """Count the event against the limit, on the youngster's row once they consented."""
+        """Count the event against the limit, on the youngster's row once they consented.
+        `save` False: the caller writes the new count with the rest of the row, in one
+        statement (`flood_columns`)."""
         crisis = crisis_in(step)
         if youngster is None:
             seen = self.early.add(key, now) if event.kind in COUNTED else 0
             return counted_early(event.kind, seen, limit=self.limit, crisis=crisis)
-        before = Window(
-            utc(youngster.flood_since) if youngster.flood_since else None,
-            youngster.flood_count,
-            youngster.flood_held,
-        )
+        before = window_of(youngster)
         flood = counted(before, kind=event.kind, now=now, limit=self.limit, crisis=crisis)
-        if flood.window != before:
+        if flood.window != before and save:
             window = flood.window
             await save_flood(
                 session,
@@ -82,6 +81,23 @@ class Gate:
                 held=window.held,
             )
         return flood
+
+
+def window_of(youngster: Youngster) -> Window:
+    """The flood minute as the youngster's row keeps it."""
+    return Window(
+        utc(youngster.flood_since) if youngster.flood_since else None,
+        youngster.flood_count,
+        youngster.flood_held,
+    )
+
+
+def flood_columns(youngster: Youngster | None, flood: Flood) -> dict[str, object]:
+    """The youngster's flood columns to write, if the count changed them (`count(save=False)`)."""
+    window = flood.window
+    if youngster is None or window == window_of(youngster):
+        return {}
+    return {"flood_since": window.since, "flood_count": window.count, "flood_held": window.held}
 
 
 def _holding(written: Written, flood: Flood) -> bool:

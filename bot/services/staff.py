@@ -15,22 +15,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.appointments import fire_due, youngster_event
 from bot.services.staff_apply import apply
-from bot.services.staff_load import Desk, Reached, case_only, facts, load_case, open_case, reached
+from bot.services.staff_load import (
+    Desk,
+    Loaded,
+    Reached,
+    case_only,
+    facts,
+    load_case,
+    open_case,
+    reached,
+)
 from bot.services.staff_taps import staff_event
 from flows.appointments.facts import AppointmentRules
 from flows.audit import CLI, SYSTEM, YOUNGSTER
 from flows.case import QUEUED
 from flows.coaching import block, life, offers, requeue, talk
 from flows.coaching.effects import Outcome
+from flows.coaching.facts import case_card
 from flows.intake import IntakeFlow
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import waiting_case
-from flows.state import Alert, Rules, Signal, Tap
+from flows.state import Alert, Intake, Rules, Signal, Tap
 from storage.flood import take_held_messages
-from storage.intakes import Found, current_case_of, kept_media
-from storage.models import AppointmentDue, Staff
+from storage.intakes import current_case_of, kept_media
+from storage.models import AppointmentDue, Case, Staff, Youngster
 from storage.queue import active_cases_of, offered_staff
+from storage.youngster_read import Found
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +102,42 @@ class StaffService:
         loaded = await open_case(session, self.desk, youngster_id)
         if loaded is None or loaded.card is None:
             return 0
-        case = loaded.case
+        offered = frozenset(await offered_staff(session, case_id=loaded.case.id))
+        return await self._tell_waiting(session, loaded, offered, now, exclude, alert)
+
+    async def case_opened(
+        self,
+        session: AsyncSession,
+        *,
+        case: Case,
+        youngster: Youngster,
+        intake: Intake,
+        now: datetime,
+        alert: Alert | None = None,
+    ) -> int:
+        """`case_waiting` for the case the youngster's step has just opened, from the rows
+        and the intake the caller has just written (nothing read back; nobody was offered a
+        case that did not exist yet)."""
+        known = facts(case, youngster)
+        card = case_card(self.desk.content.questionnaire, known, intake)
+        loaded = Loaded(known, intake, card)
+        return await self._tell_waiting(session, loaded, frozenset(), now, frozenset(), alert)
+
+    async def _tell_waiting(
+        self,
+        session: AsyncSession,
+        loaded: Loaded,
+        offered: frozenset[int],
+        now: datetime,
+        exclude: frozenset[int],
+        alert: Alert | None,
+    ) -> int:
+        case, card = loaded.case, loaded.card
+        assert card is not None
         team = await reached(session, self.desk, now)
-        offered = frozenset(await offered_staff(session, case_id=case.id))
         wanted = waiting_case(case.id, loaded.intake, priority=case.priority)
         outcome = offers.case_waiting(
-            case, loaded.card, wanted, team.team, offered, exclude=exclude, alert=alert
+            case, card, wanted, team.team, offered, exclude=exclude, alert=alert
         )
         await apply(session, self.desk, outcome, now, actor=SYSTEM, team=team)
         reach = outcome.reached or 0

@@ -37,7 +37,6 @@ from flows.coaching.effects import (
     ToStaff,
     UnblockYoungster,
 )
-from flows.messages import Outbound
 from storage.appointments import move_appointment, plan_due, set_reminder
 from storage.audit import record
 from storage.blocks import block_youngster, unblock_youngster
@@ -55,7 +54,7 @@ from storage.cases import (
 )
 from storage.feedback import ask_feedback
 from storage.guard import add_guard_steps
-from storage.outbox import enqueue_messages
+from storage.outbox import Letter, enqueue_letters
 from storage.queue import add_offers
 from storage.stats import record_stats
 
@@ -82,45 +81,26 @@ async def apply(
         if not await write(session, change):
             raise StaleCase(type(change).__name__)
     await record(session, at=now, actor=actor, entries=entries(outcome))
+    letters: list[Letter] = []
     for send in outcome.sends:
         if not send.messages:
             continue
         if isinstance(send, Reply):
             assert reply_to is not None, "a reply needs the chat the event came from"
             address, language = reply_to
-            await _enqueue(session, desk.channel, address, None, language, send.messages, now)
+            letters.append(Letter(desk.channel, address, None, language, send.messages))
         elif isinstance(send, ToStaff):
             team = team or await reached(session, desk, now)
             found = team.addresses.get(send.staff_id)
             if found is not None:  # not linked on this channel, or deactivated: nobody to tell
-                await _enqueue(session, desk.channel, found[0], None, found[1], send.messages, now)
+                letters.append(Letter(desk.channel, found[0], None, found[1], send.messages))
         else:
             reach = await youngster_reach(session, youngster_id=send.youngster_id)
             if reach is not None:
                 channel, address, language = reach
-                await _enqueue(
-                    session, channel, address, send.youngster_id, language, send.messages, now
-                )
-
-
-async def _enqueue(
-    session: AsyncSession,
-    channel: str,
-    address: str,
-    youngster_id: str | None,
-    language: str,
-    messages: tuple[Outbound, ...],
-    now: datetime,
-) -> None:
-    await enqueue_messages(
-        session,
-        channel=channel,
-        address=address,
-        youngster_id=youngster_id,
-        language=language,
-        messages=list(messages),
-        now=now,
-    )
+                letters.append(Letter(channel, address, send.youngster_id, language, send.messages))
+    # One insert for every chat told (an offer goes to several coaches at once).
+    await enqueue_letters(session, letters, now=now)
 
 
 async def write(session: AsyncSession, change: Change) -> bool:

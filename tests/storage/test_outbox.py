@@ -14,7 +14,9 @@ from flows.parameters import parameters
 from flows.retention import Retention
 from storage.db import Database
 from storage.outbox import (
+    Letter,
     claim_due,
+    enqueue_letters,
     enqueue_messages,
     first_time_seen,
     mark_sent,
@@ -53,6 +55,28 @@ async def test_each_address_gives_only_its_oldest_message_at_a_time(
     await put(db, clock, "1", "help.text", "status.new")
     await put(db, clock, "2", "help.text")
     assert await claim(db, clock) == [("1", "help.text"), ("2", "help.text")]
+
+
+async def test_letters_to_several_chats_saved_at_once_keep_each_chats_order(
+    db: Database, clock: Clock
+) -> None:
+    def message(key: str) -> Outbound:
+        return Outbound(key, dict.fromkeys(parameters(key), "x"))
+
+    letters = [
+        Letter("telegram", "1", None, "nl", (message("help.text"), message("status.new"))),
+        Letter("telegram", "2", None, "en", (message("help.text"),)),
+    ]
+    async with db.transaction() as session:
+        await enqueue_letters(session, letters, now=clock())
+        first = await claim_due(session, channel="telegram", now=clock(), lease=LEASE)
+        assert [(r.address, message_of(r).key) for r in first] == [
+            ("1", "help.text"),
+            ("2", "help.text"),
+        ]
+        for row in first:
+            await mark_sent(session, message_id=row.id)
+    assert await claim(db, clock) == [("1", "status.new")]
 
 
 async def test_the_next_message_to_an_address_comes_once_the_one_before_was_sent(

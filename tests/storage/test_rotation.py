@@ -4,12 +4,14 @@ batches, and the service's lookups find every row before, during and after."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text
 from sqlmodel import col
 
 from storage import sealing
+from storage.arrival import arrive
 from storage.db import Database
 from storage.inbox import chats_waiting, claim_next
 from storage.intakes import find_youngster
@@ -18,6 +20,7 @@ from storage.outbox import find_sent, remember_sent, tag_of
 from storage.rotation import count_behind, rotate_all, rotate_batch, tables
 from storage.sealing import KeyRing
 from storage.staff import find_staff
+from storage.youngster_read import find_youngster_with_case
 from tests.conftest import Clock
 from tests.storage.test_inbox import LEASE, store
 from tests.storage.test_outbox import claim, put
@@ -69,9 +72,17 @@ async def found_everything(db: Database) -> bool:
         sent = await find_sent(session, channel="telegram", address=COACH, tag="case:1")
         tag = await tag_of(session, channel="telegram", address=COACH, message_id="55")
         answer = (await session.execute(select(col(IntakeAnswer.text)))).scalar_one()
+        # As an update finds them: the coach behind their chat, the youngster with answers.
+        arrival = await arrive(
+            session, event_id=None, channel="telegram", address=COACH, now=datetime.now(UTC)
+        )
+        found = await find_youngster_with_case(session, channel="telegram", address=CHAT)
     return (
         youngster is not None
         and coach is not None
+        and arrival.staff is not None
+        and found is not None
+        and [row[2] for row in found.kept] == ["slaap slecht"]
         and (sent, tag, answer) == ("55", "case:1", "slaap slecht")
     )
 

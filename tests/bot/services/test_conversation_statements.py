@@ -15,21 +15,21 @@ from tests.bot.team import MONEY_AND_HOME, Team
 from tests.support.statements import counting
 
 
-async def test_entering_the_queue_and_offering_the_case_takes_at_most_18_statements(
+async def test_entering_the_queue_and_offering_the_case_takes_at_most_13_statements(
     team: Team,
 ) -> None:
     await team.youngster("y1", *MONEY_AND_HOME[:-1])
     with counting(team.db.engine) as sent:
         await team.say("y1", Inbound("choice", choice=MONEY_AND_HOME[-1]))
     assert "INSERT INTO cases" in " ".join(sent.sent)
-    assert len(sent) <= 18, "\n".join(sent.sent)
+    assert len(sent) <= 13, "\n".join(sent.sent)
 
 
-async def test_answering_a_question_takes_at_most_9_statements(team: Team) -> None:
+async def test_answering_a_question_takes_at_most_5_statements(team: Team) -> None:
     await team.youngster("y1", "age:16_17")
     with counting(team.db.engine) as sent:
         await team.say("y1", Inbound("choice", choice="q.health:2"))
-    assert len(sent) <= 9, "\n".join(sent.sent)
+    assert len(sent) <= 5, "\n".join(sent.sent)
 
 
 async def test_the_youngster_and_their_case_are_read_once_per_update(team: Team) -> None:

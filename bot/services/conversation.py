@@ -279,9 +279,8 @@ class ConversationService:
                     flood,
                 )
             await record_stats(session, journey=journey, at=now, stats=step.stats)
-            if (
-                step.feedback is not None
-            ):  # no journey, no youngster: kept apart (flows/feedback.py)
+            # "Klikte het?" with no journey and no youngster: kept apart (flows/feedback.py).
+            if step.feedback is not None:
                 await keep_feedback(session, feedback=step.feedback)
             language = step.intake.language if step.intake else step.language
             outbound = hushed(step.outbound, flood, kept=youngster_id is not None)

@@ -5,6 +5,7 @@ Notes and goals are the dashboard's own: written by storage/case_work.py, audite
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,23 +115,33 @@ async def note(
     session: AsyncSession, who: Actor, actor: Person, case_id: int, text: str, now: datetime
 ) -> bool:
     """A private note; nothing when it is empty."""
-    text = text.strip()[:NOTE_LONGEST]
-    if not text:
-        return False
-    await add_note(session, case_id=case_id, staff_id=actor.id, text=text, now=now)
-    await record_audit(session, at=now, actor=who, action="note", case_id=case_id)
-    return True
+    return await _keep(session, who, actor, case_id, text, now, add=add_note, action="note")
 
 
 async def goal(
     session: AsyncSession, who: Actor, actor: Person, case_id: int, text: str, now: datetime
 ) -> bool:
     """A small goal; nothing when it is empty."""
+    return await _keep(session, who, actor, case_id, text, now, add=add_goal, action="goal")
+
+
+async def _keep(
+    session: AsyncSession,
+    who: Actor,
+    actor: Person,
+    case_id: int,
+    text: str,
+    now: datetime,
+    *,
+    add: Callable[..., Awaitable[None]],
+    action: str,
+) -> bool:
+    """A note or goal written down (sealed by storage) and in the audit log."""
     text = text.strip()[:NOTE_LONGEST]
     if not text:
         return False
-    await add_goal(session, case_id=case_id, staff_id=actor.id, text=text, now=now)
-    await record_audit(session, at=now, actor=who, action="goal", case_id=case_id)
+    await add(session, case_id=case_id, staff_id=actor.id, text=text, now=now)
+    await record_audit(session, at=now, actor=who, action=action, case_id=case_id)
     return True
 
 

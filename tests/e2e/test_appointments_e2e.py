@@ -6,7 +6,6 @@ Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -14,7 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_coaching_e2e import COACH, TOKEN, YOUNGSTER, add_coach
+from tests.e2e.journey import (
+    COACH,
+    TOKEN,
+    YOUNGSTER,
+    add_coach,
+    claim_offer,
+    intake_to_queue,
+    jo_and_lotte,
+    link_coach,
+)
 from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 
@@ -25,9 +33,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi(token=TOKEN) as stand_in:
-        stand_in.user(YOUNGSTER, first_name="Jo", username="jo_secret_handle", language_code="nl")
-        stand_in.user(COACH, first_name="Lotte", username="lotte_private", language_code="nl")
-        yield stand_in
+        yield jo_and_lotte(stand_in)
 
 
 def travel_to(offset_file: Path, moment: datetime) -> None:
@@ -45,20 +51,9 @@ def test_propose_confirm_remind_and_a_kind_check_in_after_a_missed_meeting(
     code = add_coach(database_url, tmp_path)
     klik.start()
     assert api.wait_until_polling(timeout=30)
-    api.send_command(COACH, f"/coach {code}")
-    api.wait_for_message(COACH, contains="Welkom Lotte!", timeout=20)
-
-    api.send_command(YOUNGSTER, "/start")
-    consent = api.wait_for_message(YOUNGSTER, contains="Is dat oké voor jou?", timeout=20)
-    api.tap(YOUNGSTER, consent["message_id"], text="👍 Oké, we beginnen")
-    age = api.wait_for_message(YOUNGSTER, contains="Hoe oud ben je?", timeout=20)
-    api.tap(YOUNGSTER, age["message_id"], text="16 - 17")
-    opener = api.wait_for_message(YOUNGSTER, contains="Vraag 1 van 6", timeout=20)
-    api.tap(YOUNGSTER, opener["message_id"], text="💬 Ik wil gewoon met iemand praten")
-    offer = api.wait_for_message(COACH, contains="Nieuwe aanvraag", timeout=20)
-    pseudonym = re.search(r"Nieuwe aanvraag: (\w+-\d{4})", offer["text"]).group(1)  # type: ignore[union-attr]
-    api.tap(COACH, offer["message_id"], text="✋ Ik neem dit op")
-    api.wait_for_message(COACH, contains="Stel je nu voor", timeout=20)
+    link_coach(api, code)
+    intake_to_queue(api)
+    _, pseudonym = claim_offer(api)
     api.send_text(COACH, "Hoi! Ik ben Lotte.")
     api.wait_for_message(YOUNGSTER, contains="Lotte (coach) is er voor je!", timeout=20)
 

@@ -4,66 +4,31 @@ they write both ways (text, reply-to and a photo). Runs on SQLite and on Postgre
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_intake_e2e import ROOT, Klik
+from tests.e2e.journey import (
+    COACH,
+    TOKEN,
+    YOUNGSTER,
+    add_coach,
+    claim_offer,
+    intake_to_queue,
+    jo_and_lotte,
+    link_coach,
+)
+from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 
 pytestmark = pytest.mark.e2e
-
-YOUNGSTER, COACH = 7001, 8001
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi(token=TOKEN) as stand_in:
-        stand_in.user(YOUNGSTER, first_name="Jo", username="jo_secret_handle", language_code="nl")
-        stand_in.user(COACH, first_name="Lotte", username="lotte_private", language_code="nl")
-        yield stand_in
-
-
-def add_coach(database_url: str, workdir: Path) -> str:
-    """`klik coach add` as an operator runs it; returns the invite code it prints."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot.process.cli",
-            "coach",
-            "add",
-            "--name",
-            "Lotte",
-            "--languages",
-            "nl",
-            "--focus",
-            "money,home",
-            "--capacity",
-            "8",
-            "--intro",
-            "Ik werk bij het JAC in Gent.",
-            # The process runs on the wall clock: Lotte works every hour, whenever CI runs.
-            "--hours",
-            "mon-sun 00:00-24:00",
-        ],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    match = re.search(r"/coach (KLIK(?:-\w{4}){6})", result.stdout)
-    assert match, result.stdout
-    return match.group(1)
+        yield jo_and_lotte(stand_in)
 
 
 def test_a_youngster_reaches_a_coach_who_claims_and_they_talk_both_ways(
@@ -72,23 +37,10 @@ def test_a_youngster_reaches_a_coach_who_claims_and_they_talk_both_ways(
     code = add_coach(database_url, tmp_path)
     klik.start()
     assert api.wait_until_polling(timeout=30)
-    api.send_command(COACH, f"/coach {code}")
-    api.wait_for_message(COACH, contains="Welkom Lotte!", timeout=20)
-
-    api.send_command(YOUNGSTER, "/start insta")
-    consent = api.wait_for_message(YOUNGSTER, contains="Is dat oké voor jou?", timeout=20)
-    api.tap(YOUNGSTER, consent["message_id"], text="👍 Oké, we beginnen")
-    age = api.wait_for_message(YOUNGSTER, contains="Hoe oud ben je?", timeout=20)
-    api.tap(YOUNGSTER, age["message_id"], text="16 - 17")
-    opener = api.wait_for_message(YOUNGSTER, contains="Vraag 1 van 6", timeout=20)
-    api.tap(YOUNGSTER, opener["message_id"], text="💬 Ik wil gewoon met iemand praten")
-    api.wait_for_message(YOUNGSTER, contains="Je staat in de wachtrij ✅", timeout=20)
-
-    offer = api.wait_for_message(COACH, contains="Nieuwe aanvraag", timeout=20)
-    pseudonym = re.search(r"Nieuwe aanvraag: (\w+-\d{4})", offer["text"]).group(1)  # type: ignore[union-attr]
+    link_coach(api, code)
+    intake_to_queue(api, "/start insta")
+    offer, pseudonym = claim_offer(api)
     assert "16 - 17" in offer["text"]
-    api.tap(COACH, offer["message_id"], text="✋ Ik neem dit op")
-    api.wait_for_message(COACH, contains="Stel je nu voor", timeout=20)
     api.wait_for(
         lambda a: (
             "Je hebt"

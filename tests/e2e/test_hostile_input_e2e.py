@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from storage.db import Database
 from storage.models import IntakeAnswer, SetAsideUpdate
 from storage.sealing import ring
-from tests.e2e.test_coaching_e2e import add_coach
+from tests.e2e.journey import add_coach
 from tests.e2e.test_intake_e2e import Klik, start_and_consent, wait_for_question
 from tests.support.botapi import FakeBotApi
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import Database
-from tests.e2e.test_coaching_e2e import add_coach
+from tests.e2e.journey import add_coach
 from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_coaching_e2e import add_coach
+from tests.e2e.journey import add_coach
 from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 

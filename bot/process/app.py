@@ -78,6 +78,11 @@ def create_app(
     """The process's application; nothing is opened until it starts. `request` replaces the
     HTTP layer to Telegram (tests answer in-process), `clock` the real clock, and `content`,
     already checked, the content of CONTENT_DIR (loading it takes seconds)."""
+    if settings.telegram_token is None and settings.telegram_mode == "webhook":
+        # Said at start, not by the settings: without a token the mode is otherwise unused.
+        raise StartupError(
+            "klik: setting TELEGRAM_MODE: webhook needs TELEGRAM_TOKEN, the token from @BotFather"
+        )
     app = web.Application()
     app[SETTINGS] = settings
     app[CLOCK] = clock

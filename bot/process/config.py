@@ -161,15 +161,6 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("telegram_mode")
-    @classmethod
-    def _webhook_needs_a_token(cls, value: str, info: ValidationInfo) -> str:
-        # Without a token there is no bot for Telegram to post to (a wrong token is refused
-        # on its own line before this one).
-        if value == "webhook" and "telegram_token" in info.data and not info.data["telegram_token"]:
-            raise ValueError("webhook needs TELEGRAM_TOKEN, the token from @BotFather")
-        return value
-
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str | None, info: ValidationInfo) -> str | None:

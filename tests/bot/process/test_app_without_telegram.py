@@ -117,3 +117,30 @@ def test_webhook_mode_without_a_token_is_refused_at_start_naming_telegram_mode(
     )
     with pytest.raises(StartupError, match=r"^klik: setting TELEGRAM_MODE: webhook needs "):
         create_app(settings)
+
+
+async def test_in_local_mode_a_used_link_says_to_start_klik_again_for_new_links(
+    serve_local: Serve,
+) -> None:
+    async with serve_local(telegram_token=None) as it:
+        path = urlparse(it.app[WELCOME].sign_ins[0].url).path
+        await it.client.post(path, allow_redirects=False)
+        it.client.session.cookie_jar.clear()
+        again = await it.client.post(path, allow_redirects=False)
+        assert again.status == 400
+        assert "Start Klik opnieuw (make run) voor nieuwe links." in await again.text()
+
+
+async def test_signed_out_in_local_mode_points_to_the_window_where_klik_runs_not_telegram(
+    serve_local: Serve,
+) -> None:
+    async with serve_local(telegram_token=None) as it:
+        page = await (await it.client.get("/dashboard/signed-out")).text()
+        assert "Log in met een link uit het venster waarin Klik draait." in page
+        assert "Telegram" not in page
+
+
+async def test_signed_out_on_a_web_only_klik_says_to_ask_the_administrator(serve: Serve) -> None:
+    async with serve(telegram_token=None, http_host="0.0.0.0") as it:
+        page = await (await it.client.get("/dashboard/signed-out")).text()
+        assert "Vraag je beheerder om een link om in te loggen." in page

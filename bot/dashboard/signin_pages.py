@@ -9,7 +9,7 @@ from aiohttp_session import get_session
 
 from bot.dashboard.pages import page
 from bot.dashboard.session import form, sign_in, viewer, viewer_or_none
-from bot.process.keys import CLOCK, DATABASE
+from bot.process.keys import CLOCK, DATABASE, SETTINGS
 from flows.audit import staff_actor
 from flows.dashboard.signin import SIGN_IN_PATH, link_digest, looks_like_secret
 from storage.audit import record_audit
@@ -24,8 +24,14 @@ async def home(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/dashboard/board" if who.role == "teamlead" else "/dashboard/queue")
 
 
+def _mode(request: web.Request) -> str:
+    """How a new link is had: /dashboard in Telegram, or without Telegram a new start (local
+    mode) or the administrator (`klik staff login-link`)."""
+    return request.app[SETTINGS].mode
+
+
 async def signed_out(request: web.Request) -> web.Response:
-    return page(request, None, "signed_out.html", {})
+    return page(request, None, "signed_out.html", {"mode": _mode(request)})
 
 
 async def link_page(request: web.Request) -> web.Response:
@@ -46,7 +52,8 @@ async def use_link(request: web.Request) -> web.Response:
                 actor = staff_actor(staff.role, staff.id)
                 await record_audit(session, at=now, actor=actor, action="sign_in")
     if staff_id is None:
-        return page(request, None, "signin.html", {"action": "", "refused": True}, status=400)
+        refused = {"action": "", "refused": True, "mode": _mode(request)}
+        return page(request, None, "signin.html", refused, status=400)
     await sign_in(request, staff_id)
     raise web.HTTPSeeOther("/dashboard")
 

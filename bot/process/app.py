@@ -6,8 +6,10 @@ a broken edit is reported even without a database), the database, the flows and 
 them (runtime), the outbox sender, the scheduler (the guard) and the Telegram channel (polling
 or webhook), and closes them in the opposite order: first no new updates (the one in hand
 finishes its transaction), then no new jobs, then the sender stops (what it did not send stays
-in the outbox for the next start), then the database closes. Nothing is built at import time;
-tests pass their own Bot API request and clock.
+in the outbox for the next start), then the database closes. Without a TELEGRAM_TOKEN there is
+no Telegram sender and no channel: what is queued for a Telegram chat waits in the outbox, and
+in local mode a last step makes the demo accounts and their sign-in links (local_mode.py).
+Nothing is built at import time; tests pass their own Bot API request and clock.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ from bot.process.keys import (
     SETTINGS,
     TELEGRAM,
     TELEGRAM_APP,
+    WELCOME,
 )
+from bot.process.local_mode import prepare_local
 from bot.process.metrics import METRICS, Metrics, add_metrics_routes
 from bot.process.runtime import (
     Runtime,
@@ -74,18 +78,25 @@ def create_app(
     """The process's application; nothing is opened until it starts. `request` replaces the
     HTTP layer to Telegram (tests answer in-process), `clock` the real clock, and `content`,
     already checked, the content of CONTENT_DIR (loading it takes seconds)."""
-    if settings.telegram_token is None:
-        raise StartupError("klik: setting TELEGRAM_TOKEN: missing")
+    if settings.telegram_token is None and settings.telegram_mode == "webhook":
+        # Said at start, not by the settings: without a token the mode is otherwise unused.
+        raise StartupError(
+            "klik: setting TELEGRAM_MODE: webhook needs TELEGRAM_TOKEN, the token from @BotFather"
+        )
     app = web.Application()
     app[SETTINGS] = settings
     app[CLOCK] = clock
     if content is not None:
         app[CONTENT] = content
-    app[TELEGRAM_APP] = build_application(
-        settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
-    )
-    app[SENDING_ALLOWED] = asyncio.Event()
-    app.cleanup_ctx.extend([_content, _database, _runtime, _sender, _scheduler, _telegram])
+    app.cleanup_ctx.extend([_content, _database, _runtime])
+    if settings.telegram_token is None:
+        app.cleanup_ctx.extend([_scheduler, _without_telegram])
+    else:
+        app[TELEGRAM_APP] = build_application(
+            settings.telegram_token.get_secret_value(), settings.telegram_api_base_url, request
+        )
+        app[SENDING_ALLOWED] = asyncio.Event()
+        app.cleanup_ctx.extend([_sender, _scheduler, _telegram])
     add_health_routes(app)
     add_metrics_routes(app, Metrics())
     add_dashboard(app)
@@ -174,7 +185,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         app[DATABASE],
         app[CLOCK],
         service.matchteam,
-        app[SENDER].wake,
+        app[SENDER].wake if SENDER in app else _nothing_to_wake,
         reach,
         running,
         app[METRICS],
@@ -187,6 +198,24 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     scheduler.pause()
     await running.finish(JOB_GRACE)
     scheduler.shutdown(wait=False)
+
+
+def _nothing_to_wake() -> None:
+    """The guard's wake-up without a Telegram sender: its messages wait in the outbox."""
+
+
+async def _without_telegram(app: web.Application) -> AsyncIterator[None]:
+    """No TELEGRAM_TOKEN: said once in the log; in local mode the demo accounts and their
+    sign-in links, printed by `serve` once it listens (never logged)."""
+    settings = app[SETTINGS]
+    log.info(
+        "klik runs without Telegram (%s mode): the dashboard and the web chat only; "
+        "messages for Telegram chats wait in the outbox",
+        settings.mode,
+    )
+    if settings.mode == "local":
+        app[WELCOME] = await prepare_local(app[DATABASE], app[CONTENT], settings, app[CLOCK]())
+    yield
 
 
 async def _telegram(app: web.Application) -> AsyncIterator[None]:
@@ -254,6 +283,8 @@ async def serve(app: web.Application, host: str, port: int) -> None:
                 f"klik: serving http://{host}:{port} (/healthz, /readyz, /metrics, /dashboard)",
                 flush=True,
             )
+            if WELCOME in app:
+                print("\n".join(app[WELCOME].lines()), flush=True)
             await stop.wait()
     finally:
         await runner.cleanup()

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from bot.process import feedback_cli, privacy_cli, staff_cli, stats_cli
 from bot.process.config import (
-    BOTFATHER_HELP,
     Settings,
     SettingsError,
     load_settings,
@@ -50,12 +49,10 @@ EXIT_REFUSED = 2
 
 
 def cmd_run(_: argparse.Namespace) -> int:
-    """Run the service (Telegram by polling or webhook, health routes) until stopped."""
+    """Run the service (Telegram by polling or webhook if there is a token; the dashboard,
+    health routes) until stopped."""
     settings = settings_or_exit()
     configure_logging(settings.log_level, secrets_of(settings, settings.database_url))
-    if settings.telegram_token is None:
-        print(BOTFATHER_HELP, file=sys.stderr)
-        return EXIT_REFUSED
     from bot.process.app import create_app, serve
     from bot.process.runtime import ShiftedClock, utc_now
 

@@ -39,12 +39,13 @@ MIN_SECRET = 32  # long enough that guessing it is hopeless; token_urlsafe(32) g
 SECRET_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")  # an HTTP_HOST no other machine reaches
 
-BOTFATHER_HELP = """\
-klik: setting TELEGRAM_TOKEN: missing. To run the Telegram bot you need a token:
-  1. In Telegram, open a chat with @BotFather and send /newbot.
-  2. Choose a name and a username ending in "bot"; BotFather answers with a token.
-  3. Put it in a file .env in this folder:  TELEGRAM_TOKEN=123456789:AA...
-Without Telegram you can try the whole intake in your terminal:  .venv/bin/klik shell"""
+# How Klik runs (Settings.mode): with Telegram; without, for everyone who reaches HTTP_HOST
+# (the web chat and the dashboard); or without, on this machine only, as a try-out.
+Mode = Literal["telegram", "web", "local"]
+TELEGRAM_LATER = (
+    "To connect Telegram later: get a token from @BotFather (send /newbot), put "
+    "TELEGRAM_TOKEN=<the token> in .env and start again."
+)
 
 
 class SettingsError(Exception):
@@ -243,6 +244,18 @@ class Settings(BaseSettings):
         """Served on this machine only (http on a loopback address, no PUBLIC_URL): the
         dashboard's cookie then goes over plain http."""
         return self.public_url is None and self.http_host in LOOPBACK
+
+    @property
+    def mode(self) -> Mode:
+        """telegram: a TELEGRAM_TOKEN is set. local: none, served on this machine only from the
+        embedded SQLite database: a try-out, so demo accounts and their links are printed.
+        web: none otherwise, the web chat and the dashboard for whoever reaches HTTP_HOST; no
+        demo accounts there, as anyone could sign in with a printed link."""
+        if self.telegram_token is not None:
+            return "telegram"
+        if self.local_http and self.database_url.startswith("sqlite"):
+            return "local"
+        return "web"
 
     def dashboard_base(self) -> str:
         """Where a browser reaches this process, for the dashboard's sign-in links: PUBLIC_URL,

@@ -3,8 +3,9 @@ traffic, an operator's monitor raises an alarm otherwise).
 
 Ready means: the database answers and is at the newest migration, the content is loaded (the
 process refuses to start on invalid content, so a running one has checked content), Telegram
-answers, and a crisis would reach somebody: at least one coach or team lead linked, active, not
-away and within their hours (the same count as the guard job's warning). A 503 names the
+answers (with a TELEGRAM_TOKEN; without one the answer names the mode instead), and a crisis
+would reach somebody: at least one coach or team lead linked, active, not away and within
+their hours (the same count as the guard job's warning). A 503 names the
 checks that failed, never a person, an id or an address.
 """
 
@@ -17,7 +18,7 @@ import logging
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.process.keys import CLOCK, DATABASE, REACH, RUNTIME, SERVICE, TELEGRAM
+from bot.process.keys import CLOCK, DATABASE, REACH, RUNTIME, SERVICE, SETTINGS, TELEGRAM
 from storage.db import current_revision, head_revision
 
 log = logging.getLogger(__name__)
@@ -67,14 +68,17 @@ async def readyz(request: web.Request) -> web.Response:
         failed.append(database)
     if RUNTIME not in app:
         failed.append("content")
-    if not await app[TELEGRAM].reachable():
+    mode = app[SETTINGS].mode
+    if mode == "telegram" and not await app[TELEGRAM].reachable():
         failed.append("telegram")
     # Who can be reached is only known from a database that is there and migrated.
     if database is None and not await _reaches_somebody(app):
         failed.append("staff")
+    # Without Telegram the answer names the mode, so a monitor knows Telegram was not checked.
+    named = {} if mode == "telegram" else {"mode": mode}
     if failed:
-        return web.json_response({"ready": False, "failed": failed}, status=503)
-    return web.json_response({"ready": True})
+        return web.json_response({"ready": False, "failed": failed, **named}, status=503)
+    return web.json_response({"ready": True, **named})
 
 
 def add_health_routes(app: web.Application) -> None:

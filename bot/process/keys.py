@@ -11,6 +11,7 @@ from telegram.ext import Application
 from bot.channels.telegram.app import TelegramChannel
 from bot.process.config import Settings
 from bot.process.jobs import CrisisReach
+from bot.process.local_mode import Welcome
 from bot.process.runtime import Runtime
 from bot.services.conversation import Clock, ConversationService
 from bot.services.sender import OutboxSender
@@ -21,6 +22,7 @@ from storage.db import Database
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CONTENT = web.AppKey("content", Content)  # given, or loaded and checked first at start
+# Only with a TELEGRAM_TOKEN (so are SENDING_ALLOWED, SENDER and TELEGRAM).
 TELEGRAM_APP: web.AppKey[Application] = web.AppKey("telegram_app")  # type: ignore[type-arg]
 # Set once the Telegram channel logged in and the database is its bot's: only then may the
 # sender send (never another bot's replies through this token).
@@ -32,3 +34,5 @@ SERVICE = web.AppKey("service", ConversationService)
 SENDER = web.AppKey("sender", OutboxSender)
 REACH = web.AppKey("reach", CrisisReach)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
+# Local mode only: what `serve` prints once it listens (the demo accounts' sign-in links).
+WELCOME = web.AppKey("welcome", Welcome)

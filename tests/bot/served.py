@@ -54,13 +54,15 @@ async def served(
 ) -> AsyncIterator[Served]:
     """The application, started and serving on a free port of 127.0.0.1."""
     request = BotApiRequest()
+    # A test may take the token away (telegram_token=None): Klik without Telegram.
+    given: dict[str, Any] = {
+        "telegram_token": TOKEN,
+        "telegram_api_base_url": "http://127.0.0.1:1/bot",
+        "database_url": database_url,
+        **settings,
+    }
     app = create_app(
-        load_settings(
-            telegram_token=TOKEN,
-            telegram_api_base_url="http://127.0.0.1:1/bot",
-            database_url=database_url,
-            **settings,
-        ),
+        load_settings(**given),
         request=request,
         clock=clock,
         content=content,

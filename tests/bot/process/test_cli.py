@@ -61,10 +61,13 @@ def test_a_wrong_setting_stops_the_service_with_one_line_naming_it(
     assert len(lines) == 1 and lines[0].startswith(says)
 
 
-def test_a_missing_token_explains_botfather_and_the_shell(tmp_path: Path) -> None:
-    result = klik("run", cwd=tmp_path)
+def test_a_missing_token_is_no_refusal_klik_run_goes_on_to_the_database(tmp_path: Path) -> None:
+    result = klik("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"}, cwd=tmp_path)
     assert result.returncode == 2
-    assert "@BotFather" in result.stderr and "klik shell" in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"klik: the database sqlite:///{tmp_path}/k.db does not exist yet. "
+        "Run: klik migrate   (make run does this for you)"
+    ]
 
 
 def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:

@@ -90,3 +90,43 @@ def test_the_intake_rules_carry_the_same_retention_limits_the_purge_keeps() -> N
     settings = load_settings(retention_intake_days=14, retention_closed_case_days=90)
     assert settings.rules().retention == settings.retention()
     assert settings.rules().retention.closed_case_days == 90
+
+
+# -- with or without Telegram (Settings.mode) ------------------------------------------------
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+SQLITE = "sqlite:////tmp/klik-test-never-opened.db"
+POSTGRES = "postgresql://klik@127.0.0.1:5432/klik"
+
+
+def test_with_a_token_klik_runs_in_telegram_mode() -> None:
+    assert load_settings(telegram_token=TOKEN, database_url=SQLITE).mode == "telegram"
+
+
+def test_without_a_token_on_localhost_and_the_embedded_database_klik_runs_in_local_mode() -> None:
+    assert load_settings(telegram_token="", database_url=SQLITE).mode == "local"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "klik.example.org"])
+def test_without_a_token_on_an_address_others_reach_klik_runs_web_only(host: str) -> None:
+    settings = load_settings(telegram_token="", database_url=SQLITE, http_host=host)
+    assert settings.mode == "web"
+
+
+def test_without_a_token_behind_a_public_url_klik_runs_web_only() -> None:
+    settings = load_settings(
+        telegram_token="", database_url=SQLITE, public_url="https://klik.example.org"
+    )
+    assert settings.mode == "web"
+
+
+def test_without_a_token_on_postgresql_klik_runs_web_only_even_on_localhost() -> None:
+    assert load_settings(telegram_token="", database_url=POSTGRES).mode == "web"
+
+
+@pytest.mark.parametrize("token", ["changeme", "12345", "your-token"])
+def test_a_placeholder_or_malformed_token_is_still_refused_and_not_taken_for_local_mode(
+    token: str,
+) -> None:
+    with pytest.raises(SettingsError, match=r"^klik: setting TELEGRAM_TOKEN: "):
+        load_settings(telegram_token=token, database_url=SQLITE)

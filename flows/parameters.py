@@ -174,6 +174,7 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "appointment.cancelled_you": frozenset({"coach"}),
     "appointment.cancelled_by_youngster": frozenset({"pseudonym", "when"}),
     "appointment.cancelled_by_coach": frozenset({"coach", "when"}),
+    "appointment.cancelled_new_coach": frozenset({"when"}),
     "appointment.cancelled_ok": frozenset({"pseudonym", "when"}),
     "appointment.remind_evening": frozenset({"coach", "when", "what"}),
     "appointment.remind_hour": frozenset({"coach", "when", "what"}),

@@ -23,6 +23,8 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "dashboard.link": frozenset({"url", "minutes"}),
     "web.nav.sign_out": frozenset({"name"}),
     "web.queue.count": frozenset({"count"}),
+    "web.cases.next": frozenset({"when"}),
+    "web.handover.asked": frozenset({"coach", "pseudonym"}),
     "web.queue.left": frozenset({"left"}),
     "web.queue.late": frozenset({"late"}),
     "web.staff.away_until": frozenset({"date"}),
@@ -146,6 +148,7 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "handover.asked": frozenset({"colleague", "pseudonym"}),
     "handover.accepted": frozenset({"colleague", "pseudonym"}),
     "handover.done": frozenset({"colleague", "pseudonym"}),
+    "handover.declined": frozenset({"colleague", "pseudonym"}),
     # appointments (flows/appointments/)
     "appointment.what.video_link": frozenset({"link"}),
     "appointment.what.meet_place": frozenset({"place"}),

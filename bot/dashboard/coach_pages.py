@@ -19,7 +19,7 @@ from flows.matching import queue_order, suggest
 from flows.messages import Ref
 from flows.queue import CaseCard, card_lines
 from flows.sla import service_time_left
-from storage.case_work import my_cases
+from storage.case_work import handovers_for, my_cases
 
 SHOWN = 30  # waiting cases on one page; the rest follow as others are claimed
 
@@ -76,9 +76,11 @@ async def claim(request: web.Request) -> web.Response:
 
 async def cases_page(request: web.Request) -> web.Response:
     who = await viewer(request)
+    now = request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
-        mine = await my_cases(session, staff_id=who.id)
-    return page(request, who, "cases.html", {"cases": mine})
+        mine = await my_cases(session, staff_id=who.id, now=now)
+        offered = await handovers_for(session, staff_id=who.id)
+    return page(request, who, "cases.html", {"cases": mine, "offered": offered})
 
 
 def routes() -> list[web.RouteDef]:

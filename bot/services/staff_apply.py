@@ -22,6 +22,7 @@ from flows.coaching.effects import (
     Change,
     CloseCase,
     CountStat,
+    DeclineHandover,
     EndHandover,
     MoveAppointment,
     MoveCase,
@@ -44,6 +45,7 @@ from storage.cases import (
     add_case_note,
     ask_handover,
     close_case,
+    decline_handover,
     end_handover,
     move_case,
     reopen_case,
@@ -142,6 +144,8 @@ async def write(session: AsyncSession, change: Change) -> bool:
             )
         case AskHandover(case_id, to):
             await ask_handover(session, case_id=case_id, to=to)
+        case DeclineHandover(case_id, staff_id):
+            return await decline_handover(session, case_id=case_id, staff_id=staff_id)
         case EndHandover(case_id):
             await end_handover(session, case_id=case_id)
         case SetCurrent(staff_id, case_id):

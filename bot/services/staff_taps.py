@@ -104,7 +104,7 @@ async def staff_event(
         case HandoverTap(case_id, colleague_id):
             outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
         case AcceptTap(case_id):
-            outcome = await _accept(session, desk, actor, case_id, now)
+            outcome = await accept(session, desk, actor, case_id, now)
         case Propose(argument):
             outcome = await appointments.coach_command(session, desk, actor, argument, now)
         case AppointmentButton(data):
@@ -191,9 +191,10 @@ async def _hand_over(
     )
 
 
-async def _accept(
+async def accept(
     session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
 ) -> Outcome:
+    """A colleague accepts a warm hand-over (the Telegram button, the dashboard's)."""
     loaded = await load_case(session, desk, case_id)
     if loaded is None or loaded.case.coach_id is None:
         return refused("unknown")

@@ -11,7 +11,8 @@ from storage.audit import latest
 from storage.db import Database
 from storage.models import Staff
 from tests.bot.dashboard.conftest import SignedIn
-from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
+from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, add, claimed_by_lotte
+from tests.conftest import Clock
 
 
 def figure(page: str, label: str) -> str:
@@ -54,7 +55,19 @@ async def test_a_team_lead_adds_a_coach_and_sees_the_invite_code(
 async def test_adding_a_name_that_is_taken_is_refused_with_why(signed_in: SignedIn) -> None:
     async with signed_in(AHMED) as it:
         status, page = await it.post("/dashboard/staff/add", name="Bram", role="coach")
-    assert status == 400 and "Niet gelukt" in page
+    assert status == 400
+    assert "Niet gelukt: er is al iemand die Bram heet; zet er een letter bij" in page
+
+
+async def test_a_day_already_past_is_refused_in_the_team_leads_language(
+    signed_in: SignedIn, team: Team, db: Database, clock: Clock
+) -> None:
+    lead = await add(db, clock, "c-kim", role="teamlead", name="Kim", languages="en")
+    async with signed_in(lead) as kim:
+        status, page = await kim.post(f"/dashboard/staff/{team.ids[BRAM]}/away", until="2026-11-01")
+    assert status == 400
+    assert "2026-11-01 has already passed; choose the day your colleague is back" in page
+    assert "klik coach" not in page
 
 
 async def test_deactivating_a_coach_puts_their_conversations_back_in_the_queue(

@@ -21,6 +21,7 @@ ACTIONS = (
     "shown",  # a case's summary was shown to a staff member (an offer, an alert, /wachtrij)
     "handover_ask",
     "handover_accept",
+    "handover_decline",
     "pause",
     "resume",
     "close",

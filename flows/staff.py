@@ -3,7 +3,8 @@ what an operator may set for them (`klik coach ...`).
 
 Pure rules; storage keeps the accounts and bot/ talks to Telegram. An invite code is shown
 once and stored only as a digest, so a database copy cannot be used to link an account.
-A refusal is one line for the operator, in English like the rest of the CLI.
+A refusal is one line for the operator, in English like the rest of the CLI, and a text
+key for the dashboard (flows/problem.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flows.hours import ServiceHours, parse_service_hours
 from flows.messages import Inbound, Outbound
+from flows.problem import Problem
 
 INVITE_VALID = timedelta(hours=48)
 ROLES = ("coach", "teamlead")
@@ -154,61 +156,114 @@ def _unknown(given: tuple[str, ...] | None, known: Collection[str]) -> list[str]
     return [item for item in given or () if item not in known]
 
 
-def name_problem(name: str, *, taken: Collection[str]) -> str | None:
+def name_problem(name: str, *, taken: Collection[str]) -> Problem | None:
     """Why a name cannot be used, or None. Names are how the CLI finds someone, so they are
     unique (ignoring case) and never just digits, which would read as an id."""
     if not name.strip():
-        return "a name cannot be empty"
+        return Problem("a name cannot be empty", "name_empty")
     if len(name.strip()) > NAME_LENGTH:
-        return f"a name has at most {NAME_LENGTH} characters"
+        return Problem(
+            f"a name has at most {NAME_LENGTH} characters", "name_long", most=NAME_LENGTH
+        )
     if not name.isprintable():
-        return "a name is one line of plain characters"
+        return Problem("a name is one line of plain characters", "name_line")
     if name.strip().isdigit():
-        return f"'{name.strip()}' reads as an id; give a name with letters"
+        return Problem(
+            f"'{name.strip()}' reads as an id; give a name with letters",
+            "name_digits",
+            name=name.strip(),
+        )
     if name.strip().lower() in taken:
-        return f"there is already someone called {name.strip()}; add a letter, e.g. {name} B."
+        return Problem(
+            f"there is already someone called {name.strip()}; add a letter, e.g. {name} B.",
+            "name_taken",
+            name=name.strip(),
+        )
     return None
 
 
-def profile_problem(profile: Profile, *, choices: Choices, taken: Collection[str]) -> str | None:
+def profile_problem(
+    profile: Profile, *, choices: Choices, taken: Collection[str]
+) -> Problem | None:
     """The first reason, in one line, why a profile (new or a change) cannot be right; None if
     it can. `taken` holds the other staff members' names in lower case."""
     if profile.name is not None and (problem := name_problem(profile.name, taken=taken)):
         return problem
     if profile.intro is not None and len(profile.intro.strip()) > INTRO_LENGTH:
-        return f"an intro has at most {INTRO_LENGTH} characters (one or two sentences)"
+        return Problem(
+            f"an intro has at most {INTRO_LENGTH} characters (one or two sentences)",
+            "intro_long",
+            most=INTRO_LENGTH,
+        )
     if profile.capacity is not None and profile.capacity <= 0:
-        return (
+        return Problem(
             f"capacity must be 1 or more (not {profile.capacity}); "
-            "to take no new youngsters for a while use: klik coach away"
+            "to take no new youngsters for a while use: klik coach away",
+            "capacity",
+            capacity=profile.capacity,
         )
     if profile.languages is not None:
         if unknown := _unknown(profile.languages, choices.languages):
-            return f"unknown language {', '.join(unknown)}; use codes such as nl, en, fr, ar, tr"
+            return Problem(
+                f"unknown language {', '.join(unknown)}; use codes such as nl, en, fr, ar, tr",
+                "language_unknown",
+                languages=", ".join(unknown),
+            )
         if not set(profile.languages) & set(choices.offered):
-            return f"languages must include one Klik talks in: {', '.join(choices.offered)}"
+            return Problem(
+                f"languages must include one Klik talks in: {', '.join(choices.offered)}",
+                "language_offered",
+                offered=", ".join(choices.offered),
+            )
     if profile.gender and profile.gender not in GENDERS:
-        return f"unknown gender {profile.gender}; choose from {', '.join(GENDERS)}"
+        return Problem(
+            f"unknown gender {profile.gender}; choose from {', '.join(GENDERS)}",
+            "gender_unknown",
+            gender=profile.gender,
+            choices=", ".join(GENDERS),
+        )
     if unknown := _unknown(profile.focus, choices.domains):
-        return f"unknown focus {', '.join(unknown)}; choose from {', '.join(choices.domains)}"
+        return Problem(
+            f"unknown focus {', '.join(unknown)}; choose from {', '.join(choices.domains)}",
+            "focus_unknown",
+            focus=", ".join(unknown),
+            choices=", ".join(choices.domains),
+        )
     if unknown := _unknown(profile.modes, choices.modes):
-        return f"unknown mode {', '.join(unknown)}; choose from {', '.join(choices.modes)}"
+        return Problem(
+            f"unknown mode {', '.join(unknown)}; choose from {', '.join(choices.modes)}",
+            "mode_unknown",
+            modes=", ".join(unknown),
+            choices=", ".join(choices.modes),
+        )
     if profile.modes is not None and not profile.modes:
-        return f"give at least one mode: {', '.join(choices.modes)}"
+        return Problem(
+            f"give at least one mode: {', '.join(choices.modes)}",
+            "mode_none",
+            choices=", ".join(choices.modes),
+        )
     if bad := [r for r in profile.regions or () if not (r.isdigit() and len(r) == 2)]:
-        return f"regions are two-digit postcode areas such as 90,91 (not {', '.join(bad)})"
+        return Problem(
+            f"regions are two-digit postcode areas such as 90,91 (not {', '.join(bad)})",
+            "regions",
+            regions=", ".join(bad),
+        )
     if profile.hours:
         try:
             parse_service_hours(profile.hours)
         except ValueError as error:
-            return f"hours: {error}"
+            return Problem(f"hours: {error}", "hours", error=str(error))
     return None
 
 
-def away_problem(until: date, *, today: date) -> str | None:
+def away_problem(until: date, *, today: date) -> Problem | None:
     """An absence ends on a day still to come (today ends it now); a past day is a typo."""
     if until < today:
-        return f"{until:%Y-%m-%d} is in the past; give the day they are back, e.g. {today:%Y-%m-%d}"
+        return Problem(
+            f"{until:%Y-%m-%d} is in the past; give the day they are back, e.g. {today:%Y-%m-%d}",
+            "away_past",
+            day=f"{until:%Y-%m-%d}",
+        )
     return None
 
 
@@ -231,12 +286,14 @@ def pick(ref: str, role: str, found: Sequence[StaffMember]) -> StaffMember | str
     return member
 
 
-def invite_problem(member: StaffMember) -> str | None:
+def invite_problem(member: StaffMember) -> Problem | None:
     """A code links a chat to an account, so a deactivated account gets none."""
     if not member.active:
-        return (
+        return Problem(
             f"{member.name} is deactivated; to let them work again use: "
-            f"klik {member.role} reactivate {member.id}"
+            f"klik {member.role} reactivate {member.id}",
+            "deactivated",
+            name=member.name,
         )
     return None
 

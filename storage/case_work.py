@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from flows.appointments.machine import UPCOMING
 from flows.case import WITH_COACH
 from storage.dashboard_tables import CaseGoal, CaseNote
-from storage.models import Case, CaseMessage, Youngster, table_of, utc
+from storage.models import Appointment, Case, CaseMessage, Staff, Youngster, table_of, utc
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,12 @@ class MyCase:
     state: str
     urgent: bool
     last: Line | None
+    next_at: datetime | None = None  # the next appointment still to come (proposed or agreed)
 
 
-async def my_cases(session: AsyncSession, *, staff_id: int) -> list[MyCase]:
-    """A coach's active and paused cases, the one with the newest message first."""
+async def my_cases(session: AsyncSession, *, staff_id: int, now: datetime) -> list[MyCase]:
+    """A coach's active and paused cases, the one with the newest message first, each with
+    its next appointment."""
     # Per case (ix_case_messages_case_id), not grouped over every message stored.
     last_id = (
         select(func.max(col(CaseMessage.id)))
@@ -113,19 +116,54 @@ async def my_cases(session: AsyncSession, *, staff_id: int) -> list[MyCase]:
         .correlate(Case)
         .scalar_subquery()
     )
+    next_at = (
+        select(func.min(col(Appointment.starts_at)))
+        .where(
+            col(Appointment.case_id) == col(Case.id),
+            col(Appointment.state).in_(UPCOMING),
+            col(Appointment.starts_at) > now,
+        )
+        .correlate(Case)
+        .scalar_subquery()
+    )
     query = (
-        select(Case, col(Youngster.pseudonym), CaseMessage)
+        select(Case, col(Youngster.pseudonym), CaseMessage, next_at)
         .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
         .outerjoin(CaseMessage, col(CaseMessage.id) == last_id)
         .where(col(Case.coach_id) == staff_id, col(Case.state).in_(WITH_COACH))
         .order_by(col(CaseMessage.id).desc().nulls_last(), col(Case.id))
     )
     found = []
-    for case, pseudonym, message in (await session.execute(query)).all():
+    for case, pseudonym, message, coming in (await session.execute(query)).all():
         last = (
             Line(message.id or 0, message.text, utc(message.created_at), sender=message.sender)
             if message is not None
             else None
         )
-        found.append(MyCase(case.id or 0, pseudonym, case.state, case.urgent, last))
+        at = utc(coming) if coming is not None else None
+        found.append(MyCase(case.id or 0, pseudonym, case.state, case.urgent, last, at))
     return found
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A case a colleague asked this staff member to take over."""
+
+    case_id: int
+    pseudonym: str
+    coach: str  # the colleague who asked (staff see each other's names, never a youngster's)
+
+
+async def handovers_for(session: AsyncSession, *, staff_id: int) -> list[Offered]:
+    """The warm hand-overs waiting for this staff member's answer."""
+    query = (
+        select(col(Case.id), col(Youngster.pseudonym), col(Staff.name))
+        .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
+        .join(Staff, col(Staff.id) == col(Case.coach_id))
+        .where(col(Case.handover_to) == staff_id, col(Case.state).in_(WITH_COACH))
+        .order_by(col(Case.id))
+    )
+    return [
+        Offered(case_id or 0, pseudonym, coach)
+        for case_id, pseudonym, coach in (await session.execute(query)).all()
+    ]

@@ -100,6 +100,16 @@ async def ask_handover(session: AsyncSession, *, case_id: int, to: int) -> None:
     await session.execute(update(Case).where(col(Case.id) == case_id).values(handover_to=to))
 
 
+async def decline_handover(session: AsyncSession, *, case_id: int, staff_id: int) -> bool:
+    """The colleague asked says no; False when they were not (or no longer) the one asked."""
+    result = await session.execute(
+        update(Case)
+        .where(col(Case.id) == case_id, col(Case.handover_to) == staff_id)
+        .values(handover_to=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 async def end_handover(session: AsyncSession, *, case_id: int) -> None:
     """The new coach wrote: the previous one steps out."""
     await session.execute(

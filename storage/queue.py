@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from storage.models import (
     table_of,
     utc,
 )
+from storage.youngster_read import THEIR_ANSWERS, THEIR_MEDIA, kept_rows
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,14 @@ async def reachable_staff(session: AsyncSession, *, channel: str) -> list[Reacha
     return [Reachable(staff, address, int(count)) for staff, address, count in rows]
 
 
-async def add_offers(
-    session: AsyncSession, *, case_id: int, staff_ids: list[int], now: datetime
-) -> None:
-    """Record that these staff members were shown the case (and so may claim it); one
-    statement, and an offer made before stays as it was."""
-    if not staff_ids:
+async def add_offers(session: AsyncSession, *, pairs: list[tuple[int, int]], now: datetime) -> None:
+    """Record that these (case, staff member) pairs were shown the case (and so may claim
+    it); one statement, and an offer made before stays as it was."""
+    if not pairs:
         return
-    rows = [{"case_id": case_id, "staff_id": staff_id, "created_at": now} for staff_id in staff_ids]
+    rows = [
+        {"case_id": case_id, "staff_id": staff_id, "created_at": now} for case_id, staff_id in pairs
+    ]
     await session.execute(insert_new(session, table_of(Offer)), rows)
 
 
@@ -125,14 +127,31 @@ async def open_case_with_youngster(
     return (row[0], row[1], row[2]) if row else None
 
 
-async def waiting_cases(session: AsyncSession) -> list[tuple[Case, Youngster]]:
-    """Every case waiting for a coach, with its youngster."""
-    query = (
-        select(Case, Youngster)
-        .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
-        .where(col(Case.state) == QUEUED)
-    )
-    return [(case, youngster) for case, youngster in (await session.execute(query)).all()]
+@dataclass(frozen=True)
+class WaitingRow:
+    """A case waiting for a coach, its youngster, and their answers and kept media as
+    `storage.intakes.load_intake` reads them."""
+
+    case: Case
+    youngster: Youngster
+    kept: list[tuple[Any, ...]]
+
+
+# Every waiting case with its youngster's answers (as JSON, storage/json_rows.py): one
+# statement however long the queue is, not one more per youngster.
+_WAITING = (
+    select(Case, Youngster, THEIR_ANSWERS, THEIR_MEDIA)
+    .join(Youngster, col(Youngster.id) == col(Case.youngster_id))
+    .where(col(Case.state) == QUEUED)
+)
+
+
+async def waiting_cases(session: AsyncSession) -> list[WaitingRow]:
+    """Every case waiting for a coach, with its youngster and their answers."""
+    return [
+        WaitingRow(case, youngster, kept_rows(answers, media))
+        for case, youngster, answers, media in (await session.execute(_WAITING)).all()
+    ]
 
 
 @dataclass(frozen=True)

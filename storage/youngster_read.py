@@ -40,13 +40,13 @@ _NEWEST_CASE = (
     .scalar_subquery()
 )
 # The youngster's answers and kept media, as JSON in the same row: no second round trip.
-_THEIR_ANSWERS = (
+THEIR_ANSWERS = (
     select(json_rows(col(IntakeAnswer.question), col(IntakeAnswer.choice), col(IntakeAnswer.text)))
     .where(col(IntakeAnswer.youngster_id) == col(Youngster.id))
     .correlate(Youngster)
     .scalar_subquery()
 )
-_THEIR_MEDIA = (
+THEIR_MEDIA = (
     select(
         json_rows(
             col(IntakeMedia.question),
@@ -62,9 +62,7 @@ _THEIR_MEDIA = (
 )
 # One for a chat with one lookup hash, one for several (storage/sealing.py matches_lookup).
 _YOUNGSTER_WITH_CASE = {
-    several: select(
-        Youngster, Case, col(Staff.name), col(Staff.active), _THEIR_ANSWERS, _THEIR_MEDIA
-    )
+    several: select(Youngster, Case, col(Staff.name), col(Staff.active), THEIR_ANSWERS, THEIR_MEDIA)
     .join(Contact, col(Contact.youngster_id) == col(Youngster.id))
     .outerjoin(Case, col(Case.id) == _NEWEST_CASE)
     .outerjoin(Staff, col(Staff.id) == col(Case.coach_id))
@@ -88,13 +86,18 @@ async def find_youngster_with_case(
     if row is None:
         return None
     youngster, case, coach, active, answers, media = row
-    # As the sealed columns read them: the JSON holds the stored, sealed values.
+    return Found(youngster, case, coach, kept_rows(answers, media), active is not False)
+
+
+def kept_rows(answers: str | None, media: str | None) -> list[tuple[Any, ...]]:
+    """THEIR_ANSWERS and THEIR_MEDIA as `load_intake` reads rows. As the sealed columns read
+    them: the JSON holds the stored, sealed values."""
     kept = [(q, choice, _opened(text), None, None, 0) for q, choice, text in read_rows(answers)]
     kept += [
         (q, None, _opened(caption), message_id, kind, number)
         for q, caption, message_id, kind, number in read_rows(media)
     ]
-    return Found(youngster, case, coach, kept, active is not False)
+    return kept
 
 
 def _opened(value: str | None) -> str | None:

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time
 
 from aiohttp import web
 
-from bot.dashboard.pages import back, page
+from bot.dashboard.pages import back, page, words
 from bot.dashboard.session import Viewer, desk_of, form, lead
 from bot.process.keys import CLOCK, DATABASE, SERVICE, SETTINGS
 from bot.process.staff_commands import choices_of
+from flows.problem import Problem
 from flows.staff import (
     ROLES,
     Profile,
@@ -37,8 +38,9 @@ from storage.staff import (
 
 
 async def staff_page(
-    request: web.Request, *, code: tuple[str, str] | None = None, problem: str = ""
+    request: web.Request, *, code: tuple[str, str] | None = None, problem: Problem | None = None
 ) -> web.Response:
+    """The team; with a `problem`, why the last change was refused, in the lead's words."""
     who = await lead(request)
     now = request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
@@ -60,10 +62,12 @@ async def staff_page(
         "people": people,
         "roles": ROLES,
         "code": code,
-        "problem": problem,
+        "problem": words(request, who).t(f"web.problem.{problem.key}", **problem.params)
+        if problem is not None
+        else "",
         "today": now.astimezone(request.app[SETTINGS].zone).date().isoformat(),
     }
-    return page(request, who, "staff.html", context, status=400 if problem else 200)
+    return page(request, who, "staff.html", context, status=400 if problem is not None else 200)
 
 
 async def _invite(request: web.Request, who: Viewer, staff_id: int, name: str) -> web.Response:
@@ -104,7 +108,7 @@ async def add(request: web.Request) -> web.Response:
                 session, at=now, actor=who.actor, action="staff_add", staff_id=member.id
             )
     if member is None:
-        return await staff_page(request, problem=problem or "")
+        return await staff_page(request, problem=problem)
     return await _invite(request, who, member.id, member.name)
 
 
@@ -128,7 +132,7 @@ async def change(request: web.Request) -> web.Response:
         try:
             until = date.fromisoformat(posted.get("until", ""))
         except ValueError:
-            return await staff_page(request, problem="YYYY-MM-DD")
+            return await staff_page(request, problem=Problem("YYYY-MM-DD", "date_format"))
         if problem := away_problem(until, today=now.astimezone(zone).date()):
             return await staff_page(request, problem=problem)
         back_at = datetime.combine(until, time(0, 0), tzinfo=zone).astimezone(UTC)

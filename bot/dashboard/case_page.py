@@ -6,42 +6,36 @@ Every view is in the audit log; a coach opens only the cases they hold (403 othe
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dashboard import work
+from bot.dashboard import appointment_forms, work
+from bot.dashboard.case_access import case_for
 from bot.dashboard.pages import back, page, words
-from bot.dashboard.session import Viewer, desk_of, form, viewer
+from bot.dashboard.session import desk_of, form, viewer
 from bot.process.keys import CLOCK, DATABASE
-from bot.services.staff_load import Loaded, load_case, reached
+from bot.services.staff_load import reached
+from flows.appointments.facts import MODES
 from flows.case import CLOSE_REASONS, WITH_COACH
-from flows.dashboard.access import may_open, may_work
+from flows.dashboard.access import may_work
 from flows.queue import card_lines
 from storage.audit import record_audit
 from storage.case_work import goals_of, history, notes_of
+from storage.cases import staff_by_id
 
 POLL_SECONDS = 5
-
-
-async def _case(session: AsyncSession, request: web.Request, who: Viewer) -> Loaded:
-    """The case the address names, if this viewer may open it: else 404 or 403."""
-    loaded = await load_case(session, desk_of(request), int(request.match_info["case"]))
-    if loaded is None:
-        raise web.HTTPNotFound(text="404")
-    if not may_open(who.role, who.id, loaded.case):
-        raise web.HTTPForbidden(text="403")
-    return loaded
 
 
 async def case_page(request: web.Request) -> web.Response:
     who = await viewer(request)
     desk, now = desk_of(request), request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
-        loaded = await _case(session, request, who)
+        loaded = await case_for(session, request, who)
         case = loaded.case
         await record_audit(session, at=now, actor=who.actor, action="view", case_id=case.id)
         lines = await history(session, case_id=case.id)
         notes = await notes_of(session, case_id=case.id)
         goals = await goals_of(session, case_id=case.id)
+        planned = await appointment_forms.listed(session, case.id, now)
+        asker = await staff_by_id(session, staff_id=case.coach_id) if case.coach_id else None
         team = (await reached(session, desk, now)).team
     colleagues = [p for p in team.people if p.role == "coach" and p.id != who.id]
     return page(
@@ -59,6 +53,10 @@ async def case_page(request: web.Request) -> web.Response:
             "reasons": CLOSE_REASONS,
             "colleagues": colleagues,
             "poll": POLL_SECONDS,
+            "appointments": planned,
+            "modes": MODES,
+            "offered": case.handover_to == who.id,
+            "asker": asker.name if asker is not None else "",
         },
     )
 
@@ -68,7 +66,7 @@ async def messages(request: web.Request) -> web.Response:
     who = await viewer(request)
     after = request.query.get("after", "0")
     async with request.app[DATABASE].transaction() as session:
-        loaded = await _case(session, request, who)
+        loaded = await case_for(session, request, who)
         lines = await history(
             session, case_id=loaded.case.id, after=int(after) if after.isdigit() else 0
         )
@@ -96,7 +94,7 @@ async def act(request: web.Request) -> web.Response:
     what = request.match_info["what"]
     desk, now = desk_of(request), request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
-        loaded = await _case(session, request, who)
+        loaded = await case_for(session, request, who)
         case = loaded.case
         if not may_work(who.id, case):
             raise web.HTTPForbidden(text="403")

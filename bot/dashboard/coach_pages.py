@@ -13,15 +13,13 @@ from bot.dashboard import work
 from bot.dashboard.pages import back, page
 from bot.dashboard.session import desk_of, form, viewer
 from bot.process.keys import CLOCK, DATABASE
-from bot.services.staff_load import facts, reached
-from flows.coaching.facts import case_card, profile
-from flows.matching import WaitingCase, queue_order, suggest
+from bot.services.staff_load import reached, waiting
+from flows.coaching.facts import profile
+from flows.matching import queue_order, suggest
 from flows.messages import Ref
-from flows.queue import CaseCard, card_lines, waiting_case
+from flows.queue import CaseCard, card_lines
 from flows.sla import service_time_left
-from storage.case_work import my_cases
-from storage.intakes import load_intake
-from storage.queue import waiting_cases
+from storage.case_work import handovers_for, my_cases
 
 SHOWN = 30  # waiting cases on one page; the rest follow as others are claimed
 
@@ -40,12 +38,7 @@ async def queue_page(request: web.Request) -> web.Response:
     who = await viewer(request)
     desk, now = desk_of(request), request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
-        found: list[tuple[CaseCard, WaitingCase]] = []
-        for case, youngster in await waiting_cases(session):
-            intake = await load_intake(session, youngster=youngster)
-            known = facts(case, youngster)
-            card = case_card(desk.content.questionnaire, known, intake)
-            found.append((card, waiting_case(known.id, intake, priority=case.priority)))
+        found = await waiting(session, desk)
         team = (await reached(session, desk, now)).team
         me = team.get(who.id) or who.person
         cards = {item.case_id: card for card, item in found}
@@ -83,9 +76,11 @@ async def claim(request: web.Request) -> web.Response:
 
 async def cases_page(request: web.Request) -> web.Response:
     who = await viewer(request)
+    now = request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
-        mine = await my_cases(session, staff_id=who.id)
-    return page(request, who, "cases.html", {"cases": mine})
+        mine = await my_cases(session, staff_id=who.id, now=now)
+        offered = await handovers_for(session, staff_id=who.id)
+    return page(request, who, "cases.html", {"cases": mine, "offered": offered})
 
 
 def routes() -> list[web.RouteDef]:

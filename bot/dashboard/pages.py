@@ -34,6 +34,24 @@ SAID = frozenset(
         "away",
         "deactivated",
         "not_self",
+        "accepted",
+        "declined",
+    }
+    | {
+        f"apt_{word}"
+        for word in (
+            "proposed",
+            "moved",
+            "cancelled",
+            "done",
+            "missed",
+            "not_understood",
+            "past",
+            "link",
+            "not_yet",
+            "stale",
+            "unknown",
+        )
     }
 )
 
@@ -54,6 +72,10 @@ class Words:
 
     def when(self, at: datetime) -> str:
         return self.renderer.param(When(at, "short"), self.language)
+
+    def appointment(self, at: datetime) -> str:
+        """An appointment's moment as Telegram tells it ("dinsdag 24 november om 15:00")."""
+        return self.renderer.param(When(at, "appointment"), self.language)
 
     def span(self, delta: timedelta) -> str:
         return self.renderer.param(Duration(int(abs(delta.total_seconds()))), self.language)

@@ -4,6 +4,7 @@ caller's transaction, like every staff-side action."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +15,10 @@ from flows.appointments import answer, due, propose
 from flows.appointments.due import QUIET
 from flows.appointments.facts import COACH, YOUNGSTER, Draft, Parties
 from flows.appointments.machine import DRAFT, UPCOMING
+from flows.appointments.moments import moment_code
 from flows.appointments.overview import coach_overview, youngster_overview
 from flows.appointments.taps import AppointmentTap, NewTap, is_appointment, read_tap
-from flows.audit import SYSTEM
+from flows.audit import SYSTEM, Actor
 from flows.audit import YOUNGSTER as YOUNGSTER_ACTOR
 from flows.case import WITH_COACH
 from flows.coaching import life
@@ -79,6 +81,61 @@ async def coach_tap(
     if asked is None:
         return refused("unknown")
     return await _tap(session, desk, COACH, actor.id, asked, now)
+
+
+async def web_plan(
+    session: AsyncSession,
+    desk: Desk,
+    who: Actor,
+    actor: Person,
+    case_id: int,
+    asked: Mapping[str, str],
+    now: datetime,
+) -> str:
+    """A proposal from the dashboard's form: drafted and proposed as after /afspraak (the
+    youngster gets the same message), applied and audited as a tap is. The word the page
+    says: "proposed", or why not (propose.planned)."""
+    made = propose.planned(actor, await case_only(session, case_id), asked, now, desk.appointments)
+    if isinstance(made, str):
+        return made
+    outcome = await _drafted(session, desk, made, now)
+    if not outcome.changes:
+        return "stale"
+    await apply(session, desk, outcome, now, actor=who)
+    return "proposed"
+
+
+# The dashboard's buttons under an appointment, as the word the page says when it worked.
+WEB_VERBS = {"move": "moved", "cancel": "cancelled", "done": "done", "missed": "missed"}
+
+
+async def web_tap(
+    session: AsyncSession,
+    desk: Desk,
+    who: Actor,
+    actor: Person,
+    appointment_id: int,
+    verb: str,
+    asked: Mapping[str, str],
+    now: datetime,
+) -> str:
+    """Move (to the form's moment), cancel, done or missed from the dashboard: the same tap as
+    the coach's button in Telegram (`apt:<id>:at:<moment>` for a move). The word the page
+    says (WEB_VERBS), or why not."""
+    if verb not in WEB_VERBS:
+        return "unknown"
+    data = f"apt:{appointment_id}:{verb}"
+    if verb == "move":
+        moment = propose.moment_asked(asked, now, desk.appointments)
+        if moment is None or moment <= now:
+            return "not_understood" if moment is None else "past"
+        data = f"apt:{appointment_id}:at:{moment_code(moment)}"
+    outcome = await coach_tap(session, desk, actor, data, now)
+    if not outcome.changes:
+        quiet = outcome.tap is not None and outcome.tap.kind == "quiet"
+        return "not_yet" if quiet else "stale"
+    await apply(session, desk, outcome, now, actor=who)
+    return WEB_VERBS[verb]
 
 
 async def youngster_event(

@@ -27,6 +27,7 @@ from bot.services.staff_load import (
 )
 from bot.services.staff_taps import staff_event
 from flows.appointments.facts import AppointmentRules
+from flows.appointments.machine import NOT_HELD
 from flows.audit import CLI, SYSTEM, YOUNGSTER
 from flows.case import QUEUED
 from flows.coaching import block, life, offers, requeue, talk
@@ -37,6 +38,7 @@ from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
 from flows.queue import waiting_case
 from flows.state import Alert, Intake, Rules, Signal, Tap
+from storage.appointments import appointments_of_case
 from storage.flood import take_held_messages
 from storage.intakes import current_case_of, kept_media
 from storage.models import AppointmentDue, Case, Staff, Youngster
@@ -213,8 +215,18 @@ class StaffService:
         case = await case_only(session, row.id if row is not None else None)
         team = await reached(session, self.desk, now)
         coach_reachable = case is not None and case.coach_id in team.addresses
+        coming = (
+            await appointments_of_case(session, case_id=case.id, states=NOT_HELD)
+            if case is not None and case.coach_id is not None
+            else []
+        )
         happened, outcome, exclude = requeue.back_from_youngster(
-            case, switch=switch, coach_reachable=coach_reachable, rules=self.desk.rules, now=now
+            case,
+            switch=switch,
+            coach_reachable=coach_reachable,
+            rules=self.desk.rules,
+            now=now,
+            coming=coming,
         )
         if happened == "none":
             return None
@@ -232,7 +244,8 @@ class StaffService:
         moved = 0
         for case, youngster in await active_cases_of(session, staff_id=staff_id):
             known = facts(case, youngster)
-            gone = requeue.coach_gone(known, self.desk.rules, now)
+            coming = await appointments_of_case(session, case_id=known.id, states=NOT_HELD)
+            gone = requeue.coach_gone(known, self.desk.rules, now, coming)
             await apply(session, self.desk, gone, now, actor=CLI)  # an operator deactivated
             await self.case_waiting(
                 session, youngster_id=known.youngster_id, now=now, exclude=frozenset({staff_id})

@@ -22,6 +22,7 @@ from flows.coaching.effects import (
     Change,
     CloseCase,
     CountStat,
+    DeclineHandover,
     EndHandover,
     MoveAppointment,
     MoveCase,
@@ -44,6 +45,7 @@ from storage.cases import (
     add_case_note,
     ask_handover,
     close_case,
+    decline_handover,
     end_handover,
     move_case,
     reopen_case,
@@ -77,8 +79,16 @@ async def apply(
     acted (a staff member, the youngster, the system, an operator at the CLI); `team`: the
     reachable staff, if loaded; `reply_to`: the (address, language) of the staff member whose
     event this is."""
+    # Every offer of the outcome in one insert (the queue page shows many cases at once).
+    offers = [change for change in outcome.changes if isinstance(change, AddOffers)]
+    if offers:
+        await add_offers(
+            session,
+            pairs=[(o.case_id, staff_id) for o in offers for staff_id in o.staff_ids],
+            now=offers[0].at,
+        )
     for change in outcome.changes:
-        if not await write(session, change):
+        if not isinstance(change, AddOffers) and not await write(session, change):
             raise StaleCase(type(change).__name__)
     await record(session, at=now, actor=actor, entries=entries(outcome))
     letters: list[Letter] = []
@@ -134,6 +144,8 @@ async def write(session: AsyncSession, change: Change) -> bool:
             )
         case AskHandover(case_id, to):
             await ask_handover(session, case_id=case_id, to=to)
+        case DeclineHandover(case_id, staff_id):
+            return await decline_handover(session, case_id=case_id, staff_id=staff_id)
         case EndHandover(case_id):
             await end_handover(session, case_id=case_id)
         case SetCurrent(staff_id, case_id):
@@ -143,7 +155,7 @@ async def write(session: AsyncSession, change: Change) -> bool:
                 session, case_id=case_id, sender=sender, text=text, at=at, staff_id=staff_id
             )
         case AddOffers(case_id, staff_ids, at):
-            await add_offers(session, case_id=case_id, staff_ids=list(staff_ids), now=at)
+            await add_offers(session, pairs=[(case_id, s) for s in staff_ids], now=at)
         case AddGuardSteps(case_id, steps):
             await add_guard_steps(session, case_id=case_id, steps=steps)
         case CountStat(journey, stat, at):

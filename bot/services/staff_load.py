@@ -14,12 +14,18 @@ from flows.coaching.block import Target
 from flows.coaching.facts import CaseFacts, Person, Team, case_card
 from flows.command_words import CommandWords, staff_words
 from flows.content import Content
-from flows.queue import CaseCard
+from flows.matching import WaitingCase
+from flows.queue import CaseCard, waiting_case
 from flows.staff import staff_language
 from flows.state import Intake, Rules, Signal
 from storage.intakes import load_intake
 from storage.models import Case, Staff, Youngster
-from storage.queue import case_with_youngster, open_case_with_youngster, reachable_staff
+from storage.queue import (
+    case_with_youngster,
+    open_case_with_youngster,
+    reachable_staff,
+    waiting_cases,
+)
 from storage.staff import member_of, split
 
 
@@ -134,6 +140,20 @@ async def load_case(
     known = facts(case, youngster)
     shown = case_card(desk.content.questionnaire, known, intake) if intake.case else None
     return Loaded(known, intake, shown)
+
+
+async def waiting(session: AsyncSession, desk: Desk) -> list[tuple[CaseCard, WaitingCase]]:
+    """Every waiting case as a coach reads it and as matching weighs it: read in one
+    statement, answers included (the queue page and /wachtrij)."""
+    found: list[tuple[CaseCard, WaitingCase]] = []
+    for row in await waiting_cases(session):
+        intake = await load_intake(
+            session, youngster=row.youngster, current=(row.case, None), rows=row.kept
+        )
+        known = facts(row.case, row.youngster)
+        card = case_card(desk.content.questionnaire, known, intake)
+        found.append((card, waiting_case(known.id, intake, priority=row.case.priority)))
+    return found
 
 
 async def case_only(session: AsyncSession, case_id: int | None) -> CaseFacts | None:

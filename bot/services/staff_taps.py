@@ -23,6 +23,7 @@ from bot.services.staff_load import (
     person,
     reached,
     target_of,
+    waiting,
 )
 from flows.audit import staff_actor
 from flows.coaching import block, claims, dashboard, life, talk
@@ -46,17 +47,15 @@ from flows.coaching.actions import (
     read,
 )
 from flows.coaching.effects import Outcome, refused, reply
-from flows.coaching.facts import Person, case_card
-from flows.matching import WaitingCase
+from flows.coaching.facts import Person
 from flows.media import for_coach
 from flows.messages import Inbound, MediaRef, Outbound
-from flows.queue import CaseCard, waiting_case
 from flows.relay import case_of_tag
 from flows.state import Tap
 from storage.audit import record_audit
 from storage.blocks import youngster_named
 from storage.cases import coach_wrote_before, staff_by_id
-from storage.intakes import kept_media, load_intake
+from storage.intakes import kept_media
 from storage.models import Staff
 from storage.outbox import tag_of
 from storage.queue import (
@@ -65,7 +64,6 @@ from storage.queue import (
     case_with_youngster,
     claim_case,
     offered_staff,
-    waiting_cases,
 )
 
 log = logging.getLogger(__name__)
@@ -106,7 +104,7 @@ async def staff_event(
         case HandoverTap(case_id, colleague_id):
             outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
         case AcceptTap(case_id):
-            outcome = await _accept(session, desk, actor, case_id, now)
+            outcome = await accept(session, desk, actor, case_id, now)
         case Propose(argument):
             outcome = await appointments.coach_command(session, desk, actor, argument, now)
         case AppointmentButton(data):
@@ -174,14 +172,9 @@ async def claim(
 
 
 async def _queue(session: AsyncSession, desk: Desk, actor: Person, now: datetime) -> Outcome:
-    waiting: list[tuple[CaseCard, WaitingCase]] = []
-    for case, youngster in await waiting_cases(session):
-        intake = await load_intake(session, youngster=youngster)
-        known = facts(case, youngster)
-        shown = case_card(desk.content.questionnaire, known, intake)
-        waiting.append((shown, waiting_case(known.id, intake, priority=case.priority)))
+    found = await waiting(session, desk)
     team = (await reached(session, desk, now)).team
-    return claims.queue_page(actor, waiting, team, now)
+    return claims.queue_page(actor, found, team, now)
 
 
 async def _hand_over(
@@ -198,9 +191,10 @@ async def _hand_over(
     )
 
 
-async def _accept(
+async def accept(
     session: AsyncSession, desk: Desk, actor: Person, case_id: int, now: datetime
 ) -> Outcome:
+    """A colleague accepts a warm hand-over (the Telegram button, the dashboard's)."""
     loaded = await load_case(session, desk, case_id)
     if loaded is None or loaded.case.coach_id is None:
         return refused("unknown")

@@ -15,6 +15,7 @@ from flows.table_machine import TableMachine
 DRAFT, PROPOSED, CONFIRMED = "draft", "proposed", "confirmed"
 DONE, MISSED, CANCELLED = "done", "missed", "cancelled"
 UPCOMING = (PROPOSED, CONFIRMED)  # what either side can still answer, move or cancel
+NOT_HELD = (DRAFT, *UPCOMING)  # what a case's coach still has planned with the youngster
 
 APPOINTMENT_MACHINE: dict[str, Any] = {
     "states": [DRAFT, PROPOSED, CONFIRMED, DONE, MISSED, CANCELLED],

@@ -64,6 +64,18 @@ def local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
+def read_local(value: str, zone: ZoneInfo) -> datetime | None:
+    """A date-time field's value ("2026-11-24T15:00", the wall clock in the service's zone)
+    in UTC; None when it is no such value."""
+    try:
+        found = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if found.tzinfo is not None or len(value.strip()) > 19:
+        return None
+    return local(found.date(), found.time().replace(second=0, microsecond=0), zone)
+
+
 def pick_days(now: datetime, zone: ZoneInfo) -> tuple[date, ...]:
     """The days the quick picks offer: today (if an hour of it is left) and the next days."""
     today = now.astimezone(zone).date()

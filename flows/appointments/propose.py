@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flows.appointments.facts import COACH, MODES, Appointment, AppointmentRules, Draft, Parties
-from flows.appointments.moments import parse_moment
+from flows.appointments.moments import parse_moment, read_local
 from flows.appointments.pick import moment_picked
 from flows.appointments.says import day_buttons, mode_buttons
 from flows.case import WITH_COACH
@@ -20,6 +20,7 @@ from flows.messages import Outbound, Ref
 from flows.state import Tap
 
 _URL = re.compile(r"https?://\S+")
+LONGEST = 300  # characters of a link or a place typed in the dashboard's form
 
 
 def mode_words(texts: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
@@ -63,6 +64,47 @@ def start(
     typed = " ".join(words)
     starts_at = parse_moment(typed, now, rules.timezone) if typed else None
     return Draft(case.id, mode, link, place.strip(), starts_at, typed)
+
+
+def planned(
+    actor: Person,
+    case: CaseFacts | None,
+    asked: Mapping[str, str],
+    now: datetime,
+    rules: AppointmentRules,
+) -> Draft | str:
+    """A proposal filled in at once (the dashboard's form: `mode`, `at` from a date-time
+    field or `words` typed as after /afspraak, `link`, `place`), or why not: "unknown",
+    "stale", "not_understood" (no moment in it) or "past". Nothing is drafted without a
+    moment still to come, so the coach fixes the form instead of picking in Telegram."""
+    if case is None or case.coach_id != actor.id:
+        return "unknown"
+    if case.state not in WITH_COACH:
+        return "stale"
+    mode = asked.get("mode", "")
+    if mode not in MODES:
+        return "unknown"
+    starts_at = moment_asked(asked, now, rules)
+    if starts_at is None:
+        return "not_understood"
+    if starts_at <= now:
+        return "past"
+    link = asked.get("link", "").strip() if mode == "video" else ""
+    place = asked.get("place", "").strip() if mode == "meet" else ""
+    if link and not _URL.fullmatch(link):
+        return "link"
+    return Draft(case.id, mode, link[:LONGEST], place[:LONGEST], starts_at)
+
+
+def moment_asked(
+    asked: Mapping[str, str], now: datetime, rules: AppointmentRules
+) -> datetime | None:
+    """The moment a form names: its date-time field, else its typed words (as /afspraak
+    reads them), in UTC."""
+    if at := asked.get("at", "").strip():
+        return read_local(at, rules.timezone)
+    typed = asked.get("words", "").strip()
+    return parse_moment(typed, now, rules.timezone) if typed else None
 
 
 def new(actor: Person, case: CaseFacts | None, mode: str) -> Outcome | Draft:

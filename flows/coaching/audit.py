@@ -16,6 +16,7 @@ from flows.coaching.effects import (
     BlockYoungster,
     Change,
     CloseCase,
+    DeclineHandover,
     MoveAppointment,
     MoveCase,
     Outcome,
@@ -55,6 +56,8 @@ def _of(change: Change) -> list[Entry]:
             return [Entry("handover_ask", case_id=case_id, staff_id=to)]
         case TakeOver(case_id, _, _, _, previous):
             return [Entry("handover_accept", case_id=case_id, staff_id=previous)]
+        case DeclineHandover(case_id, _):
+            return [Entry("handover_decline", case_id=case_id)]
         case BlockYoungster() | UnblockYoungster():
             # Who blocked, and when; the youngster is not named (no pseudonym in the log).
             return [Entry("block" if isinstance(change, BlockYoungster) else "unblock")]

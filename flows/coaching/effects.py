@@ -101,6 +101,14 @@ class TakeOver:
 
 
 @dataclass(frozen=True)
+class DeclineHandover:
+    """The colleague asked says no: the case stays with its coach, asked of nobody."""
+
+    case_id: int
+    staff_id: int  # who declined: only their own question is withdrawn
+
+
+@dataclass(frozen=True)
 class EndHandover:
     """The new coach wrote: the previous one steps out."""
 
@@ -216,6 +224,7 @@ Change = (
     | RequeueCase
     | AskHandover
     | TakeOver
+    | DeclineHandover
     | EndHandover
     | SetCurrent
     | NoteMessage

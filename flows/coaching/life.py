@@ -17,6 +17,7 @@ from flows.coaching.effects import (
     AskHandover,
     CloseCase,
     CountStat,
+    DeclineHandover,
     MoveCase,
     Outcome,
     SetCurrent,
@@ -161,6 +162,18 @@ def accept(
             CountStat(case.journey, Stat("coach_change", value="handover"), now),
         ),
         Tap("quiet"),
+    )
+
+
+def decline(actor: Person, case: CaseFacts | None) -> Outcome:
+    """The colleague asked will not take over: the coach hears it and keeps the case."""
+    if case is None or case.handover_to != actor.id or case.coach_id is None:
+        return refused("unknown")
+    if case.state not in WITH_COACH:
+        return refused("stale")
+    told = Outbound("handover.declined", {"colleague": actor.name, "pseudonym": case.pseudonym})
+    return Outcome(
+        (to_staff(case.coach_id, told),), (DeclineHandover(case.id, actor.id),), Tap("quiet")
     )
 
 

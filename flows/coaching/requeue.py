@@ -3,8 +3,11 @@ and a coach who leaves. Back in the queue means before the others, with a fresh 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from flows.appointments.ended import coach_left
+from flows.appointments.facts import Appointment
 from flows.case import CLOSED, after
 from flows.coaching.effects import (
     Outcome,
@@ -22,13 +25,20 @@ from flows.state import Rules
 
 
 def back_from_youngster(
-    case: CaseFacts | None, *, switch: bool, coach_reachable: bool, rules: Rules, now: datetime
+    case: CaseFacts | None,
+    *,
+    switch: bool,
+    coach_reachable: bool,
+    rules: Rules,
+    now: datetime,
+    coming: Sequence[Appointment] = (),
 ) -> tuple[str, Outcome, frozenset[int]]:
     """A youngster writes after a close (reopen) or asks for another coach (switch).
 
     Returns what happened ("none", "reopened" or "requeued"), the outcome, and who must not
     be offered the case again (the coach they asked to leave). `coach_reachable`: the coach
-    who held the case is active and can be reached on this channel."""
+    who held the case is active and can be reached on this channel; `coming`: the case's
+    appointments not yet held, cancelled when it goes back to the queue."""
     # A closed case whose coach was removed (`klik coach remove`) has none: it goes back to
     # the queue, as when the coach was deactivated.
     if case is None or (case.coach_id is None and case.state != CLOSED):
@@ -49,7 +59,9 @@ def back_from_youngster(
         asked = Outbound("case.switch_requested", {"pseudonym": case.pseudonym})
         sends = (to_staff(held_by, asked),)
     exclude = frozenset({held_by}) if switch and held_by is not None else frozenset()
-    return "requeued", Outcome(sends, (requeue(case, rules, now),)), exclude
+    off = coach_left(case, coming, now)
+    outcome = Outcome((*sends, *off.sends), (requeue(case, rules, now), *off.changes))
+    return "requeued", outcome, exclude
 
 
 def requeue(case: CaseFacts, rules: Rules, now: datetime) -> RequeueCase:
@@ -59,8 +71,12 @@ def requeue(case: CaseFacts, rules: Rules, now: datetime) -> RequeueCase:
     )
 
 
-def coach_gone(case: CaseFacts, rules: Rules, now: datetime) -> Outcome:
+def coach_gone(
+    case: CaseFacts, rules: Rules, now: datetime, coming: Sequence[Appointment] = ()
+) -> Outcome:
     """A coach is deactivated: their youngster is told plainly and goes back to the front of
-    the queue (then offered to the other coaches)."""
+    the queue (then offered to the other coaches); appointments `coming` with that coach are
+    cancelled."""
     told = to_youngster(case.youngster_id, Outbound("case.coach_gone"))
-    return Outcome((told,), (requeue(case, rules, now),))
+    off = coach_left(case, coming, now)
+    return Outcome((told, *off.sends), (requeue(case, rules, now), *off.changes))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from flows.staff import Profile, make_invite_code
 from storage.db import Database
 from storage.staff import add_invite, add_profile
-from tests.e2e.browser import PHONE, browser, shoot
+from tests.e2e.browser import PHONE, browser, shoot, signed_in
 from tests.e2e.test_intake_e2e import Klik
 from tests.support.botapi import FakeBotApi
 
@@ -29,7 +28,6 @@ __all__ = ["browser"]  # the fixture, used by name
 
 YOUNGSTER, LOTTE, BRAM, AHMED = 7101, 8101, 8102, 8103
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-LINK = re.compile(r"(http://127\.0\.0\.1:\d+/dashboard/in/[A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
@@ -94,28 +92,8 @@ def youngster_waits(api: FakeBotApi) -> None:
     api.wait_for_message(YOUNGSTER, contains="Je staat in de wachtrij ✅", timeout=20)
 
 
-def dashboard_link(api: FakeBotApi, user: int) -> str:
-    """/dashboard in Telegram, and the link it answers with."""
-    before = len(api.messages(user))
-    api.send_command(user, "/dashboard")
-    api.wait_for(
-        lambda a: any("/dashboard/in/" in m.get("text", "") for m in a.messages(user)[before:]),
-        timeout=20,
-    )
-    said = next(
-        m["text"] for m in api.messages(user)[before:] if "/dashboard/in/" in m.get("text", "")
-    )
-    found = LINK.search(said)
-    assert found, said
-    return found.group(1)
-
-
-def signed_in(browser: Browser, api: FakeBotApi, user: int, **context: object) -> Page:
-    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
-    page.goto(dashboard_link(api, user))
-    shoot(page, "sign-in") if user == LOTTE else None
-    page.get_by_role("button", name="Inloggen").click()
-    return page
+def lotte_in(browser: Browser, api: FakeBotApi, **context: object) -> Page:
+    return signed_in(browser, api, LOTTE, shot="sign-in", **context)
 
 
 def claim_first(page: Page) -> None:
@@ -129,7 +107,7 @@ def test_a_coach_signs_in_claims_from_the_queue_and_the_youngster_gets_the_reply
 ) -> None:
     team(api, klik, database_url)
     youngster_waits(api)
-    page = signed_in(browser, api, LOTTE)
+    page = lotte_in(browser, api)
     expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
     shoot(page, "queue")
     page.get_by_role("button", name="Opnemen").first.click()
@@ -139,7 +117,6 @@ def test_a_coach_signs_in_claims_from_the_queue_and_the_youngster_gets_the_reply
     api.wait_for_message(YOUNGSTER, contains="Waar kan ik je mee helpen?", timeout=20)
     api.send_text(YOUNGSTER, "Ik heb schulden")
     expect(page.locator("#history")).to_contain_text("Ik heb schulden", timeout=20_000)
-    shoot(page, "case")
     for secret in ("jo_handle", str(YOUNGSTER), "Jo "):  # the youngster's Telegram identity
         assert secret not in page.content()
     assert klik.stop() == 0
@@ -150,7 +127,7 @@ def test_a_coach_adds_a_note_and_a_goal_and_ticks_the_goal(
 ) -> None:
     team(api, klik, database_url)
     youngster_waits(api)
-    page = signed_in(browser, api, LOTTE)
+    page = lotte_in(browser, api)
     claim_first(page)
     page.get_by_placeholder("Nieuwe notitie").fill("Praat liever 's avonds")
     page.locator("form.add", has=page.get_by_placeholder("Nieuwe notitie")).get_by_role(
@@ -171,7 +148,7 @@ def test_a_coach_is_refused_the_team_lead_pages_and_another_coachs_case(
 ) -> None:
     team(api, klik, database_url)
     youngster_waits(api)
-    lotte = signed_in(browser, api, LOTTE)
+    lotte = lotte_in(browser, api)
     claim_first(lotte)
     case_url = lotte.url.split("?")[0]
     bram = signed_in(browser, api, BRAM)
@@ -196,7 +173,7 @@ def test_the_pages_work_at_a_phones_width(
 ) -> None:
     team(api, klik, database_url)
     youngster_waits(api)
-    page = signed_in(browser, api, LOTTE, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = lotte_in(browser, api, viewport=PHONE, is_mobile=True, has_touch=True)
     expect(page.get_by_role("button", name="Opnemen").first).to_be_in_viewport()
     shoot(page, "queue-phone")
     claim_first(page)
@@ -206,4 +183,53 @@ def test_the_pages_work_at_a_phones_width(
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"], "the case page scrolls sideways on a phone"
     shoot(page, "case-phone")
+    assert klik.stop() == 0
+
+
+def test_a_coach_proposes_an_appointment_on_the_case_page_and_the_youngster_gets_it(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster_waits(api)
+    page = lotte_in(browser, api)
+    claim_first(page)
+    page.get_by_label("Antwoord").fill("Hoi, ik ben Lotte. Zullen we eens videobellen?")
+    page.get_by_role("button", name="Versturen").click()
+    api.wait_for_message(YOUNGSTER, contains="Zullen we eens videobellen?", timeout=20)
+    api.send_text(YOUNGSTER, "Ja, graag")
+    expect(page.locator("#history")).to_contain_text("Ja, graag", timeout=20_000)
+    page.get_by_label("Soort afspraak").select_option("video")
+    page.get_by_label("Of typ het, bv. morgen 15u").first.fill("morgen 15u")
+    page.get_by_label("Link (bij video)").fill("https://meet.example.org/lotte")
+    page.get_by_role("button", name="Voorstellen").click()
+    expect(page.get_by_text("Voorstel verstuurd.")).to_be_visible()
+    proposed = api.wait_for_message(YOUNGSTER, contains="stelt een afspraak voor", timeout=20)
+    assert "https://meet.example.org/lotte" in proposed["text"] and "15:00" in proposed["text"]
+    api.tap(YOUNGSTER, proposed["message_id"], text="✅ Past")
+    api.wait_for_message(YOUNGSTER, contains="Top, afgesproken met Lotte", timeout=20)
+    page.reload()
+    expect(page.locator("ul.appointments")).to_contain_text("afgesproken")
+    shoot(page, "case")
+    page.goto(page.url.split("/dashboard")[0] + "/dashboard/cases")
+    expect(page.get_by_text("Volgende afspraak:")).to_be_visible()
+    assert klik.stop() == 0
+
+
+def test_a_colleague_accepts_a_hand_over_on_the_web(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster_waits(api)
+    lotte = lotte_in(browser, api)
+    claim_first(lotte)
+    lotte.get_by_label("Aan collega").select_option(label="Bram")
+    lotte.get_by_role("button", name="Overdragen").click()
+    expect(lotte.get_by_text("Je collega krijgt de vraag")).to_be_visible()
+    bram = signed_in(browser, api, BRAM)
+    bram.goto(bram.url.split("/dashboard")[0] + "/dashboard/cases")
+    expect(bram.get_by_text("Lotte vraagt of jij")).to_be_visible()
+    bram.get_by_role("button", name="🤝 Ik neem het over").click()
+    expect(bram.get_by_text("Het gesprek is nu van jou.")).to_be_visible()
+    api.wait_for_message(YOUNGSTER, contains="geeft het stokje door aan Bram", timeout=20)
+    expect(bram.get_by_label("Antwoord")).to_be_visible()
     assert klik.stop() == 0

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from flows.content import Content
 from flows.hours import parse_service_hours
 from flows.staff import (
     Choices,
@@ -145,6 +146,35 @@ def test_a_profile_that_cannot_be_right_gets_one_reason(profile: Profile, proble
     assert profile_problem(profile, choices=CHOICES, taken=TAKEN) == problem
 
 
+@pytest.mark.parametrize(
+    "profile",
+    [
+        Profile(name=" "),
+        Profile(name="LOTTE"),
+        Profile(name="42"),
+        Profile(name="Lo\ntte"),
+        Profile(name="A" * 41),
+        Profile(intro="x" * 401),
+        Profile(capacity=0),
+        Profile(languages=("nl", "xx")),
+        Profile(languages=("fr", "ar")),
+        Profile(gender="robot"),
+        Profile(focus=("cooking",)),
+        Profile(modes=("fax",)),
+        Profile(modes=()),
+        Profile(regions=("9000",)),
+        Profile(hours="always"),
+    ],
+)
+def test_every_refusal_has_the_dashboards_words_in_every_language(
+    profile: Profile, content: Content
+) -> None:
+    problem = profile_problem(profile, choices=CHOICES, taken=TAKEN)
+    assert problem is not None
+    for language in ("nl", "en"):
+        assert content.text(language, f"web.problem.{problem.key}")
+
+
 def test_a_full_profile_within_the_choices_is_right() -> None:
     profile = Profile(
         name="Bram",
@@ -199,6 +229,13 @@ def test_a_deactivated_account_gets_no_invite_code() -> None:
         "Lotte is deactivated; to let them work again use: klik coach reactivate 1"
     )
     assert invite_problem(LOTTE) is None
+
+
+def test_a_refusal_names_its_text_key_for_the_dashboard_beside_the_cli_sentence() -> None:
+    inactive = StaffMember(**{**LOTTE.__dict__, "active": False})
+    problem = invite_problem(inactive)
+    assert problem is not None
+    assert (problem.key, problem.params) == ("deactivated", {"name": "Lotte"})
 
 
 def test_a_coach_with_conversations_is_not_removed() -> None:

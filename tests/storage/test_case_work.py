@@ -82,7 +82,7 @@ async def test_my_cases_show_the_last_message_of_each(db: Database, clock: Clock
     async with db.transaction() as session:
         for said in ("eerste", "laatste"):
             await add_case_note(session, case_id=case_id, sender="youngster", text=said, at=clock())
-        (mine,) = await my_cases(session, staff_id=staff_id)
+        (mine,) = await my_cases(session, staff_id=staff_id, now=clock())
     assert mine.case_id == case_id and mine.last is not None and mine.last.text == "laatste"
 
 

@@ -35,7 +35,7 @@ async def claimed_case(db: Database, clock: Clock) -> tuple[int, int]:
         session.add(lotte)
         await session.flush()
         assert case.id is not None and lotte.id is not None
-        await add_offers(session, case_id=case.id, staff_ids=[lotte.id], now=clock())
+        await add_offers(session, pairs=[(case.id, lotte.id)], now=clock())
         await add_guard_steps(session, case_id=case.id, steps=[("tell_youngster", clock())])
         assert await claim_case(session, case_id=case.id, staff_id=lotte.id, now=clock())
         return case.id, lotte.id

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from storage.audit import latest
 from storage.db import Database
 from storage.models import Staff
-from tests.bot.dashboard.web import post, sign_in
-from tests.bot.served import Serve
-from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, claimed_by_lotte
+from tests.bot.dashboard.conftest import SignedIn
+from tests.bot.team import AHMED, BRAM, LOTTE, MONEY_AND_HOME, Team, add, claimed_by_lotte
 from tests.conftest import Clock
 
 
@@ -22,35 +21,28 @@ def figure(page: str, label: str) -> str:
     return found.group(1)
 
 
-async def test_the_board_counts_waiting_and_urgent_cases(
-    serve: Serve, team: Team, db: Database, clock: Clock
-) -> None:
+async def test_the_board_counts_waiting_and_urgent_cases(signed_in: SignedIn, team: Team) -> None:
     await team.youngster("y1", *MONEY_AND_HOME)
     await team.youngster("y2", *MONEY_AND_HOME)
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[AHMED])
-        page = await (await it.client.get("/dashboard/board")).text()
+    async with signed_in(AHMED) as it:
+        page = await it.get("/dashboard/board")
     assert figure(page, "Wachtend") == "2"
     assert figure(page, "Dringend") == "0"
 
 
-async def test_the_board_counts_available_coaches_not_names(
-    serve: Serve, team: Team, db: Database, clock: Clock
-) -> None:
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[AHMED])
-        page = await (await it.client.get("/dashboard/board")).text()
+async def test_the_board_counts_available_coaches_not_names(signed_in: SignedIn) -> None:
+    async with signed_in(AHMED) as it:
+        page = await it.get("/dashboard/board")
     assert figure(page, "Coaches nu beschikbaar") == "2 / 2"
     assert "Lotte" not in page.split("<main>")[1]
 
 
 async def test_a_team_lead_adds_a_coach_and_sees_the_invite_code(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, db: Database
 ) -> None:
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[AHMED])
-        status, page = await post(
-            it.client, "/dashboard/staff/add", csrf, name="Noor", role="coach", focus="money"
+    async with signed_in(AHMED) as it:
+        status, page = await it.post(
+            "/dashboard/staff/add", name="Noor", role="coach", focus="money"
         )
     assert status == 200 and "/coach KLIK-" in page
     async with db.transaction() as session:
@@ -60,25 +52,31 @@ async def test_a_team_lead_adds_a_coach_and_sees_the_invite_code(
     assert {e.action for e in entries} == {"staff_add", "staff_invite"}
 
 
-async def test_adding_a_name_that_is_taken_is_refused_with_why(
-    serve: Serve, team: Team, db: Database, clock: Clock
+async def test_adding_a_name_that_is_taken_is_refused_with_why(signed_in: SignedIn) -> None:
+    async with signed_in(AHMED) as it:
+        status, page = await it.post("/dashboard/staff/add", name="Bram", role="coach")
+    assert status == 400
+    assert "Niet gelukt: er is al iemand die Bram heet; zet er een letter bij" in page
+
+
+async def test_a_day_already_past_is_refused_in_the_team_leads_language(
+    signed_in: SignedIn, team: Team, db: Database, clock: Clock
 ) -> None:
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[AHMED])
-        status, page = await post(
-            it.client, "/dashboard/staff/add", csrf, name="Bram", role="coach"
-        )
-    assert status == 400 and "Niet gelukt" in page
+    lead = await add(db, clock, "c-kim", role="teamlead", name="Kim", languages="en")
+    async with signed_in(lead) as kim:
+        status, page = await kim.post(f"/dashboard/staff/{team.ids[BRAM]}/away", until="2026-11-01")
+    assert status == 400
+    assert "2026-11-01 has already passed; choose the day your colleague is back" in page
+    assert "klik coach" not in page
 
 
 async def test_deactivating_a_coach_puts_their_conversations_back_in_the_queue(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, team: Team, db: Database
 ) -> None:
     await claimed_by_lotte(team)
     lotte = team.ids[LOTTE]
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[AHMED])
-        _status, where = await post(it.client, f"/dashboard/staff/{lotte}/deactivate", csrf)
+    async with signed_in(AHMED) as it:
+        _status, where = await it.post(f"/dashboard/staff/{lotte}/deactivate")
     assert where == "/dashboard/staff?said=deactivated"
     assert (await team.case()).state == "queued"
     async with db.transaction() as session:
@@ -87,12 +85,11 @@ async def test_deactivating_a_coach_puts_their_conversations_back_in_the_queue(
 
 
 async def test_a_team_lead_sets_a_coach_away_until_a_day(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, team: Team, db: Database
 ) -> None:
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[AHMED])
-        _status, where = await post(
-            it.client, f"/dashboard/staff/{team.ids[BRAM]}/away", csrf, until="2026-12-01"
+    async with signed_in(AHMED) as it:
+        _status, where = await it.post(
+            f"/dashboard/staff/{team.ids[BRAM]}/away", until="2026-12-01"
         )
     assert where == "/dashboard/staff?said=away"
     async with db.transaction() as session:
@@ -101,22 +98,20 @@ async def test_a_team_lead_sets_a_coach_away_until_a_day(
 
 
 async def test_the_audit_page_lists_sign_ins_and_case_views(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, team: Team
 ) -> None:
     case = await claimed_by_lotte(team)
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[AHMED])
+    async with signed_in(AHMED) as it:
         await it.client.get(f"/dashboard/cases/{case.id}")
-        page = await (await it.client.get("/dashboard/audit")).text()
+        page = await it.get("/dashboard/audit")
     assert "sign_in" in page and "view" in page and "Ahmed" in page
 
 
 async def test_a_team_lead_reads_a_coachs_case_but_does_not_write_in_it(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, team: Team
 ) -> None:
     case = await claimed_by_lotte(team)
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[AHMED])
+    async with signed_in(AHMED) as it:
         assert (await it.client.get(f"/dashboard/cases/{case.id}")).status == 200
-        status, _ = await post(it.client, f"/dashboard/cases/{case.id}/reply", csrf, text="x")
+        status, _ = await it.post(f"/dashboard/cases/{case.id}/reply", text="x")
     assert status == 403

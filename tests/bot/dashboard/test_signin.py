@@ -10,7 +10,8 @@ from flows.dashboard.signin import LINK_VALID
 from storage.dashboard_tables import LoginLink
 from storage.db import Database
 from storage.staff import deactivate_staff
-from tests.bot.dashboard.web import csrf_of, login_link, post, sign_in
+from tests.bot.dashboard.conftest import SignedIn
+from tests.bot.dashboard.web import csrf_of, login_link, post
 from tests.bot.served import Serve
 from tests.bot.team import LOTTE, Team
 from tests.conftest import Clock
@@ -70,42 +71,32 @@ async def test_without_a_session_a_page_sends_to_the_signed_out_page(serve: Serv
         assert response.headers["Location"] == "/dashboard/signed-out"
 
 
-async def test_signing_out_ends_the_session(
-    serve: Serve, team: Team, db: Database, clock: Clock
-) -> None:
-    async with serve() as it:
-        csrf = await sign_in(it.client, db, clock, team.ids[LOTTE])
-        assert (await post(it.client, "/dashboard/out", csrf))[0] == 303
+async def test_signing_out_ends_the_session(signed_in: SignedIn) -> None:
+    async with signed_in(LOTTE) as it:
+        assert (await it.post("/dashboard/out"))[0] == 303
         after = await it.client.get("/dashboard/cases", allow_redirects=False)
         assert after.headers["Location"] == "/dashboard/signed-out"
 
 
 async def test_a_deactivated_account_is_out_on_its_next_request(
-    serve: Serve, team: Team, db: Database, clock: Clock
+    signed_in: SignedIn, team: Team, db: Database
 ) -> None:
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[LOTTE])
+    async with signed_in(LOTTE) as it:
         async with db.transaction() as session:
             await deactivate_staff(session, staff_id=team.ids[LOTTE])
         after = await it.client.get("/dashboard/cases", allow_redirects=False)
         assert after.headers["Location"] == "/dashboard/signed-out"
 
 
-async def test_a_form_without_the_session_token_changes_nothing(
-    serve: Serve, team: Team, db: Database, clock: Clock
-) -> None:
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[LOTTE])
+async def test_a_form_without_the_session_token_changes_nothing(signed_in: SignedIn) -> None:
+    async with signed_in(LOTTE) as it:
         status, _ = await post(it.client, "/dashboard/out", "forged")
         assert status == 403
         assert (await it.client.get("/dashboard/cases")).status == 200
 
 
-async def test_every_page_has_a_strict_content_security_policy(
-    serve: Serve, team: Team, db: Database, clock: Clock
-) -> None:
-    async with serve() as it:
-        await sign_in(it.client, db, clock, team.ids[LOTTE])
+async def test_every_page_has_a_strict_content_security_policy(signed_in: SignedIn) -> None:
+    async with signed_in(LOTTE) as it:
         response = await it.client.get("/dashboard/cases")
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "script-src 'self'" in policy

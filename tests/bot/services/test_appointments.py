@@ -279,3 +279,14 @@ async def test_forged_appointment_data_is_refused(team: Team, data: str) -> None
     await propose(team)
     handled = await team.say("y1", Inbound("choice", choice=data))
     assert handled.tap is not None and handled.tap.kind in ("unknown", "stale")
+
+
+async def test_after_andere_coach_a_confirmed_appointment_is_cancelled_and_the_youngster_told(
+    team: Team,
+) -> None:
+    await confirmed(team)
+    await team.say("y1", Inbound("command", command="andere_coach"))
+    stored = await appointment(team)
+    assert stored.state == "cancelled"
+    assert "appointment.cancelled_new_coach" in await team.keys("y1")
+    assert [row for row in await due_rows(team) if row[2] is None] == []

@@ -9,6 +9,7 @@ from flows.coaching.effects import (
     AskHandover,
     CloseCase,
     CountStat,
+    DeclineHandover,
     MoveCase,
     Outcome,
     SetCurrent,
@@ -137,3 +138,14 @@ def test_an_accepted_hand_over_is_counted_as_a_change_of_coach() -> None:
 def test_the_coach_and_the_previous_one_hear_when_a_youngster_stops() -> None:
     outcome = life.ending(case(previous_coach_id=AHMED), erased=False)
     assert keys(outcome) == [("staff:1", "case.youngster_left"), ("staff:3", "case.youngster_left")]
+
+
+def test_declining_a_hand_over_tells_the_coach_who_keeps_the_case() -> None:
+    outcome = life.decline(bram(), case(handover_to=BRAM))
+    assert outcome.changes == (DeclineHandover(7, BRAM),)
+    assert keys(outcome) == [("staff:1", "handover.declined")]
+
+
+def test_only_the_colleague_asked_can_decline_a_hand_over() -> None:
+    outcome = life.decline(ahmed(), case(handover_to=BRAM))
+    assert (outcome.changes, outcome.tap) == ((), Tap("unknown"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -24,7 +24,15 @@ from flows.statistics.facts import CaseTimes, Journey, JourneyEvent, Period
 from flows.statistics.funnel import ANSWERS, DOORWAY
 from flows.statistics.report import Facts, Report, Shape, report
 from flows.statistics.targets import Targets
-from storage.models import Case, CaseMessage, IntakeAnswer, StatEvent, Youngster, utc
+from storage.models import (
+    Case,
+    CaseMessage,
+    FeedbackCount,
+    IntakeAnswer,
+    StatEvent,
+    Youngster,
+    utc,
+)
 
 STARTS = ("consent_given", "consent_declined")
 COUNTED = ("crisis", *APPOINTMENT_KINDS)
@@ -43,6 +51,7 @@ async def read_statistics(
         counted=await _counted_events(session, start, end),
         cases=await _case_times(session, start, end),
         reach=await _reach(session, start, end),
+        feedback=await _feedback(session, period, shape),
     )
     return report(period, facts, shape, targets)
 
@@ -193,3 +202,19 @@ async def _answered(
         .group_by(value)
     )
     return Counter({category: number for category, number in rows})
+
+
+async def _feedback(
+    session: AsyncSession, period: Period, shape: Shape
+) -> dict[tuple[date, str, str], int]:
+    """ "Klikte het?" answers of every week that touches the period (kept per week only, by
+    its Monday in the service's zone): (week, language, answer) -> answers."""
+    first = period.start.astimezone(shape.zone).date() - timedelta(days=6)
+    last = (period.end - timedelta(microseconds=1)).astimezone(shape.zone).date()
+    week = col(FeedbackCount.week)
+    rows = await session.execute(
+        select(
+            week, col(FeedbackCount.language), col(FeedbackCount.answer), col(FeedbackCount.count)
+        ).where(week >= first, week <= last)
+    )
+    return {(day, language, answer): number for day, language, answer, number in rows}

@@ -14,7 +14,14 @@ import jinja2
 from aiohttp import web
 from aiohttp.web_exceptions import NotAppKeyWarning
 
-from bot.dashboard import accounts, case_page, coach_pages, lead_pages, signin_pages
+from bot.dashboard import (
+    accounts,
+    case_page,
+    coach_pages,
+    lead_pages,
+    signin_pages,
+    statistics_pages,
+)
 from bot.dashboard.pages import page
 from bot.dashboard.session import SessionCookies, headers, viewer_or_none
 from bot.process.data_key import key_ring
@@ -63,6 +70,7 @@ def add_dashboard(app: web.Application) -> None:
     app.middlewares.append(headers)
     app.middlewares.append(refusals)
     app.cleanup_ctx.append(_session_key)
-    for module in (signin_pages, coach_pages, case_page, lead_pages, accounts):
+    app[statistics_pages.REPORTS] = statistics_pages.Reports()
+    for module in (signin_pages, coach_pages, case_page, lead_pages, accounts, statistics_pages):
         app.router.add_routes(module.routes())
     app.router.add_static("/dashboard/static/", HERE / "static")

@@ -38,6 +38,15 @@ STARTS = ("consent_given", "consent_declined")
 COUNTED = ("crisis", *APPOINTMENT_KINDS)
 # The reach questions kept as a tapped choice (intake_answers.choice), never as words.
 ANSWERED_GROUPS = ("school_work", "housing", "region")
+JOURNEY_STAGES = (
+    "consented",
+    "finished",
+    "queued",
+    "claims",
+    "first_message",
+    "handovers",
+    "furthest",
+)
 
 
 async def read_statistics(
@@ -83,30 +92,36 @@ def _started(start: datetime, end: datetime) -> Any:
 async def _journeys(
     session: AsyncSession, start: datetime, end: datetime, shape: Shape
 ) -> list[Journey]:
-    """Each journey that started in the period, summed up from all its events (one row per
-    journey; a claim the week after still counts for this period's funnel)."""
+    """Each journey that started in the period, summed up from all its events (a claim the
+    week after still counts for this period's funnel). Journeys that reached the same stages
+    are counted together in SQL: a few dozen rows come back, not one per journey."""
     kind, step = col(StatEvent.kind), col(StatEvent.step)
     answered = kind.in_(ANSWERS)
     order = [DOORWAY, *shape.questions]
     place = case({question: n for n, question in enumerate(order)}, value=step, else_=-1)
     last = shape.questions[-1] if shape.questions else DOORWAY
-    rows = await session.execute(
+    each = (
         select(
-            _flag(kind == "consent_given"),
-            _flag(or_(kind.in_(("talk_now", "queued")), and_(answered, step == last))),
-            _flag(kind == "queued"),
-            _tally(kind == "claimed"),
-            _flag(kind == "coach_first_message"),
-            _tally(kind == "coach_change"),
-            func.max(case((answered, place), else_=-1)),
+            _flag(kind == "consent_given").label("consented"),
+            _flag(or_(kind.in_(("talk_now", "queued")), and_(answered, step == last))).label(
+                "finished"
+            ),
+            _flag(kind == "queued").label("queued"),
+            _tally(kind == "claimed").label("claims"),
+            _flag(kind == "coach_first_message").label("first_message"),
+            _tally(kind == "coach_change").label("handovers"),
+            func.max(case((answered, place), else_=-1)).label("furthest"),
         )
         .where(col(StatEvent.journey).in_(_started(start, end)))
         .group_by(col(StatEvent.journey))
+        .subquery()
     )
-    return [
-        Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))
-        for a, b, c, d, e, f, g in rows
-    ]
+    stages = [each.c[name] for name in JOURNEY_STAGES]
+    rows = await session.execute(select(*stages, func.count()).group_by(*stages))
+    journeys: list[Journey] = []
+    for a, b, c, d, e, f, g, many in rows:
+        journeys += [Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))] * many
+    return journeys
 
 
 async def _answers(

@@ -119,7 +119,8 @@ async def _journeys(
     stages = [each.c[name] for name in JOURNEY_STAGES]
     rows = await session.execute(select(*stages, func.count()).group_by(*stages))
     journeys: list[Journey] = []
-    for a, b, c, d, e, f, g, many in rows:
+    for row in rows:
+        a, b, c, d, e, f, g, many = tuple(row)
         journeys += [Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))] * many
     return journeys
 

@@ -46,6 +46,9 @@ ACTIONS = (
     "staff_remove",
     "login_link",  # a one-time dashboard link made (/dashboard, klik staff login-link)
     "sign_in",  # signed in on the dashboard with such a link
+    # statistics (the detail is the period, never a figure)
+    "statistics_view",  # a team lead opened the statistics page
+    "statistics_export",  # and downloaded them (detail "csv:<first day>:<last day>")
     # retention
     "purge",
 )

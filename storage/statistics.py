@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -24,12 +24,29 @@ from flows.statistics.facts import CaseTimes, Journey, JourneyEvent, Period
 from flows.statistics.funnel import ANSWERS, DOORWAY
 from flows.statistics.report import Facts, Report, Shape, report
 from flows.statistics.targets import Targets
-from storage.models import Case, CaseMessage, IntakeAnswer, StatEvent, Youngster, utc
+from storage.models import (
+    Case,
+    CaseMessage,
+    FeedbackCount,
+    IntakeAnswer,
+    StatEvent,
+    Youngster,
+    utc,
+)
 
 STARTS = ("consent_given", "consent_declined")
 COUNTED = ("crisis", *APPOINTMENT_KINDS)
 # The reach questions kept as a tapped choice (intake_answers.choice), never as words.
 ANSWERED_GROUPS = ("school_work", "housing", "region")
+JOURNEY_STAGES = (
+    "consented",
+    "finished",
+    "queued",
+    "claims",
+    "first_message",
+    "handovers",
+    "furthest",
+)
 
 
 async def read_statistics(
@@ -43,6 +60,7 @@ async def read_statistics(
         counted=await _counted_events(session, start, end),
         cases=await _case_times(session, start, end),
         reach=await _reach(session, start, end),
+        feedback=await _feedback(session, period, shape),
     )
     return report(period, facts, shape, targets)
 
@@ -74,30 +92,37 @@ def _started(start: datetime, end: datetime) -> Any:
 async def _journeys(
     session: AsyncSession, start: datetime, end: datetime, shape: Shape
 ) -> list[Journey]:
-    """Each journey that started in the period, summed up from all its events (one row per
-    journey; a claim the week after still counts for this period's funnel)."""
+    """Each journey that started in the period, summed up from all its events (a claim the
+    week after still counts for this period's funnel). Journeys that reached the same stages
+    are counted together in SQL: a few dozen rows come back, not one per journey."""
     kind, step = col(StatEvent.kind), col(StatEvent.step)
     answered = kind.in_(ANSWERS)
     order = [DOORWAY, *shape.questions]
     place = case({question: n for n, question in enumerate(order)}, value=step, else_=-1)
     last = shape.questions[-1] if shape.questions else DOORWAY
-    rows = await session.execute(
+    each = (
         select(
-            _flag(kind == "consent_given"),
-            _flag(or_(kind.in_(("talk_now", "queued")), and_(answered, step == last))),
-            _flag(kind == "queued"),
-            _tally(kind == "claimed"),
-            _flag(kind == "coach_first_message"),
-            _tally(kind == "coach_change"),
-            func.max(case((answered, place), else_=-1)),
+            _flag(kind == "consent_given").label("consented"),
+            _flag(or_(kind.in_(("talk_now", "queued")), and_(answered, step == last))).label(
+                "finished"
+            ),
+            _flag(kind == "queued").label("queued"),
+            _tally(kind == "claimed").label("claims"),
+            _flag(kind == "coach_first_message").label("first_message"),
+            _tally(kind == "coach_change").label("handovers"),
+            func.max(case((answered, place), else_=-1)).label("furthest"),
         )
         .where(col(StatEvent.journey).in_(_started(start, end)))
         .group_by(col(StatEvent.journey))
+        .subquery()
     )
-    return [
-        Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))
-        for a, b, c, d, e, f, g in rows
-    ]
+    stages = [each.c[name] for name in JOURNEY_STAGES]
+    rows = await session.execute(select(*stages, func.count()).group_by(*stages))
+    journeys: list[Journey] = []
+    for row in rows:
+        a, b, c, d, e, f, g, many = tuple(row)
+        journeys += [Journey(bool(a), bool(b), bool(c), int(d), bool(e), int(f), int(g))] * many
+    return journeys
 
 
 async def _answers(
@@ -193,3 +218,19 @@ async def _answered(
         .group_by(value)
     )
     return Counter({category: number for category, number in rows})
+
+
+async def _feedback(
+    session: AsyncSession, period: Period, shape: Shape
+) -> dict[tuple[date, str, str], int]:
+    """ "Klikte het?" answers of every week that touches the period (kept per week only, by
+    its Monday in the service's zone): (week, language, answer) -> answers."""
+    first = period.start.astimezone(shape.zone).date() - timedelta(days=6)
+    last = (period.end - timedelta(microseconds=1)).astimezone(shape.zone).date()
+    week = col(FeedbackCount.week)
+    rows = await session.execute(
+        select(
+            week, col(FeedbackCount.language), col(FeedbackCount.answer), col(FeedbackCount.count)
+        ).where(week >= first, week <= last)
+    )
+    return {(day, language, answer): number for day, language, answer, number in rows}

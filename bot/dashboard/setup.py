@@ -22,6 +22,7 @@ from bot.dashboard import (
     handover_forms,
     lead_pages,
     signin_pages,
+    statistics_pages,
 )
 from bot.dashboard.pages import page
 from bot.dashboard.session import SessionCookies, headers, viewer_or_none
@@ -71,6 +72,7 @@ def add_dashboard(app: web.Application) -> None:
     app.middlewares.append(headers)
     app.middlewares.append(refusals)
     app.cleanup_ctx.append(_session_key)
+    app[statistics_pages.REPORTS] = statistics_pages.Reports()
     for module in (
         signin_pages,
         coach_pages,
@@ -79,6 +81,7 @@ def add_dashboard(app: web.Application) -> None:
         handover_forms,
         lead_pages,
         accounts,
+        statistics_pages,
     ):
         app.router.add_routes(module.routes())
     app.router.add_static("/dashboard/static/", HERE / "static")

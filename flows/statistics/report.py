@@ -13,6 +13,7 @@ from flows.state import Rules
 from flows.statistics.coaching import appointments, coach_changes
 from flows.statistics.crisis import crisis_weeks
 from flows.statistics.facts import CaseTimes, Journey, JourneyEvent, Period
+from flows.statistics.feedback import FeedbackCounts, feedback_languages, feedback_weeks
 from flows.statistics.funnel import funnel, second_conversations, stops
 from flows.statistics.needs import needs
 from flows.statistics.queue_length import queue_length
@@ -30,13 +31,15 @@ class Facts:
     """What storage read for a period: the journeys that started in it (the stages each
     reached) and their check-in answers ((domain, value) -> journeys), the events counted in
     it (crisis signals, appointments), the cases waiting at its start or queued in it, and the
-    reach counts per group (category -> people)."""
+    reach counts per group (category -> people), and the "klikte het?" answers of the weeks
+    it touches."""
 
     journeys: Sequence[Journey]
     answers: Mapping[tuple[str, str], int]
     counted: Sequence[JourneyEvent]
     cases: Sequence[CaseTimes]
     reach: Mapping[str, Mapping[str | None, int]] = field(default_factory=dict)
+    feedback: FeedbackCounts = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,5 +88,7 @@ def report(period: Period, facts: Facts, shape: Shape, targets: Targets) -> Repo
         appointments(facts.counted),
         coach_changes(facts.journeys),
         crisis_weeks(facts.counted, ()),
+        feedback_weeks(facts.feedback),
+        feedback_languages(facts.feedback),
     ]
     return Report(period, tuple(tables))

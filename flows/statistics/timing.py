@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 
-from flows.hours import ServiceHours
+from flows.hours import OpenClock, ServiceHours
 from flows.statistics.cells import Amount, Cell, Nothing, count, measure, share
 from flows.statistics.facts import CaseTimes
 from flows.statistics.table import Row, Table
 
+HOUR = timedelta(hours=1)
 DAY = timedelta(hours=24)
 QUICK = timedelta(minutes=30)  # of service time
 COLUMNS = (
@@ -36,15 +37,19 @@ def waits(
     cases: Sequence[CaseTimes], which: str, hours: ServiceHours, zone: tzinfo
 ) -> tuple[Cell, ...]:
     """The row of figures for one wait: `which` is "claim" or "first_reply"."""
-    clock: list[float] = []
+    pairs = [
+        (case.queued_at, end)
+        for case in cases
+        if (end := case.claimed_at if which == "claim" else case.first_reply_at) is not None
+    ]
+    clock = [(end - start) / HOUR for start, end in pairs]
     service: list[float] = []
-    for case in cases:
-        end: datetime | None = case.claimed_at if which == "claim" else case.first_reply_at
-        if end is None:
-            continue
-        clock.append((end - case.queued_at) / timedelta(hours=1))
-        open_time = hours.open_time_between(case.queued_at.astimezone(zone), end)
-        service.append(open_time / timedelta(hours=1))
+    if pairs:
+        # The open time of every day the waits span, counted once (not once per wait).
+        first = min(start for start, _ in pairs).astimezone(zone).date()
+        last = max(end for _, end in pairs).astimezone(zone).date()
+        open_clock = OpenClock(hours, zone, first, last)
+        service = [open_clock.between(start, end) / HOUR for start, end in pairs]
     people = len(clock)
     return (
         count(len(cases)),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.hours import parse_service_hours
+from flows.hours import OpenClock, parse_service_hours
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 HOURS = parse_service_hours("mon-fri 09:00-21:00, sat 12:00-17:00")
@@ -106,6 +106,31 @@ def test_open_time_between_two_moments_counts_only_the_hours_coaches_are_around(
     start: datetime, end: datetime, hours: int
 ) -> None:
     assert HOURS.open_time_between(start, end) == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (local(23, 14), local(23, 19), 5),
+        (local(23, 20), local(24, 10), 2),
+        (local(23, 23), local(24, 9), 0),
+        (local(27, 20), local(30, 11), 8),
+        (local(24, 10), local(23, 10), 0),
+    ],
+)
+def test_an_open_clock_over_many_days_counts_each_wait_as_open_time_between_does(
+    start: datetime, end: datetime, hours: int
+) -> None:
+    clock = OpenClock(HOURS, BRUSSELS, local(23, 0).date(), local(30, 0).date())
+    assert clock.between(start, end) == timedelta(hours=hours)
+
+
+def test_an_open_clock_counts_the_hour_lost_when_summer_time_ends_once() -> None:
+    always = parse_service_hours("mon-sun 00:00-24:00")
+    start = datetime(2026, 10, 24, 12, tzinfo=BRUSSELS)  # the clocks go back on the 25th
+    end = datetime(2026, 10, 25, 12, tzinfo=BRUSSELS)
+    clock = OpenClock(always, BRUSSELS, start.date(), end.date())
+    assert clock.between(start, end) == timedelta(hours=25)
 
 
 def test_overlapping_openings_count_each_open_hour_once() -> None:

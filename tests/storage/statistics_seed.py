@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.models import (
     Case,
     CaseMessage,
+    FeedbackCount,
     IntakeAnswer,
     Staff,
     StatEvent,
@@ -33,6 +34,14 @@ CLAIM_MINUTES = (5, 10, 15, 20, 25, 30, 40, 50, 60, 90, 120, 1500, 1600, 1700, 1
 AGE_BANDS = ("16_17",) * 12 + ("18_20",) * 5 + ("12_15",) * 3
 CHECKINS = ("health", "home", "goals", "money", "network")
 HEALTH = ("1",) * 9 + ("4",) * 9  # the 18 who answered it: 9 in need, 9 fine
+# "Klikte het?" in the week: 8 good and 6 okay in Dutch, 2 good in English; one week later
+# (outside the period) 5 more.
+FEEDBACK = [
+    (MONDAY.date(), "nl", "good", 8),
+    (MONDAY.date(), "nl", "okay", 6),
+    (MONDAY.date(), "en", "good", 2),
+    ((MONDAY + timedelta(days=14)).date(), "nl", "good", 5),
+]
 
 
 def hour(moment: datetime) -> datetime:
@@ -119,6 +128,10 @@ async def seed_week(db: Database) -> None:
             ],
         )
         await session.execute(insert(table_of(Case)), cases)
+        await session.execute(
+            insert(table_of(FeedbackCount)),
+            [{"week": w, "language": lang, "answer": a, "count": c} for w, lang, a, c in FEEDBACK],
+        )
         await session.execute(
             insert(table_of(CaseMessage)),
             [

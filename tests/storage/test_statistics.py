@@ -156,3 +156,21 @@ async def test_crisis_signals_are_counted_per_week(week: Report) -> None:
     crisis = week.table("crisis")
     rows = {row.label: dict(zip(crisis.columns, row.cells, strict=True)) for row in crisis.rows}
     assert rows["2026-W48"] == {"suicide": Small(), "abuse": Withheld(), TOTAL: Count(10)}
+
+
+async def test_klikte_het_answers_are_counted_per_week_of_the_period(week: Report) -> None:
+    feedback = week.table("feedback")
+    rows = {row.label: dict(zip(feedback.columns, row.cells, strict=True)) for row in feedback.rows}
+    assert rows == {
+        "2026-11-23": {"good": Count(10), "okay": Count(6), "bad": Count(0), TOTAL: Count(16)},
+        TOTAL: {"good": Count(10), "okay": Count(6), "bad": Count(0), TOTAL: Count(16)},
+    }
+
+
+async def test_klikte_het_per_language_hides_a_language_with_few_answers(week: Report) -> None:
+    languages = week.table("feedback_language")
+    rows = {
+        row.label: dict(zip(languages.columns, row.cells, strict=True)) for row in languages.rows
+    }
+    assert rows["en"]["good"] == Small()
+    assert rows["nl"]["good"] == Withheld()  # else 10 - 8 would give the English 2 away

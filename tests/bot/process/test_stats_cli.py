@@ -47,6 +47,15 @@ async def test_stats_prints_each_figure_with_small_groups_as_less_than_five(
     assert line(said.out, "12_15") == ["12_15", "<", "5", "<", "5", "30%"]
 
 
+async def test_stats_counts_klikte_het_per_week_and_hides_a_small_language(
+    staff_cli: StaffCli, week: Path
+) -> None:
+    said = await staff_cli(*WEEK, "--language", "en")
+    weeks, languages = said.out.split("Did it click? Answers per week")[1].split("per language")
+    assert line(weeks, "2026-11-23") == ["2026-11-23", "10", "6", "0", "16"]
+    assert line(languages, "en") == ["en", "<", "5", "0", "0", "<", "5"]
+
+
 async def test_stats_shows_each_figure_beside_its_target(staff_cli: StaffCli, week: Path) -> None:
     said = await staff_cli(*WEEK, "--language", "en")
     assert line(said.out, "16_17") == ["16_17", "12", "60%", "40%"]

@@ -6,8 +6,10 @@ bestaan" is heard although no rule holds "stoppen met bestaan". It runs here, in
 on the same normalised words as the rules, harmless idioms masked; no text ever leaves
 the machine.
 
-Features are word pieces (character 2- to 5-grams inside each word, with its edges) and whole
-words and word pairs, each block weighted by sublinear term frequency times inverse document
+Features are word pieces (character 2- to 5-grams inside each word, with its edges), whole
+words and word pairs, and skip pairs (two words with one or two others between them: "wil
+... meer", "want ... die", which carry a wish or an intent across a filler or a negation), each
+block weighted by sublinear term frequency times inverse document
 frequency and scaled to unit length, as scikit-learn's TfidfVectorizer does. The weights file
 holds, per feature, its idf and one weight per output: crisis or not, acute or worry, and one
 per category.
@@ -25,7 +27,9 @@ from flows.crisis.lexicon import CATEGORIES
 
 CHAR_SIZES = range(2, 6)
 OUTPUTS: tuple[str, ...] = ("crisis", "acute", *CATEGORIES)
-_CHAR, _WORD = "c:", "w:"
+_CHAR, _WORD, _SKIP = "c:", "w:", "s:"
+BLOCKS = (_CHAR, _WORD, _SKIP)  # the feature blocks, each scaled to unit length on its own
+SKIP_GAPS = (2, 3)  # a skip pair joins a word with the one two and three places on
 
 
 @lru_cache(maxsize=50_000)
@@ -39,8 +43,11 @@ def _grams(token: str) -> tuple[str, ...]:
     )
 
 
-def _counts(tokens: list[str], negations: Iterable[int]) -> tuple[dict[str, int], dict[str, int]]:
-    """Character n-grams inside padded words, and word uni- and bigrams, with their counts."""
+def _counts(
+    tokens: list[str], negations: Iterable[int]
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Character n-grams inside padded words, word uni- and bigrams, and skip pairs, with their
+    counts: three blocks, each scaled to unit length on its own."""
     chars: dict[str, int] = {}
     for token in tokens:
         for gram in _grams(token):
@@ -56,7 +63,12 @@ def _counts(tokens: list[str], negations: Iterable[int]) -> tuple[dict[str, int]
         if index:
             pair = f"{_WORD}{tokens[index - 1]} {token}"
             words[pair] = words.get(pair, 0) + 1
-    return chars, words
+    skips: dict[str, int] = {}
+    for gap in SKIP_GAPS:
+        for index in range(len(tokens) - gap):
+            pair = f"{_SKIP}{tokens[index]} {tokens[index + gap]}"
+            skips[pair] = skips.get(pair, 0) + 1
+    return chars, words, skips
 
 
 NEGATION_REACH = 3  # words before and after a negation that it marks
@@ -93,8 +105,8 @@ def feature_names(texts: Iterable[tuple[list[str], list[int]]]) -> list[dict[str
     """Raw counts per text (given as its tokens and negation positions), for training."""
     result = []
     for tokens, negations in texts:
-        chars, words = _counts(tokens, negations)
-        result.append({**chars, **words})
+        chars, words, skips = _counts(tokens, negations)
+        result.append({**chars, **words, **skips})
     return result
 
 

@@ -163,6 +163,15 @@ async def test_a_chart_is_an_svg_without_script_under_its_own_narrow_policy(
     assert missing.status == 404
 
 
+async def test_a_chart_with_nobody_to_draw_says_so_in_the_staff_members_words(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    async with serve() as it:
+        await sign_in(it.client, db, clock, team.ids[AHMED])
+        _, svg = await get(it.client, f"/dashboard/statistics/charts/timing.svg?{TODAY}")
+    assert "Niemand in deze periode" in svg and "No data" not in svg  # pygal's own words
+
+
 async def test_every_page_view_and_export_is_in_the_audit_log_with_the_period_only(
     serve: Serve, team: Team, db: Database, clock: Clock
 ) -> None:

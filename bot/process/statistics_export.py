@@ -129,6 +129,7 @@ def chart(table: Table, words: Words) -> str:
         js=[],  # no JavaScript: the SVG is drawn on the server and shown as it is
         disable_xml_declaration=True,
         print_values=False,
+        no_data_text=words.say("no_data"),
         x_label_rotation=30,
         width=720,
         height=360,

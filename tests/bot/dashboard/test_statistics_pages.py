@@ -130,6 +130,17 @@ async def test_days_that_cannot_be_read_show_the_last_four_weeks_and_say_why(
     assert "Die datums kan ik niet lezen" in page and 'value="2026-10-27"' in page
 
 
+async def test_a_csv_asked_for_a_year_and_more_is_refused_with_why(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    async with serve() as it:
+        await sign_in(it.client, db, clock, team.ids[AHMED])
+        status, said = await get(
+            it.client, "/dashboard/statistics.csv?from=2020-01-01&to=2026-11-23"
+        )
+    assert status == 400 and said.startswith("Kies hoogstens een jaar")
+
+
 async def test_the_csv_is_an_attachment_with_the_small_group_hidden(
     serve: Serve, team: Team, db: Database, clock: Clock
 ) -> None:
@@ -161,6 +172,15 @@ async def test_a_chart_is_an_svg_without_script_under_its_own_narrow_policy(
         "default-src 'none'; style-src 'unsafe-inline'"
     )
     assert missing.status == 404
+
+
+async def test_a_chart_with_nobody_to_draw_says_so_in_the_staff_members_words(
+    serve: Serve, team: Team, db: Database, clock: Clock
+) -> None:
+    async with serve() as it:
+        await sign_in(it.client, db, clock, team.ids[AHMED])
+        _, svg = await get(it.client, f"/dashboard/statistics/charts/timing.svg?{TODAY}")
+    assert "Niemand in deze periode" in svg and "No data" not in svg  # pygal's own words
 
 
 async def test_every_page_view_and_export_is_in_the_audit_log_with_the_period_only(

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dashboard.case_access import case_for
 from bot.dashboard.pages import back
-from bot.dashboard.session import desk_of, form, viewer
+from bot.dashboard.session import Viewer, desk_of, form, viewer
 from bot.process.keys import CLOCK, DATABASE
 from bot.services.appointments import web_plan, web_tap
+from bot.services.staff_apply import StaleCase
 from flows.appointments.machine import CANCELLED, CONFIRMED, DONE, MISSED, PROPOSED, UPCOMING, can
 from flows.dashboard.access import may_work
 from storage.appointments import appointments_of_case
@@ -65,8 +66,16 @@ async def act(request: web.Request) -> web.Response:
     `missed`); back to the case page with what happened."""
     who = await viewer(request)
     posted = await form(request, who)
-    desk, now = desk_of(request), request.app[CLOCK]()
     fields = {key: posted.get(key, "") for key in ("mode", "at", "words", "link", "place")}
+    try:
+        said, case_id = await _act(request, who, fields)
+    except StaleCase:  # the youngster tapped the same appointment meanwhile: rolled back
+        said, case_id = "stale", int(request.match_info["case"])
+    raise back(f"/dashboard/cases/{case_id}", f"apt_{said}")
+
+
+async def _act(request: web.Request, who: Viewer, fields: dict[str, str]) -> tuple[str, int]:
+    desk, now = desk_of(request), request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
         case = (await case_for(session, request, who)).case
         if not may_work(who.id, case):
@@ -84,7 +93,7 @@ async def act(request: web.Request) -> web.Response:
             )
         else:
             said = await web_plan(session, desk, who.actor, who.person, case.id, fields, now)
-    raise back(f"/dashboard/cases/{case.id}", f"apt_{said}")
+    return said, case.id
 
 
 def routes() -> list[web.RouteDef]:

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from bot.dashboard.case_access import case_for
 from bot.dashboard.pages import back
-from bot.dashboard.session import desk_of, form, viewer
+from bot.dashboard.session import Viewer, desk_of, form, viewer
 from bot.process.keys import CLOCK, DATABASE
-from bot.services.staff_apply import apply
+from bot.services.staff_apply import StaleCase, apply
 from bot.services.staff_taps import accept
 from flows.coaching import life
 
@@ -19,6 +19,19 @@ async def answer(request: web.Request) -> web.Response:
     who = await viewer(request)
     await form(request, who)
     accepting = request.match_info["what"] == "accept"
+    case_id = int(request.match_info["case"])
+    try:
+        done = await _answer(request, who, accepting)
+    except StaleCase:  # the case moved meanwhile (closed, requeued): rolled back
+        done = False
+    if not done:
+        raise back(f"/dashboard/cases/{case_id}", "not_now")
+    if accepting:
+        raise back(f"/dashboard/cases/{case_id}", "accepted")
+    raise back("/dashboard/cases", "declined")
+
+
+async def _answer(request: web.Request, who: Viewer, accepting: bool) -> bool:
     desk, now = desk_of(request), request.app[CLOCK]()
     async with request.app[DATABASE].transaction() as session:
         case = (await case_for(session, request, who)).case
@@ -28,11 +41,7 @@ async def answer(request: web.Request) -> web.Response:
             outcome = life.decline(who.person, case)
         if outcome.changes:
             await apply(session, desk, outcome, now, actor=who.actor)
-    if not outcome.changes:
-        raise back(f"/dashboard/cases/{case.id}", "not_now")
-    if accepting:
-        raise back(f"/dashboard/cases/{case.id}", "accepted")
-    raise back("/dashboard/cases", "declined")
+    return bool(outcome.changes)
 
 
 def routes() -> list[web.RouteDef]:

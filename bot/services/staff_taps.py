@@ -35,6 +35,7 @@ from flows.coaching.actions import (
     CloseTap,
     Command,
     Dashboard,
+    DeclineTap,
     HandoverTap,
     Help,
     Open,
@@ -105,6 +106,8 @@ async def staff_event(
             outcome = await _hand_over(session, desk, actor, case_id, colleague_id)
         case AcceptTap(case_id):
             outcome = await accept(session, desk, actor, case_id, now)
+        case DeclineTap(case_id):
+            outcome = life.decline(actor, await case_only(session, case_id))
         case Propose(argument):
             outcome = await appointments.coach_command(session, desk, actor, argument, now)
         case AppointmentButton(data):

@@ -64,6 +64,11 @@ class AcceptTap:
 
 
 @dataclass(frozen=True)
+class DeclineTap:
+    case_id: int
+
+
+@dataclass(frozen=True)
 class Write:
     """A text, an edit or media: for the youngster of a case."""
 
@@ -113,6 +118,7 @@ Action = (
     | CloseTap
     | HandoverTap
     | AcceptTap
+    | DeclineTap
     | Write
     | Help
     | Unknown
@@ -154,13 +160,15 @@ def _tap(data: str) -> Action:
         return OpenTap(rest)
     if head == "apt":
         return AppointmentButton(data)
-    if head in ("close", "handover", "accept"):
+    if head in ("close", "handover", "accept", "decline"):
         parts = rest.split(":")
         if not parts[0].isdigit() or len(parts[0]) > 12:
             return Unknown()
         case_id = int(parts[0])
         if head == "accept":
             return AcceptTap(case_id)
+        if head == "decline":
+            return DeclineTap(case_id)
         if len(parts) != 2:
             return Unknown()
         if head == "close":

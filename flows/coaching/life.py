@@ -119,7 +119,12 @@ def hand_over(
     ask = Outbound(
         "handover.offer",
         {"coach": actor.name, "pseudonym": case.pseudonym, "lines": card_lines(card)},
-        ((Button(Ref("handover.accept"), f"accept:{case.id}"),),),
+        (
+            (
+                Button(Ref("handover.accept"), f"accept:{case.id}"),
+                Button(Ref("handover.decline"), f"decline:{case.id}"),
+            ),
+        ),
         tag=f"offer:{case.id}",
     )
     asked = Outbound("handover.asked", {"colleague": colleague.name, "pseudonym": case.pseudonym})

@@ -13,7 +13,7 @@ from storage.audit import latest
 from storage.db import Database
 from storage.models import Appointment, Case
 from tests.bot.dashboard.conftest import SignedIn
-from tests.bot.team import BRAM, LOTTE, Team, claimed_by_lotte
+from tests.bot.team import BRAM, LOTTE, MONEY_AND_HOME, Team, add, claimed_by_lotte
 from tests.conftest import Clock
 
 # The test clock is Monday 23 November 2026, 14:00 in Brussels; Tuesday 15:00 there is 14:00 UTC.
@@ -200,3 +200,21 @@ async def test_a_coach_cannot_propose_on_another_coachs_case(
         )
     assert status == 403
     assert await stored(db) == []
+
+
+async def test_an_english_speaking_coach_reads_the_appointment_in_english(
+    signed_in: SignedIn, team: Team, db: Database, clock: Clock
+) -> None:
+    sam = await add(
+        db, clock, "c-sam", role="coach", name="Sam", languages="en", focus="money", capacity=4
+    )
+    await team.youngster("y1", *MONEY_AND_HOME)
+    case = await team.case()
+    await team.say("c-sam", Inbound("command", command="wachtrij"))
+    await team.say("c-sam", Inbound("choice", choice=f"claim:{case.id}"))
+    async with signed_in(sam) as it:
+        await it.post(
+            f"/dashboard/cases/{case.id}/appointments/new", mode="chat", at="2026-11-24T15:00"
+        )
+        page = await it.get(f"/dashboard/cases/{case.id}")
+    assert "Tuesday 24 November at 15:00" in page and "proposed" in page

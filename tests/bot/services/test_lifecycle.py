@@ -215,3 +215,19 @@ async def test_deactivating_a_coach_puts_their_youngsters_back_at_the_front(
     assert (back.id, back.state, back.priority, back.coach_id) == (case.id, "queued", True, None)
     assert (await team.keys("y1"))[-1] == "case.coach_gone"
     assert (await team.keys(BRAM))[-1] == "offer.new"
+
+
+async def test_a_colleague_declines_a_hand_over_with_the_button_and_the_coach_keeps_the_case(
+    team: Team,
+) -> None:
+    case = await started(team)
+    await team.say(LOTTE, Inbound("choice", choice=f"handover:{case.id}:{team.ids[BRAM]}"))
+    offer = (await team.outbox(BRAM))[-1]
+    assert [b.data for row in offer.buttons for b in row] == [
+        f"accept:{case.id}",
+        f"decline:{case.id}",
+    ]
+    await team.say(BRAM, Inbound("choice", choice=f"decline:{case.id}"))
+    kept = await team.case()
+    assert (kept.coach_id, kept.handover_to) == (team.ids[LOTTE], None)
+    assert (await team.keys(LOTTE))[-1] == "handover.declined"

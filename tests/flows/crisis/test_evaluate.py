@@ -42,14 +42,22 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # last trained, less a little: a change to the rules, the normaliser or the weights that loses
 # recall or raises false alarms on the held-out split fails here. Raise the floor with the
 # figures; never lower it to let a change through. Per language: recall, false alarms, and
-# how many acute messages are caught (of 1,128 in English and 1,137 in Dutch).
-FLOOR = {"en": (0.944, 0.08, 1089), "nl": (0.94, 0.09, 1101)}
+# how many acute messages are caught (of 1,128 in English and 1,137 in Dutch). Measured at
+# issue 12's operating point (alarms chosen for at most 4.5 % false alarms on the tune split):
+# the floors of the earlier 10 % point (94.4 % recall at 7.8 % false alarms) do not compare.
+FLOOR = {"en": (0.888, 0.04, 1040), "nl": (0.883, 0.04, 1055)}
+# The same for blind.tsv (150 crisis and 150 everyday messages per language, written before
+# their writer read the lexicon or the corpus; of 65 acute messages per language).
+BLIND_FLOOR = {"en": (0.953, 0.02, 60), "nl": (0.906, 0.02, 58)}
 
 
-def test_the_held_out_split_stays_above_the_measured_floor(detector: Detector) -> None:
-    with (CORPUS / "test.tsv").open(encoding="utf-8") as handle:
-        report = evaluate(detector, parse_corpus(handle, "test.tsv"))
-    for language, (recall, false_alarms, acute_caught) in FLOOR.items():
+@pytest.mark.parametrize(("split", "floor"), [("test.tsv", FLOOR), ("blind.tsv", BLIND_FLOOR)])
+def test_the_held_out_splits_stay_above_their_measured_floor(
+    detector: Detector, split: str, floor: dict[str, tuple[float, float, int]]
+) -> None:
+    with (CORPUS / split).open(encoding="utf-8") as handle:
+        report = evaluate(detector, parse_corpus(handle, split))
+    for language, (recall, false_alarms, acute_caught) in floor.items():
         tally = report.languages[language]
         assert tally.recall >= recall, (language, tally.recall)
         assert tally.false_alarms <= false_alarms, (language, tally.false_alarms)

@@ -28,6 +28,9 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "web.staff.away_until": frozenset({"date"}),
     "web.staff.code": frozenset({"name", "code"}),
     "web.staff.refused": frozenset({"problem"}),
+    # the web chat (bot/channels/web/)
+    "chat.code_told": frozenset({"code"}),
+    "chat.download": frozenset({"name"}),
     "help.text": frozenset({"promise"}),
     "promise.hours": frozenset({"hours"}),
     "promise.open_hours": frozenset({"hours"}),

@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.app import TelegramChannel, Webhook, build_application
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
+from bot.channels.web.setup import add_web_chat
 from bot.dashboard.setup import add_dashboard
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
@@ -89,6 +90,7 @@ def create_app(
     add_health_routes(app)
     add_metrics_routes(app, Metrics())
     add_dashboard(app)
+    add_web_chat(app)
     if settings.telegram_mode == "webhook":
         assert settings.webhook_secret is not None  # the settings refuse webhook mode without
         app.router.add_post(

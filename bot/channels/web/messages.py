@@ -177,6 +177,8 @@ class Messages:
             answer = chat.renderer.ref(tap.label, language)
             text = chat.say("intake.answered", language, question=text, answer=answer)
         async with chat.db.transaction() as session:
+            if await shown_message(session, address=visitor.address, seq=seq) is None:
+                return said  # the tap erased the chat (/vergeet): nothing to show it on
             await append(
                 session,
                 address=visitor.address,

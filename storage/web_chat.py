@@ -202,19 +202,16 @@ async def forget_web_chat(session: AsyncSession, *, address: str) -> None:
         await session.execute(delete(table).where(col(table.address_key).in_(keys)))
 
 
-async def forget_quiet_visitors(session: AsyncSession, *, before: datetime, limit: int) -> int:
-    """Browsers not used since `before` with what their chats hold; how many browsers."""
-    query = (
-        select(col(WebVisitor.token_digest), col(WebVisitor.address))
-        .where(col(WebVisitor.seen_at) < before)
-        .limit(limit)
-    )
-    rows = (await session.execute(query)).all()
-    for digest, address in rows:
-        await session.execute(delete(WebVisitor).where(col(WebVisitor.token_digest) == digest))
+async def forget_visitors(session: AsyncSession, *, token_digests: list[str]) -> int:
+    """Forget these browsers (the purge: unused for long, their chat held by no youngster),
+    and what their chats hold once no browser holds them any more; how many browsers."""
+    query = select(col(WebVisitor.address)).where(col(WebVisitor.token_digest).in_(token_digests))
+    addresses = set((await session.execute(query)).scalars())
+    await session.execute(delete(WebVisitor).where(col(WebVisitor.token_digest).in_(token_digests)))
+    for address in addresses:
         still = select(col(WebVisitor.token_digest)).where(
             col(WebVisitor.address_key).in_(lookups(address))
         )
         if (await session.execute(still.limit(1))).first() is None:
             await forget_web_chat(session, address=address)
-    return len(rows)
+    return len(token_digests)

@@ -18,7 +18,7 @@ class Browser:
     def __init__(self, client: TestClient) -> None:  # type: ignore[type-arg]
         self.client = client
         self.origin = f"http://{client.host}:{client.port}"
-        self.seen: list[dict[str, Any]] = []
+        self.headers = {"Origin": self.origin}
 
     def new_id(self) -> str:
         return f"page-{next(_ids):08d}"

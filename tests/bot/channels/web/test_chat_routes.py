@@ -13,9 +13,12 @@ from bot.channels.web.setup import WEB_SENDER
 from flows.messages import Inbound
 from storage.db import Database
 from storage.models import Contact
+from storage.web_chat import append
+from storage.web_chat_tables import WebVisitor
 from tests.bot.channels.web.page import Browser
 from tests.bot.served import Serve
 from tests.bot.team import LOTTE, MONEY_AND_HOME, Team
+from tests.conftest import Clock
 
 
 async def test_a_youngster_completes_the_intake_in_the_chat_and_waits_in_the_queue(
@@ -139,3 +142,24 @@ async def test_the_page_allows_nothing_from_elsewhere(serve: Serve) -> None:
     assert "default-src 'none'" in policy
     assert "<script>" not in page
     assert "Snel weg" in page
+
+
+async def test_a_line_written_by_another_worker_reaches_the_websocket(
+    serve: Serve, db: Database, clock: Clock
+) -> None:
+    async with serve() as it:
+        browser = Browser(it.client)
+        assert await browser.start() == 200
+        socket = await it.client.ws_connect("/chat/live?after=0", headers=browser.headers)
+        [visitor] = await visitors(db)
+        async with db.transaction() as session:  # as another process would: no bell here
+            await append(session, address=visitor, kind="bot", body={"text": "van B"}, now=clock())
+        async with asyncio.timeout(10):
+            while json.loads((await socket.receive()).data).get("text") != "van B":
+                pass
+        await socket.close()
+
+
+async def visitors(db: Database) -> list[str]:
+    async with db.transaction() as session:
+        return list((await session.execute(select(col(WebVisitor.address)))).scalars())

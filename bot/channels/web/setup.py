@@ -43,15 +43,26 @@ async def chat_headers(
 ) -> web.StreamResponse:
     """The CSP, no referrer (the page's address travels nowhere), no framing, no caching of
     anything a shared computer could show again."""
-    response = await handler(request)
-    if request.path == "/chat" or request.path.startswith("/chat/"):
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        if not request.path.startswith("/chat/static/"):
-            response.headers["Cache-Control"] = "no-store"
+    try:
+        response = await handler(request)
+    except web.HTTPException as refused:  # a refusal gets the same headers
+        _protect(request, refused)
+        raise
+    _protect(request, response)
     return response
+
+
+def _protect(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path != "/chat" and not request.path.startswith("/chat/"):
+        return
+    if response.prepared:  # a WebSocket, already under way
+        return
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.path.startswith("/chat/static/"):
+        response.headers["Cache-Control"] = "no-store"
 
 
 async def _web_sender(app: web.Application) -> AsyncIterator[None]:

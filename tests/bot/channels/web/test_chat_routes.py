@@ -163,3 +163,21 @@ async def test_a_line_written_by_another_worker_reaches_the_websocket(
 async def visitors(db: Database) -> list[str]:
     async with db.transaction() as session:
         return list((await session.execute(select(col(WebVisitor.address)))).scalars())
+
+
+async def test_the_page_speaks_english_when_asked(serve: Serve) -> None:
+    async with serve() as it:
+        page = await (await it.client.get("/chat?lang=en")).text()
+    assert "Quick exit" in page
+    assert "Snel weg" not in page
+
+
+async def test_a_refusal_carries_the_same_strict_headers(serve: Serve) -> None:
+    async with serve() as it:
+        response = await it.client.post(
+            "/chat/send",
+            json={"id": "page-00000001", "text": "hoi"},
+            headers={"Origin": "https://evil.example"},
+        )
+    assert response.status == 403
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]

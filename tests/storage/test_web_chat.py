@@ -17,6 +17,8 @@ from storage.web_chat import (
     add_visitor,
     append,
     history,
+    keep_file,
+    open_file,
     keep_code,
     redeem_code,
     shown_message,
@@ -123,3 +125,20 @@ async def test_a_browser_whose_chat_a_youngster_holds_is_not_purged(
         holds = await visitor_address(session, token_digest="a" * 64)
     assert removed["web_chats"] == 0
     assert holds == CHAT
+
+
+async def test_a_kept_photo_is_sealed_at_rest(db: Database, clock: Clock) -> None:
+    async with db.transaction() as session:
+        await keep_file(
+            session,
+            address=CHAT,
+            token="t1",
+            content_type="image/png",
+            name="",
+            data="UElYRUxT",
+            now=clock(),
+        )
+        raw = (await session.execute(text("SELECT data, address FROM web_media"))).one()
+        kept = await open_file(session, token="t1", address=CHAT)
+    assert "UElYRUxT" not in raw.data and CHAT not in raw.address
+    assert kept is not None and kept.data == "UElYRUxT"

@@ -23,7 +23,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def _address() -> list[sa.Column]:
     return [
         sa.Column('address', sa.Text(), nullable=False),
-        sa.Column('address_key', sa.String(length=30), nullable=True),
+        sa.Column('address_key', sa.String(length=30), nullable=False),
     ]
 
 

@@ -181,3 +181,16 @@ async def test_a_refusal_carries_the_same_strict_headers(serve: Serve) -> None:
         )
     assert response.status == 403
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_crisis_words_in_the_web_chat_flag_the_case_urgent_as_on_telegram(
+    serve: Serve, team: Team
+) -> None:
+    async with serve() as it:
+        browser = Browser(it.client)
+        await browser.intake("talk")
+        await browser.wait_for(lambda line: "wachtrij" in line.get("text", ""))
+        status, _ = await browser.say("ik sta op de brug en ik ga springen")
+    case = await team.case()
+    assert status == 200
+    assert case.urgent

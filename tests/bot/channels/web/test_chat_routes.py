@@ -12,7 +12,7 @@ from sqlmodel import col
 from bot.channels.web.setup import WEB_SENDER
 from flows.messages import Inbound
 from storage.db import Database
-from storage.models import Contact
+from storage.models import Appointment, Contact
 from storage.web_chat import append
 from storage.web_chat_tables import WebVisitor
 from tests.bot.channels.web.page import Browser
@@ -194,3 +194,23 @@ async def test_crisis_words_in_the_web_chat_flag_the_case_urgent_as_on_telegram(
     case = await team.case()
     assert status == 200
     assert case.urgent
+
+
+async def test_a_coachs_appointment_reaches_the_web_youngster_who_accepts_with_a_tap(
+    serve: Serve, team: Team
+) -> None:
+    async with serve() as it:
+        browser = Browser(it.client)
+        await browser.intake(*MONEY_AND_HOME)
+        case = await team.case()
+        await team.say(LOTTE, Inbound("choice", choice=f"claim:{case.id}"))
+        await team.say(LOTTE, Inbound("text", text="Hoi, ik ben Lotte!"))
+        await team.say(LOTTE, Inbound("command", command="afspraak", argument="morgen 15u"))
+        it.app[WEB_SENDER].wake()
+        await browser.wait_for(lambda line: "24 november om 15:00" in line.get("text", ""))
+        seq, accept = await browser.button("apt:")
+        status, said = await browser.tap(seq, accept)
+    async with team.db.transaction() as session:
+        state = (await session.execute(select(col(Appointment.state)))).scalar_one()
+    assert (status, said) == (200, {"ok": True})
+    assert state == "confirmed"

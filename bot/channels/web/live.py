@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.channels.web.chat import WebChat
 from bot.channels.web.lines import line_json
+from bot.services.recent import RecentCounts
 from storage.web_chat import history
 
 LOOK_EVERY = 1.0  # seconds, PostgreSQL: several workers may write a chat's lines
 LOOK_EVERY_SQLITE = 5.0
 HEARTBEAT = 25.0  # seconds: a proxy keeps an idle connection open
+# The page sends nothing here; a connection that floods it with frames is closed.
+FRAMES_PER_MINUTE = 30
 
 
 class Live:
@@ -62,8 +66,11 @@ class Live:
             await ws.close()
         return ws
 
-    @staticmethod
-    async def _until_closed(ws: web.WebSocketResponse) -> None:
+    async def _until_closed(self, ws: web.WebSocketResponse) -> None:
+        frames = RecentCounts(timedelta(minutes=1), most_keys=1)
         async for message in ws:
             if message.type in (WSMsgType.CLOSE, WSMsgType.ERROR):
+                return
+            if frames.add("frames", self.chat.clock()) > FRAMES_PER_MINUTE:
+                await ws.close(code=WSCloseCode.POLICY_VIOLATION)
                 return

@@ -214,3 +214,16 @@ async def test_a_coachs_appointment_reaches_the_web_youngster_who_accepts_with_a
         state = (await session.execute(select(col(Appointment.state)))).scalar_one()
     assert (status, said) == (200, {"ok": True})
     assert state == "confirmed"
+
+
+async def test_a_websocket_flooded_with_frames_is_closed(serve: Serve) -> None:
+    async with serve() as it:
+        browser = Browser(it.client)
+        assert await browser.start() == 200
+        socket = await it.client.ws_connect("/chat/live?after=0", headers=browser.headers)
+        for n in range(31):
+            await socket.send_str(f"frame {n}")
+        async with asyncio.timeout(10):
+            while not socket.closed:
+                await socket.receive()
+    assert socket.close_code == 1008

@@ -48,13 +48,14 @@ class Live:
         seq = int(after)
         try:
             while not reading.done() and not ws.closed:
+                mark = chat.bell.mark()
                 async with chat.db.transaction() as session:
                     lines = await history(session, address=visitor.address, after=seq)
                 for line in lines:
                     await ws.send_json(line_json(chat, line, language))
                     seq = line.seq
                 if not lines or len(lines) < 200:
-                    waiting = asyncio.ensure_future(chat.bell.wait(every))
+                    waiting = asyncio.ensure_future(chat.bell.wait(mark, every))
                     await asyncio.wait({waiting, reading}, return_when=asyncio.FIRST_COMPLETED)
                     waiting.cancel()
         except (ConnectionResetError, RuntimeError):  # the page went away mid-send

@@ -51,12 +51,16 @@ class Bell:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, seconds: float) -> None:
-        """Until the next ring, or `seconds` (a line written by another worker)."""
-        event = self._event
+    def mark(self) -> asyncio.Event:
+        """Taken before reading the history: a ring after it (while reading) is not missed."""
+        return self._event
+
+    @staticmethod
+    async def wait(mark: asyncio.Event, seconds: float) -> None:
+        """Until a ring since `mark`, or `seconds` (a line written by another worker)."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):
-                await event.wait()
+                await mark.wait()
 
 
 # A Telegram photo's bytes by its chat and message id (the Telegram channel's getFile), or

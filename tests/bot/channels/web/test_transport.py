@@ -3,6 +3,7 @@ transport against the real database, the Telegram transport against the Bot API 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Iterator
 
@@ -101,3 +102,11 @@ async def test_a_telegram_photo_that_is_no_image_is_told_plainly(
     async with db.transaction() as session:
         [line] = await history(session, address=CHAT, after=0)
     assert line.body == {"notice": "media_unshown"}
+
+
+async def test_a_ring_while_the_history_is_read_is_not_missed() -> None:
+    bell = Bell()
+    mark = bell.mark()
+    bell.ring()  # a line written between reading the history and waiting
+    async with asyncio.timeout(1):
+        await Bell.wait(mark, 60)

@@ -157,7 +157,10 @@ class Messages:
             return chat.refuse(request, "tap.unknown", 200)
         event = Inbound("choice", choice=choice, language_hint=chat.language(request))
         handled = await self._handle(visitor, event, client)
-        return web.json_response(await self._settle(visitor, seq, shown, handled))
+        said = await self._settle(visitor, seq, shown, handled)
+        if handled.language and handled.language != chat.language(request):
+            said["language"] = handled.language  # chosen in the chat: the page follows
+        return web.json_response(said)
 
     async def _settle(
         self, visitor: Visitor, seq: int, shown: dict[str, Any], handled: Handled

@@ -175,6 +175,11 @@
         items = pending().slice(1);
         keepPending(items);
         if (result.answer.notice) { say(result.answer.notice); }
+        if (result.answer.language && result.answer.language !== language) {
+          // The youngster chose another language in the chat: the page's own words follow.
+          location.replace("/chat?lang=" + encodeURIComponent(result.answer.language));
+          return;
+        }
         if (result.status >= 400) {
           const shown = log.querySelector('[data-client="' + item.id + '"]');
           if (shown) { shown.remove(); }

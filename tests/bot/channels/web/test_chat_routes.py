@@ -227,3 +227,12 @@ async def test_a_websocket_flooded_with_frames_is_closed(serve: Serve) -> None:
             while not socket.closed:
                 await socket.receive()
     assert socket.close_code == 1008
+
+
+async def test_choosing_english_in_the_chat_tells_the_page_to_follow(serve: Serve) -> None:
+    async with serve() as it:
+        browser = Browser(it.client)
+        assert await browser.start() == 200
+        seq, english = await browser.button("lang:en")
+        status, said = await browser.tap(seq, english)
+    assert (status, said.get("language")) == (200, "en")

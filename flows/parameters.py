@@ -48,6 +48,9 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "web.statistics.chart": frozenset({"title"}),
     "web.statistics.no_targets": frozenset({"file"}),
     "web.statistics.targets_wrong": frozenset({"file"}),
+    # the web chat (bot/channels/web/)
+    "chat.code_told": frozenset({"code"}),
+    "chat.download": frozenset({"name"}),
     "help.text": frozenset({"promise"}),
     "promise.hours": frozenset({"hours"}),
     "promise.open_hours": frozenset({"hours"}),

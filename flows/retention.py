@@ -22,6 +22,9 @@ KINDS = (
     "set_aside",  # updates set aside after failing (id and kind)
     "audit",  # audit log entries
     "feedback_lines",  # youngsters' own lines after "klikte het?" (the counts stay)
+    # web chat browsers unused as long as an unfinished intake, whose chat no youngster holds
+    # (never consented, or erased): with the history, photos and codes of that chat
+    "web_chats",
 )
 
 

@@ -21,7 +21,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from storage import dashboard_tables  # noqa: F401  (the dashboard's tables, registered here too)
+from storage import (
+    dashboard_tables,  # noqa: F401  (the dashboard's tables, registered here too)
+    web_chat_tables,  # noqa: F401  (the web chat's tables, registered here too)
+)
 from storage.sealing import address_key_field, sealed_field
 
 

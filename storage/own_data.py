@@ -5,7 +5,8 @@ Erasing deletes every row that identifies them or holds their words, in the call
 transaction: youngster, contact, answers, media references, cases, case messages (the
 coach's too), offers, guard steps, appointments and their due rows, replies not yet
 delivered (to them, and to staff about them), the message ids kept for their chat, and the
-updates of their chat not yet handled.
+updates of their chat not yet handled; on the web chat also its history, photos, files and
+continue codes (storage/web_chat.py).
 Anonymous statistics stay: their journey key goes with the youngster row, so nothing links
 them any more. After the commit, `Database.after_erasure` clears the freed pages (SQLite).
 """
@@ -41,6 +42,9 @@ from storage.models import (
 )
 from storage.outbox import message_of
 from storage.sealing import lookups
+from storage.web_chat import forget_web_chat
+
+WEB = "web"  # the web chat's channel: its history, photos and codes are found by address too
 
 
 async def kept_about(session: AsyncSession, *, youngster: Youngster) -> Kept:
@@ -128,6 +132,8 @@ async def forget_chat(session: AsyncSession, chat: Address) -> None:
         )
         .values(HANDLED)
     )
+    if chat.channel == WEB:
+        await forget_web_chat(session, address=chat.address)
 
 
 async def _forget_staff_copies(

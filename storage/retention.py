@@ -24,6 +24,7 @@ from storage.models import (
     AuditEvent,
     Case,
     CaseMessage,
+    Contact,
     FeedbackLine,
     InboxEvent,
     SentMessage,
@@ -31,6 +32,8 @@ from storage.models import (
     Youngster,
 )
 from storage.own_data import forget_youngster
+from storage.web_chat import forget_visitors
+from storage.web_chat_tables import WebVisitor
 
 ENDED = (CLOSED, WITHDRAWN)  # a case the youngster is no longer in
 YOUNGSTERS = ("unfinished_intake", "ended_youngster")  # kinds that erase a whole youngster
@@ -108,6 +111,14 @@ def due(kind: str, cutoffs: Cutoffs) -> Select[Any]:
             return select(col(AuditEvent.id)).where(col(AuditEvent.at) < cutoffs.audit)
         case "feedback_lines":
             return select(col(FeedbackLine.id)).where(col(FeedbackLine.week) < cutoffs.feedback)
+        case "web_chats":
+            held = select(col(Contact.id)).where(
+                col(Contact.channel) == "web",
+                col(Contact.address_key) == col(WebVisitor.address_key),
+            )
+            return select(col(WebVisitor.token_digest)).where(
+                col(WebVisitor.seen_at) < cutoffs.intake, ~held.exists()
+            )
     raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
 
 
@@ -121,6 +132,7 @@ _TABLES: dict[str, tuple[Any, Any]] = {
     "set_aside": (SetAsideUpdate, col(SetAsideUpdate.event_id)),
     "audit": (AuditEvent, col(AuditEvent.id)),
     "feedback_lines": (FeedbackLine, col(FeedbackLine.id)),
+    "web_chats": (WebVisitor, col(WebVisitor.token_digest)),
 }
 
 
@@ -144,6 +156,8 @@ async def purge_batch(session: AsyncSession, *, kind: str, cutoffs: Cutoffs) -> 
         for youngster_id in keys:
             await forget_youngster(session, youngster_id=youngster_id)
         return len(keys)
+    if kind == "web_chats":
+        return await forget_visitors(session, token_digests=keys)
     table, key = _TABLES[kind]
     if kind == "appointments":  # their due rows first (they point at them)
         due_rows = col(AppointmentDue.appointment_id).in_(keys)

@@ -41,6 +41,10 @@ POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@1
 REQUIRE_POSTGRES = os.environ.get("KLIK_REQUIRE_POSTGRES") == "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = (
+    "web_messages",
+    "web_media",
+    "web_codes",
+    "web_visitors",
     "case_notes",
     "case_goals",
     "login_links",

@@ -26,6 +26,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.app import TelegramChannel, Webhook, build_application
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
 from bot.channels.telegram.webhook import PATH, webhook_route
+from bot.channels.web.setup import add_web_chat
 from bot.dashboard.setup import add_dashboard
 from bot.process.config import Settings
 from bot.process.health import add_health_routes
@@ -53,7 +54,7 @@ from bot.process.runtime import (
     database_or_refuse,
     utc_now,
 )
-from bot.services.conversation import Clock
+from bot.services.conversation import Clock, ConversationService
 from bot.services.sender import OutboxSender
 from flows.content import Content
 
@@ -100,6 +101,7 @@ def create_app(
     add_health_routes(app)
     add_metrics_routes(app, Metrics())
     add_dashboard(app)
+    add_web_chat(app)
     if settings.telegram_mode == "webhook":
         assert settings.webhook_secret is not None  # the settings refuse webhook mode without
         app.router.add_post(
@@ -185,7 +187,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         app[DATABASE],
         app[CLOCK],
         service.matchteam,
-        app[SENDER].wake if SENDER in app else _nothing_to_wake,
+        lambda: _wake_senders(service),
         reach,
         running,
         app[METRICS],
@@ -200,8 +202,11 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     scheduler.shutdown(wait=False)
 
 
-def _nothing_to_wake() -> None:
-    """The guard's wake-up without a Telegram sender: its messages wait in the outbox."""
+def _wake_senders(service: ConversationService) -> None:
+    """The jobs' wake-up: every sender the service wakes after a commit (Telegram's, the web
+    chat's, which wraps it later in the chain); none without either: the outbox keeps them."""
+    if service.on_outbox is not None:
+        service.on_outbox()
 
 
 async def _without_telegram(app: web.Application) -> AsyncIterator[None]:

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, validate_default=True)
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # Where the web chat's "Snel weg" button (and Esc) goes: a neutral everyday site, as
+    # helplines do, so a glance at the screen shows nothing of the chat.
+    quick_exit_url: str = "https://www.google.com/"
     # Seconds between two looks for due guard steps, in every worker; a step fires at most
     # this late.
     guard_every: int = Field(default=30, ge=1, le=3600)

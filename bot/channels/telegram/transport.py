@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -62,6 +62,8 @@ class TelegramTransport:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        # A web chat's photo's bytes (bot/channels/web/photos.py), set when the web chat runs.
+        self.web_photos: Callable[[MediaRef], Awaitable[bytes | None]] | None = None
 
     async def deliver(self, address: str, message: Rendered) -> str:
         """Send one message; raise TryLater or Undeliverable when Telegram refuses."""
@@ -90,9 +92,17 @@ class TelegramTransport:
                 raise
 
     async def copy(self, address: str, media: MediaRef) -> str:
-        """Copy a photo, voice note or file between chats without showing who sent it. Only a
-        Telegram message can be copied this way; media from another channel (the web chat,
-        later) would be uploaded instead, which Klik does not do yet."""
+        """Copy a photo, voice note or file between chats without showing who sent it. A
+        photo from the web chat is uploaded (sendPhoto) from its sealed store instead."""
+        if media.channel == "web" and self.web_photos is not None:
+            data = await self.web_photos(media)
+            if data is None:  # erased or purged meanwhile
+                raise Undeliverable("the web chat's photo is gone")
+            with refusals():
+                sent = await self.bot.send_photo(
+                    chat_id=int(address), photo=InputFile(data, filename="photo")
+                )
+            return str(sent.message_id)
         if media.channel != CHANNEL:
             raise Undeliverable(f"cannot copy media from the {media.channel} channel")
         with refusals():

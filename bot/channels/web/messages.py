@@ -1,0 +1,210 @@
+"""The routes a chat page talks through: start a chat, send what was typed or tapped, read the
+history after a line (the poll when the WebSocket is away). Every POST passes the Origin check;
+a message comes with the page's own id, so one sent again after a dropped connection is kept
+and handled once (the inbox's dedup by event id, storage/inbox.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.telegram.edge import cleaned
+from bot.channels.web.chat import (
+    SENDS_PER_MINUTE,
+    STARTS_PER_MINUTE,
+    Visitor,
+    WebChat,
+    client_id,
+    event_id,
+)
+from bot.channels.web.identity import digest, new_address, new_token, set_cookie
+from bot.channels.web.lines import line_json
+from bot.channels.web.transport import CHANNEL
+from bot.services.handled import Handled
+from flows.messages import Inbound
+from flows.state import Tap
+from storage.web_chat import add_visitor, append, history, seen, shown_message
+
+MAX_TEXT = 4096  # as on Telegram: the flows and the coaches expect no longer
+MAX_BODY = 64 * 1024  # a JSON message: far more than 4,096 characters of emoji need
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    if request.content_length is None or request.content_length > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_BODY, actual_size=request.content_length or 0
+        )
+    try:
+        data = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="Not JSON.") from None
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text="Not a JSON object.")
+    return data
+
+
+def typed(text: str, language: str) -> Inbound:
+    """What a typed line means: a command ("/stop", "/mijngegevens") or text."""
+    if text.startswith("/") and len(text) > 1:
+        head, _, rest = text[1:].partition(" ")
+        command = head.lower()[:32]
+        if command == "start":
+            return Inbound("start", argument=rest.strip()[:64], language_hint=language)
+        return Inbound(
+            "command", command=command, argument=rest.strip()[:300], language_hint=language
+        )
+    return Inbound("text", text=text, language_hint=language)
+
+
+class Messages:
+    def __init__(self, chat: WebChat) -> None:
+        self.chat = chat
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/chat/start", self.start),
+            web.post("/chat/send", self.send),
+            web.get("/chat/messages", self.messages),
+        ]
+
+    async def _handle(self, visitor: Visitor, event: Inbound, client: str) -> Handled:
+        return await self.chat.service.handle(
+            channel=CHANNEL,
+            address=visitor.address,
+            event=cleaned(event),
+            event_id=event_id(visitor.address, client),
+        )
+
+    async def start(self, request: web.Request) -> web.Response:
+        """A new chat (or the one this browser holds): the same first event as /start."""
+        chat = self.chat
+        chat.check_origin(request)
+        data = await read_json(request)
+        client = client_id(data.get("id"))
+        if client is None:
+            raise web.HTTPBadRequest(text="No message id.")
+        visitor = await chat.visitor(request)
+        response = web.json_response({"ok": True})
+        if visitor is None:
+            if chat.limits.starts.add(request.remote or "-", chat.clock()) > STARTS_PER_MINUTE:
+                return chat.refuse(request, "chat.too_fast", 429)
+            token = new_token()
+            visitor = Visitor(digest(token), new_address())
+            async with chat.db.transaction() as session:
+                await add_visitor(
+                    session,
+                    token_digest=visitor.token_digest,
+                    address=visitor.address,
+                    now=chat.clock(),
+                )
+            set_cookie(response, token, secure=chat.secure_cookie)
+        await self._handle(visitor, Inbound("start", language_hint=chat.language(request)), client)
+        return response
+
+    async def send(self, request: web.Request) -> web.Response:
+        """Typed words, a command or a tapped button."""
+        chat = self.chat
+        chat.check_origin(request)
+        data = await read_json(request)
+        visitor = await chat.visitor(request)
+        if visitor is None:
+            return chat.refuse(request, "chat.no_chat", 401)
+        client = client_id(data.get("id"))
+        if client is None:
+            raise web.HTTPBadRequest(text="No message id.")
+        now = chat.clock()
+        if chat.limits.sends.add(visitor.address, now) > SENDS_PER_MINUTE:
+            return chat.refuse(request, "chat.too_fast", 429)
+        language = chat.language(request)
+        if isinstance(data.get("choice"), str):
+            return await self._tap(request, visitor, data, client)
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return chat.refuse(request, "chat.empty", 400)
+        text = text.strip()[:MAX_TEXT]
+        async with chat.db.transaction() as session:
+            # The page's id makes a resend one line; the inbox makes it one event.
+            await append(
+                session,
+                address=visitor.address,
+                kind="mine",
+                body={"text": cleaned(Inbound("text", text=text)).text},
+                now=now,
+                client_id=client,
+            )
+            await seen(session, token_digest=visitor.token_digest, now=now)
+        chat.bell.ring()
+        await self._handle(visitor, typed(text, language), client)
+        return web.json_response({"ok": True})
+
+    async def _tap(
+        self, request: web.Request, visitor: Visitor, data: dict[str, Any], client: str
+    ) -> web.Response:
+        """A button: only one the message on the page really carries (a forged or changed
+        page's data never reaches the service); then the question shows its answer."""
+        chat = self.chat
+        choice, seq = str(data["choice"])[:64], data.get("message")
+        if not isinstance(seq, int):
+            return chat.refuse(request, "tap.unknown", 200)
+        async with chat.db.transaction() as session:
+            shown = await shown_message(session, address=visitor.address, seq=seq)
+        offered = shown is not None and any(
+            button[1] == choice for row in shown.get("buttons", []) for button in row
+        )
+        if shown is None or not offered:
+            return chat.refuse(request, "tap.unknown", 200)
+        event = Inbound("choice", choice=choice, language_hint=chat.language(request))
+        handled = await self._handle(visitor, event, client)
+        said = await self._settle(visitor, seq, shown, handled)
+        if handled.language and handled.language != chat.language(request):
+            said["language"] = handled.language  # chosen in the chat: the page follows
+        return web.json_response(said)
+
+    async def _settle(
+        self, visitor: Visitor, seq: int, shown: dict[str, Any], handled: Handled
+    ) -> dict[str, Any]:
+        """As on Telegram: the question shows the chosen answer, or its buttons go; a tap that
+        changed nothing is told in a word."""
+        chat = self.chat
+        tap = Tap("stale") if handled.duplicate else handled.tap or Tap("closed")
+        language = handled.language or chat.renderer.content.questionnaire.default_language
+        said: dict[str, Any] = {"ok": True}
+        if tap.kind in ("stale", "unknown", "taken", "full"):
+            said["notice"] = chat.say(f"tap.{tap.kind}", language)
+        if tap.kind in ("unknown", "quiet", "taken", "full"):
+            return said
+        text = str(shown.get("text", ""))
+        if tap.kind == "answered" and tap.label is not None and text:
+            answer = chat.renderer.ref(tap.label, language)
+            text = chat.say("intake.answered", language, question=text, answer=answer)
+        async with chat.db.transaction() as session:
+            if await shown_message(session, address=visitor.address, seq=seq) is None:
+                return said  # the tap erased the chat (/vergeet): nothing to show it on
+            await append(
+                session,
+                address=visitor.address,
+                kind="edit",
+                target=seq,
+                body={"text": text, "buttons": []},
+                now=chat.clock(),
+            )
+        chat.bell.ring()
+        return said
+
+    async def messages(self, request: web.Request) -> web.Response:
+        """The lines after ?after= (the poll while the WebSocket is away)."""
+        chat = self.chat
+        visitor = await chat.visitor(request)
+        if visitor is None:
+            return web.json_response({"chat": False, "lines": []})
+        after = request.query.get("after", "0")
+        if not after.isdigit():
+            raise web.HTTPBadRequest(text="after= takes a number.")
+        async with chat.db.transaction() as session:
+            lines = await history(session, address=visitor.address, after=int(after))
+        language = chat.language(request)
+        return web.json_response(
+            {"chat": True, "lines": [line_json(chat, line, language) for line in lines]}
+        )

@@ -1,0 +1,115 @@
+"""The web chat in a real browser (Debian's chromium through Playwright) against the real
+`klik run` process: a youngster does the intake on /chat and waits in the queue, a coach
+claims on the dashboard and they talk both ways live; the quick exit leaves no chat in the
+history; a message typed while offline arrives once. Runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+from tests.e2e.browser import browser, shoot
+from tests.e2e.test_dashboard_browser_e2e import LOTTE, api, claim_first, signed_in, team
+from tests.e2e.test_intake_e2e import Klik
+from tests.support.botapi import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+__all__ = ["api", "browser"]  # the fixtures, used by name
+
+PHONE = {"width": 360, "height": 740}
+EXIT = "https://www.google.com/"
+
+
+def chat_url(klik: Klik) -> str:
+    return f"http://127.0.0.1:{klik.port}/chat?lang=nl"
+
+
+def neutral_site(route: Route) -> None:
+    """The browser has no network: the quick exit's site answers from here."""
+    route.fulfill(status=200, content_type="text/html", body="<title>Google</title>zoeken")
+
+
+def youngster_in_queue(browser: Browser, klik: Klik, **context: object) -> Page:
+    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
+    page.goto(chat_url(klik))
+    page.get_by_role("button", name="Start de chat").click()
+    page.get_by_role("button", name="👍 Oké, we beginnen").click()
+    page.get_by_role("button", name="16 - 17").click()
+    # The age question has a 💬 too: wait for the next question, whose 💬 is the one to tap.
+    expect(page.locator("#log")).to_contain_text("Vraag 1 van 6", timeout=20_000)
+    page.get_by_role("button", name="💬 Ik wil gewoon met iemand praten").click()
+    expect(page.locator("#log")).to_contain_text("Je staat in de wachtrij ✅", timeout=20_000)
+    return page
+
+
+def test_a_youngster_on_the_web_talks_live_with_a_coach_on_the_dashboard(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik, viewport=PHONE, is_mobile=True, has_touch=True)
+    coach = signed_in(browser, api, LOTTE)
+    claim_first(coach)
+    coach.get_by_label("Antwoord").fill("Hoi, ik ben Lotte. Waar kan ik je mee helpen?")
+    coach.get_by_role("button", name="Versturen").click()
+    expect(youngster.locator("#log")).to_contain_text("Waar kan ik je mee helpen?", timeout=20_000)
+    expect(youngster.locator("#log")).to_contain_text("Lotte (coach)")
+    youngster.get_by_placeholder("Typ je bericht").fill("Ik heb schulden")
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(coach.locator("#history")).to_contain_text("Ik heb schulden", timeout=20_000)
+    wide = youngster.evaluate("document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], "the chat scrolls sideways on a phone"
+    shoot(youngster, "chat-phone")
+    shoot(coach, "chat-coach")
+    assert klik.stop() == 0
+
+
+def test_the_quick_exit_leaves_no_chat_in_the_history(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    page = youngster_in_queue(browser, klik)
+    page.context.route("https://www.google.com/**", neutral_site)
+    before = f"http://127.0.0.1:{klik.port}/healthz"
+    page.goto(before)
+    page.goto(chat_url(klik))
+    expect(page.locator("#log")).to_contain_text("Je staat in de wachtrij ✅", timeout=20_000)
+    page.get_by_role("button", name="Snel weg").click()
+    page.wait_for_url(EXIT)
+    page.go_back()
+    assert "/chat" not in page.url
+    assert page.url == before
+    assert klik.stop() == 0
+
+
+def test_the_escape_key_is_a_quick_exit_too(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    page = youngster_in_queue(browser, klik)
+    page.context.route("https://www.google.com/**", neutral_site)
+    page.keyboard.press("Escape")
+    page.wait_for_url(EXIT)
+    assert klik.stop() == 0
+
+
+def test_a_message_typed_while_offline_reaches_the_coach_once(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    coach = signed_in(browser, api, LOTTE)
+    claim_first(coach)
+    coach.get_by_label("Antwoord").fill("Hoi, ik ben Lotte.")
+    coach.get_by_role("button", name="Versturen").click()
+    expect(youngster.locator("#log")).to_contain_text("Hoi, ik ben Lotte.", timeout=20_000)
+    youngster.context.set_offline(True)
+    youngster.get_by_placeholder("Typ je bericht").fill("Getypt zonder verbinding")
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text("Geen verbinding", timeout=10_000)
+    youngster.context.set_offline(False)
+    expect(coach.locator("#history")).to_contain_text("Getypt zonder verbinding", timeout=30_000)
+    coach.reload()
+    assert coach.locator("#history").inner_text().count("Getypt zonder verbinding") == 1
+    assert klik.stop() == 0

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.appointments.facts import Appointment as Facts
 from flows.appointments.facts import Draft
-from flows.case import ACTIVE
 from storage.db import insert_new
 from storage.models import Appointment, AppointmentDue, Case, CaseMessage, table_of, utc
 
@@ -164,24 +163,12 @@ async def mark_due(
         )
 
 
-async def arm_quiet(session: AsyncSession, *, due_at: datetime) -> None:
-    """Every active case without a waiting quiet check gets one (one statement; the partial
-    unique index makes two workers arming at once write one row)."""
-    waiting = (
-        select(literal(1))
-        .where(
-            col(AppointmentDue.case_id) == col(Case.id),
-            col(AppointmentDue.kind) == QUIET,
-            col(AppointmentDue.done_at).is_(None),
-        )
-        .exists()
-    )
-    cases = select(col(Case.id), literal(QUIET), literal(due_at)).where(
-        col(Case.state) == ACTIVE, ~waiting
-    )
-    table = table_of(AppointmentDue)
-    statement = insert_new(session, table).from_select(["case_id", "kind", "due_at"], cases)
-    await session.execute(statement)
+async def arm_quiet(session: AsyncSession, *, case_id: int, due_at: datetime) -> None:
+    """A case just turned active gets a quiet check, unless one waits already (the partial
+    unique index keeps one per case, also when two workers arm it at once). Armed at the
+    move, not by a periodic scan of every active case, so its cost does not grow with them."""
+    values = {"case_id": case_id, "kind": QUIET, "due_at": due_at}
+    await session.execute(insert_new(session, table_of(AppointmentDue)).values(values))
 
 
 async def last_heard(session: AsyncSession, *, case_id: int) -> datetime | None:

@@ -3,8 +3,9 @@ row exactly once.
 
 Claiming rows (FOR UPDATE SKIP LOCKED), acting on them (messages into the outbox) and marking
 them done happen in one transaction, so a crash repeats nothing that was committed and loses
-nothing that was not, and two workers never take the same row. Every run first arms a quiet
-check for each active case that has none.
+nothing that was not, and two workers never take the same row. A case's quiet check is armed
+when it turns active (bot/services/staff_apply.py) and re-arms itself when it fires, so a run
+reads only the due rows, however many cases are active.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 
 from bot.services.conversation import Clock
 from bot.services.staff import StaffService
 from bot.services.staff_load import reached
-from storage.appointments import arm_quiet, claim_due
+from storage.appointments import claim_due
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,6 @@ async def run_due(
     batch is taken (1,000 due in one minute all arrive within the minute)."""
     desk = matchteam.desk
     taken: Counter[str] = Counter()
-    async with db.transaction() as session:
-        await arm_quiet(session, due_at=clock() + timedelta(days=desk.appointments.quiet_days))
     while True:
         async with db.transaction() as session:
             now = clock()

@@ -6,12 +6,13 @@ when its change does).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.staff_load import Desk, Reached, reached
 from flows.audit import Actor
+from flows.case import ACTIVE
 from flows.coaching.audit import entries
 from flows.coaching.effects import (
     AddGuardSteps,
@@ -38,7 +39,7 @@ from flows.coaching.effects import (
     ToStaff,
     UnblockYoungster,
 )
-from storage.appointments import move_appointment, plan_due, set_reminder
+from storage.appointments import arm_quiet, move_appointment, plan_due, set_reminder
 from storage.audit import record
 from storage.blocks import block_youngster, unblock_youngster
 from storage.cases import (
@@ -90,6 +91,8 @@ async def apply(
     for change in outcome.changes:
         if not isinstance(change, AddOffers) and not await write(session, change):
             raise StaleCase(type(change).__name__)
+        if isinstance(change, MoveCase | ReopenCase | TakeOver) and change.state == ACTIVE:
+            await arm_quiet_check(session, desk, change.case_id, now)
     await record(session, at=now, actor=actor, entries=entries(outcome))
     letters: list[Letter] = []
     for send in outcome.sends:
@@ -111,6 +114,13 @@ async def apply(
                 letters.append(Letter(channel, address, send.youngster_id, language, send.messages))
     # One insert for every chat told (an offer goes to several coaches at once).
     await enqueue_letters(session, letters, now=now)
+
+
+async def arm_quiet_check(session: AsyncSession, desk: Desk, case_id: int, now: datetime) -> None:
+    """A case turned active (claimed, resumed, reopened, taken over): its coach hears if the
+    youngster stays quiet for quiet_days (a check already waiting stays as it is)."""
+    due_at = now + timedelta(days=desk.appointments.quiet_days)
+    await arm_quiet(session, case_id=case_id, due_at=due_at)
 
 
 async def write(session: AsyncSession, change: Change) -> bool:

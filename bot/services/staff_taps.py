@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import appointments
 from bot.services.login_links import make_login_link
-from bot.services.staff_apply import apply
+from bot.services.staff_apply import apply, arm_quiet_check
 from bot.services.staff_load import (
     Desk,
     case_only,
@@ -141,6 +141,7 @@ async def claim(
         return refusal
     if not await claim_case(session, case_id=case_id, staff_id=actor.id, now=now):
         return claims.lost()
+    await arm_quiet_check(session, desk, case_id, now)
     # The claim is the storage's atomic claim, not a change of the outcome: recorded here.
     who = staff_actor(actor.role, actor.id)
     await record_audit(session, at=now, actor=who, action="claim", case_id=case_id)

@@ -31,8 +31,13 @@ async def appointment(team: Team) -> Appointment:
 
 
 async def due_rows(team: Team) -> list[tuple[str, datetime, str | None]]:
+    """The appointments' due rows (the case's own quiet check, armed at the claim, apart)."""
     async with team.db.transaction() as session:
-        query = select(AppointmentDue).order_by(col(AppointmentDue.due_at))
+        query = (
+            select(AppointmentDue)
+            .where(col(AppointmentDue.appointment_id).is_not(None))
+            .order_by(col(AppointmentDue.due_at))
+        )
         rows = (await session.execute(query)).scalars().all()
     return [(r.kind, r.due_at.replace(tzinfo=UTC), r.outcome) for r in rows]
 

@@ -72,7 +72,8 @@ async def test_mydata_lists_the_appointments_and_forget_deletes_them_with_their_
     assert (
         "• Afspraak: dinsdag 24 november om 15:00, we spreken af: De Kroon (afgesproken)." in text
     )
-    assert await count(team, AppointmentDue) == 2  # the coach's reminder and the check
+    # The coach's reminder, the check after it, and the case's quiet check (armed at the claim).
+    assert await count(team, AppointmentDue) == 3
     await erase(team)
     assert (await count(team, Appointment), await count(team, AppointmentDue)) == (0, 0)
 

@@ -74,6 +74,8 @@ class CrisisHit:
 STORY = "story"  # a book, film, game, the news, a school task: mutes what is said of others
 MODEL_RULE = "model"  # the rule id of a signal only the model heard
 ACUTE_FROM = 0.5  # the model's own signal is acute from this probability
+MODEL_MIN_WORDS = 3  # on fewer words the rules alone decide: in "en nu?" or "nog iets" the model
+# hears the corpus's habits ("nu", "nog"), not a message, and it must not overrule "zelfmoord"
 
 
 class CrisisDetector:
@@ -101,7 +103,7 @@ class CrisisDetector:
         occurrences = self._tagger.tag(tokens)
         turned = negated(occurrences)
         hit, firm = self._by_rules(occurrences, turned)
-        if self._model is None or firm:
+        if self._model is None or firm or len(tokens) < MODEL_MIN_WORDS:
             return hit
         heard = self._model.hear(*_model_view(tokens, occurrences))
         level = hit.level if hit else None

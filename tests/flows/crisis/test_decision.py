@@ -430,3 +430,13 @@ def test_being_homeless_oneself_is_firm(rules: CrisisDetector) -> None:
 def test_a_hunting_gun_is_a_means(rules: CrisisDetector, text: str) -> None:
     hit = rules.detect(text)
     assert hit is not None and hit.level == "acute"
+
+
+@pytest.mark.parametrize("text", ["en nu?", "nog iets", "and now?", "nog even"])
+def test_the_model_alone_never_raises_a_signal_on_two_words(detector: Detector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+def test_two_words_that_a_rule_knows_are_still_a_signal(detector: Detector) -> None:
+    hit = detector.detect("wil dood")
+    assert hit is not None and hit.category == "suicide"

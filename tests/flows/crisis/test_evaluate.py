@@ -42,13 +42,12 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # last trained, less a little: a change to the rules, the normaliser or the weights that loses
 # recall or raises false alarms on the held-out split fails here. Raise the floor with the
 # figures; never lower it to let a change through. Per language: recall, false alarms, and
-# how many acute messages are caught (of 1,128 in English and 1,137 in Dutch). Measured at
-# issue 12's operating point (alarms chosen for at most 4.5 % false alarms on the tune split):
-# the floors of the earlier 10 % point (94.4 % recall at 7.8 % false alarms) do not compare.
-FLOOR = {"en": (0.89, 0.037, 1045), "nl": (0.889, 0.042, 1055)}
+# how many acute messages are caught (of 1,128 in English and 1,137 in Dutch), with alarms
+# chosen for at most 9.5 % false alarms on the tune split (bot/process/crisis_train.py says why).
+FLOOR = {"en": (0.945, 0.078, 1090), "nl": (0.942, 0.087, 1098)}
 # The same for blind.tsv (150 crisis and 150 everyday messages per language, written before
 # their writer read the lexicon or the corpus; of 65 acute messages per language).
-BLIND_FLOOR = {"en": (0.96, 0.01, 60), "nl": (0.933, 0.01, 60)}
+BLIND_FLOOR = {"en": (0.986, 0.03, 63), "nl": (0.98, 0.04, 63)}
 
 
 @pytest.mark.parametrize(("split", "floor"), [("test.tsv", FLOOR), ("blind.tsv", BLIND_FLOOR)])

@@ -143,6 +143,21 @@ class Terminal:
             if select.select([self.master], [], [], left)[0]:
                 self.output += os.read(self.master, 65536).decode(errors="replace")
 
+    def exit_status(self, timeout: float = 30) -> int | None:
+        """Read what the shell shows until it ends (a terminal is always read: a shell writing
+        to a full one would wait forever); its exit status, or None if still running."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if select.select([self.master], [], [], 0.2)[0]:
+                try:
+                    self.output += os.read(self.master, 65536).decode(errors="replace")
+                except OSError:  # the shell closed its side
+                    break
+        try:
+            return self.process.wait(max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            return None
+
     def type(self, keys: str) -> int:
         """Type keys; the position in the output from which their answer will come."""
         since = len(self.output)
@@ -182,7 +197,7 @@ def test_the_up_arrow_brings_back_the_line_typed_before(terminal: Terminal) -> N
 def test_ctrl_c_quits_and_leaves_the_terminal_as_it_was(terminal: Terminal) -> None:
     terminal.type("half a line")
     terminal.type("\x03")
-    assert terminal.process.wait(30) == 0
+    assert terminal.exit_status() == 0, terminal.output
     modes = termios.tcgetattr(terminal.master)[3]
     assert modes & termios.ECHO and modes & termios.ICANON
     assert "Traceback" not in terminal.output

@@ -3,17 +3,29 @@ they arrive together (a group commit): at Telegram's 30 a second one transaction
 message would cost more CPU than the sending itself. A message whose mark is in a write
 that is still running waits for the next one, so nothing is marked later than one write
 after its confirmation: the moment in which a crash would send it twice stays short. On
-SQLite a mark is the next write, before every update waiting (storage/turns.py)."""
+SQLite a mark is the next write, before every update waiting (storage/turns.py).
+
+A write that fails (a connection lost, the database restarting) is tried again within a
+second or two: an unmarked message stays claimed and, once its lease ends, is sent again, so
+giving up at the first error would send a whole group twice. Trying again is safe: a row
+already deleted is neither deleted nor remembered twice."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
 from storage.outbox import Delivered, mark_delivered, mark_delivered_many
+
+log = logging.getLogger(__name__)
+
+# Seconds before each new try of a failed write: a moment's trouble passes within them, and
+# the sender holds the messages' slots meanwhile, so the tries stay few.
+PAUSES = (0.05, 0.25, 1.0)
 
 
 @dataclass
@@ -25,10 +37,17 @@ class _Mark:
 class DeliveredMarks:
     """One channel's delivered messages, marked in as few writes as they allow."""
 
-    def __init__(self, db: Database, channel: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        channel: str,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.db = db
         self.channel = channel
         self.clock = clock
+        self.sleep = sleep
         self._waiting: list[_Mark] = []
         self._writing: asyncio.Task[None] | None = None
 
@@ -51,7 +70,7 @@ class DeliveredMarks:
             while self._waiting:
                 batch, self._waiting = self._waiting, []
                 try:
-                    await self._write([mark.delivered for mark in batch])
+                    await self._write_trying([mark.delivered for mark in batch])
                 except Exception as error:
                     for mark in batch:
                         mark.done.set_exception(error)
@@ -61,6 +80,23 @@ class DeliveredMarks:
                         mark.done.set_result(None)
         finally:
             self._writing = None
+
+    async def _write_trying(self, batch: list[Delivered]) -> None:
+        """Write the batch, trying again after each pause in PAUSES; raise the last error."""
+        for pause in PAUSES:
+            try:
+                await self._write(batch)
+                return
+            except Exception as error:
+                # Only the error's kind: its text may hold a statement's parameters.
+                log.warning(
+                    "event=mark_retry messages=%d error=%s wait_s=%.2f",
+                    len(batch),
+                    type(error).__name__,
+                    pause,
+                )
+            await self.sleep(pause)
+        await self._write(batch)
 
     async def _write(self, batch: list[Delivered]) -> None:
         if len(batch) == 1:  # one statement in autocommit where the database allows

@@ -85,7 +85,7 @@ class OutboxSender:
         self.pacer = Pacer(limits) if limits is not None else None
         self.sleep = sleep  # injected with the clock, so tests pass time without waiting
         self.ahead = ahead
-        self.marks = DeliveredMarks(db, transport.channel, clock)
+        self.marks = DeliveredMarks(db, transport.channel, clock, sleep)
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[bool]] = set()
         self._grace = 0.0  # seconds the messages on their way get once stopped

@@ -4,6 +4,7 @@ retries after rate limits and network errors, giving up, and messages in parts."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
 from telegram import Bot
 
 from bot.channels.telegram.transport import LIMITS, TelegramTransport
@@ -308,3 +310,41 @@ async def test_a_message_as_a_file_arrives_as_one_document_named_in_the_language
     (sent,) = api.messages(JO)
     assert sent["document"]["file_name"] == "klik-mijn-gegevens.txt"
     assert sent["document"]["file_size"] == len(words.encode())
+
+
+class LostConnection:
+    """The database losing its connection for a moment: the next `count` urgent writes (the
+    delivered marks, bot/services/marks.py) fail before they reach it, as a connection does
+    that dropped."""
+
+    def __init__(self, db: Database, count: int) -> None:
+        self.count = count
+        self.original = {name: getattr(db, name) for name in ("transaction", "at_once")}
+        for name, opened in self.original.items():
+            setattr(db, name, self._failing(opened))
+
+    def _failing(self, opened: Any) -> Any:
+        @contextlib.asynccontextmanager
+        async def session(*, urgent: bool = False) -> AsyncIterator[Any]:
+            if urgent and self.count > 0:
+                self.count -= 1
+                raise OperationalError("DELETE FROM outbox", {}, ConnectionError("lost"))
+            async with opened(urgent=urgent) as inside:
+                yield inside
+
+        return session
+
+
+async def test_a_message_whose_mark_fails_for_a_moment_is_still_marked_and_never_sent_twice(
+    api: FakeBotApi, sender: OutboxSender, db: Database, clock: Clock
+) -> None:
+    lost = LostConnection(db, count=2)
+    await put(sender, Outbound("raw", {"text": "Hoi"}))
+    await sender.drain()
+    assert lost.count == 0  # both failures happened
+    clock.advance(minutes=1)  # long past the lease of an unmarked message
+    await sender.drain()
+    assert texts(api) == ["Hoi"]
+    async with db.transaction() as session:
+        left = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar()
+    assert left == 0

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from flows.audit import ACTIONS
 from flows.command_words import needed_keys as staff_word_keys
 from flows.command_words import word_problems
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
@@ -305,6 +306,9 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         needed = {key: "a crisis signal needs it" for key in crisis_text_keys()}
         needed |= {key: "the questionnaire needs it" for key in questionnaire.text_keys()}
         needed |= staff_word_keys()
+        # The audit page reads every action by its label; an action added without one is
+        # found here, not as a bare code on the page.
+        needed |= {f"web.audit.actions.{a}": "the audit page needs its label" for a in ACTIONS}
         for language, key, reason in text_problems(texts, needed, questionnaire.default_language):
             problems.append(ContentProblem(f"texts/{language}.yaml", key, reason))
         _check_country_texts(texts, problems)

@@ -24,6 +24,7 @@ from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
 from flows.texts import text_problems
+from flows.web_chat import needed_keys as web_chat_keys
 
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
@@ -305,7 +306,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         # Also with a language file missing: what is wrong in the others is told at once.
         needed = {key: "a crisis signal needs it" for key in crisis_text_keys()}
         needed |= {key: "the questionnaire needs it" for key in questionnaire.text_keys()}
-        needed |= staff_word_keys()
+        needed |= staff_word_keys() | web_chat_keys()
         # The audit page reads every action by its label; an action added without one is
         # found here, not as a bare code on the page.
         needed |= {f"web.audit.actions.{a}": "the audit page needs its label" for a in ACTIONS}

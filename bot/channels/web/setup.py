@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.channels.telegram.transport import TelegramTransport
-from bot.channels.web.chat import WebChat
+from bot.channels.web.chat import Refused, WebChat
 from bot.channels.web.files import Files
 from bot.channels.web.live import Live
 from bot.channels.web.messages import Messages
@@ -42,9 +42,12 @@ async def chat_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """The CSP, no referrer (the page's address travels nowhere), no framing, no caching of
-    anything a shared computer could show again."""
+    anything a shared computer could show again; a route's `Refused` told in the page's
+    words."""
     try:
         response = await handler(request)
+    except Refused as refused:  # in the page's words (content/), never the code's
+        response = request.app[CHAT].refuse(request, refused.reason, refused.status)
     except web.HTTPException as refused:  # a refusal gets the same headers
         _protect(request, refused)
         raise

@@ -19,6 +19,7 @@ Refusal = Literal[
     "code_wrong",  # a continue code that opens nothing
     "code_later",  # too many codes tried
     "file_gone",  # a photo or file this browser's chat does not hold (any more)
+    "not_found",  # an address under /chat that is no part of the chat
 ]
 REFUSALS: tuple[str, ...] = get_args(Refusal)
 # The page's own words (its template).

@@ -48,6 +48,14 @@ async def chat_headers(
         response = await handler(request)
     except Refused as refused:  # in the page's words (content/), never the code's
         response = request.app[CHAT].refuse(request, refused.reason, refused.status)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as refused:
+        if not _in_chat(request):
+            raise
+        # An address typed or kept wrongly: plain words, as a browser shows them.
+        chat = request.app[CHAT]
+        said = chat.say("chat.not_found", chat.language(request))
+        allow = {"Allow": refused.headers["Allow"]} if "Allow" in refused.headers else {}
+        response = web.Response(text=said, status=refused.status, headers=allow)
     except web.HTTPException as refused:  # a refusal gets the same headers
         _protect(request, refused)
         raise
@@ -55,8 +63,12 @@ async def chat_headers(
     return response
 
 
+def _in_chat(request: web.Request) -> bool:
+    return request.path == "/chat" or request.path.startswith("/chat/")
+
+
 def _protect(request: web.Request, response: web.StreamResponse) -> None:
-    if request.path != "/chat" and not request.path.startswith("/chat/"):
+    if not _in_chat(request):
         return
     if response.prepared:  # a WebSocket, already under way
         return

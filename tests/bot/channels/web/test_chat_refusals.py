@@ -87,3 +87,16 @@ async def test_a_file_the_chat_does_not_hold_is_told_in_plain_words(serve: Serve
         said = await response.text()
     assert response.status == 404
     assert said.startswith("Dit bestand is er niet meer.")
+
+
+@pytest.mark.parametrize(("path", "status"), [("/chat/nergens", 404), ("/chat/send", 405)])
+async def test_an_address_under_chat_that_is_no_page_is_told_in_plain_words(
+    serve: Serve, path: str, status: int
+) -> None:
+    async with serve() as it:
+        response = await it.client.get(f"{path}?lang=en")
+        said = await response.text()
+    assert (response.status, said) == (
+        status,
+        "This page does not exist. Open the chat through Klik's link.",
+    )

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from flows.audit import ACTIONS
 from flows.command_words import needed_keys as staff_word_keys
 from flows.command_words import word_problems
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
@@ -23,6 +24,7 @@ from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
 from flows.texts import text_problems
+from flows.web_chat import needed_keys as web_chat_keys
 
 _M = TypeVar("_M", bound=BaseModel)
 _ID = re.compile(r"[a-z0-9_]{1,16}")
@@ -304,7 +306,10 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         # Also with a language file missing: what is wrong in the others is told at once.
         needed = {key: "a crisis signal needs it" for key in crisis_text_keys()}
         needed |= {key: "the questionnaire needs it" for key in questionnaire.text_keys()}
-        needed |= staff_word_keys()
+        needed |= staff_word_keys() | web_chat_keys()
+        # The audit page reads every action by its label; an action added without one is
+        # found here, not as a bare code on the page.
+        needed |= {f"web.audit.actions.{a}": "the audit page needs its label" for a in ACTIONS}
         for language, key, reason in text_problems(texts, needed, questionnaire.default_language):
             problems.append(ContentProblem(f"texts/{language}.yaml", key, reason))
         _check_country_texts(texts, problems)

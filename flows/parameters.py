@@ -46,8 +46,6 @@ PARAMETERS: Mapping[str, frozenset[str]] = {
     "web.problem.away_past": frozenset({"day"}),
     "web.problem.deactivated": frozenset({"name"}),
     "web.statistics.chart": frozenset({"title"}),
-    "web.statistics.no_targets": frozenset({"file"}),
-    "web.statistics.targets_wrong": frozenset({"file"}),
     # the web chat (bot/channels/web/)
     "chat.code_told": frozenset({"code"}),
     "chat.download": frozenset({"name"}),

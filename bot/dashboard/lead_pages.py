@@ -6,9 +6,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.dashboard.pages import page
+from bot.dashboard.pages import words as words_of
 from bot.dashboard.session import desk_of, lead
 from bot.process.keys import CLOCK, DATABASE
 from bot.services.staff_load import reached
+from flows.audit import ACTIONS
 from flows.dashboard.board import board
 from storage.audit import latest
 from storage.board import fired_steps
@@ -43,7 +45,11 @@ async def audit_page(request: web.Request) -> web.Response:
     async with request.app[DATABASE].transaction() as session:
         entries = await latest(session, limit=AUDIT_SHOWN)
         names = {staff.id: staff.name for staff, _ in await list_staff(session)}
-    return page(request, who, "audit.html", {"entries": entries, "names": names})
+    # Every action's label (klik check-content makes sure each has one); an action only an
+    # older Klik wrote is shown as its code.
+    said = words_of(request, who)
+    labels = {action: said.t(f"web.audit.actions.{action}") for action in ACTIONS}
+    return page(request, who, "audit.html", {"entries": entries, "names": names, "labels": labels})
 
 
 def routes() -> list[web.RouteDef]:

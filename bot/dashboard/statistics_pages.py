@@ -75,7 +75,8 @@ def _days(request: web.Request) -> Days:
 
 
 def _targets(request: web.Request) -> tuple[Targets, str]:
-    """The targets, and how they stand: "set", "none" (no file) or "wrong"."""
+    """The targets, and how they stand: "set", "none" (no file) or "wrong". The page names
+    the TARGETS_FILE setting, never the file's path: the server's folders stay on the server."""
     try:
         targets = load_targets(request.app[SETTINGS].targets_file)
     except TargetsError:
@@ -124,7 +125,6 @@ async def statistics_page(request: web.Request) -> web.Response:
         "quick": [(name, today[name]) for name in QUICK],
         "tables": [_shown(table, words) for table in report.tables],
         "targets": targets,
-        "targets_file": str(request.app[SETTINGS].targets_file),
         "legend": words.say("legend"),
     }
     return page(request, who, "statistics.html", context)

@@ -29,6 +29,9 @@ PLOTTED = {
     "funnel": ("people",),
     "reach": ("share", "target"),
 }
+# pygal writes "no data" at 64px: a sentence of 30-odd characters in its monospace font then
+# runs past both edges of a 720px chart. At this size such a sentence fits with room to spare.
+NO_DATA_FONT_SIZE = 18
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def chart(table: Table, words: Words) -> str:
     kind = pygal.Line if table.chart == "line" else pygal.Bar
     drawing = kind(
         title=words.title(table),
-        style=DefaultStyle,
+        style=DefaultStyle(no_data_font_size=NO_DATA_FONT_SIZE),
         js=[],  # no JavaScript: the SVG is drawn on the server and shown as it is
         disable_xml_declaration=True,
         print_values=False,

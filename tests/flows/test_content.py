@@ -335,3 +335,25 @@ def test_a_missing_command_word_is_reported_in_each_language(copy: Path) -> None
     found = [(p.file, p.key) for p in problems(copy)]
     assert ("texts/nl.yaml", "commands.staff_words.handover") in found
     assert ("texts/en.yaml", "commands.staff_words.handover") in found
+
+
+def test_an_audit_action_without_a_label_is_reported_in_each_language(copy: Path) -> None:
+    for language in ("nl", "en"):
+        path = copy / f"texts/{language}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'\n      claim: "[^"]*"', "", text), encoding="utf-8")
+    assert [(p.file, p.key, p.reason) for p in problems(copy)] == [
+        ("texts/nl.yaml", "web.audit.actions.claim", "missing (the audit page needs its label)"),
+        ("texts/en.yaml", "web.audit.actions.claim", "missing (the audit page needs its label)"),
+    ]
+
+
+def test_a_web_chat_refusal_without_words_is_reported_in_each_language(copy: Path) -> None:
+    for language in ("nl", "en"):
+        path = copy / f"texts/{language}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'\n  too_long: "[^"]*"', "", text), encoding="utf-8")
+    assert [(p.file, p.key, p.reason) for p in problems(copy)] == [
+        ("texts/nl.yaml", "chat.too_long", "missing (the web chat refuses with it)"),
+        ("texts/en.yaml", "chat.too_long", "missing (the web chat refuses with it)"),
+    ]

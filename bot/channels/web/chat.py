@@ -1,6 +1,7 @@
 """The web chat's working parts for one process: the database, the service and the renderer
 once the application has started, the limits kept in memory, and what every route needs (the
-browser's chat, the page's language, the Origin check, a refusal in the page's words)."""
+browser's chat, the page's language, the Origin check, a refusal in the page's words: every
+text a youngster may see comes from content/, chat.<reason>, never from the code)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.process.keys import CLOCK, DATABASE, RUNTIME, SERVICE, SETTINGS
 from bot.services.conversation import Clock, ConversationService
 from bot.services.recent import RecentCounts
 from bot.services.render import Renderer
+from flows.web_chat import Refusal
 from storage.db import Database
 from storage.web_chat import visitor_address
 
@@ -28,6 +30,16 @@ STARTS_PER_MINUTE = 30  # new chats from one network address
 CODE_TRIES_PER_HOUR = 10  # continue codes typed from one network address
 CODE_TRIES_TOTAL_PER_HOUR = 300  # from everywhere together: guessing stays hopeless
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+class Refused(Exception):
+    """A request the chat turns down where it is found (deep in a route, or before it reads
+    anything); setup.py's middleware answers it as `WebChat.refuse` does."""
+
+    def __init__(self, reason: Refusal, status: int) -> None:
+        super().__init__(reason)
+        self.reason: Refusal = reason
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -97,7 +109,7 @@ class WebChat:
 
     def check_origin(self, request: web.Request) -> None:
         if not same_origin(request, self.app[SETTINGS].public_url):
-            raise web.HTTPForbidden(text="Not from this site.")
+            raise Refused("not_ours", 403)
 
     async def visitor(self, request: web.Request) -> Visitor | None:
         token = cookie_token(request)
@@ -108,9 +120,10 @@ class WebChat:
             address = await visitor_address(session, token_digest=found)
         return None if address is None else Visitor(found, address)
 
-    def refuse(self, request: web.Request, key: str, status: int) -> web.Response:
+    def refuse(self, request: web.Request, reason: Refusal, status: int) -> web.Response:
         """A refusal the page shows as it is, in its language; nothing was kept."""
-        return web.json_response({"notice": self.say(key, self.language(request))}, status=status)
+        said = self.say(f"chat.{reason}", self.language(request))
+        return web.json_response({"notice": said}, status=status)
 
 
 def client_id(value: Any) -> str | None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot.channels.web.chat import WebChat
+from bot.channels.web.chat import Refused, WebChat
 from bot.channels.web.lines import line_json
 from bot.services.recent import RecentCounts
 from storage.web_chat import history
@@ -35,10 +35,10 @@ class Live:
         chat.check_origin(request)
         visitor = await chat.visitor(request)
         if visitor is None:
-            raise web.HTTPUnauthorized(text="No chat.")
+            raise Refused("no_chat", 401)
         after = request.query.get("after", "0")
         if not after.isdigit():
-            raise web.HTTPBadRequest(text="after= takes a number.")
+            raise Refused("unreadable", 400)
         language = chat.language(request)
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=1024)
         await ws.prepare(request)

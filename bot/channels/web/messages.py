@@ -14,6 +14,7 @@ from bot.channels.telegram.edge import cleaned
 from bot.channels.web.chat import (
     SENDS_PER_MINUTE,
     STARTS_PER_MINUTE,
+    Refused,
     Visitor,
     WebChat,
     client_id,
@@ -33,15 +34,13 @@ MAX_BODY = 64 * 1024  # a JSON message: far more than 4,096 characters of emoji 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
     if request.content_length is None or request.content_length > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(
-            max_size=MAX_BODY, actual_size=request.content_length or 0
-        )
+        raise Refused("too_long", 413)
     try:
         data = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text="Not JSON.") from None
+        raise Refused("unreadable", 400) from None
     if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text="Not a JSON object.")
+        raise Refused("unreadable", 400)
     return data
 
 
@@ -84,12 +83,12 @@ class Messages:
         data = await read_json(request)
         client = client_id(data.get("id"))
         if client is None:
-            raise web.HTTPBadRequest(text="No message id.")
+            raise Refused("unreadable", 400)
         visitor = await chat.visitor(request)
         response = web.json_response({"ok": True})
         if visitor is None:
             if chat.limits.starts.add(request.remote or "-", chat.clock()) > STARTS_PER_MINUTE:
-                return chat.refuse(request, "chat.too_fast", 429)
+                return chat.refuse(request, "too_fast", 429)
             token = new_token()
             visitor = Visitor(digest(token), new_address())
             async with chat.db.transaction() as session:
@@ -110,19 +109,19 @@ class Messages:
         data = await read_json(request)
         visitor = await chat.visitor(request)
         if visitor is None:
-            return chat.refuse(request, "chat.no_chat", 401)
+            return chat.refuse(request, "no_chat", 401)
         client = client_id(data.get("id"))
         if client is None:
-            raise web.HTTPBadRequest(text="No message id.")
+            raise Refused("unreadable", 400)
         now = chat.clock()
         if chat.limits.sends.add(visitor.address, now) > SENDS_PER_MINUTE:
-            return chat.refuse(request, "chat.too_fast", 429)
+            return chat.refuse(request, "too_fast", 429)
         language = chat.language(request)
         if isinstance(data.get("choice"), str):
             return await self._tap(request, visitor, data, client)
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
-            return chat.refuse(request, "chat.empty", 400)
+            return chat.refuse(request, "empty", 400)
         text = text.strip()[:MAX_TEXT]
         async with chat.db.transaction() as session:
             # The page's id makes a resend one line; the inbox makes it one event.
@@ -147,20 +146,25 @@ class Messages:
         chat = self.chat
         choice, seq = str(data["choice"])[:64], data.get("message")
         if not isinstance(seq, int):
-            return chat.refuse(request, "tap.unknown", 200)
+            return self._unknown_tap(request)
         async with chat.db.transaction() as session:
             shown = await shown_message(session, address=visitor.address, seq=seq)
         offered = shown is not None and any(
             button[1] == choice for row in shown.get("buttons", []) for button in row
         )
         if shown is None or not offered:
-            return chat.refuse(request, "tap.unknown", 200)
+            return self._unknown_tap(request)
         event = Inbound("choice", choice=choice, language_hint=chat.language(request))
         handled = await self._handle(visitor, event, client)
         said = await self._settle(visitor, seq, shown, handled)
         if handled.language and handled.language != chat.language(request):
             said["language"] = handled.language  # chosen in the chat: the page follows
         return web.json_response(said)
+
+    def _unknown_tap(self, request: web.Request) -> web.Response:
+        """A tap on a button the message never had: told as on Telegram, not an error."""
+        said = self.chat.say("tap.unknown", self.chat.language(request))
+        return web.json_response({"notice": said})
 
     async def _settle(
         self, visitor: Visitor, seq: int, shown: dict[str, Any], handled: Handled
@@ -201,7 +205,7 @@ class Messages:
             return web.json_response({"chat": False, "lines": []})
         after = request.query.get("after", "0")
         if not after.isdigit():
-            raise web.HTTPBadRequest(text="after= takes a number.")
+            raise Refused("unreadable", 400)
         async with chat.db.transaction() as session:
             lines = await history(session, address=visitor.address, after=int(after))
         language = chat.language(request)

@@ -11,12 +11,11 @@ from aiohttp import web
 
 from bot.channels.web.chat import WebChat
 from flows.command_words import youngster_words
+from flows.web_chat import SCRIPT
 
 HERE = Path(__file__).parent
 # What the menu offers, in this order; each is also typed as /<word> in any language.
 MENU = ("help", "status", "appointment", "other_coach", "mydata", "stop", "forget")
-# Words the script shows (chat.<name>); the page's own words are in the template.
-SCRIPT_TEXTS = ("offline", "online", "failed", "photo_sent", "too_big", "wrong_type", "code_wrong")
 
 
 class Page:
@@ -44,7 +43,7 @@ class Page:
         def t(name: str) -> str:
             return chat.say(f"chat.{name}", language)
 
-        script = {name: t(name) for name in SCRIPT_TEXTS}
+        script = {name: t(name) for name in SCRIPT}
         html = self.templates.get_template("chat.html").render(
             t=t,
             language=language,

@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.channels.telegram.transport import TelegramTransport
-from bot.channels.web.chat import WebChat
+from bot.channels.web.chat import Refused, WebChat
 from bot.channels.web.files import Files
 from bot.channels.web.live import Live
 from bot.channels.web.messages import Messages
@@ -42,9 +42,20 @@ async def chat_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """The CSP, no referrer (the page's address travels nowhere), no framing, no caching of
-    anything a shared computer could show again."""
+    anything a shared computer could show again; a route's `Refused` told in the page's
+    words."""
     try:
         response = await handler(request)
+    except Refused as refused:  # in the page's words (content/), never the code's
+        response = request.app[CHAT].refuse(request, refused.reason, refused.status)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as refused:
+        if not _in_chat(request):
+            raise
+        # An address typed or kept wrongly: plain words, as a browser shows them.
+        chat = request.app[CHAT]
+        said = chat.say("chat.not_found", chat.language(request))
+        allow = {"Allow": refused.headers["Allow"]} if "Allow" in refused.headers else {}
+        response = web.Response(text=said, status=refused.status, headers=allow)
     except web.HTTPException as refused:  # a refusal gets the same headers
         _protect(request, refused)
         raise
@@ -52,8 +63,12 @@ async def chat_headers(
     return response
 
 
+def _in_chat(request: web.Request) -> bool:
+    return request.path == "/chat" or request.path.startswith("/chat/")
+
+
 def _protect(request: web.Request, response: web.StreamResponse) -> None:
-    if request.path != "/chat" and not request.path.startswith("/chat/"):
+    if not _in_chat(request):
         return
     if response.prepared:  # a WebSocket, already under way
         return

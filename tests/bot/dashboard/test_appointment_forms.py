@@ -4,8 +4,10 @@ the service's time zone; the next one on "my cases". Runs on SQLite and PostgreS
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from flows.messages import Inbound
@@ -25,14 +27,54 @@ async def stored(db: Database) -> list[Appointment]:
         return list((await session.execute(select(Appointment))).scalars())
 
 
-async def proposed_on_the_page(signed_in: SignedIn, team: Team, **fields: str) -> Case:
+@dataclass(frozen=True)
+class Posted:
+    """What a form on the case page did: the status, where the page sent the browser (its
+    `said=` tells what happened) and every appointment as stored after it."""
+
+    status: int
+    where: str
+    appointments: list[Appointment]
+
+    @property
+    def said(self) -> str:
+        return self.where.rpartition("said=")[2]
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The appointment forms of a case page: posted by a staff member, then read back."""
+
+    signed_in: SignedIn
+    db: Database
+
+    async def post(self, case: Case, path: str, *, who: str | int = LOTTE, **fields: str) -> Posted:
+        """`who` (Lotte unless told) posts .../appointments/<path> of the case."""
+        async with self.signed_in(who) as staff:
+            status, where = await staff.post(
+                f"/dashboard/cases/{case.id}/appointments/{path}", **fields
+            )
+        return Posted(status, where, await stored(self.db))
+
+    async def propose(self, case: Case, **fields: str) -> Posted:
+        """A proposal by Lotte (by default: chat, Tuesday 15:00)."""
+        return await self.post(case, "new", **({"mode": "chat", "at": "2026-11-24T15:00"} | fields))
+
+    async def step(self, case: Case, step: str, **fields: str) -> Posted:
+        """Lotte takes a step (cancel, move, done, missed) on the case's one appointment."""
+        (appointment,) = await stored(self.db)
+        return await self.post(case, f"{appointment.id}/{step}", **fields)
+
+
+@pytest.fixture
+def forms(signed_in: SignedIn, db: Database) -> Forms:
+    return Forms(signed_in, db)
+
+
+async def proposed_on_the_page(forms: Forms, team: Team, **fields: str) -> Case:
     """Lotte has y1's case and proposes from the case page (by default: chat, Tuesday 15:00)."""
     case = await claimed_by_lotte(team)
-    async with signed_in(LOTTE) as lotte:
-        await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/new",
-            **({"mode": "chat", "at": "2026-11-24T15:00"} | fields),
-        )
+    await forms.propose(case, **fields)
     return case
 
 
@@ -43,25 +85,19 @@ async def confirmed_by_the_youngster(team: Team) -> None:
 
 
 async def test_a_proposal_on_the_case_page_reaches_the_youngster_as_from_telegram(
-    signed_in: SignedIn, team: Team, db: Database
+    forms: Forms, team: Team
 ) -> None:
     case = await claimed_by_lotte(team)
-    async with signed_in(LOTTE) as lotte:
-        status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/new",
-            mode="video",
-            at="2026-11-24T15:00",
-            link="https://meet.example.org/lotte",
-        )
-    assert (status, where) == (303, f"/dashboard/cases/{case.id}?said=apt_proposed")
+    posted = await forms.propose(case, mode="video", link="https://meet.example.org/lotte")
+    assert (posted.status, posted.where) == (303, f"/dashboard/cases/{case.id}?said=apt_proposed")
+    (appointment,) = posted.appointments
     told = (await team.outbox("y1"))[-1]
     assert told.key == "appointment.proposed"
     assert [b.data for row in told.buttons for b in row] == [
-        f"apt:{(await stored(db))[0].id}:ok",
-        f"apt:{(await stored(db))[0].id}:other",
-        f"apt:{(await stored(db))[0].id}:cancel",
+        f"apt:{appointment.id}:ok",
+        f"apt:{appointment.id}:other",
+        f"apt:{appointment.id}:cancel",
     ]
-    (appointment,) = await stored(db)
     assert (appointment.state, appointment.mode, appointment.link) == (
         "proposed",
         "video",
@@ -71,46 +107,37 @@ async def test_a_proposal_on_the_case_page_reaches_the_youngster_as_from_telegra
     assert appointment.starts_at.replace(tzinfo=UTC) == TUESDAY_3PM
 
 
-async def test_typed_words_are_read_as_after_afspraak(
-    signed_in: SignedIn, team: Team, db: Database
-) -> None:
-    await proposed_on_the_page(signed_in, team, at="", words="morgen 15u")
-    (appointment,) = await stored(db)
+async def test_typed_words_are_read_as_after_afspraak(forms: Forms, team: Team) -> None:
+    case = await claimed_by_lotte(team)
+    (appointment,) = (await forms.propose(case, at="", words="morgen 15u")).appointments
     assert appointment.starts_at is not None
     assert appointment.starts_at.replace(tzinfo=UTC) == TUESDAY_3PM
 
 
 async def test_words_that_name_no_moment_are_refused_and_nothing_is_kept(
-    signed_in: SignedIn, team: Team, db: Database
+    forms: Forms, signed_in: SignedIn, team: Team
 ) -> None:
     case = await claimed_by_lotte(team)
+    posted = await forms.propose(case, at="", words="ooit eens")
     async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/new", mode="chat", words="ooit eens"
-        )
-        page = await lotte.get(where)
-    assert where.endswith("said=apt_not_understood")
+        page = await lotte.get(posted.where)
+    assert posted.said == "apt_not_understood"
     assert "Dat moment snap ik niet" in page
-    assert await stored(db) == []
+    assert posted.appointments == []
     assert "appointment.proposed" not in await team.keys("y1")
 
 
-async def test_a_moment_already_past_is_refused(
-    signed_in: SignedIn, team: Team, db: Database
-) -> None:
+async def test_a_moment_already_past_is_refused(forms: Forms, team: Team) -> None:
     case = await claimed_by_lotte(team)
-    async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/new", mode="chat", at="2026-11-23T09:00"
-        )
-    assert where.endswith("said=apt_past")
-    assert await stored(db) == []
+    posted = await forms.propose(case, at="2026-11-23T09:00")
+    assert posted.said == "apt_past"
+    assert posted.appointments == []
 
 
 async def test_the_case_page_lists_the_appointment_in_the_coachs_words(
-    signed_in: SignedIn, team: Team
+    forms: Forms, signed_in: SignedIn, team: Team
 ) -> None:
-    case = await proposed_on_the_page(signed_in, team, mode="meet", place="Jeugdhuis Gent")
+    case = await proposed_on_the_page(forms, team, mode="meet", place="Jeugdhuis Gent")
     async with signed_in(LOTTE) as lotte:
         page = await lotte.get(f"/dashboard/cases/{case.id}")
     assert "dinsdag 24 november om 15:00" in page
@@ -118,16 +145,12 @@ async def test_the_case_page_lists_the_appointment_in_the_coachs_words(
 
 
 async def test_cancelling_on_the_case_page_tells_the_youngster_and_is_audited(
-    signed_in: SignedIn, team: Team, db: Database
+    forms: Forms, team: Team, db: Database
 ) -> None:
-    case = await proposed_on_the_page(signed_in, team)
-    (appointment,) = await stored(db)
-    async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/{appointment.id}/cancel"
-        )
-    assert where.endswith("said=apt_cancelled")
-    assert (await stored(db))[0].state == "cancelled"
+    case = await proposed_on_the_page(forms, team)
+    posted = await forms.step(case, "cancel")
+    assert posted.said == "apt_cancelled"
+    assert [a.state for a in posted.appointments] == ["cancelled"]
     assert (await team.keys("y1"))[-1] == "appointment.cancelled_by_coach"
     async with db.transaction() as session:
         entries = await latest(session, limit=3, case_id=case.id)
@@ -135,71 +158,53 @@ async def test_cancelling_on_the_case_page_tells_the_youngster_and_is_audited(
 
 
 async def test_moving_a_confirmed_appointment_proposes_the_new_moment_to_the_youngster(
-    signed_in: SignedIn, team: Team, db: Database
+    forms: Forms, team: Team, db: Database
 ) -> None:
-    case = await proposed_on_the_page(signed_in, team)
+    case = await proposed_on_the_page(forms, team)
     await confirmed_by_the_youngster(team)
-    (appointment,) = await stored(db)
-    assert appointment.state == "confirmed"
-    async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/{appointment.id}/move",
-            words="woensdag 10u",
-        )
-    assert where.endswith("said=apt_moved")
-    (moved,) = await stored(db)
+    assert [a.state for a in await stored(db)] == ["confirmed"]
+    posted = await forms.step(case, "move", words="woensdag 10u")
+    assert posted.said == "apt_moved"
+    (moved,) = posted.appointments
     assert moved.state == "proposed" and moved.starts_at is not None
     assert moved.starts_at.replace(tzinfo=UTC) == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     assert (await team.keys("y1"))[-1] == "appointment.proposed"
 
 
-async def test_an_appointment_not_yet_begun_cannot_be_marked_held(
-    signed_in: SignedIn, team: Team, db: Database
-) -> None:
-    case = await proposed_on_the_page(signed_in, team)
+async def test_an_appointment_not_yet_begun_cannot_be_marked_held(forms: Forms, team: Team) -> None:
+    case = await proposed_on_the_page(forms, team)
     await confirmed_by_the_youngster(team)
-    (appointment,) = await stored(db)
-    async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/{appointment.id}/done"
-        )
-    assert where.endswith("said=apt_not_yet")
-    assert (await stored(db))[0].state == "confirmed"
+    posted = await forms.step(case, "done")
+    assert posted.said == "apt_not_yet"
+    assert [a.state for a in posted.appointments] == ["confirmed"]
 
 
 async def test_a_missed_appointment_gets_the_youngster_a_kind_word(
-    signed_in: SignedIn, team: Team, db: Database, clock: Clock
+    forms: Forms, team: Team, clock: Clock
 ) -> None:
-    case = await proposed_on_the_page(signed_in, team)
+    case = await proposed_on_the_page(forms, team)
     await confirmed_by_the_youngster(team)
-    (appointment,) = await stored(db)
     clock.advance(days=1, hours=2)
-    async with signed_in(LOTTE) as lotte:
-        _status, where = await lotte.post(
-            f"/dashboard/cases/{case.id}/appointments/{appointment.id}/missed"
-        )
-    assert where.endswith("said=apt_missed")
-    assert (await stored(db))[0].state == "missed"
+    posted = await forms.step(case, "missed")
+    assert posted.said == "apt_missed"
+    assert [a.state for a in posted.appointments] == ["missed"]
     assert (await team.keys("y1"))[-1] == "appointment.missed"
 
 
-async def test_my_cases_shows_the_next_appointment(signed_in: SignedIn, team: Team) -> None:
-    await proposed_on_the_page(signed_in, team)
+async def test_my_cases_shows_the_next_appointment(
+    forms: Forms, signed_in: SignedIn, team: Team
+) -> None:
+    await proposed_on_the_page(forms, team)
     async with signed_in(LOTTE) as lotte:
         page = await lotte.get("/dashboard/cases")
     assert "Volgende afspraak: dinsdag 24 november om 15:00" in page
 
 
-async def test_a_coach_cannot_propose_on_another_coachs_case(
-    signed_in: SignedIn, team: Team, db: Database
-) -> None:
+async def test_a_coach_cannot_propose_on_another_coachs_case(forms: Forms, team: Team) -> None:
     case = await claimed_by_lotte(team)
-    async with signed_in(BRAM) as bram:
-        status, _ = await bram.post(
-            f"/dashboard/cases/{case.id}/appointments/new", mode="chat", at="2026-11-24T15:00"
-        )
-    assert status == 403
-    assert await stored(db) == []
+    posted = await forms.post(case, "new", who=BRAM, mode="chat", at="2026-11-24T15:00")
+    assert posted.status == 403
+    assert posted.appointments == []
 
 
 async def test_an_english_speaking_coach_reads_the_appointment_in_english(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from storage.audit import latest
 from storage.db import Database
@@ -104,7 +104,30 @@ async def test_the_audit_page_lists_sign_ins_and_case_views(
     async with signed_in(AHMED) as it:
         await it.client.get(f"/dashboard/cases/{case.id}")
         page = await it.get("/dashboard/audit")
-    assert "sign_in" in page and "view" in page and "Ahmed" in page
+    assert "Aangemeld op het dashboard" in page and "Gesprek geopend" in page and "Ahmed" in page
+
+
+async def test_the_audit_page_keeps_each_actions_code_in_small_print_for_support(
+    signed_in: SignedIn, team: Team
+) -> None:
+    async with signed_in(AHMED) as it:
+        await it.client.get("/dashboard/statistics")
+        page = await it.get("/dashboard/audit")
+    assert '<td>Cijfers bekeken<br><small class="meta">statistics_view</small></td>' in page
+
+
+async def test_the_audit_page_speaks_english_to_a_team_lead_who_reads_english(
+    signed_in: SignedIn, team: Team, db: Database
+) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(Staff).where(Staff.id == team.ids[AHMED]).values(languages="en")
+        )
+    case = await claimed_by_lotte(team)
+    async with signed_in(AHMED) as it:
+        await it.client.get(f"/dashboard/cases/{case.id}")
+        page = await it.get("/dashboard/audit")
+    assert "Opened a conversation" in page and "Signed in to the dashboard" in page
 
 
 async def test_a_team_lead_reads_a_coachs_case_but_does_not_write_in_it(

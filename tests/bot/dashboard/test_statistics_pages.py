@@ -105,7 +105,28 @@ async def test_without_a_targets_file_the_page_says_how_to_write_one(
     async with serve(targets_file=tmp_path / "targets.yaml") as it:
         await sign_in(it.client, db, clock, team.ids[AHMED])
         _, page = await get(it.client, "/dashboard/statistics")
-    assert "docs/targets.example.yaml" in page
+    assert "TARGETS_FILE" in page and "docs/targets.example.yaml" in page
+
+
+async def test_without_a_targets_file_the_page_shows_no_path_on_the_server(
+    serve: Serve, team: Team, db: Database, clock: Clock, tmp_path: Path
+) -> None:
+    async with serve(targets_file=tmp_path / "targets.yaml") as it:
+        await sign_in(it.client, db, clock, team.ids[AHMED])
+        _, page = await get(it.client, "/dashboard/statistics")
+    assert tmp_path.name not in page and "/targets.yaml" not in page
+
+
+async def test_a_targets_file_that_is_not_right_is_named_by_its_setting_not_its_path(
+    serve: Serve, team: Team, db: Database, clock: Clock, tmp_path: Path
+) -> None:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("aims: [", encoding="utf-8")
+    async with serve(targets_file=targets) as it:
+        await sign_in(it.client, db, clock, team.ids[AHMED])
+        _, page = await get(it.client, "/dashboard/statistics")
+    assert "Het doelenbestand (de instelling TARGETS_FILE) klopt niet" in page
+    assert tmp_path.name not in page
 
 
 async def test_a_target_stands_beside_its_figure(
@@ -180,7 +201,7 @@ async def test_a_chart_with_nobody_to_draw_says_so_in_the_staff_members_words(
     async with serve() as it:
         await sign_in(it.client, db, clock, team.ids[AHMED])
         _, svg = await get(it.client, f"/dashboard/statistics/charts/timing.svg?{TODAY}")
-    assert "Niemand in deze periode" in svg and "No data" not in svg  # pygal's own words
+    assert "Nog geen cijfers voor deze periode" in svg and "No data" not in svg  # not pygal's
 
 
 async def test_every_page_view_and_export_is_in_the_audit_log_with_the_period_only(

@@ -142,7 +142,10 @@ async def test_a_text_over_the_body_limit_is_refused_in_english_and_nothing_is_k
         after = await stored(db)
     assert (status, said) == (
         413,
-        {"notice": "Your message is too long. Make it shorter or send it in parts."},
+        {
+            "notice": "Your message is too long to send at once. "
+            "It is still in the text box: make it shorter or send it in parts."
+        },
     )
     assert after == before
     assert await relayed(team) == []

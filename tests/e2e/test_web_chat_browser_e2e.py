@@ -2,8 +2,8 @@
 `klik run` process: a youngster does the intake on /chat and waits in the queue, a coach
 claims on the dashboard and they talk both ways live; the quick exit leaves no chat in the
 history; a message typed while offline arrives once; a text longer than one message reaches
-the coach whole, one larger than the chat takes stays in the box with the reason. Runs on
-SQLite and on PostgreSQL."""
+the coach whole, one larger than the chat takes stays in the box with the reason (offline
+too), one the chat refuses goes back into it. Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -145,4 +145,41 @@ def test_a_text_longer_than_one_message_reaches_the_coach_to_its_last_word(
     youngster.get_by_placeholder("Typ je bericht").fill(typed)  # 10,014 characters
     youngster.get_by_role("button", name="Stuur").click()
     expect(coach.locator("#history")).to_contain_text("druk. Dat was alles.", timeout=30_000)
+    assert klik.stop() == 0
+
+
+def test_a_text_larger_than_the_chat_takes_typed_offline_stays_in_the_box_too(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    youngster.context.set_offline(True)
+    pasted = "Zonder verbinding geplakt. " * 3000  # 81,000 characters
+    box = youngster.get_by_placeholder("Typ je bericht")
+    box.fill(pasted)
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text("Het staat nog in het tekstvak")
+    youngster.context.set_offline(False)
+    expect(youngster.locator("#log")).not_to_contain_text("Zonder verbinding geplakt")
+    assert box.input_value() == pasted
+    assert youngster.evaluate("sessionStorage.getItem('klik-chat-pending') || '[]'") == "[]"
+    assert klik.stop() == 0
+
+
+def test_a_text_the_chat_refuses_goes_back_into_the_box(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    slow_down = "Even rustig aan: je stuurt veel na elkaar. Wacht een minuutje."
+    # The chat's own answer to a 41st message in a minute, for every message from now on.
+    youngster.route(
+        "**/chat/send?*", lambda route: route.fulfill(status=429, json={"notice": slow_down})
+    )
+    box = youngster.get_by_placeholder("Typ je bericht")
+    box.fill("Dit mag niet verloren gaan")
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text(slow_down)
+    expect(box).to_have_value("Dit mag niet verloren gaan")
+    expect(youngster.locator("#log")).not_to_contain_text("Dit mag niet verloren gaan")
     assert klik.stop() == 0

@@ -42,13 +42,19 @@ class Flood:
     release: bool = False  # messages held earlier go to the coach now, before this one
 
 
-def counted(window: Window, *, kind: str, now: datetime, limit: int, crisis: bool) -> Flood:
-    """Count one event against the limit. A crisis message is never held or hushed."""
+def counted(
+    window: Window, *, kind: str, now: datetime, limit: int, crisis: bool, continued: bool = False
+) -> Flood:
+    """Count one event against the limit. A crisis message is never held or hushed.
+    `continued`: a later part of one long text (Inbound.continued) is not counted again: a
+    60 KB paste is 15 to 30 parts, which would make a flood by itself and get the youngster
+    a "slow down" for sending one message. It still shares its first part's fate: held when
+    that was held (in order, told once), passed on when that was."""
     if kind not in COUNTED:
         return Flood(window)
     fresh = window.since is None or now - window.since >= WINDOW
     since = now if fresh or window.since is None else window.since
-    count = 1 if fresh else window.count + 1
+    count = (0 if fresh else window.count) + (0 if continued else 1)
     # A command is always answered: /stop and erasing must work in any flood, and a reply to
     # a command goes to the youngster's own chat only, pinging no coach.
     over = count > limit
@@ -77,11 +83,14 @@ def hushed(outbound: list[Outbound], flood: Flood, *, kept: bool) -> list[Outbou
     return [Outbound("flood.slow_down" if kept else "flood.slow_down_early")]
 
 
-def counted_early(kind: str, count: int, *, limit: int, crisis: bool) -> Flood:
+def counted_early(
+    kind: str, count: int, *, limit: int, crisis: bool, continued: bool = False
+) -> Flood:
     """Before consent nothing is kept, so the count is this process's (`count`: this event
-    included); above the limit the replies are hushed the same way, and a command is answered
-    the same way too: /mijngegevens, /stop or /help in a flood is never silently lost."""
+    included, or for a `continued` part its first part's); above the limit the replies are
+    hushed the same way, and a command is answered the same way too: /mijngegevens, /stop or
+    /help in a flood is never silently lost."""
     if kind not in COUNTED:
         return Flood(Window())
     over = count > limit and not crisis and kind != "command"
-    return Flood(Window(), over=over, first=over and count == limit + 1)
+    return Flood(Window(), over=over, first=over and count == limit + 1 and not continued)

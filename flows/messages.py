@@ -33,6 +33,9 @@ class Inbound:
     # Which media: voice, photo, video, video_note, audio or document; "" for a sticker, a GIF
     # or anything else that is not words (media only).
     media: str = ""
+    # A later part of one long text sent at once (the web chat cuts a paste into parts of a
+    # message's length): the flood limit counted the text with its first part.
+    continued: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ PAGE = (
     "placeholder", "send", "photo", "menu", "get_code",
 )  # fmt: skip
 # Words the page's script shows by itself, handed to it in the page.
-SCRIPT = ("offline", "online", "failed", "photo_sent", "too_big", "wrong_type", "code_wrong")
+SCRIPT = (
+    "offline", "online", "failed", "photo_sent", "too_big", "wrong_type", "code_wrong",
+    "too_long",
+)  # fmt: skip
 # Words in the chat's history, and the continue code's answer.
 LINES = ("media_unshown", "download", "code_told")
 

@@ -65,12 +65,18 @@ class Gate:
         """Count the event against the limit, on the youngster's row once they consented.
         `save` False: the caller writes the new count with the rest of the row, in one
         statement (`flood_columns`)."""
-        crisis = crisis_in(step)
+        crisis, continued = crisis_in(step), event.continued
         if youngster is None:
-            seen = self.early.add(key, now) if event.kind in COUNTED else 0
-            return counted_early(event.kind, seen, limit=self.limit, crisis=crisis)
+            # A later part of a long text was counted with its first part (flows/flood.py).
+            counts = self.early.count if continued else self.early.add
+            seen = counts(key, now) if event.kind in COUNTED else 0
+            return counted_early(
+                event.kind, seen, limit=self.limit, crisis=crisis, continued=continued
+            )
         before = window_of(youngster)
-        flood = counted(before, kind=event.kind, now=now, limit=self.limit, crisis=crisis)
+        flood = counted(
+            before, kind=event.kind, now=now, limit=self.limit, crisis=crisis, continued=continued
+        )
         if flood.window != before and save:
             window = flood.window
             await save_flood(

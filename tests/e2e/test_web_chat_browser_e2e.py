@@ -1,7 +1,9 @@
 """The web chat in a real browser (Debian's chromium through Playwright) against the real
 `klik run` process: a youngster does the intake on /chat and waits in the queue, a coach
 claims on the dashboard and they talk both ways live; the quick exit leaves no chat in the
-history; a message typed while offline arrives once. Runs on SQLite and on PostgreSQL."""
+history; a message typed while offline arrives once; a text longer than one message reaches
+the coach whole, one larger than the chat takes stays in the box with the reason (offline
+too), one the chat refuses goes back into it. Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -112,4 +114,72 @@ def test_a_message_typed_while_offline_reaches_the_coach_once(
     expect(coach.locator("#history")).to_contain_text("Getypt zonder verbinding", timeout=30_000)
     coach.reload()
     assert coach.locator("#history").inner_text().count("Getypt zonder verbinding") == 1
+    assert klik.stop() == 0
+
+
+def test_a_text_larger_than_the_chat_takes_stays_in_the_box_with_the_reason(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    pasted = "Dit is veel te veel tekst. " * 3000  # 81,000 characters: over the 64 KB limit
+    box = youngster.get_by_placeholder("Typ je bericht")
+    box.fill(pasted)
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text(
+        "Je bericht is te lang om in één keer te sturen. Het staat nog in het tekstvak"
+    )
+    assert box.input_value() == pasted
+    assert "veel te veel" not in youngster.locator("#log").inner_text()
+    assert klik.stop() == 0
+
+
+def test_a_text_longer_than_one_message_reaches_the_coach_to_its_last_word(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    coach = signed_in(browser, api, LOTTE)
+    claim_first(coach)
+    typed = "Op school gaat het wel 👍🏽 maar thuis is het druk. " * 200 + "Dat was alles."
+    youngster.get_by_placeholder("Typ je bericht").fill(typed)  # 10,014 characters
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(coach.locator("#history")).to_contain_text("druk. Dat was alles.", timeout=30_000)
+    assert klik.stop() == 0
+
+
+def test_a_text_larger_than_the_chat_takes_typed_offline_stays_in_the_box_too(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    youngster.context.set_offline(True)
+    pasted = "Zonder verbinding geplakt. " * 3000  # 81,000 characters
+    box = youngster.get_by_placeholder("Typ je bericht")
+    box.fill(pasted)
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text("Het staat nog in het tekstvak")
+    youngster.context.set_offline(False)
+    expect(youngster.locator("#log")).not_to_contain_text("Zonder verbinding geplakt")
+    assert box.input_value() == pasted
+    assert youngster.evaluate("sessionStorage.getItem('klik-chat-pending') || '[]'") == "[]"
+    assert klik.stop() == 0
+
+
+def test_a_text_the_chat_refuses_goes_back_into_the_box(
+    api: FakeBotApi, klik: Klik, database_url: str, tmp_path: Path, browser: Browser
+) -> None:
+    team(api, klik, database_url)
+    youngster = youngster_in_queue(browser, klik)
+    slow_down = "Even rustig aan: je stuurt veel na elkaar. Wacht een minuutje."
+    # The chat's own answer to a 41st message in a minute, for every message from now on.
+    youngster.route(
+        "**/chat/send?*", lambda route: route.fulfill(status=429, json={"notice": slow_down})
+    )
+    box = youngster.get_by_placeholder("Typ je bericht")
+    box.fill("Dit mag niet verloren gaan")
+    youngster.get_by_role("button", name="Stuur").click()
+    expect(youngster.locator("#notice")).to_contain_text(slow_down)
+    expect(box).to_have_value("Dit mag niet verloren gaan")
+    expect(youngster.locator("#log")).not_to_contain_text("Dit mag niet verloren gaan")
     assert klik.stop() == 0

@@ -75,3 +75,35 @@ def test_a_command_above_the_limit_leaves_the_held_messages_for_the_calmer_minut
     window = _after(25).window
     flood = counted(window, kind="command", now=NOW, limit=20, crisis=False)
     assert not flood.release and flood.window.held == 5
+
+
+def _paste(window: Window, parts: int) -> list[Flood]:
+    """One long text cut in `parts`: the first part as any message, the rest continued."""
+    floods = [counted(window, kind="text", now=NOW, limit=20, crisis=False)]
+    for _ in range(parts - 1):
+        last = floods[-1].window
+        floods.append(counted(last, kind="text", now=NOW, limit=20, crisis=False, continued=True))
+    return floods
+
+
+def test_a_paste_of_thirty_parts_counts_as_one_message() -> None:
+    floods = _paste(_after(19).window, 30)
+    assert [flood.over for flood in floods] == [False] * 30
+    assert floods[-1].window.count == 20
+
+
+def test_the_parts_of_a_paste_above_the_limit_are_held_with_one_kind_word() -> None:
+    floods = _paste(_after(20).window, 3)
+    assert [(flood.over, flood.first) for flood in floods] == [
+        (True, True),
+        (True, False),
+        (True, False),
+    ]
+    assert floods[-1].window.held == 3
+
+
+def test_before_consent_the_parts_of_a_paste_get_one_kind_word() -> None:
+    first = counted_early("text", 21, limit=20, crisis=False)
+    later = counted_early("text", 21, limit=20, crisis=False, continued=True)
+    assert (first.over, first.first) == (True, True)
+    assert (later.over, later.first) == (True, False)

@@ -24,12 +24,15 @@ from bot.channels.web.identity import digest, new_address, new_token, set_cookie
 from bot.channels.web.lines import line_json
 from bot.channels.web.transport import CHANNEL
 from bot.services.handled import Handled
+from bot.services.parts import split_text
 from flows.messages import Inbound
 from flows.state import Tap
 from storage.web_chat import add_visitor, append, history, seen, shown_message
 
 MAX_TEXT = 4096  # as on Telegram: the flows and the coaches expect no longer
-MAX_BODY = 64 * 1024  # a JSON message: far more than 4,096 characters of emoji need
+# A JSON message: a longer text is cut into parts of MAX_TEXT (`parts_of`); above this the
+# page keeps the text in its box and shows chat.too_long (static/chat.js checks it first).
+MAX_BODY = 64 * 1024
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
@@ -55,6 +58,22 @@ def typed(text: str, language: str) -> Inbound:
             "command", command=command, argument=rest.strip()[:300], language_hint=language
         )
     return Inbound("text", text=text, language_hint=language)
+
+
+def parts_of(text: str, language: str) -> list[Inbound]:
+    """A typed text as the messages it makes: one, or for a text longer than a message the
+    parts Telegram's own apps would send (cut between paragraphs, lines or words, never inside
+    a character), in order. Only the first can be a command; the rest are marked continued, so
+    the flood limit counts the whole paste as one message (flows/flood.py)."""
+    first, *rest = split_text(text, MAX_TEXT)
+    later = [Inbound("text", text=part, language_hint=language, continued=True) for part in rest]
+    return [typed(first, language), *later]
+
+
+def part_client(client: str, number: int) -> str:
+    """The page's id for part `number` of its message: the first keeps it; a later part's
+    (with ":", which no page id holds) makes a resend handle only the parts not yet handled."""
+    return client if number == 1 else f"{client}:{number}"
 
 
 class Messages:
@@ -122,20 +141,22 @@ class Messages:
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
             return chat.refuse(request, "empty", 400)
-        text = text.strip()[:MAX_TEXT]
+        text = cleaned(Inbound("text", text=text.strip())).text
         async with chat.db.transaction() as session:
-            # The page's id makes a resend one line; the inbox makes it one event.
+            # The page's id makes a resend one line; the inbox makes it one event. The line is
+            # the text as typed, however many parts it is handled as.
             await append(
                 session,
                 address=visitor.address,
                 kind="mine",
-                body={"text": cleaned(Inbound("text", text=text)).text},
+                body={"text": text},
                 now=now,
                 client_id=client,
             )
             await seen(session, token_digest=visitor.token_digest, now=now)
         chat.bell.ring()
-        await self._handle(visitor, typed(text, language), client)
+        for number, part in enumerate(parts_of(text, language), start=1):
+            await self._handle(visitor, part, part_client(client, number))
         return web.json_response({"ok": True})
 
     async def _tap(

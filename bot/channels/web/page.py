@@ -10,6 +10,7 @@ import jinja2
 from aiohttp import web
 
 from bot.channels.web.chat import WebChat
+from bot.channels.web.messages import MAX_BODY
 from flows.command_words import youngster_words
 from flows.web_chat import SCRIPT
 
@@ -50,6 +51,7 @@ class Page:
             languages=chat.languages(),
             menu=menu,
             exit_url=chat.quick_exit_url,
+            max_body=MAX_BODY,  # the script keeps a larger text in its box
             script_texts=json.dumps(script, ensure_ascii=False),
         )
         return web.Response(text=html, content_type="text/html")

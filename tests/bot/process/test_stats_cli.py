@@ -126,3 +126,17 @@ async def test_days_that_are_not_days_are_refused(staff_cli: StaffCli, week: Pat
     said = await staff_cli("stats", "--from", "2026-11-30", "--to", "2026-11-23")
     assert said.code == 2
     assert "--to is before --from" in said.err
+
+
+async def test_stats_without_a_targets_file_names_the_setting_and_the_example(
+    staff_cli: StaffCli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_week(db)
+    monkeypatch.setenv("TARGETS_FILE", str(tmp_path / "nowhere.yaml"))
+    said = await staff_cli(*WEEK, "--language", "en")
+    assert said.code == 0, said.err
+    assert said.out.rstrip().endswith(
+        "No targets written down yet. Write them in the file the TARGETS_FILE setting names; "
+        "docs/targets.example.yaml shows how. Then every figure stands beside its target."
+    )
+    assert "nowhere.yaml" not in said.out

@@ -1,7 +1,9 @@
 // The web chat page (bot/channels/web/). Lines come over a WebSocket, or by a short poll
 // while it is away; what is typed goes by POST with the page's own id, and waits in this tab
 // (sessionStorage, never kept across sessions) until the server took it, so a dropped
-// connection loses nothing and a resend is kept once. Every text is set as text, never HTML.
+// connection loses nothing and a resend is kept once. A text the chat cannot take (larger than
+// its body limit, or refused) stays in, or goes back to, the text box with the refusal's words.
+// Every text is set as text, never HTML.
 "use strict";
 
 (function () {
@@ -9,6 +11,7 @@
   const texts = JSON.parse(body.dataset.texts || "{}");
   const language = body.dataset.language || "nl";
   const exitUrl = body.dataset.exit;
+  const maxBody = Number(body.dataset.maxBody) || 65536;
   const log = document.getElementById("log");
   const notice = document.getElementById("notice");
   const begin = document.getElementById("begin");
@@ -58,6 +61,17 @@
   }
   function keepPending(items) {
     try { sessionStorage.setItem(PENDING, JSON.stringify(items)); } catch (e) { /* full */ }
+  }
+
+  // As the server measures it: the bytes of the JSON that post() sends.
+  function tooLong(item) {
+    return new TextEncoder().encode(JSON.stringify(item)).length > maxBody;
+  }
+
+  // Refused texts back in the box, before anything typed since, so nothing typed is lost.
+  function backInBox(refused) {
+    if (!refused.length) { return; }
+    textBox.value = refused.concat(textBox.value ? [textBox.value] : []).join("\n");
   }
 
   function withLanguage(path) {
@@ -160,6 +174,7 @@
   async function flush() {
     if (flushing) { return; }
     flushing = true;
+    const refused = [];
     try {
       let items = pending();
       while (items.length) {
@@ -183,10 +198,12 @@
         if (result.status >= 400) {
           const shown = log.querySelector('[data-client="' + item.id + '"]');
           if (shown) { shown.remove(); }
+          if (item.text) { refused.push(item.text); }
         }
       }
     } finally {
       flushing = false;
+      backInBox(refused);
     }
   }
 
@@ -268,8 +285,11 @@
     event.preventDefault();
     const text = textBox.value.trim();
     if (!text) { return; }
+    const item = { id: newId(), text: text };
+    // Checked here, online or not: a text the chat would refuse never leaves the box.
+    if (tooLong(item)) { say(texts.too_long); return; }
     textBox.value = "";
-    queue({ id: newId(), text: text });
+    queue(item);
   });
   textBox.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) {

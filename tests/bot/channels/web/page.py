@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,8 +25,12 @@ class Browser:
         return f"page-{next(_ids):08d}"
 
     async def post(self, path: str, data: dict[str, Any], **headers: str) -> tuple[int, Any]:
+        # As JSON.stringify writes it: an emoji as its UTF-8 bytes, not as "\ud83d\ude00".
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         response = await self.client.post(
-            path, json=data, headers={"Origin": self.origin, **headers}
+            path,
+            data=body,
+            headers={"Origin": self.origin, "Content-Type": "application/json", **headers},
         )
         return response.status, await response.json()
 
@@ -52,6 +57,17 @@ class Browser:
                 for line in await self.lines():
                     if found(line):
                         return line
+                await asyncio.sleep(0.05)
+
+    async def wait_for_many(
+        self, found: Callable[[dict[str, Any]], bool], many: int
+    ) -> list[dict[str, Any]]:
+        """The lines that match, once the sender wrote at least `many` of them."""
+        async with asyncio.timeout(WAIT):
+            while True:
+                matching = [line for line in await self.lines() if found(line)]
+                if len(matching) >= many:
+                    return matching
                 await asyncio.sleep(0.05)
 
     async def button(self, starts: str) -> tuple[int, str]:

@@ -54,7 +54,10 @@ async def test_a_message_larger_than_any_page_sends_is_told_too_long(serve: Serv
         status, said = await browser.say("x" * 70_000)
     assert (status, said) == (
         413,
-        {"notice": "Je bericht is te lang. Maak het korter of stuur het in stukjes."},
+        {
+            "notice": "Je bericht is te lang om in één keer te sturen. "
+            "Het staat nog in het tekstvak: maak het korter of stuur het in stukken."
+        },
     )
 
 

@@ -27,13 +27,23 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
+from storage import deferred
 from storage.sealing import KeyRing, install
 from storage.turns import WriteTurns
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POSTGRES_POOL = 10  # connections per worker process
+
+
+class KeepingSession(Session):
+    """A session that sends the writes its transaction kept (storage/deferred.py) before any
+    other statement or flush of its own."""
+
+
+deferred.install(KeepingSession)
 SQLITE_POOL = 4
 
 
@@ -121,7 +131,9 @@ class Database:
         self.url = async_url(url)
         self._is_sqlite = is_sqlite(url)  # asked at every transaction: parsed once
         self.engine = make_engine(url, **options)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=KeepingSession
+        )
         # SQLite has one writer at a time: its transactions take turns here, in order, with
         # the urgent ones first, rather than in the file lock's busy-wait, which favours no
         # one and let a burst of updates keep a sent message unmarked for seconds.
@@ -138,10 +150,16 @@ class Database:
         `urgent` (SQLite): before every transaction still waiting for the one writer."""
         if not self.is_sqlite:
             async with self.sessions() as session, session.begin():
+                kept = _keeping(session, postgres=True)
                 yield session
+                if kept.kept:
+                    await session.run_sync(kept.send)
             return
         async with self.turns.turn(urgent=urgent), self.sessions() as session, session.begin():
+            kept = _keeping(session, postgres=False)
             yield session
+            if kept.kept:
+                await session.run_sync(kept.send)
 
     @asynccontextmanager
     async def at_once(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
@@ -178,6 +196,13 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def _keeping(session: AsyncSession, *, postgres: bool) -> deferred.Deferred:
+    """The session keeps its writes (storage/deferred.py); they are sent before the commit."""
+    kept = deferred.Deferred(postgres)
+    session.info[deferred.KEY] = kept
+    return kept
 
 
 def alembic_config(url: str) -> Config:

@@ -131,8 +131,12 @@ class Database:
         self.url = async_url(url)
         self._is_sqlite = is_sqlite(url)  # asked at every transaction: parsed once
         self.engine = make_engine(url, **options)
+        # On PostgreSQL a transaction keeps its last writes to send them as one statement
+        # (storage/deferred.py); SQLite has no round trips to save, and writes at once.
         self.sessions = async_sessionmaker(
-            self.engine, expire_on_commit=False, sync_session_class=KeepingSession
+            self.engine,
+            expire_on_commit=False,
+            sync_session_class=Session if self._is_sqlite else KeepingSession,
         )
         # SQLite has one writer at a time: its transactions take turns here, in order, with
         # the urgent ones first, rather than in the file lock's busy-wait, which favours no
@@ -150,16 +154,13 @@ class Database:
         `urgent` (SQLite): before every transaction still waiting for the one writer."""
         if not self.is_sqlite:
             async with self.sessions() as session, session.begin():
-                kept = _keeping(session, postgres=True)
+                kept = _keeping(session)
                 yield session
                 if kept.kept:
                     await session.run_sync(kept.send)
             return
         async with self.turns.turn(urgent=urgent), self.sessions() as session, session.begin():
-            kept = _keeping(session, postgres=False)
             yield session
-            if kept.kept:
-                await session.run_sync(kept.send)
 
     @asynccontextmanager
     async def at_once(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
@@ -198,9 +199,9 @@ class Database:
         await self.engine.dispose()
 
 
-def _keeping(session: AsyncSession, *, postgres: bool) -> deferred.Deferred:
+def _keeping(session: AsyncSession) -> deferred.Deferred:
     """The session keeps its writes (storage/deferred.py); they are sent before the commit."""
-    kept = deferred.Deferred(postgres)
+    kept = deferred.Deferred()
     session.info[deferred.KEY] = kept
     return kept
 

@@ -4,13 +4,13 @@ An update ends in several writes nobody reads back in its transaction: the young
 their answers, the statistics events, the audit entries and the replies in the outbox. Each
 statement sent on its own costs a round trip and about 150 µs of CPU through SQLAlchemy, so
 the storage verbs hand these writes to the transaction's `Deferred` instead, and it sends them
-when the transaction commits, on PostgreSQL as one statement (data-modifying WITH queries:
-`WITH w0 AS (UPDATE ...), w1 AS (INSERT ...) INSERT ...`); SQLite, which has no such queries
-and no round trips to save, gets them one by one.
+when the transaction commits, as one statement (PostgreSQL's data-modifying WITH queries:
+`WITH w0 AS (UPDATE ...), w1 AS (INSERT ...) INSERT ...`). On SQLite, which has no such
+queries and no round trips to save, a transaction keeps nothing: each write goes at once.
 
 Nothing changes for whoever reads: any other statement of the session, and any ORM flush,
 first sends what is kept (`install`), so every statement sees the writes made before it, in
-the order they were made. A session opened without `Database.transaction` keeps nothing.
+the order they were made. A session not opened by `Database.transaction` keeps nothing.
 Within one statement PostgreSQL runs the parts in no set order, so a part never touches a
 table another part of the same statement changes by UPDATE (such writes start a next
 statement), and the rows for one table go in one INSERT, in the order they were written (the
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, event, insert, update
+from sqlalchemy import Table, bindparam, event, insert, literal_column, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import SQLModel
@@ -51,7 +51,6 @@ class _Update:
 class Deferred:
     """The writes a transaction keeps for its end, in the order they were made."""
 
-    postgres: bool
     kept: list[_Insert | _Update] = field(default_factory=list)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -69,11 +68,6 @@ class Deferred:
             return
         kept, self.kept = self.kept, []
         connection = session.connection()
-        if not self.postgres:
-            for write in kept:
-                statement, params = _alone(write)
-                connection.execute(statement, params)
-            return
         for batch in _statements(kept):
             shape, params = _shape(batch)
             connection.execute(_together(shape), params)
@@ -92,6 +86,8 @@ async def insert_rows(
     """Insert rows (all with the same columns): kept for the commit in a transaction that
     keeps its writes, else at once with `statement` (the table's prepared insert)."""
     kept = kept_by(session)
+    if not rows:
+        return
     if kept is None:
         await session.execute(statement, list(rows))
     else:
@@ -104,7 +100,8 @@ async def update_row(
     """UPDATE table SET values WHERE keys: kept for the commit, or at once."""
     kept = kept_by(session)
     if kept is None:
-        statement, params = _alone(_Update(table.name, keys, values))
+        statement = _update_alone(table.name, tuple(keys), tuple(values))
+        params = {f"k_{k}": v for k, v in keys.items()} | {f"v_{k}": v for k, v in values.items()}
         await session.execute(statement, params)
     else:
         kept.update(table, keys, values)
@@ -132,11 +129,6 @@ def _table(name: str) -> Table:
 
 
 @lru_cache(maxsize=64)
-def _insert_alone(name: str) -> Any:
-    return insert(_table(name)).inline()
-
-
-@lru_cache(maxsize=64)
 def _update_alone(name: str, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
     table = _table(name)
     return (
@@ -144,15 +136,6 @@ def _update_alone(name: str, keys: tuple[str, ...], values: tuple[str, ...]) -> 
         .where(*(table.c[column] == bindparam(f"k_{column}") for column in keys))
         .values({column: bindparam(f"v_{column}") for column in values})
     )
-
-
-def _alone(write: _Insert | _Update) -> tuple[Any, Any]:
-    if isinstance(write, _Insert):
-        return _insert_alone(write.table), write.rows
-    statement = _update_alone(write.table, tuple(write.keys), tuple(write.values))
-    params = {f"k_{k}": v for k, v in write.keys.items()}
-    params.update({f"v_{k}": v for k, v in write.values.items()})
-    return statement, params
 
 
 def _statements(kept: list[_Insert | _Update]) -> list[list[_Insert | _Update]]:
@@ -217,6 +200,26 @@ def _shape(batch: list[_Insert | _Update]) -> tuple[tuple[Part, ...], dict[str, 
     return tuple(parts), params
 
 
+def _insert_rows(table: Table, n: int, columns: tuple[str, ...], rows: int) -> Any:
+    """One INSERT of so many rows. Not `values([...])`: SQLAlchemy cannot cache a statement
+    with several VALUES rows and would compile it again on every update. Several rows come as
+    a SELECT of each row, ordered by its place, so the ids keep the order they were written."""
+
+    def bound(r: int, k: str) -> Any:
+        return bindparam(f"w{n}r{r}_{k}", type_=table.c[k].type)
+
+    if rows == 1:
+        return insert(table).values({k: bound(0, k) for k in columns}).inline()
+    each = union_all(
+        *(
+            select(literal_column(str(r)).label("place"), *(bound(r, k).label(k) for k in columns))
+            for r in range(rows)
+        )
+    ).subquery()
+    ordered = select(*(each.c[k] for k in columns)).order_by(each.c.place)
+    return insert(table).from_select(list(columns), ordered).inline()
+
+
 @lru_cache(maxsize=256)
 def _together(shape: tuple[Part, ...]) -> Any:
     """One statement for a shape, built once: every part but the last as a WITH query."""
@@ -228,11 +231,7 @@ def _together(shape: tuple[Part, ...]) -> Any:
             values = {k: bindparam(f"w{n}v_{k}", type_=table.c[k].type) for k in second}
             statements.append(update(table).where(*where).values(values))
             continue
-        rows = [
-            {k: bindparam(f"w{n}r{r}_{k}", type_=table.c[k].type) for k in first}
-            for r in range(second)
-        ]
-        statements.append(insert(table).values(rows).inline())
+        statements.append(_insert_rows(table, n, first, second))
     last = statements[-1]
     if len(statements) > 1:
         last = last.add_cte(*(s.cte(f"w{n}") for n, s in enumerate(statements[:-1])))

@@ -181,7 +181,7 @@ def _shape(batch: list[_Insert | _Update]) -> tuple[tuple[Part, ...], dict[str, 
             order.append(write)
             continue
         for row in write.rows:
-            key = (write.table, tuple(row))
+            key = (write.table, tuple(sorted(row)))  # one INSERT per table, whatever the order
             if key not in rows_of:
                 rows_of[key] = []
                 order.append(key)

@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from flows.audit import Actor, Entry
+from storage.deferred import insert_rows
 from storage.models import AuditEvent, table_of, utc
 
 # Built once, and inline: no id is read back (a single row would otherwise ask for it).
-_INSERT = insert(table_of(AuditEvent)).inline()
+_EVENTS = table_of(AuditEvent)
+_INSERT = insert(_EVENTS).inline()
 
 
 async def record(
@@ -40,7 +42,7 @@ async def record(
         }
         for entry in entries
     ]
-    await session.execute(_INSERT, rows)
+    await insert_rows(session, _EVENTS, rows, _INSERT)  # sent with the commit
 
 
 async def record_audit(

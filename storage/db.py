@@ -27,13 +27,23 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
+from storage import deferred
 from storage.sealing import KeyRing, install
 from storage.turns import WriteTurns
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POSTGRES_POOL = 10  # connections per worker process
+
+
+class KeepingSession(Session):
+    """A session that sends the writes its transaction kept (storage/deferred.py) before any
+    other statement or flush of its own."""
+
+
+deferred.install(KeepingSession)
 SQLITE_POOL = 4
 
 
@@ -121,7 +131,13 @@ class Database:
         self.url = async_url(url)
         self._is_sqlite = is_sqlite(url)  # asked at every transaction: parsed once
         self.engine = make_engine(url, **options)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # On PostgreSQL a transaction keeps its last writes to send them as one statement
+        # (storage/deferred.py); SQLite has no round trips to save, and writes at once.
+        self.sessions = async_sessionmaker(
+            self.engine,
+            expire_on_commit=False,
+            sync_session_class=Session if self._is_sqlite else KeepingSession,
+        )
         # SQLite has one writer at a time: its transactions take turns here, in order, with
         # the urgent ones first, rather than in the file lock's busy-wait, which favours no
         # one and let a burst of updates keep a sent message unmarked for seconds.
@@ -138,7 +154,10 @@ class Database:
         `urgent` (SQLite): before every transaction still waiting for the one writer."""
         if not self.is_sqlite:
             async with self.sessions() as session, session.begin():
+                kept = _keeping(session)
                 yield session
+                if kept.kept:
+                    await session.run_sync(kept.send)
             return
         async with self.turns.turn(urgent=urgent), self.sessions() as session, session.begin():
             yield session
@@ -178,6 +197,13 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def _keeping(session: AsyncSession) -> deferred.Deferred:
+    """The session keeps its writes (storage/deferred.py); they are sent before the commit."""
+    kept = deferred.Deferred()
+    session.info[deferred.KEY] = kept
+    return kept
 
 
 def alembic_config(url: str) -> Config:

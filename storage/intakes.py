@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, literal, null, select, union_all, update
@@ -21,6 +20,7 @@ from flows.case import OPEN, WITHDRAWN
 from flows.messages import MediaRef
 from flows.pseudonyms import make_pseudonym
 from flows.state import Answer, CaseView, Intake, KeptMedia, MediaNote, Signal
+from storage.deferred import insert_rows, update_row
 from storage.models import (
     Case,
     Contact,
@@ -77,21 +77,7 @@ async def open_case_of(session: AsyncSession, *, youngster_id: str) -> Case | No
 _ADD_ANSWERS = insert(table_of(IntakeAnswer)).inline()
 _ADD_CONTACT = insert(table_of(Contact)).inline()
 _answers = table_of(IntakeAnswer)
-# One pre-built UPDATE per set of changed columns of an answer.
-_CHANGE_ANSWER = {
-    frozenset(columns): update(_answers)
-    .where(_answers.c.youngster_id == bindparam("y"), _answers.c.question == bindparam("q"))
-    .values({name: bindparam(f"new_{name}") for name in columns})
-    for columns in (("choice",), ("text",), ("choice", "text"))
-}
 _youngsters = table_of(Youngster)
-
-
-@lru_cache(maxsize=64)
-def _change_youngster(columns: frozenset[str]) -> Any:
-    """The UPDATE of these columns of a youngster's row, built once for each set of them."""
-    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in sorted(columns)}
-    return update(_youngsters).where(_youngsters.c.id == bindparam("y")).values(values)
 
 
 # Answers and kept media in one round trip; a media row has its message id, an answer none.
@@ -247,10 +233,10 @@ async def save_intake(
     changed.update(also or {})
     if changed:
         # A Core UPDATE of the changed columns, not the ORM's unit of work: that costs more CPU
-        # than the statement. The loaded row learns the values as saved, so whoever reads it
+        # than the statement; kept for the commit with the update's other writes
+        # (storage/deferred.py). The loaded row learns the values as saved, so whoever reads it
         # later in this transaction sees them, and the ORM writes nothing again.
-        params = {f"new_{name}": value for name, value in changed.items()}
-        await session.execute(_change_youngster(frozenset(changed)), {"y": youngster.id, **params})
+        await update_row(session, _youngsters, {"id": youngster.id}, changed)
         for name, value in changed.items():
             set_committed_value(youngster, name, value)
     old = before.answers if before else {}
@@ -272,8 +258,8 @@ async def save_intake(
         if question not in old
     ]
     if added:
-        # A Core insert: no ORM objects and no ids read back, one round trip for all of them.
-        await session.execute(_ADD_ANSWERS, added)
+        # A Core insert: no ORM objects and no ids read back; kept for the commit.
+        await insert_rows(session, _answers, added, _ADD_ANSWERS)
     for question, answer in intake.answers.items():
         was = old.get(question)
         if was is None or was == answer:
@@ -284,9 +270,8 @@ async def save_intake(
             values["choice"] = answer.choice
         if was.text != answer.text:
             values["text"] = answer.text
-        statement = _CHANGE_ANSWER[frozenset(values)]
-        params = {f"new_{name}": value for name, value in values.items()}
-        await session.execute(statement, {"y": youngster.id, "q": question, **params})
+        keys = {"youngster_id": youngster.id, "question": question}
+        await update_row(session, _answers, keys, values)
     await _save_media(session, youngster_id=youngster.id, media=intake.media, before=before)
 
 

@@ -31,11 +31,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from flows.messages import Outbound, outbound_from_json, outbound_to_json
+from storage.deferred import insert_rows
 from storage.models import InboxEvent, OutboxMessage, SentMessage, table_of, utc
 from storage.sealing import Sealed, lookup, lookups, ring
 
 # Built once, and inline: no id is read back (a single row would otherwise ask for it).
-_ENQUEUE = insert(table_of(OutboxMessage)).inline()
+_OUTBOX = table_of(OutboxMessage)
+_ENQUEUE = insert(_OUTBOX).inline()
 
 
 async def enqueue_messages(
@@ -91,8 +93,8 @@ async def enqueue_letters(
         for letter in letters
         for turn, message in enumerate(letter.messages)
     ]
-    if rows:
-        await session.execute(_ENQUEUE, rows)
+    # Sent with the transaction's other kept writes (storage/deferred.py), rows in this order.
+    await insert_rows(session, _OUTBOX, rows, _ENQUEUE)
 
 
 async def queue_key(session: AsyncSession, table: Table, channel: str, address: str) -> str:

@@ -9,10 +9,12 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import Stat
+from storage.deferred import insert_rows
 from storage.models import StatEvent, table_of
 
 # Built once, and inline: no id is read back (a single row would otherwise ask for it).
-_INSERT = insert(table_of(StatEvent)).inline()
+_EVENTS = table_of(StatEvent)
+_INSERT = insert(_EVENTS).inline()
 
 
 def to_the_hour(moment: datetime) -> datetime:
@@ -23,7 +25,8 @@ def to_the_hour(moment: datetime) -> datetime:
 async def record_stats(
     session: AsyncSession, *, journey: str, at: datetime, stats: Sequence[Stat]
 ) -> None:
-    """Add anonymous events for one journey (one statement, no ids read back)."""
+    """Add anonymous events for one journey (no ids read back; sent with the transaction's
+    other kept writes, storage/deferred.py)."""
     if not stats:
         return
     hour = to_the_hour(at)
@@ -37,4 +40,4 @@ async def record_stats(
         }
         for stat in stats
     ]
-    await session.execute(_INSERT, rows)
+    await insert_rows(session, _EVENTS, rows, _INSERT)

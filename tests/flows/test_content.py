@@ -337,11 +337,16 @@ def test_a_missing_command_word_is_reported_in_each_language(copy: Path) -> None
     assert ("texts/en.yaml", "commands.staff_words.handover") in found
 
 
-def test_an_audit_action_without_a_label_is_reported_in_each_language(copy: Path) -> None:
+def drop_in_each_language(copy: Path, line: str) -> None:
+    """Take the text whose line matches `line` (a pattern) out of every language file."""
     for language in ("nl", "en"):
         path = copy / f"texts/{language}.yaml"
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r'\n      claim: "[^"]*"', "", text), encoding="utf-8")
+        path.write_text(re.sub(line, "", text), encoding="utf-8")
+
+
+def test_an_audit_action_without_a_label_is_reported_in_each_language(copy: Path) -> None:
+    drop_in_each_language(copy, r'\n      claim: "[^"]*"')
     assert [(p.file, p.key, p.reason) for p in problems(copy)] == [
         ("texts/nl.yaml", "web.audit.actions.claim", "missing (the audit page needs its label)"),
         ("texts/en.yaml", "web.audit.actions.claim", "missing (the audit page needs its label)"),
@@ -349,10 +354,7 @@ def test_an_audit_action_without_a_label_is_reported_in_each_language(copy: Path
 
 
 def test_a_web_chat_refusal_without_words_is_reported_in_each_language(copy: Path) -> None:
-    for language in ("nl", "en"):
-        path = copy / f"texts/{language}.yaml"
-        text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r'\n  too_long: "[^"]*"', "", text), encoding="utf-8")
+    drop_in_each_language(copy, r'\n  too_long: "[^"]*"')
     assert [(p.file, p.key, p.reason) for p in problems(copy)] == [
         ("texts/nl.yaml", "chat.too_long", "missing (the web chat refuses with it)"),
         ("texts/en.yaml", "chat.too_long", "missing (the web chat refuses with it)"),

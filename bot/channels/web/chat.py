@@ -33,8 +33,9 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 
 
 class Refused(Exception):
-    """A request the chat turns down where it is found (deep in a route, or before it reads
-    anything); setup.py's middleware answers it as `WebChat.refuse` does."""
+    """A request the chat turns down, raised by every route where it is found (deep in a
+    route, or before it reads anything): setup.py's middleware answers it with
+    `WebChat.refuse`, the one place a refusal is worded."""
 
     def __init__(self, reason: Refusal, status: int) -> None:
         super().__init__(reason)

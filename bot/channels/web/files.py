@@ -51,23 +51,23 @@ class Files:
         chat.check_origin(request)
         visitor = await chat.visitor(request)
         if visitor is None:
-            return chat.refuse(request, "no_chat", 401)
+            raise Refused("no_chat", 401)
         client = client_id(request.query.get("id"))
         if client is None:
             raise Refused("unreadable", 400)
         if request.content_length is not None and request.content_length > MAX_PHOTO:
-            return chat.refuse(request, "too_big", 413)
+            raise Refused("too_big", 413)
         now = chat.clock()
         if chat.limits.sends.add(visitor.address, now) > SENDS_PER_MINUTE:
-            return chat.refuse(request, "too_fast", 429)
+            raise Refused("too_fast", 429)
         data = bytearray()
         async for chunk in request.content.iter_chunked(64 * 1024):
             data.extend(chunk)
             if len(data) > MAX_PHOTO:
-                return chat.refuse(request, "too_big", 413)
+                raise Refused("too_big", 413)
         kind = image_type(bytes(data))
         if kind is None:
-            return chat.refuse(request, "wrong_type", 415)
+            raise Refused("wrong_type", 415)
         token = new_file_token()
         async with chat.db.transaction() as session:
             fresh = await append(
@@ -129,7 +129,7 @@ class Files:
         chat.check_origin(request)
         visitor = await chat.visitor(request)
         if visitor is None:
-            return chat.refuse(request, "no_chat", 401)
+            raise Refused("no_chat", 401)
         code = new_code()
         async with chat.db.transaction() as session:
             await keep_code(
@@ -148,18 +148,18 @@ class Files:
             limits.codes.add(request.remote or "-", now) > CODE_TRIES_PER_HOUR
             or limits.codes.add(ALL, now) > CODE_TRIES_TOTAL_PER_HOUR
         ):
-            return chat.refuse(request, "code_later", 429)
+            raise Refused("code_later", 429)
         typed = data.get("code")
         code = read_code(typed) if isinstance(typed, str) else None
         if code is None:
-            return chat.refuse(request, "code_wrong", 400)
+            raise Refused("code_wrong", 400)
         token = new_token()
         async with chat.db.transaction() as session:
             address = await redeem_code(
                 session, code_digest=digest(code), token_digest=digest(token), now=now
             )
         if address is None:
-            return chat.refuse(request, "code_wrong", 404)
+            raise Refused("code_wrong", 404)
         response = web.json_response({"ok": True})
         set_cookie(response, token, secure=chat.secure_cookie)
         return response

@@ -107,7 +107,7 @@ class Messages:
         response = web.json_response({"ok": True})
         if visitor is None:
             if chat.limits.starts.add(request.remote or "-", chat.clock()) > STARTS_PER_MINUTE:
-                return chat.refuse(request, "too_fast", 429)
+                raise Refused("too_fast", 429)
             token = new_token()
             visitor = Visitor(digest(token), new_address())
             async with chat.db.transaction() as session:
@@ -128,19 +128,19 @@ class Messages:
         data = await read_json(request)
         visitor = await chat.visitor(request)
         if visitor is None:
-            return chat.refuse(request, "no_chat", 401)
+            raise Refused("no_chat", 401)
         client = client_id(data.get("id"))
         if client is None:
             raise Refused("unreadable", 400)
         now = chat.clock()
         if chat.limits.sends.add(visitor.address, now) > SENDS_PER_MINUTE:
-            return chat.refuse(request, "too_fast", 429)
+            raise Refused("too_fast", 429)
         language = chat.language(request)
         if isinstance(data.get("choice"), str):
             return await self._tap(request, visitor, data, client)
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
-            return chat.refuse(request, "empty", 400)
+            raise Refused("empty", 400)
         text = cleaned(Inbound("text", text=text.strip())).text
         async with chat.db.transaction() as session:
             # The page's id makes a resend one line; the inbox makes it one event. The line is

@@ -10,6 +10,7 @@ after a restart; the figures show how often that happens."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import random
 import threading
@@ -38,8 +39,10 @@ YOUNGSTERS = [7100 + n for n in range(20)]
 KILLS = 12
 WAIT = 120.0  # seconds a youngster waits for the next question before the chat counts as stuck
 CHECKINS = ("health", "home", "goals", "money", "network")
-# The longest a reply may have been with Telegram, unmarked, when the process was killed.
-# Measured: tens of milliseconds (the answer's way back, one statement that marks it sent).
+# The longest a reply may have been with Telegram, unmarked, while the process that sent it
+# lived on. Measured: tens of milliseconds (the answer's way back, one statement that marks
+# it sent). A request still on its way when its process was killed counts 0: Telegram takes
+# it, nobody is left to read the answer, and the Bot API has no key to refuse it twice.
 WINDOW = 1.0
 
 
@@ -148,8 +151,30 @@ class Figures:
     never_sent: int = 0  # outbox rows Telegram never received
     unexplained: list[str] = field(default_factory=list)  # sends that match no outbox row
     # For each row sent twice: seconds from Telegram taking it the first time to the SIGKILL
-    # that followed (None: no kill came between the two sends).
+    # of the process that sent it; 0 when Telegram took it after that process was gone (the
+    # request was on its way when it died); None when one process sent it twice.
     windows: list[float | None] = field(default_factory=list)
+
+
+class Lives:
+    """Which of the service's processes made a call, and when that process was killed.
+
+    By when the call arrived, and the logins: every process begins with getMe, so the first
+    getMe after a kill is the next process's first call. A request that the killed process
+    sent in its last moment can arrive after its kill; it is still that process's call."""
+
+    def __init__(self, api: FakeBotApi, kills: list[float]) -> None:
+        logins = [call.arrived for call in api.accepted_calls("getMe")]
+        self.kills = kills
+        self.starts = [logins[0]] + [min(t for t in logins if t > kill) for kill in kills]
+
+    def of(self, arrived: float) -> int:
+        """The process (counted from 0) that made a call arriving at `arrived`."""
+        return bisect.bisect_right(self.starts, arrived) - 1
+
+    def killed(self, process: int) -> float | None:
+        """When that process was killed (None: the last one, stopped in the ordinary way)."""
+        return self.kills[process] if process < len(self.kills) else None
 
 
 def count_deliveries(
@@ -160,6 +185,7 @@ def count_deliveries(
     already delivered is that row sent twice."""
     renderer = Renderer(load_content(), timezone=ZoneInfo("Europe/Brussels"), country="BE")
     oops = renderer.content.text("nl", "error.later")
+    lives = Lives(api, kills)
     figures = Figures()
     for chat in YOUNGSTERS:
         rows = []
@@ -168,18 +194,23 @@ def count_deliveries(
             if address == str(chat) and not message.edit and not message.copy:
                 rows.append(renderer.render(message, language).text)
         calls = [
-            (at, params["text"])
-            for at, params in api.accepted("sendMessage")
-            if params.get("chat_id") == chat and params["text"] != oops
+            call
+            for call in api.accepted_calls("sendMessage")
+            if call.params.get("chat_id") == chat and call.params["text"] != oops
         ]
-        delivered, taken_at = 0, 0.0
-        for at, sent in calls:
+        delivered, first = 0, None
+        for call in calls:
+            sent = call.params["text"]
             if delivered < len(rows) and sent == rows[delivered]:
-                delivered, taken_at = delivered + 1, at
-            elif delivered and sent == rows[delivered - 1]:
+                delivered, first = delivered + 1, call
+            elif first is not None and sent == rows[delivered - 1]:
                 figures.sent_twice += 1
-                between = [k - taken_at for k in kills if taken_at <= k <= at]
-                figures.windows.append(min(between) if between else None)
+                sender = lives.of(first.arrived)
+                killed = lives.killed(sender)
+                if killed is None or lives.of(call.arrived) == sender:
+                    figures.windows.append(None)
+                else:
+                    figures.windows.append(max(0.0, killed - first.answered))
             elif sent in rows[:delivered]:
                 figures.sent_twice += 1
                 figures.after_a_later_reply += 1
@@ -290,7 +321,8 @@ def test_twenty_intakes_survive_a_dozen_sigkills_with_no_answer_lost_and_no_chat
         f"\n{len(kills)} SIGKILLs during {len(YOUNGSTERS)} intakes: {lost} answers lost, "
         f"{len(stuck)} chats stuck, {figures.sent_twice} replies sent twice "
         f"({figures.after_a_later_reply} after a later reply; taken by Telegram this long "
-        f"before the kill: {windows or 'none'}), {figures.never_sent} never sent"
+        f"before its process was killed: {windows or 'none'}), "
+        f"{figures.never_sent} never sent"
     )
     assert len(kills) == KILLS
     assert stuck == []

@@ -612,9 +612,21 @@ class _Stored:
 class _Call:
     method: str
     params: JSON
+    arrived: float  # time.monotonic() when its request reached the stand-in
     status: int | None = None  # None while the call is in flight (long polls)
     description: str | None = None
     answered: float = 0.0  # time.monotonic() when the answer was decided
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A call that took effect: when its request arrived, when it took effect (both
+    ``time.monotonic()``, which is one clock for every process on the machine) and its
+    parameters. Between the two the client may have died: the call counts all the same."""
+
+    arrived: float
+    answered: float
+    params: JSON
 
 
 @dataclass
@@ -994,9 +1006,13 @@ class FakeBotApi:
         """Every call of ``method`` that took effect (answered 200), in the order they
         arrived: when it took effect (``time.monotonic()``) and its parameters. A call whose
         answer the bot never read (it was killed, the network broke) counts, as at Telegram."""
+        return [(call.answered, call.params) for call in self.accepted_calls(method)]
+
+    def accepted_calls(self, method: str) -> list[Accepted]:
+        """As accepted(), with when each call's request arrived as well."""
         with self._changed:
             return [
-                (call.answered, copy.deepcopy(call.params))
+                Accepted(call.arrived, call.answered, copy.deepcopy(call.params))
                 for call in self._calls
                 if call.method.lower() == method.lower() and call.status == 200
             ]
@@ -1295,6 +1311,7 @@ class FakeBotApi:
                 loop.call_soon_threadsafe(self._wake_pollers)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         if self._down:
             return _cut_off(request)
         match = _PATH.fullmatch(request.path)
@@ -1312,7 +1329,7 @@ class FakeBotApi:
             self._down_on = ""
             await self._take_down()
             return _cut_off(request)
-        call = _Call(name, params)
+        call = _Call(name, params, arrived)
         with self._changed:
             self._calls.append(call)
             fault = self._take(self._faults, name)

@@ -842,6 +842,23 @@ def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None
     assert [params["text"] for _, params in api.accepted("sendMessage")] == ["twee"]
 
 
+def test_accepted_calls_say_when_each_request_arrived_and_when_it_took_effect(
+    api: FakeBotApi,
+) -> None:
+    for text in ("een", "twee"):
+        post(
+            api,
+            "sendMessage",
+            json.dumps({"chat_id": SAM, "text": text}).encode(),
+            "application/json",
+        )
+
+    first, second = api.accepted_calls("sendMessage")
+    assert [first.params["text"], second.params["text"]] == ["een", "twee"]
+    # One after the other: the second request left only once the first was answered.
+    assert first.arrived <= first.answered <= second.arrived <= second.answered
+
+
 # ---- observing and waiting -----------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from typing import TypeAlias
 from flows.crisis.lexicon import BUILT_IN, COMMON, NEGATION, CrisisLexicon
 from flows.crisis.model import CrisisModel
 from flows.crisis.normalise import SENTENCE
-from flows.crisis.rules import Occurrence, Tagger, find, negated
+from flows.crisis.rules import Occurrence, Plan, Tagger, find, negated
 
 _Trie: TypeAlias = dict[str, "_Trie"]
 _END = ""  # trie key marking that a phrase ends here; never a real character
@@ -84,7 +84,7 @@ class CrisisDetector:
     def __init__(self, lexicon: CrisisLexicon, model: CrisisModel | None = None) -> None:
         """Index every concept term and compile one regex for the harmless idioms; with a
         model, also listen to it."""
-        self._rules = lexicon.rules
+        self._plans = [Plan.of(rule) for rule in lexicon.rules]
         self._model = model
         self.normalise = lexicon.spelling.normaliser()
         self._tagger = Tagger(lexicon.concepts, self.normalise)
@@ -155,13 +155,14 @@ class CrisisDetector:
                 by_language.setdefault(occ.language, {}).setdefault(occ.concept, []).append(occ)
         best: CrisisHit | None = None
         firm = False
-        for rule in self._rules:
+        for plan in self._plans:
+            rule = plan.rule
             if best is not None and (best.acute or rule.level != "acute") and not rule.firm:
                 continue
-            if any(concept in context for concept in rule.unless):
+            if not plan.unless.isdisjoint(context):
                 continue
             for language, by_concept in by_language.items():
-                found = find(rule, by_concept)
+                found = find(plan, by_concept)
                 if found is None:
                     continue
                 about = _about(found, by_concept)

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 
 from flows.crisis.lexicon import CATEGORIES
 
@@ -48,10 +50,9 @@ def _counts(
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Character n-grams inside padded words, word uni- and bigrams, and skip pairs, with their
     counts: three blocks, each scaled to unit length on its own."""
-    chars: dict[str, int] = {}
-    for token in tokens:
-        for gram in _grams(token):
-            chars[gram] = chars.get(gram, 0) + 1
+    # Counter counts in C and keeps the order features are first seen in, as a dict would:
+    # the vector's order is the order its values are added up in, so it must not change.
+    chars = Counter(chain.from_iterable(map(_grams, tokens)))
     words: dict[str, int] = {}
     near_negation = _near(negations, len(tokens))
     for index, token in enumerate(tokens):
@@ -63,11 +64,9 @@ def _counts(
         if index:
             pair = f"{_WORD}{tokens[index - 1]} {token}"
             words[pair] = words.get(pair, 0) + 1
-    skips: dict[str, int] = {}
-    for gap in SKIP_GAPS:
-        for index in range(len(tokens) - gap):
-            pair = f"{_SKIP}{tokens[index]} {tokens[index + gap]}"
-            skips[pair] = skips.get(pair, 0) + 1
+    skips = Counter(
+        f"{_SKIP}{word} {later}" for gap in SKIP_GAPS for word, later in zip(tokens, tokens[gap:])
+    )
     return chars, words, skips
 
 
@@ -90,11 +89,11 @@ def features(
     vector: dict[str, float] = {}
     for block in _counts(tokens, negations):
         weighted = {
-            feature: (1.0 + math.log(count)) * idf[feature]
+            feature: (1.0 + math.log(count)) * weight
             for feature, count in block.items()
-            if feature in idf
+            if (weight := idf.get(feature)) is not None
         }
-        norm = math.sqrt(sum(value * value for value in weighted.values()))
+        norm = math.sqrt(sum([value * value for value in weighted.values()]))
         if norm:
             for feature, value in weighted.items():
                 vector[feature] = value / norm
@@ -241,8 +240,10 @@ class CrisisModel:
     def score(self, vector: Mapping[str, float], output: int) -> float:
         """One output's log-odds for a feature vector."""
         total = self.bias[output]
+        # Weights.of, written out: this loop runs for every feature of every message.
+        rows, values = self.weights.rows, self.weights.values
         for feature, value in vector.items():
-            total += self.weights.of(feature, output) * value
+            total += values[rows[feature] + output] * value
         return total
 
 

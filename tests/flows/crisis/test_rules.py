@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.crisis import PLAIN
 from flows.crisis.lexicon import Rule
-from flows.crisis.rules import Occurrence, Tagger, find, negated
+from flows.crisis.rules import Occurrence, Plan, Tagger, find, negated
 
 CONCEPTS = {
     "nl": {
@@ -57,8 +57,10 @@ def test_a_new_clause_stops_a_negation() -> None:
     assert _negated("het gaat niet maar hij slaat me") == set()
 
 
-def _rule(*groups: str, within: int = 3) -> Rule:
-    return Rule(id="wish", category="suicide", level="worry", all=list(groups), within=within)
+def _rule(*groups: str, within: int = 3) -> Plan:
+    return Plan.of(
+        Rule(id="wish", category="suicide", level="worry", all=list(groups), within=within)
+    )
 
 
 def _by_concept(text: str) -> dict[str, list[Occurrence]]:

@@ -10,7 +10,7 @@ occurrence of every group of a rule. Everything here is plain data in, data out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, WHO, Rule
@@ -34,35 +34,42 @@ class Occurrence(NamedTuple):
 
 @dataclass(frozen=True)
 class _Term:
-    head: tuple[str, ...]  # every token but the last, matched exactly
+    length: int  # in tokens
     last: str
     prefix: bool  # the last token may continue ("snij*")
     concept: str
     language: str
+    # Where the term goes among the phrases found at one word: two-word phrases ending in a
+    # stem first, then the others, each in the lexicon's order. The order of occurrences at
+    # one word can decide which of two stretches a rule takes, so it never changes.
+    rank: tuple[int, int]
 
-    def matches(self, tokens: Sequence[str], at: int) -> bool:
-        end = at + len(self.head)
-        if end >= len(tokens) or tuple(tokens[at:end]) != self.head:
-            return False
-        word = tokens[end]
-        return word.startswith(self.last) if self.prefix else word == self.last
+
+@dataclass
+class _Phrases:
+    """The phrases that go on from a word, as a tree of their words: reading a message, each
+    next word is one lookup, however many phrases share the words so far."""
+
+    ending: list[_Term] = field(default_factory=list)  # phrases this word ends
+    stemmed: list[_Term] = field(default_factory=list)  # phrases the next word ends as a stem
+    next: dict[str, _Phrases] = field(default_factory=dict)
 
 
 class Tagger:
     """Marks every concept term in a list of tokens; built once per lexicon.
 
-    Terms are indexed so a token is compared only with terms that can start there, each found
-    with one dictionary lookup: single words by the word, phrases by their first two words (or
-    first word, when the second is a stem), and single stems by their first letters.
+    Terms are indexed so a token is compared only with terms that can start there: single
+    words by the word, phrases in a tree of their words under their first word, and single
+    stems by their first letters.
     """
 
     def __init__(
         self, concepts: Mapping[str, Mapping[str, Iterable[str]]], normalise: Normaliser
     ) -> None:
         words: dict[str, list[tuple[str, str]]] = {}  # word -> (concept, language)
-        self._pairs: dict[tuple[str, str], list[_Term]] = {}
-        self._by_first: dict[str, list[_Term]] = {}  # two-word phrases ending in a stem
+        self._phrases: dict[str, _Phrases] = {}  # by their first word
         stems: list[_Term] = []
+        count = 0
         for language, by_name in concepts.items():
             for concept, terms in by_name.items():
                 for raw in terms:
@@ -72,20 +79,27 @@ class Tagger:
                         # A stem is folded without the spelling table: "suicid*" stays a stem.
                         *head, stem = raw.rstrip("*").split()
                         tokens = [*normalise(" ".join(head)).split(), *plain(stem)]
-                    term = _Term(tuple(tokens[:-1]), tokens[-1], prefix, concept, language)
-                    if len(tokens) == 1 and prefix:
-                        stems.append(term)
-                    elif len(tokens) == 1:
+                    if len(tokens) == 1 and not prefix:
                         words.setdefault(tokens[0], []).append((concept, language))
-                    elif len(tokens) == 2 and prefix:
-                        self._by_first.setdefault(tokens[0], []).append(term)
+                        continue
+                    count += 1
+                    rank = (0 if prefix and len(tokens) == 2 else 1, count)
+                    term = _Term(len(tokens), tokens[-1], prefix, concept, language, rank)
+                    if len(tokens) == 1:
+                        stems.append(term)
+                        continue
+                    node = self._phrases.setdefault(tokens[0], _Phrases())
+                    for token in tokens[1:-1]:
+                        node = node.next.setdefault(token, _Phrases())
+                    if prefix:
+                        node.stemmed.append(term)
                     else:
-                        self._pairs.setdefault((tokens[0], tokens[1]), []).append(term)
+                        node.next.setdefault(tokens[-1], _Phrases()).ending.append(term)
         # A word listed twice for one concept and language is one occurrence.
         self._words = {word: tuple(dict.fromkeys(found)) for word, found in words.items()}
-        # Stems by their first letters (as many as the shortest stem has), shortest stem first
-        # (the sort is stable, so terms of one stem keep the file's order): one lookup a token
-        # instead of one per stem length.
+        # Single stems by their first letters (as many as the shortest stem has), shortest
+        # first (the sort is stable, so terms of one stem keep the file's order): one lookup a
+        # token instead of one per stem length.
         self._stem_key = min((len(term.last) for term in stems), default=1)
         self._stems: dict[str, list[_Term]] = {}
         for term in sorted(stems, key=lambda term: len(term.last)):
@@ -106,24 +120,31 @@ class Tagger:
                 continue
             seen = {(concept, at + 1, language) for concept, language in words}
             for term in terms:
-                end = at + len(term.head) + 1
+                end = at + term.length
                 if (term.concept, end, term.language) not in seen:
                     seen.add((term.concept, end, term.language))
                     found.append(Occurrence(term.concept, at, end, term.language))
         return found
 
     def _terms_at(self, tokens: Sequence[str], at: int) -> list[_Term]:
-        """The phrases and stems that match at `at`: phrases ending in a stem, phrases, stems."""
+        """The phrases, then the single stems, that start at `at`."""
         token = tokens[at]
-        terms = [term for term in self._by_first.get(token, ()) if term.matches(tokens, at)]
-        if at + 1 < len(tokens):
-            for term in self._pairs.get((token, tokens[at + 1]), ()):
-                # The key is the first two words, so a two-word phrase matches already.
-                if len(term.head) == 1 or term.matches(tokens, at):
-                    terms.append(term)
-        for term in self._stems.get(token[: self._stem_key], ()):
-            if token.startswith(term.last):
-                terms.append(term)
+        terms: list[_Term] = []
+        node = self._phrases.get(token)
+        after = at + 1
+        while node is not None and after < len(tokens):
+            word = tokens[after]
+            if node.stemmed:
+                terms += [term for term in node.stemmed if word.startswith(term.last)]
+            node = node.next.get(word)
+            if node is not None and node.ending:
+                terms += node.ending
+            after += 1
+        if len(terms) > 1:
+            terms.sort(key=lambda term: term.rank)
+        stems = self._stems.get(token[: self._stem_key])
+        if stems is not None:
+            terms += [term for term in stems if token.startswith(term.last)]
         return terms
 
 

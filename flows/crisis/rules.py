@@ -150,6 +150,7 @@ class Tagger:
 
 # Concepts a negation never turns around: the engine's own, and the language's common words.
 _NOT_TURNED = frozenset({NEGATION, CLAUSE, COMMON, *WHO})
+_ENGINE = frozenset({NEGATION, CLAUSE, *WHO})  # a negation inside these phrases still negates
 
 
 def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
@@ -161,7 +162,7 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
     """
     inside: set[int] = set()
     for occ in occurrences:
-        if occ.concept not in (NEGATION, CLAUSE, *WHO) and occ.end - occ.start > 1:
+        if occ.end - occ.start > 1 and occ.concept not in _ENGINE:
             inside.update(range(occ.start, occ.end))
     negations = [
         occ.start
@@ -175,9 +176,15 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
     # it, "me" is the object the negation still reaches ("hij slaat me niet").
     subjects = clauses | {occ.start for occ in occurrences if occ.concept == "self"}
     negation_at = set(negations)
+    # Where an occurrence must start or end for a negation to stand close enough before or
+    # after it: most occurrences of a long message are passed over with two set lookups.
+    starts_near = {at + gap for at in negations for gap in range(1, NEGATION_BEFORE + 1)}
+    ends_near = {at - gap for at in negations for gap in range(NEGATION_AFTER)}
     turned: set[Occurrence] = set()
     for occ in occurrences:
-        if occ.concept in _NOT_TURNED:
+        if occ.concept in _NOT_TURNED or (
+            occ.start not in starts_near and occ.end not in ends_near
+        ):
             continue
         for at in range(max(0, occ.start - NEGATION_BEFORE), occ.start):
             if at in negation_at and subjects.isdisjoint(range(at + 1, occ.start)):
@@ -212,9 +219,14 @@ def find(plan: Plan, by_concept: Mapping[str, Sequence[Occurrence]]) -> list[Occ
     present, the rule fires. Linear in the number of candidates, also for 4,000 characters.
     """
     groups = plan.groups
-    # Most rules miss a concept altogether: tell that before collecting anything.
-    if not all(any(by_concept.get(concept) for concept in group) for group in groups):
-        return None
+    # Most rules miss a concept altogether: tell that before collecting anything (plain loops:
+    # this runs for every rule and every message).
+    for group in groups:
+        for concept in group:
+            if by_concept.get(concept):
+                break
+        else:
+            return None
     items: list[tuple[int, int, Occurrence]] = []
     for index, group in enumerate(groups):
         for concept in group:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -200,13 +201,9 @@ def _written_in(occurrences: list[Occurrence]) -> set[str]:
     """The languages a message is written in, by their most common words: every language with
     at least a third as many as the best one (all of them when there are none), so a Dutch
     message with an English sentence in it is read in both."""
-    counts: dict[str, int] = {}
-    for occ in occurrences:
-        counts.setdefault(occ.language, 0)
-        if occ.concept == COMMON:
-            counts[occ.language] += 1
-    best = max(counts.values(), default=0)
-    return {language for language, count in counts.items() if 3 * count >= best}
+    common = Counter(occ.language for occ in occurrences if occ.concept == COMMON)
+    best = max(common.values(), default=0)
+    return {occ.language for occ in occurrences if 3 * common[occ.language] >= best}
 
 
 def _main_language(occurrences: list[Occurrence]) -> str:

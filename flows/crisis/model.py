@@ -64,7 +64,11 @@ def _counts(
             in_order.append(f"{_WORD}{tokens[index - 1]} {token}")
     words = Counter(in_order)
     skips = Counter(
-        f"{_SKIP}{word} {later}" for gap in SKIP_GAPS for word, later in zip(tokens, tokens[gap:])
+        f"{_SKIP}{word} {later}"
+        for gap in SKIP_GAPS
+        for word, later in zip(
+            tokens, tokens[gap:], strict=False
+        )  # the last `gap` words start none
     )
     return chars, words, skips
 

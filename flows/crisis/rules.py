@@ -115,7 +115,11 @@ class Tagger:
             words = self._words.get(token, ())
             for concept, language in words:
                 found.append(Occurrence(concept, at, at + 1, language))
-            terms = self._terms_at(tokens, at)
+            phrases = self._phrases.get(token)
+            stems = self._stems.get(token[: self._stem_key])
+            if phrases is None and stems is None:  # most words start no phrase and no stem
+                continue
+            terms = self._terms_at(tokens, at, phrases, stems)
             if not terms:
                 continue
             seen = {(concept, at + 1, language) for concept, language in words}
@@ -126,11 +130,15 @@ class Tagger:
                     found.append(Occurrence(term.concept, at, end, term.language))
         return found
 
-    def _terms_at(self, tokens: Sequence[str], at: int) -> list[_Term]:
-        """The phrases, then the single stems, that start at `at`."""
+    @staticmethod
+    def _terms_at(
+        tokens: Sequence[str], at: int, phrases: _Phrases | None, stems: list[_Term] | None
+    ) -> list[_Term]:
+        """The phrases (from the tree under the word at `at`), then the single stems (those
+        indexed under its first letters) that match there."""
         token = tokens[at]
         terms: list[_Term] = []
-        node = self._phrases.get(token)
+        node = phrases
         after = at + 1
         while node is not None and after < len(tokens):
             word = tokens[after]
@@ -142,7 +150,6 @@ class Tagger:
             after += 1
         if len(terms) > 1:
             terms.sort(key=lambda term: term.rank)
-        stems = self._stems.get(token[: self._stem_key])
         if stems is not None:
             terms += [term for term in stems if token.startswith(term.last)]
         return terms

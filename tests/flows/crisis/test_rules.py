@@ -35,6 +35,13 @@ def test_a_phrase_is_tagged_as_one_occurrence() -> None:
     assert ("wish", "niet mer leven") in tags("ik wil niet meer leven")
 
 
+def test_phrases_found_at_one_word_keep_the_lexicon_s_order() -> None:
+    concepts = {"nl": {"wish": ["wil niet meer leven"], "not": ["wil niet"]}}
+    tokens = PLAIN("ik wil niet meer leven").split()
+    found = [o.concept for o in Tagger(concepts, PLAIN).tag(tokens)]
+    assert found == ["wish", "not"]
+
+
 def _negated(text: str) -> set[str]:
     tokens = PLAIN(text).split()
     found = Tagger(CONCEPTS, PLAIN).tag(tokens)

@@ -63,12 +63,11 @@ def _counts(
         if index:
             in_order.append(f"{_WORD}{tokens[index - 1]} {token}")
     words = Counter(in_order)
+    # zip stops at the shorter list: the last `gap` words start no skip pair.
     skips = Counter(
         f"{_SKIP}{word} {later}"
         for gap in SKIP_GAPS
-        for word, later in zip(
-            tokens, tokens[gap:], strict=False
-        )  # the last `gap` words start none
+        for word, later in zip(tokens, tokens[gap:], strict=False)
     )
     return chars, words, skips
 
@@ -111,7 +110,8 @@ def features(
 
 class _Sublinear(dict[int, float]):
     """1 + log(count), the sublinear term frequency, worked out once per count: most counts
-    are 1, 2 or 3, and a table lookup is cheaper than a call to math.log."""
+    are 1, 2 or 3, and a table lookup is cheaper than a call to math.log. A count is at most
+    a message's number of words, so the table stays small."""
 
     def __missing__(self, count: int) -> float:
         self[count] = value = 1.0 + math.log(count)

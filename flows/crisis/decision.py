@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -10,7 +11,7 @@ from typing import TypeAlias
 from flows.crisis.lexicon import BUILT_IN, COMMON, NEGATION, CrisisLexicon
 from flows.crisis.model import CrisisModel
 from flows.crisis.normalise import SENTENCE
-from flows.crisis.rules import Occurrence, Tagger, find, negated
+from flows.crisis.rules import Occurrence, Plan, Tagger, find, negated
 
 _Trie: TypeAlias = dict[str, "_Trie"]
 _END = ""  # trie key marking that a phrase ends here; never a real character
@@ -84,7 +85,7 @@ class CrisisDetector:
     def __init__(self, lexicon: CrisisLexicon, model: CrisisModel | None = None) -> None:
         """Index every concept term and compile one regex for the harmless idioms; with a
         model, also listen to it."""
-        self._rules = lexicon.rules
+        self._plans = [Plan.of(rule) for rule in lexicon.rules]
         self._model = model
         self.normalise = lexicon.spelling.normaliser()
         self._tagger = Tagger(lexicon.concepts, self.normalise)
@@ -155,13 +156,14 @@ class CrisisDetector:
                 by_language.setdefault(occ.language, {}).setdefault(occ.concept, []).append(occ)
         best: CrisisHit | None = None
         firm = False
-        for rule in self._rules:
+        for plan in self._plans:
+            rule = plan.rule
             if best is not None and (best.acute or rule.level != "acute") and not rule.firm:
                 continue
-            if any(concept in context for concept in rule.unless):
+            if not plan.unless.isdisjoint(context):
                 continue
             for language, by_concept in by_language.items():
-                found = find(rule, by_concept)
+                found = find(plan, by_concept)
                 if found is None:
                     continue
                 about = _about(found, by_concept)
@@ -199,13 +201,9 @@ def _written_in(occurrences: list[Occurrence]) -> set[str]:
     """The languages a message is written in, by their most common words: every language with
     at least a third as many as the best one (all of them when there are none), so a Dutch
     message with an English sentence in it is read in both."""
-    counts: dict[str, int] = {}
-    for occ in occurrences:
-        counts.setdefault(occ.language, 0)
-        if occ.concept == COMMON:
-            counts[occ.language] += 1
-    best = max(counts.values(), default=0)
-    return {language for language, count in counts.items() if 3 * count >= best}
+    common = Counter(occ.language for occ in occurrences if occ.concept == COMMON)
+    best = max(common.values(), default=0)
+    return {occ.language for occ in occurrences if 3 * common[occ.language] >= best}
 
 
 def _main_language(occurrences: list[Occurrence]) -> str:

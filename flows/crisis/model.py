@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 
 from flows.crisis.lexicon import CATEGORIES
 
@@ -48,26 +50,25 @@ def _counts(
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Character n-grams inside padded words, word uni- and bigrams, and skip pairs, with their
     counts: three blocks, each scaled to unit length on its own."""
-    chars: dict[str, int] = {}
-    for token in tokens:
-        for gram in _grams(token):
-            chars[gram] = chars.get(gram, 0) + 1
-    words: dict[str, int] = {}
+    # Counter counts in C and keeps the order features are first seen in, as a dict would:
+    # the vector's order is the order its values are added up in, so it must not change.
+    chars = Counter(chain.from_iterable(map(_grams, tokens)))
     near_negation = _near(negations, len(tokens))
+    in_order: list[str] = []
     for index, token in enumerate(tokens):
-        words[_WORD + token] = words.get(_WORD + token, 0) + 1
+        in_order.append(_WORD + token)
         if index in near_negation:
             # "slaat" beside "niet" or "nooit" is another word than "slaat" alone.
-            turned = f"{_WORD}~{token}"
-            words[turned] = words.get(turned, 0) + 1
+            in_order.append(f"{_WORD}~{token}")
         if index:
-            pair = f"{_WORD}{tokens[index - 1]} {token}"
-            words[pair] = words.get(pair, 0) + 1
-    skips: dict[str, int] = {}
-    for gap in SKIP_GAPS:
-        for index in range(len(tokens) - gap):
-            pair = f"{_SKIP}{tokens[index]} {tokens[index + gap]}"
-            skips[pair] = skips.get(pair, 0) + 1
+            in_order.append(f"{_WORD}{tokens[index - 1]} {token}")
+    words = Counter(in_order)
+    # zip stops at the shorter list: the last `gap` words start no skip pair.
+    skips = Counter(
+        f"{_SKIP}{word} {later}"
+        for gap in SKIP_GAPS
+        for word, later in zip(tokens, tokens[gap:], strict=False)
+    )
     return chars, words, skips
 
 
@@ -83,22 +84,41 @@ def _near(negations: Iterable[int], length: int) -> set[int]:
     return near - set(negations)
 
 
+def _blocks(
+    tokens: list[str], negations: Iterable[int], idf: Mapping[str, float]
+) -> Iterator[tuple[dict[str, float], float]]:
+    """Each block's weighted features (those in `idf`), and the length that scales it to one."""
+    for block in _counts(tokens, negations):
+        weighted = {
+            feature: _SUBLINEAR[count] * weight
+            for feature, count in block.items()
+            if (weight := idf.get(feature)) is not None
+        }
+        yield weighted, math.sqrt(sum([value * value for value in weighted.values()]))
+
+
 def features(
     tokens: list[str], negations: Iterable[int], idf: Mapping[str, float]
 ) -> dict[str, float]:
     """The weighted, unit-length feature vector of a text (features outside `idf` dropped)."""
     vector: dict[str, float] = {}
-    for block in _counts(tokens, negations):
-        weighted = {
-            feature: (1.0 + math.log(count)) * idf[feature]
-            for feature, count in block.items()
-            if feature in idf
-        }
-        norm = math.sqrt(sum(value * value for value in weighted.values()))
+    for weighted, norm in _blocks(tokens, negations, idf):
         if norm:
-            for feature, value in weighted.items():
-                vector[feature] = value / norm
+            vector.update({feature: value / norm for feature, value in weighted.items()})
     return vector
+
+
+class _Sublinear(dict[int, float]):
+    """1 + log(count), the sublinear term frequency, worked out once per count: most counts
+    are 1, 2 or 3, and a table lookup is cheaper than a call to math.log. A count is at most
+    a message's number of words, so the table stays small."""
+
+    def __missing__(self, count: int) -> float:
+        self[count] = value = 1.0 + math.log(count)
+        return value
+
+
+_SUBLINEAR = _Sublinear()
 
 
 def feature_names(texts: Iterable[tuple[list[str], list[int]]]) -> list[dict[str, int]]:
@@ -236,13 +256,27 @@ class CrisisModel:
 
     def hear(self, tokens: list[str], negations: Iterable[int] = ()) -> Heard:
         """Score one message, given as its normalised tokens and where its negations stand."""
-        return Heard(self, features(tokens, negations, self.idf))
+        return Heard(self, tokens, list(negations))
+
+    def crisis_score(self, tokens: list[str], negations: Iterable[int]) -> float:
+        """`score(features(tokens, negations, idf), 0)` without building the vector: every
+        message needs this one output, so it is added up as the blocks are scaled, with the
+        same numbers in the same order (the same float, to the last bit)."""
+        total = self.bias[0]
+        rows, values = self.weights.rows, self.weights.values
+        for weighted, norm in _blocks(tokens, negations, self.idf):
+            if norm:
+                for feature, value in weighted.items():
+                    total += values[rows[feature]] * (value / norm)
+        return total
 
     def score(self, vector: Mapping[str, float], output: int) -> float:
         """One output's log-odds for a feature vector."""
         total = self.bias[output]
+        # Weights.of, written out: this loop runs for every feature of every message.
+        rows, values = self.weights.rows, self.weights.values
         for feature, value in vector.items():
-            total += self.weights.of(feature, output) * value
+            total += values[rows[feature] + output] * value
         return total
 
 
@@ -250,14 +284,16 @@ class Heard:
     """A scored message. Only the crisis probability is needed for every message; acute and
     category only when the model alone raises a signal, so they are computed on demand."""
 
-    def __init__(self, model: CrisisModel, vector: dict[str, float]) -> None:
+    def __init__(self, model: CrisisModel, tokens: list[str], negations: list[int]) -> None:
         self._model = model
-        self._vector = vector
-        self.crisis = _sigmoid(model.score(vector, 0))
+        self._tokens = tokens
+        self._negations = negations
+        self.crisis = _sigmoid(model.crisis_score(tokens, negations))
 
     def verdict(self) -> Verdict:
-        acute = _sigmoid(self._model.score(self._vector, 1))
-        by_category = [self._model.score(self._vector, 2 + i) for i in range(len(CATEGORIES))]
+        vector = features(self._tokens, self._negations, self._model.idf)
+        acute = _sigmoid(self._model.score(vector, 1))
+        by_category = [self._model.score(vector, 2 + i) for i in range(len(CATEGORIES))]
         best = max(range(len(CATEGORIES)), key=lambda i: by_category[i])
         return Verdict(self.crisis, acute, CATEGORIES[best])
 

@@ -67,3 +67,16 @@ def test_a_language_s_acute_alarm_applies_only_where_an_acute_rule_fired() -> No
     model = CrisisModel.parse([*HEADER, "alarm\tnl\t0.9", "acute_alarm\tnl\t0.7"])
     assert model.stack.signal(0.3, "acute", language="nl")
     assert not model.stack.signal(0.3, "worry", language="nl")
+
+
+def test_the_crisis_score_is_the_whole_vector_s_score_to_the_last_bit() -> None:
+    model = _weights(
+        "w:ik\t1.3\t0.11\t0\t0\t0\t0\t0\t0",
+        "w:wil dood\t2.7\t1.9\t0\t0\t0\t0\t0\t0",
+        "c: ik \t0.7\t-0.37\t0\t0\t0\t0\t0\t0",
+        "c:dood \t1.1\t0.53\t0\t0\t0\t0\t0\t0",
+        "s:ik dood\t3.1\t0.29\t0\t0\t0\t0\t0\t0",
+    )
+    tokens, negations = ["ik", "wil", "dood", "ik", "ik"], [1]
+    vector = features(tokens, negations, model.idf)
+    assert model.crisis_score(tokens, negations) == model.score(vector, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.crisis import PLAIN
 from flows.crisis.lexicon import Rule
-from flows.crisis.rules import Occurrence, Tagger, find, negated
+from flows.crisis.rules import Occurrence, Plan, Tagger, find, negated
 
 CONCEPTS = {
     "nl": {
@@ -35,6 +35,13 @@ def test_a_phrase_is_tagged_as_one_occurrence() -> None:
     assert ("wish", "niet mer leven") in tags("ik wil niet meer leven")
 
 
+def test_phrases_found_at_one_word_keep_the_lexicon_s_order() -> None:
+    concepts = {"nl": {"wish": ["wil niet meer leven"], "not": ["wil niet"]}}
+    tokens = PLAIN("ik wil niet meer leven").split()
+    found = [o.concept for o in Tagger(concepts, PLAIN).tag(tokens)]
+    assert found == ["wish", "not"]
+
+
 def _negated(text: str) -> set[str]:
     tokens = PLAIN(text).split()
     found = Tagger(CONCEPTS, PLAIN).tag(tokens)
@@ -57,8 +64,10 @@ def test_a_new_clause_stops_a_negation() -> None:
     assert _negated("het gaat niet maar hij slaat me") == set()
 
 
-def _rule(*groups: str, within: int = 3) -> Rule:
-    return Rule(id="wish", category="suicide", level="worry", all=list(groups), within=within)
+def _rule(*groups: str, within: int = 3) -> Plan:
+    return Plan.of(
+        Rule(id="wish", category="suicide", level="worry", all=list(groups), within=within)
+    )
 
 
 def _by_concept(text: str) -> dict[str, list[Occurrence]]:

@@ -829,15 +829,20 @@ async def test_a_long_poll_waiting_when_telegram_goes_down_is_cut_off(
         await asyncio.wait_for(waiting, timeout=5)
 
 
-def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None:
-    api.fail_next("sendMessage", status=429)
-    for text in ("een", "twee"):
+def send_one_after_another(api: FakeBotApi, *texts: str) -> None:
+    """sendMessage to Sam over raw HTTP, each call once the one before was answered."""
+    for text in texts:
         post(
             api,
             "sendMessage",
             json.dumps({"chat_id": SAM, "text": text}).encode(),
             "application/json",
         )
+
+
+def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None:
+    api.fail_next("sendMessage", status=429)
+    send_one_after_another(api, "een", "twee")
 
     assert [params["text"] for _, params in api.accepted("sendMessage")] == ["twee"]
 
@@ -845,13 +850,7 @@ def test_accepted_lists_only_the_calls_that_took_effect(api: FakeBotApi) -> None
 def test_accepted_calls_say_when_each_request_arrived_and_when_it_took_effect(
     api: FakeBotApi,
 ) -> None:
-    for text in ("een", "twee"):
-        post(
-            api,
-            "sendMessage",
-            json.dumps({"chat_id": SAM, "text": text}).encode(),
-            "application/json",
-        )
+    send_one_after_another(api, "een", "twee")
 
     first, second = api.accepted_calls("sendMessage")
     assert [first.params["text"], second.params["text"]] == ["een", "twee"]

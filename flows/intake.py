@@ -11,7 +11,7 @@ from datetime import datetime
 
 from transitions import Machine
 
-from flows import feedback, reach
+from flows import feedback, kept_words, reach
 from flows.case import CLOSED
 from flows.command_words import youngster_words
 from flows.commands import Commands, queued_confirm, when_back
@@ -136,7 +136,10 @@ class IntakeFlow:
         elif event.kind == "choice":
             self._choice(step, event.choice, now)
         elif event.kind == "edited" and step.intake is not None:  # else: as if typed
-            self._edited(step, text)
+            kept_words.edited(step, text)
+        elif text.strip() and event.continued:
+            question = self._questions.get(step.intake.state) if step.intake else None
+            kept_words.continued(step, text, question.id if question else None)
         elif text.strip():
             self._text(step, text, now)
         if step.intake is not None:
@@ -353,16 +356,6 @@ class IntakeFlow:
             return
         keep_text(intake, question.id if question is not None else EXTRA, text)
         self.ask(step, kept=True)
-
-    def _edited(self, step: Step, text: str) -> None:
-        intake = step.intake
-        if intake is None or not text.strip():
-            return
-        if intake.state == QUEUED:
-            step.notes_for_coach.append(text)
-        else:
-            keep_text(intake, EXTRA, text)
-        step.outbound.append(Outbound("edited.kept"))
 
     # -- queue, talk now ------------------------------------------------------------------------
 

@@ -186,9 +186,6 @@ class Weights:
         self.rows[feature] = len(self.values)
         self.values.extend(weights)
 
-    def of(self, feature: str, output: int) -> float:
-        return self.values[self.rows[feature] + output]
-
 
 class CrisisModel:
     """The weights of content/crisis-model.tsv, ready to score messages."""
@@ -273,7 +270,7 @@ class CrisisModel:
     def score(self, vector: Mapping[str, float], output: int) -> float:
         """One output's log-odds for a feature vector."""
         total = self.bias[output]
-        # Weights.of, written out: this loop runs for every feature of every message.
+        # A feature's row starts at rows[feature]; its outputs follow in OUTPUTS order.
         rows, values = self.weights.rows, self.weights.values
         for feature, value in vector.items():
             total += values[rows[feature] + output] * value

@@ -24,7 +24,10 @@ def report_lines(report: Report, *, details: bool = True) -> list[str]:
     lines.append("")
     lines.append("language  level   crisis  recall   caught at that level")
     for (language, level), t in sorted(report.levels.items()):
-        as_level = f"{t.acute_as_acute}/{t.acute}" if level == "acute" else "-"
+        if level == "acute":
+            as_level = f"{t.acute_as_acute}/{t.acute}"
+        else:  # caught as a worry; those answered as acute alerted the whole team
+            as_level = f"{t.caught - t.worry_as_acute}/{t.crisis} ({t.worry_as_acute} as acute)"
         lines.append(f"{language:<8}  {level:<6}  {t.crisis:>6}  {_percent(t.recall)}  {as_level}")
     if details:
         lines.append("")

@@ -71,6 +71,7 @@ class Tally:
     acute: int = 0
     acute_caught: int = 0
     acute_as_acute: int = 0
+    worry_as_acute: int = 0  # a worry answered as acute: every coach and team lead alerted
     everyday: int = 0
     alarms: int = 0
 
@@ -128,6 +129,8 @@ def evaluate(detector: Detector, examples: Iterable[Example]) -> Report:
                 part.acute += 1
                 part.acute_caught += hit is not None
                 part.acute_as_acute += hit is not None and hit.acute
+            else:
+                part.worry_as_acute += hit is not None and hit.acute
         if hit is None:
             report.misses.append(example)
     return report

@@ -259,10 +259,21 @@ class CrisisModel:
         """`score(features(tokens, negations, idf), 0)` without building the vector: every
         message needs this one output, so it is added up as the blocks are scaled, with the
         same numbers in the same order (the same float, to the last bit)."""
-        total = self.bias[0]
+        return self.scaled_score(_blocks(tokens, negations, self.idf), 0)
+
+    def scaled_score(self, blocks: Iterable[tuple[dict[str, float], float]], output: int) -> float:
+        """One output's log-odds, added up from the weighted blocks and their lengths."""
+        total = self.bias[output]
         rows, values = self.weights.rows, self.weights.values
-        for weighted, norm in _blocks(tokens, negations, self.idf):
-            if norm:
+        # A feature's row starts at rows[feature]; its outputs follow in OUTPUTS order. The
+        # crisis output (0), asked of every message, is added up without the offset.
+        for weighted, norm in blocks:
+            if not norm:
+                continue
+            if output:
+                for feature, value in weighted.items():
+                    total += values[rows[feature] + output] * (value / norm)
+            else:
                 for feature, value in weighted.items():
                     total += values[rows[feature]] * (value / norm)
         return total
@@ -285,7 +296,14 @@ class Heard:
         self._model = model
         self._tokens = tokens
         self._negations = negations
-        self.crisis = _sigmoid(model.crisis_score(tokens, negations))
+        # Kept: weighing the words is most of the work, and `acute` adds up the same blocks.
+        self._blocks = list(_blocks(tokens, negations, model.idf))
+        self.crisis = _sigmoid(model.scaled_score(self._blocks, 0))
+
+    @property
+    def acute(self) -> float:
+        """How likely the message is acute; asked only of a message that raised a signal."""
+        return _sigmoid(self._model.scaled_score(self._blocks, 1))
 
     def verdict(self) -> Verdict:
         vector = features(self._tokens, self._negations, self._model.idf)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from flows.content import Detector
-from flows.crisis import CrisisDetector, CrisisLexicon
+from flows.crisis import CrisisDetector, CrisisHit, CrisisLexicon
 from flows.crisis.model import CrisisModel
 
 NL_SIGNALS: list[tuple[str, str]] = [
@@ -341,6 +341,41 @@ def test_hit_never_carries_the_text(detector: Detector) -> None:
 def _deaf_model() -> CrisisModel:
     """A model that hears a crisis nowhere and whose stack never raises a signal."""
     return CrisisModel.parse(["bias\t-30\t0\t0\t0\t0\t0\t0", "stack\t1\t0\t0\t-30\t0.99"])
+
+
+def _model_hearing_acute(acute: float) -> CrisisModel:
+    """A model whose stack raises a signal on everything and that hears every message as acute
+    with log-odds `acute`."""
+    return CrisisModel.parse([f"bias\t30\t{acute}\t0\t0\t0\t0\t0", "stack\t1\t0\t0\t0\t0.01"])
+
+
+IDEATION = "ik denk aan zelfmoord"  # a worry rule (ideation), not firm
+
+
+def test_a_worry_the_model_hears_as_acute_is_acute_and_says_the_wording_decided(
+    lexicon: CrisisLexicon,
+) -> None:
+    assert CrisisDetector(lexicon).detect(IDEATION) == CrisisHit(
+        "suicide", "nl", "worry", "ideation"
+    )
+    hit = CrisisDetector(lexicon, _model_hearing_acute(5)).detect(IDEATION)
+    assert hit == CrisisHit("suicide", "nl", "acute", "model")
+
+
+def test_a_worry_the_model_hears_as_a_worry_stays_a_worry_with_its_rule(
+    lexicon: CrisisLexicon,
+) -> None:
+    hit = CrisisDetector(lexicon, _model_hearing_acute(-5)).detect(IDEATION)
+    assert hit == CrisisHit("suicide", "nl", "worry", "ideation")
+
+
+def test_a_firm_worry_the_model_hears_as_acute_is_acute(lexicon: CrisisLexicon) -> None:
+    text = "ik zie het echt niet meer zitten"
+    level, firm = CrisisDetector(lexicon).rules_verdict(text)
+    assert (level, firm) == ("worry", True)
+    hit = CrisisDetector(lexicon, _model_hearing_acute(5)).detect(text)
+    assert hit is not None
+    assert (hit.level, hit.rule) == ("acute", "model")
 
 
 def test_a_firm_rule_stands_whatever_the_model_says(lexicon: CrisisLexicon) -> None:

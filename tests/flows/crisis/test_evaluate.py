@@ -50,6 +50,28 @@ FLOOR = {"en": (0.945, 0.078, 1090), "nl": (0.942, 0.087, 1098)}
 BLIND_FLOOR = {"en": (0.986, 0.03, 63), "nl": (0.98, 0.04, 63)}
 
 
+# The level: how many acute messages are answered as acute (at least), and how many worry
+# messages as acute, alerting every coach and team lead (at most), per language; measured
+# after a rule's worry became acute where the model hears an acute message (decision.py).
+LEVEL_FLOOR = {"en": (1025, 300), "nl": (1040, 290)}
+BLIND_LEVEL_FLOOR = {"en": (60, 16), "nl": (59, 11)}
+
+
+@pytest.mark.parametrize(
+    ("split", "floor"), [("test.tsv", LEVEL_FLOOR), ("blind.tsv", BLIND_LEVEL_FLOOR)]
+)
+def test_acute_messages_are_answered_as_acute_without_raising_worries_to_acute(
+    detector: Detector, split: str, floor: dict[str, tuple[int, int]]
+) -> None:
+    with (CORPUS / split).open(encoding="utf-8") as handle:
+        report = evaluate(detector, parse_corpus(handle, split))
+    for language, (acute_as_acute, worry_as_acute) in floor.items():
+        acute = report.levels[language, "acute"]
+        worry = report.levels[language, "worry"]
+        assert acute.acute_as_acute >= acute_as_acute, (language, acute.acute_as_acute)
+        assert worry.worry_as_acute <= worry_as_acute, (language, worry.worry_as_acute)
+
+
 @pytest.mark.parametrize(("split", "floor"), [("test.tsv", FLOOR), ("blind.tsv", BLIND_FLOOR)])
 def test_the_held_out_splits_stay_above_their_measured_floor(
     detector: Detector, split: str, floor: dict[str, tuple[float, float, int]]

@@ -80,3 +80,15 @@ def test_the_crisis_score_is_the_whole_vector_s_score_to_the_last_bit() -> None:
     tokens, negations = ["ik", "wil", "dood", "ik", "ik"], [1]
     vector = features(tokens, negations, model.idf)
     assert model.crisis_score(tokens, negations) == model.score(vector, 0)
+
+
+def test_the_acute_probability_of_a_heard_message_is_the_verdict_s_to_the_last_bit() -> None:
+    model = _weights(
+        "w:ik\t1.3\t0.11\t0.4\t0\t0\t0\t0\t0",
+        "w:wil dood\t2.7\t1.9\t-0.8\t0\t0\t0\t0\t0",
+        "c: ik \t0.7\t-0.37\t1.3\t0\t0\t0\t0\t0",
+        "s:ik dood\t3.1\t0.29\t0.6\t0\t0\t0\t0\t0",
+    )
+    heard = model.hear(["ik", "wil", "dood", "ik", "ik"], [1])
+    assert heard.acute == heard.verdict().acute
+    assert heard.acute != 0.5  # the acute column was read, not left at its bias of 0

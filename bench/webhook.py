@@ -19,6 +19,7 @@ import asyncio
 import base64
 import itertools
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -191,17 +192,21 @@ async def worker(
         stdout=asyncio.subprocess.PIPE,
         stderr=log,
     )
+    failed = True
     try:
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), timeout=120)
         if not line.startswith(b"klik: serving"):
             raise RuntimeError(f"the webhook worker did not start; see {folder}/worker.log")
         yield Worker(process, f"http://127.0.0.1:{port}{PATH}")
+        failed = False
     finally:
         if process.returncode is None:
             process.terminate()
             await process.wait()
         log.close()
+        if not failed:  # the log is kept only to find out why a run failed
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class WebhookPoster:

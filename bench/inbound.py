@@ -2,17 +2,19 @@
 hand-written asyncpg handler (bench/asyncpg_baseline.py) that writes the same rows.
 
 Every figure drives one `Handle`: a function taking (address, event, event id) that returns
-once the update is handled and committed with its replies in the outbox. Today that is
+once the update is handled and committed with its replies in the outbox:
 `ConversationService.handle`, the entry point the Telegram channel and the webhook route
-call; the webhook route can be measured the same way by a `Handle` that POSTs the update to
-it (see `service_handle`).
+call, and on PostgreSQL also the webhook route itself, served by a worker process
+(bench/webhook.py), whose CPU is read for that process alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import secrets
+import signal
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +22,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bench.asyncpg_baseline import AsyncpgIntake
+from bench.webhook import (
+    CONNECTIONS,
+    WebhookPoster,
+    Worker,
+    bot_api_stand_in,
+    check_all_handled,
+    poster,
+    worker,
+)
 from bot.services.conversation import ConversationService
 from bot.services.staff import StaffService
 from flows.intake import IntakeFlow, Rules
@@ -131,29 +142,40 @@ class Round:
 
 
 async def one_after_another(
-    handle: Handle, prefix: str, youngsters: int, clock: BenchClock
+    handle: Handle,
+    prefix: str,
+    youngsters: int,
+    clock: BenchClock,
+    cpu_clock: Callable[[], float] = time.process_time,
 ) -> Round:
-    """Whole intakes, one update at a time: CPU and wall time per update."""
+    """Whole intakes, one update at a time: CPU (of this process, or what `cpu_clock`
+    counts) and wall time per update."""
     updates = 0
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_clock()
     for n in range(youngsters):
         for event in SCRIPT:
             await handle(f"{prefix}-{n}", event, secrets.token_hex(8))
             updates += 1
         clock.now += timedelta(seconds=1)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    cpu, wall = cpu_clock() - cpu, time.perf_counter() - wall
     return Round(cpu / updates * 1e3, wall / updates * 1e3, updates)
 
 
 async def interleaved_cpu(
-    handles: dict[str, Handle], youngsters: int, clock: BenchClock, rounds: int = 3
+    handles: dict[str, Handle],
+    youngsters: int,
+    clock: BenchClock,
+    rounds: int = 3,
+    cpu_clocks: dict[str, Callable[[], float]] | None = None,
 ) -> dict[str, float]:
     """CPU per update of each handler, measured in alternating rounds so that the machine's
-    other load falls on all alike; the median round of each."""
+    other load falls on all alike; the median round of each. A handler served by another
+    process is counted by its own clock in `cpu_clocks`."""
     seen: dict[str, list[float]] = {name: [] for name in handles}
     for r in range(rounds):
         for name, handle in handles.items():
-            result = await one_after_another(handle, f"{name}-{r}", youngsters, clock)
+            cpu_clock = (cpu_clocks or {}).get(name, time.process_time)
+            result = await one_after_another(handle, f"{name}-{r}", youngsters, clock, cpu_clock)
             seen[name].append(result.cpu_ms)
     return {name: statistics.median(values) for name, values in seen.items()}
 
@@ -222,6 +244,27 @@ async def bench_inbound(
     return lines + lite_lines, figures | lite_figures
 
 
+@dataclass(frozen=True)
+class RouteLoad:
+    load: Load
+    worker_cpu_ms: float  # the worker process's CPU per update, under this load
+    generator_cpu_ms: float  # this process's: the load generator and the Bot API stand-in
+
+
+async def route_load(hook: WebhookPoster, served: Worker, rate: float) -> RouteLoad:
+    """`offered_load` through the webhook route, with each side's CPU per update. With
+    KLIK_BENCH_PROFILE set, the worker profiles this round (bench/webhook_worker.py)."""
+    profiling = rate == 500 and os.environ.get("KLIK_BENCH_PROFILE")
+    worker_cpu, own_cpu = served.cpu(), time.process_time()
+    if profiling:
+        served.process.send_signal(signal.SIGUSR1)
+    load = await offered_load(hook, f"load-webhook-{rate:.0f}", rate, 200)
+    if profiling:
+        served.process.send_signal(signal.SIGUSR2)
+    worker_cpu, own_cpu = served.cpu() - worker_cpu, time.process_time() - own_cpu
+    return RouteLoad(load, worker_cpu / load.updates * 1e3, own_cpu / load.updates * 1e3)
+
+
 async def _postgres(
     flow: IntakeFlow, rules: Rules, start: datetime, url: str
 ) -> tuple[list[str], dict[str, object]]:
@@ -234,22 +277,43 @@ async def _postgres(
         url.replace("postgresql+asyncpg", "postgresql"), min_size=10, max_size=10
     )
     try:
-        service = service_handle(db, flow, rules, clock)
-        baseline = baseline_handle(AsyncpgIntake(pool, flow, rules, clock))
-        for name, handle in (("service", service), ("asyncpg", baseline)):
-            await one_after_another(handle, f"warm-{name}", 5, clock)
-        statements = await statements_per_update(db, service, "count")
-        cpu = await interleaved_cpu({"service": service, "asyncpg": baseline}, 30, clock)
-        loads = {
-            name: await offered_load(handle, f"load-{name}", 500, 200)
-            for name, handle in (("service", service), ("asyncpg", baseline))
-        }
-        most = await offered_load(service, "most", 0, 200)
+        async with (
+            bot_api_stand_in() as api,
+            worker(url, api, start, os.environ.get("KLIK_BENCH_PROFILE")) as served,
+            poster(served.url) as hook,
+        ):
+            service = service_handle(db, flow, rules, clock)
+            baseline = baseline_handle(AsyncpgIntake(pool, flow, rules, clock))
+            handles: dict[str, Handle] = {"service": service, "asyncpg": baseline, "webhook": hook}
+            for name, handle in handles.items():
+                await one_after_another(handle, f"warm-{name}", 5, clock)
+            statements = await statements_per_update(db, service, "count")
+            cpu = await interleaved_cpu(handles, 30, clock, cpu_clocks={"webhook": served.cpu})
+            loads = {
+                name: await offered_load(handle, f"load-{name}", 500, 200)
+                for name, handle in (("service", service), ("asyncpg", baseline))
+            }
+            routed = await route_load(hook, served, 500)
+            most = await offered_load(service, "most", 0, 200)
+            routed_most = await route_load(hook, served, 0)
+            await check_all_handled(db, hook.posted)
     finally:
         await pool.close()
         await db.close()
+    return _postgres_report(cpu, loads, most, routed, routed_most, statements)
+
+
+def _postgres_report(
+    cpu: dict[str, float],
+    loads: dict[str, Load],
+    most: Load,
+    routed: RouteLoad,
+    routed_most: RouteLoad,
+    statements: dict[str, int],
+) -> tuple[list[str], dict[str, object]]:
     ratio = cpu["service"] / cpu["asyncpg"]
-    served, hand = loads["service"], loads["asyncpg"]
+    hook_ratio = cpu["webhook"] / cpu["asyncpg"]
+    served, hand, route = loads["service"], loads["asyncpg"], routed.load
     lines = [
         "inbound, PostgreSQL, one worker (intake updates through ConversationService.handle):",
         f"  CPU per update: service {cpu['service']:.2f} ms, asyncpg by hand "
@@ -261,6 +325,15 @@ async def _postgres(
         f"  all offered at once (200 youngsters): service {most.achieved:.0f} updates/s, "
         f"p99 {most.p99_ms:.0f} ms",
         "  statements per update: " + ", ".join(f"{k} {v}" for k, v in statements.items()),
+        "inbound, PostgreSQL, through the webhook route (klik's application in a worker "
+        "process, POSTed over localhost; CPU of the worker process alone):",
+        f"  CPU per update: webhook {cpu['webhook']:.2f} ms (x{hook_ratio:.2f} the asyncpg "
+        f"handler); on one free core at most {1000 / cpu['webhook']:.0f} updates/s",
+        f"  500/s offered ({route.updates} updates): {route.achieved:.0f}/s, p50 "
+        f"{route.p50_ms:.1f} ms, p99 {route.p99_ms:.1f} ms; CPU per update: worker "
+        f"{routed.worker_cpu_ms:.2f} ms, load generator {routed.generator_cpu_ms:.2f} ms",
+        f"  all offered at once (200 youngsters, {CONNECTIONS} connections): "
+        f"{routed_most.load.achieved:.0f} updates/s, p99 {routed_most.load.p99_ms:.0f} ms",
     ]
     figures: dict[str, object] = {
         "inbound_pg_cpu_ms_service": cpu["service"],
@@ -273,6 +346,14 @@ async def _postgres(
         "inbound_pg_500_offered_p99_ms": served.p99_ms,
         "inbound_pg_500_offered_asyncpg_p99_ms": hand.p99_ms,
         "inbound_pg_max_per_s": most.achieved,
+        "inbound_pg_webhook_cpu_ms": cpu["webhook"],
+        "inbound_pg_webhook_cpu_ratio": hook_ratio,
+        "inbound_pg_webhook_500_offered_per_s": route.achieved,
+        "inbound_pg_webhook_500_offered_p50_ms": route.p50_ms,
+        "inbound_pg_webhook_500_offered_p99_ms": route.p99_ms,
+        "inbound_pg_webhook_500_offered_worker_cpu_ms": routed.worker_cpu_ms,
+        "inbound_pg_webhook_500_offered_generator_cpu_ms": routed.generator_cpu_ms,
+        "inbound_pg_webhook_max_per_s": routed_most.load.achieved,
         "statements_per_update": statements,
     }
     return lines, figures

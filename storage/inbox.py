@@ -94,8 +94,6 @@ async def claim_next(
     handled last: it stops being pending here, also when the handling stored nothing (an
     update nobody answers, one set aside)."""
     await lock_chat(session, channel=channel, address=address)
-    if done is not None:
-        await mark_handled(session, event_id=done)
     query = (
         select(InboxEvent)
         .where(
@@ -106,6 +104,11 @@ async def claim_next(
         .order_by(col(InboxEvent.seq))
     )
     rows = list((await session.execute(query)).scalars())
+    if done is not None and any(r.event_id == done for r in rows):
+        # Usually the handling transaction marked it already (first_time_seen): then this
+        # round trip is saved. Read under the chat's lock, so nobody marks it meanwhile.
+        await mark_handled(session, event_id=done)
+        rows = [r for r in rows if r.event_id != done]
     if not rows or any(r.claimed_until is not None and utc(r.claimed_until) > now for r in rows):
         return None
     first = rows[0]

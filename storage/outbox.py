@@ -95,6 +95,17 @@ async def enqueue_letters(
     ]
     # Sent with the transaction's other kept writes (storage/deferred.py), rows in this order.
     await insert_rows(session, _OUTBOX, rows, _ENQUEUE)
+    if rows:
+        session.info.setdefault(_ENQUEUED, set()).update(letter.channel for letter in letters)
+
+
+_ENQUEUED = "outbox_channels"  # where a session notes the channels it gave messages to
+
+
+def enqueued_channels(session: AsyncSession) -> frozenset[str]:
+    """The channels a session gave messages to: only their senders have anything new after
+    its commit (a row becomes claimable when enqueued; deletes take all of an address's)."""
+    return frozenset(session.info.get(_ENQUEUED, ()))
 
 
 async def queue_key(session: AsyncSession, table: Table, channel: str, address: str) -> str:

@@ -5,7 +5,6 @@ database; every command that touches the database goes through database_or_refus
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.process.config import Settings, SettingsError
 from bot.process.data_key import key_ring
-from bot.services.conversation import Clock, ConversationService
+from bot.services.conversation import Clock, ConversationService, Wake
 from bot.services.observer import UNOBSERVED, Observer
 from bot.services.render import Renderer
 from bot.services.staff import StaffService
@@ -171,7 +170,7 @@ class Runtime:
         self,
         *,
         clock: Clock = utc_now,
-        on_outbox: Callable[[], None] | None = None,
+        on_outbox: Wake | None = None,
         observer: Observer = UNOBSERVED,
     ) -> ConversationService:
         """A conversation service on this runtime, telling `observer` (the metrics)."""

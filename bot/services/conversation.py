@@ -11,8 +11,9 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,7 +49,7 @@ from storage.intakes import (
     save_intake,
 )
 from storage.models import Staff
-from storage.outbox import enqueue_messages
+from storage.outbox import enqueue_messages, enqueued_channels
 from storage.set_aside import set_aside
 from storage.staff import find_staff, split
 from storage.stats import record_stats
@@ -56,6 +57,13 @@ from storage.youngster_read import find_youngster_with_case
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+
+
+class Wake(Protocol):
+    """Told after a commit that may have given the outbox messages: for these channels, or
+    (None) for any. A sender of another channel has nothing new to send."""
+
+    def __call__(self, channels: Collection[str] | None = None) -> None: ...
 
 
 class ConversationService:
@@ -68,7 +76,7 @@ class ConversationService:
         *,
         clock: Clock,
         rng: random.Random | None = None,
-        on_outbox: Callable[[], None] | None = None,
+        on_outbox: Wake | None = None,
         matchteam: StaffService | None = None,
         observer: Observer = UNOBSERVED,
         link_limits: LinkLimits | None = None,
@@ -107,7 +115,7 @@ class ConversationService:
         seconds = time.perf_counter() - started
         self._observe(kind, done, seconds)
         if self.on_outbox is not None:
-            self.on_outbox()
+            self.on_outbox(done.outbox)
         return handled
 
     async def _handle_retrying(
@@ -213,11 +221,12 @@ class ConversationService:
             staff = arrival.staff
             if staff is not None or await self._links(session, channel, address, event):
                 handled = await self._staff_event(session, staff, channel, address, event, now)
-                return Done(handled, side="staff")
+                return Done(handled, side="staff", outbox=enqueued_channels(session))
             found = await find_youngster_with_case(session, channel=channel, address=address)
             if found and self.matchteam and wants_appointments(event, self.youngster_words):
                 tap = await self.matchteam.appointment_event(session, found, event, now)
-                return Done(Handled(tap=tap, language=found.youngster.language))
+                handled = Handled(tap=tap, language=found.youngster.language)
+                return Done(handled, outbox=enqueued_channels(session))
             youngster = found.youngster if found else None
             before = await load_found(session, found) if found else None
             step = self.flow.handle(before, event, now)
@@ -304,6 +313,7 @@ class ConversationService:
                 signal=step.raised,
                 reached=reached,
                 erased=step.forget,
+                outbox=enqueued_channels(session),
             )
 
     def _is_link(self, event: Inbound) -> bool:  # /coach CODE: link this chat to an account

@@ -30,3 +30,4 @@ class Done:
     signal: Signal | None = None  # a crisis signal the event raised
     reached: int | None = None  # how many staff can read the alert now; None: no alert
     erased: bool = False  # everything about a youngster was erased
+    outbox: frozenset[str] | None = None  # the channels given messages; None: not known

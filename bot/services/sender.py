@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -100,8 +100,11 @@ class OutboxSender:
         """The sends in progress; a test's clock moves on only once they are done."""
         return tuple(self._sending)
 
-    def wake(self) -> None:
-        """Something was committed to the outbox: send it soon."""
+    def wake(self, channels: Collection[str] | None = None) -> None:
+        """Something was committed to the outbox (for `channels`, None: for any): send it
+        soon, if it is for this sender's channel."""
+        if channels is not None and self.transport.channel not in channels:
+            return
         self._look = True
         self._wake.set()
 

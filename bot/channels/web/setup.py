@@ -6,7 +6,7 @@ of lines), started after the runtime step; it sends whether Telegram is configur
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from pathlib import Path
 
 from aiohttp import web
@@ -102,10 +102,10 @@ async def _web_sender(app: web.Application) -> AsyncIterator[None]:
     app[WEB_SENDER] = sender
     earlier = service.on_outbox
 
-    def wake_both() -> None:
+    def wake_both(channels: Collection[str] | None = None) -> None:
         if earlier is not None:
-            earlier()
-        sender.wake()
+            earlier(channels)
+        sender.wake(channels)
 
     service.on_outbox = wake_both
     telegram_transport = app[SENDER].transport if SENDER in app else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import pytest
@@ -296,3 +297,18 @@ async def test_with_nobody_linked_a_youngster_in_crisis_hears_that_nobody_reads_
     await say(alone, Inbound("text", text="ik sta op de brug en ik ga springen"))
     keys = await outbox_keys(db)
     assert "crisis.nobody" in keys and "crisis.urgent" not in keys
+
+
+async def test_after_a_commit_the_senders_are_told_which_channels_got_messages(
+    db: Database, flow: IntakeFlow, clock: Clock
+) -> None:
+    told: list[frozenset[str] | None] = []
+
+    def wake(channels: Collection[str] | None = None) -> None:
+        told.append(None if channels is None else frozenset(channels))
+
+    service = ConversationService(db, flow, clock=clock, rng=random.Random(7), on_outbox=wake)
+    await say(service, Inbound("start", argument="insta"), event_id="tg:1")
+    await say(service, Inbound("start", argument="insta"), event_id="tg:1")  # seen before
+    # Only Telegram's sender has anything new: the web chat's need not look at the outbox.
+    assert told == [frozenset({"telegram"})]

@@ -348,3 +348,19 @@ async def test_a_message_whose_mark_fails_for_a_moment_is_still_marked_and_never
     async with db.transaction() as session:
         left = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar()
     assert left == 0
+
+
+async def test_a_commit_that_gave_only_another_channel_messages_does_not_wake_the_sender(
+    api: FakeBotApi, sender: OutboxSender
+) -> None:
+    running = asyncio.create_task(sender.run(idle=3600))  # looks again only when woken
+    await asyncio.sleep(0.2)  # its first look found the outbox empty
+    await put(sender, Outbound("raw", {"text": "Hoi"}))
+    sender.wake({"web"})  # the web chat got messages; the Telegram sender has nothing new
+    await asyncio.sleep(0.3)
+    assert texts(api) == []
+    sender.wake({"telegram"})
+    await asyncio.to_thread(api.wait_for, lambda stand_in: len(stand_in.requests("sendMessage")))
+    sender.stop(grace=10)
+    await asyncio.wait_for(running, timeout=10)
+    assert texts(api) == ["Hoi"]

@@ -289,8 +289,9 @@ class CrisisModel:
 
 
 class Heard:
-    """A scored message. Only the crisis probability is needed for every message; acute and
-    category only when the model alone raises a signal, so they are computed on demand."""
+    """A scored message. Only the crisis probability is needed for every message; the acute
+    probability only for a signal (a rule's worry is weighed with it), the category only when
+    the model alone raises one, so those are computed on demand."""
 
     def __init__(self, model: CrisisModel, tokens: list[str], negations: list[int]) -> None:
         self._model = model

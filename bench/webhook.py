@@ -20,7 +20,6 @@ import base64
 import itertools
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -41,19 +40,13 @@ from bot.channels.telegram.webhook import PATH, SECRET_HEADER
 from flows.messages import Inbound
 from storage.db import Database
 from storage.models import InboxEvent, SetAsideUpdate
+from tests.e2e.test_intake_e2e import free_port
 
 TOKEN = "123456:BENCHTOKENabcdefghijklmnopqrstu"
 SECRET = "bench-webhook-secret-0123456789abcdefghij"
 BOT = {"id": 900001, "is_bot": True, "first_name": "Klik", "username": "KlikBenchBot"}
 CONNECTIONS = 40  # what Telegram opens at most to one webhook (the worker's default setting)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _chat(chat: int) -> dict[str, Any]:

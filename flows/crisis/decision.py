@@ -111,9 +111,12 @@ class CrisisDetector:
         hit, firm = self._by_rules(occurrences, turned)
         if self._model is None or len(tokens) < MODEL_MIN_WORDS:
             return hit
-        if firm:
-            # A firm rule decides that there is a signal; the model may still hear it as acute.
-            return self._weighed(hit, tokens, occurrences) if hit is not None else None
+        if firm and hit is not None:
+            # A firm rule decides that there is a signal; the model may still hear it as acute
+            # (asked only about a worry, so a firm acute hit costs nothing more).
+            if hit.acute:
+                return hit
+            return _raised(hit, self._model.hear(*_model_view(tokens, occurrences)))
         heard = self._model.hear(*_model_view(tokens, occurrences))
         level = hit.level if hit else None
         language = _main_language(occurrences)
@@ -125,15 +128,6 @@ class CrisisDetector:
         level = "acute" if verdict.acute >= ACUTE_FROM else "worry"
         about = _about_anyone(occurrences)
         return CrisisHit(verdict.category, language, level, MODEL_RULE, about)
-
-    def _weighed(
-        self, hit: CrisisHit, tokens: list[str], occurrences: list[Occurrence]
-    ) -> CrisisHit:
-        """A firm rule's hit, raised to acute where the model hears an acute message; the
-        model is asked only about a worry, so a firm acute hit costs nothing more."""
-        if hit.acute or self._model is None:
-            return hit
-        return _raised(hit, self._model.hear(*_model_view(tokens, occurrences)))
 
     def rules_verdict(self, text: str) -> tuple[str | None, bool]:
         """The level the rules alone give a text (None: no rule fired), and whether a firm

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.inbox import HANDLED
+from storage.inbox import HANDLED, check_turn
 from storage.models import Contact, InboxEvent, Staff, Youngster, table_of
 from storage.outbox import first_time_seen
 from storage.sealing import lookup_binding, matches_lookup
@@ -95,7 +95,9 @@ async def arrive(
     """Mark the update handled (an `event_id` of None is not kept: always fresh), find the
     staff member behind the chat and, on PostgreSQL, lock the youngster's row behind it until
     the transaction ends (SQLite runs one transaction at a time). A redelivered update's
-    staff member is not loaded."""
+    staff member is not loaded. An update that takes its chat's turn (webhook mode) raises
+    ChatBusy when its chat has updates pending (storage/inbox.py)."""
+    await check_turn(session, event_id=event_id)
     if session.get_bind().dialect.name != "postgresql":
         if event_id is not None and not await first_time_seen(session, event_id=event_id, now=now):
             return Arrival(fresh=False, staff=None)

@@ -1,7 +1,10 @@
 """The inbox as a queue per chat, for several workers behind a load balancer (webhook mode).
 
-A worker first stores a raw update as pending and commits; only then does the channel get
-its 200. Handling goes one chat at a time, in update order: a worker claims the chat's
+An update whose chat has nothing pending is handled at once: its handling transaction takes
+the chat's turn (`taking_turn`, checked by `check_turn` where the update is marked handled),
+so one commit both keeps and handles it before the channel gets its 200. Otherwise (another
+worker drains the chat, an earlier update failed) the update is stored as pending and
+committed, and handling goes one chat at a time, in update order: a worker claims the chat's
 lowest pending update, and only when no update of that chat is claimed by anybody else, so
 two workers never handle one chat's updates side by side, and a later update that is merely
 pending never overtakes an earlier one. The handling transaction marks the update handled
@@ -15,10 +18,13 @@ transaction there begins with BEGIN IMMEDIATE and so runs alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +32,7 @@ from sqlmodel import col
 
 from storage.models import InboxEvent, table_of, utc
 from storage.outbox import queue_key
-from storage.sealing import lookups
+from storage.sealing import lookup_binding, lookups, matches_lookup
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,11 @@ async def store_pending(
     seq: int,
     payload: str,
     now: datetime,
+    claimed_until: datetime | None = None,
 ) -> bool:
     """Keep an update until it is handled; False when it was stored (or handled) before,
-    which makes a redelivery harmless."""
+    which makes a redelivery harmless. `claimed_until`: nobody takes the chat's updates
+    before then (a pause after a failed handling)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     address_key = await queue_key(session, table_of(InboxEvent), channel, address)
     statement = (
@@ -63,11 +71,75 @@ async def store_pending(
             address_key=address_key,
             seq=seq,
             payload=payload,
+            claimed_until=claimed_until,
         )
         .on_conflict_do_nothing()
     )
     result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+class ChatBusy(Exception):
+    """The chat whose turn an update took has updates pending: it must wait behind them, so
+    its handling transaction is rolled back and the update stored as pending instead."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An update handled at once, before it is stored: its chat must have nothing pending."""
+
+    event_id: str
+    channel: str
+    address: str
+
+
+# Set around the handling of an update that takes its chat's turn. The handling runs through
+# the channel's library and the services before it reaches the transaction that marks the
+# update handled, so the turn travels with the call, not through every signature on the way.
+_turn: ContextVar[Turn | None] = ContextVar("inbox_turn", default=None)
+
+
+@contextmanager
+def taking_turn(turn: Turn) -> Iterator[None]:
+    """While this holds, the transaction that marks `turn.event_id` handled first checks that
+    its chat has nothing pending (`check_turn`), and raises ChatBusy if it has."""
+    token = _turn.set(turn)
+    try:
+        yield
+    finally:
+        _turn.reset(token)
+
+
+_WAITING = {
+    several: select(func.count())
+    .select_from(table_of(InboxEvent))
+    .where(
+        col(InboxEvent.pending),
+        col(InboxEvent.channel) == bindparam("channel"),
+        matches_lookup(table_of(InboxEvent).c.address_key, several=several),
+    )
+    for several in (False, True)
+}
+
+
+async def check_turn(session: AsyncSession, *, event_id: str | None) -> None:
+    """Called first by the transaction that marks an update handled. When that update takes
+    its chat's turn (`taking_turn`), lock the chat until the commit and raise ChatBusy if an
+    update of the chat is pending: then it is stored and handled in its turn instead.
+
+    The lock comes first, in a statement of its own: a worker that stores an update of this
+    chat holds it too, so the count below sees that update once it is committed (PostgreSQL
+    reads a statement's rows as of the statement's start). The lock is taken before the
+    update is marked: a worker storing the same update again holds the lock and waits for
+    no row of ours."""
+    turn = _turn.get()
+    if turn is None or turn.event_id != event_id:
+        return
+    await lock_chat(session, channel=turn.channel, address=turn.address)
+    several, keys = lookup_binding(turn.address)
+    waiting = await session.scalar(_WAITING[several], {"channel": turn.channel, "keys": keys})
+    if waiting:
+        raise ChatBusy(turn.event_id)
 
 
 async def lock_chat(session: AsyncSession, *, channel: str, address: str) -> None:

@@ -42,6 +42,7 @@ from flows.state import Step, Tap
 from storage.arrival import arrive
 from storage.db import Database
 from storage.feedback import keep_feedback
+from storage.inbox import ChatBusy
 from storage.intakes import (
     create_youngster,
     find_youngster,
@@ -102,6 +103,8 @@ class ConversationService:
         started = time.perf_counter()  # for the metrics only; the flows get `now` passed in
         try:
             done = await self._handle_retrying(channel, address, event, event_id)
+        except ChatBusy:  # not handled yet, nor failed: the update waits its turn
+            raise
         except Exception:
             self.observer.update(kind, "failed")
             raise

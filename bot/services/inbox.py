@@ -1,12 +1,15 @@
 """Updates handled in each chat's order by however many workers receive them (webhook mode).
 
 A load balancer may hand two updates of one chat to two workers at once, and a channel that
-got no answer sends an update again, perhaps to another worker. So a worker stores the raw
-update first (pending, committed: now the channel may be told it arrived), then drains that
-chat: it claims the chat's lowest pending update, but only while no other worker holds one of
-that chat, hands it to the channel's handler, whose transaction marks it handled, and goes on
-until nothing of that chat is pending. A worker that finds the chat busy leaves its update to
-the one draining it. What a dead worker held is picked up, once its lease ran out, by the next
+got no answer sends an update again, perhaps to another worker. So an update is either
+handled at once, in one transaction that keeps it as handled, when its chat has nothing
+pending (storage/inbox.py `taking_turn`: the usual case, one commit per update), or stored
+first (pending, committed: now the channel may be told it arrived) when the chat is busy or
+the handling failed. A stored update waits its turn: a worker drains its chat by claiming
+the chat's lowest pending update, but only while no other worker holds one of that chat,
+handing it to the channel's handler, whose transaction marks it handled, and going on until
+nothing of that chat is pending. A worker that finds the chat busy leaves its update to the
+one draining it. What a dead worker held is picked up, once its lease ran out, by the next
 update of that chat or by `sweep`, which every worker runs every few seconds.
 
 An update is handled once (the handling transaction marks it, `first_time_seen`), a later
@@ -20,18 +23,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.conversation import Clock
 from storage.db import Database
 from storage.inbox import (
+    ChatBusy,
     Pending,
+    Turn,
     chats_waiting,
     claim_next,
     release,
     store_pending,
+    taking_turn,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,7 @@ SWEEP_EVERY = 2.0  # seconds between looks for chats left pending
 LEFT_AFTER = timedelta(seconds=2)  # a pending update this old with no live claim was left
 
 Handle = Callable[[str], Awaitable[bool]]  # the raw update; False: failed, try again later
+HandleNow = Callable[[], Awaitable[bool]]  # the update in hand, already read
 
 
 class ChatQueue:
@@ -56,11 +64,28 @@ class ChatQueue:
         self.clock = clock
         self.lease = lease
 
-    async def receive(self, *, event_id: str, address: str, seq: int, payload: str) -> None:
-        """Store an update (raises when it cannot be: the channel must send it again), then
-        handle what this chat has pending. A failure while handling is not raised: the
-        update is stored, and is tried again."""
-        # Stored and, when the chat is free, claimed in one transaction: one round less.
+    async def receive(
+        self,
+        *,
+        event_id: str,
+        address: str,
+        seq: int,
+        payload: str,
+        handle_now: HandleNow | None = None,
+    ) -> None:
+        """Keep and handle an update; raises when it cannot be kept (the channel must send
+        it again). When its chat has nothing pending it is handled at once (`handle_now`, the
+        channel's handling of the update it has read already; else `handle` on the payload),
+        and the commit that handles it keeps it. Else, or when that handling fails, it is
+        stored as pending and handled in its turn: a failure is tried again, not raised."""
+        try:
+            with taking_turn(Turn(event_id, self.channel, address)):
+                if await (handle_now or partial(self.handle, payload))():
+                    return
+            # It failed: kept as pending, its chat paused, for the sweep to try again.
+            paused_until: datetime | None = self.clock() + PAUSE
+        except ChatBusy:  # rolled back: it waits behind what the chat has pending
+            paused_until = None
         async with self.db.transaction() as session:
             await store_pending(
                 session,
@@ -70,8 +95,10 @@ class ChatQueue:
                 seq=seq,
                 payload=payload,
                 now=self.clock(),
+                claimed_until=paused_until,
             )
-            first = await self._claim(session, address, done=None)
+            # Stored and, when the chat is free, claimed in one transaction: one round less.
+            first = None if paused_until else await self._claim(session, address, done=None)
         if first is not None:  # else another worker has the chat and handles this one next
             await self.drain(address, first=first)
 

@@ -22,6 +22,7 @@ from bot.services.render import Renderer
 from flows.coaching.block import REASON_LENGTH  # the longest argument: why a coach blocks
 from flows.intake import Tap
 from flows.messages import Inbound, Ref
+from storage.inbox import ChatBusy
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ class TelegramHandlers:
         was handled or, failing the same way again and again, set aside."""
         await application.process_update(update)
         error = self.failed.pop(update.update_id, None)
+        if isinstance(error, ChatBusy):
+            raise error  # not a failure: the update waits its turn (bot/services/inbox.py)
         if error is not None and not await self.set_aside.failed(update, error):
             return False
         self.set_aside.handled(update.update_id)
@@ -230,6 +233,9 @@ class TelegramHandlers:
         """An update failed (e.g. the database is down): say so once; it will be retried."""
         if not isinstance(update, Update):
             log.error("error outside an update: %s", type(context.error).__name__)
+            return
+        if isinstance(context.error, ChatBusy):  # nothing failed: it is handled in its turn
+            self.failed[update.update_id] = context.error
             return
         if isinstance(context.error, RetryAfter):  # handled: the update comes again
             log.warning("update %d: Telegram asks to slow down (429); retried", update.update_id)

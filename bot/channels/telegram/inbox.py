@@ -1,12 +1,14 @@
-"""Webhook updates through the chat queue (bot/services/inbox.py): each raw update is stored
-before Telegram hears it arrived, then handled by the same handlers as in polling mode, in
-its chat's update order, whichever worker behind the load balancer received it."""
+"""Webhook updates through the chat queue (bot/services/inbox.py): each update is kept, as
+handled or as pending, before Telegram hears it arrived, and handled by the same handlers as
+in polling mode, in its chat's update order, whichever worker behind the load balancer
+received it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import Bot, Update
@@ -29,13 +31,15 @@ class TelegramInbox:
         self.queue = ChatQueue(db, channel=CHANNEL, handle=self._handle, clock=clock)
 
     async def receive(self, update: Update, raw: dict[str, Any]) -> None:
-        """Store one update (raises when it cannot be: Telegram must send it again), then
-        handle its chat's pending updates; a failure there is tried again by the sweep."""
+        """Handle one update at once when its chat has nothing pending, else store it and
+        handle its chat's pending updates in order (raises when it cannot be kept: Telegram
+        must send it again); a failure is tried again by the sweep."""
         await self.queue.receive(
             event_id=f"tg:{update.update_id}",
             address=str(chat_of(update)),
             seq=update.update_id,
             payload=json.dumps(raw, ensure_ascii=False),
+            handle_now=partial(self.handle, update),
         )
 
     async def sweep(self) -> int:

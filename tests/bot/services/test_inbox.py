@@ -9,6 +9,7 @@ import json
 
 from bot.services.inbox import LEASE, ChatQueue
 from storage.db import Database
+from storage.inbox import check_turn
 from storage.outbox import first_time_seen
 from tests.conftest import Clock
 
@@ -28,6 +29,8 @@ class Recorder:
         if seq in self.failing:
             return False
         async with self.db.transaction() as session:
+            # As storage.arrival.arrive does: an update taking its chat's turn checks it first.
+            await check_turn(session, event_id=f"tg:{seq}")
             if await first_time_seen(session, event_id=f"tg:{seq}", now=self.clock()):
                 self.handled.append(seq)
         return True
@@ -79,19 +82,46 @@ async def test_the_sweep_picks_up_what_a_worker_that_died_had_claimed(
 ) -> None:
     dead, alive = Database(database_url), Database(database_url)
     try:
+        dying = Recorder(dead, clock)
+        dying.failing.add(11)
+        await receive(queue(dead, clock, dying), 11)  # failed once: kept as pending
 
         async def killed(_: str) -> bool:
             raise asyncio.CancelledError  # SIGKILL: nothing after the claim happens
+
+        clock.advance(seconds=3)
+        with contextlib.suppress(asyncio.CancelledError):
+            await ChatQueue(dead, channel="telegram", handle=killed, clock=clock).sweep()
+        recorder = Recorder(alive, clock)
+        survivor = queue(alive, clock, recorder)
+        await receive(survivor, 12)  # the chat's next update finds 11 claimed and waits
+        assert recorder.handled == []
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+        await survivor.sweep()
+        assert recorder.handled == [11, 12]
+    finally:
+        await dead.close()
+        await alive.close()
+
+
+async def test_an_update_whose_worker_died_before_it_was_kept_is_handled_when_sent_again(
+    database_url: str, clock: Clock
+) -> None:
+    """Handled at once, an update is kept by the commit that handles it: a worker that dies
+    before that commit kept nothing and answered nothing, so Telegram sends it again."""
+    dead, alive = Database(database_url), Database(database_url)
+    try:
+
+        async def killed(_: str) -> bool:
+            raise asyncio.CancelledError
 
         with contextlib.suppress(asyncio.CancelledError):
             await receive(ChatQueue(dead, channel="telegram", handle=killed, clock=clock), 11)
         recorder = Recorder(alive, clock)
         survivor = queue(alive, clock, recorder)
-        await receive(survivor, 12)  # the chat's next update finds it claimed and waits
-        assert recorder.handled == []
-        clock.advance(seconds=LEASE.total_seconds() + 1)
-        await survivor.sweep()
-        assert recorder.handled == [11, 12]
+        await receive(survivor, 12)  # nothing of the chat is pending: 12 need not wait
+        await receive(survivor, 11)  # Telegram's second try
+        assert recorder.handled == [12, 11]
     finally:
         await dead.close()
         await alive.close()

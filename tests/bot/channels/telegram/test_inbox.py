@@ -3,6 +3,7 @@ real Application, handlers, service and database; only the HTTP layer answers fr
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,14 +13,17 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.channels.telegram.inbox import TelegramInbox
+from bot.services.inbox import LEASE
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from flows.intake import IntakeFlow, Rules
 from storage.db import Database
+from storage.inbox import store_pending
 from storage.models import InboxEvent
 from tests.bot.channels.telegram.botapi_request import BotApiRequest
 from tests.bot.channels.telegram.wired import wired
 from tests.conftest import Clock
+from tests.support.statements import counting
 
 TOKEN = "123456:TESTTOKENabcdefghijklmnopqrstu"
 CHAT = 424242
@@ -80,3 +84,39 @@ async def test_a_handled_webhook_update_leaves_nothing_pending(
     async with db.transaction() as session:
         row = (await session.execute(select(InboxEvent))).scalar_one()
     assert (row.event_id, row.pending, row.payload) == ("tg:1", False, None)
+
+
+async def test_a_free_chats_update_is_kept_and_handled_in_one_commit(
+    webhook: Webhook, db: Database
+) -> None:
+    raw = start(1)
+    with counting(db.engine) as sent:
+        await webhook.inbox.receive(Update.de_json(raw, webhook.inbox.bot), raw)
+    assert sent.sent.count("COMMIT") == 1, "\n".join(sent.sent)
+    await webhook.sender.drain()
+    assert webhook.request.sent("sendMessage")
+
+
+async def test_an_update_behind_one_another_worker_holds_waits_without_an_error_message(
+    webhook: Webhook, db: Database, clock: Clock
+) -> None:
+    async with db.transaction() as session:  # another worker claimed update 1 and is busy
+        await store_pending(
+            session,
+            event_id="tg:1",
+            channel="telegram",
+            address=str(CHAT),
+            seq=1,
+            payload=json.dumps(start(1)),
+            now=clock(),
+            claimed_until=clock() + LEASE,
+        )
+    assert await webhook.post(start(2)) == []
+    async with db.transaction() as session:
+        pending = await session.execute(select(InboxEvent.event_id).where(InboxEvent.pending))
+        assert sorted(pending.scalars()) == ["tg:1", "tg:2"]
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    await webhook.inbox.sweep()
+    await webhook.sender.drain()
+    texts = [params["text"] for params in webhook.request.sent("sendMessage")]
+    assert len(texts) == 2 and all(text.startswith("Hoi! 👋") for text in texts)

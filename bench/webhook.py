@@ -2,10 +2,11 @@
 to the real worker (bench/webhook_worker.py: create_app in webhook mode, served by `serve` on a
 localhost socket, in a child process), over one keep-alive ClientSession.
 
-A 200 from the route means the update was stored, handled and committed with its replies in
-the outbox: the route answers once ChatQueue.receive returns, which drains the chat itself
-when no other task holds it. Here each youngster's next update is posted only after the last
-one's answer, so the chat is always free and the 200 comes after the commit (and, for a tap,
+A 200 from the route means the update was kept, handled and committed with its replies in
+the outbox: the route answers once ChatQueue.receive returns, which handles it at once when
+its chat has nothing pending, and else drains the chat itself when no other task holds it.
+Here each youngster's next update is posted only after the last one's answer, so the chat is
+always free and the 200 comes after the one commit (and, for a tap,
 after the tap's answer and keyboard edit went to the Bot API). `check_all_handled` confirms it
 afterwards from the database: nothing pending, nothing set aside.
 

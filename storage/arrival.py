@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.inbox import HANDLED, check_turn
+from storage.inbox import HANDLED, WAITING, ChatBusy, check_turn, lock_chat, turn_of
 from storage.models import Contact, InboxEvent, Staff, Youngster, table_of
 from storage.outbox import first_time_seen
 from storage.sealing import lookup_binding, matches_lookup
@@ -50,9 +50,12 @@ _MARKED = (
 _youngsters, _contacts = table_of(Youngster), table_of(Contact)
 
 
-def _arrival(*, marked: bool, several: bool) -> Any:
+def _arrival(*, marked: bool, several: bool, turn: bool) -> Any:
     """The arrival statement: with the inbox mark or without (an update without an id), for
-    a chat with one lookup hash or several (storage/sealing.py matches_lookup).
+    a chat with one lookup hash or several (storage/sealing.py matches_lookup), and with the
+    count of the chat's pending updates when the update takes its chat's turn (`turn`: the
+    chat's lock was taken by the statement before, so the count sees every update stored
+    before it; storage/inbox.py check_turn).
 
     The youngster's row is locked here, in the first statement, so that what the handling
     reads next (their row, answers and case, in one statement: storage/intakes.py) is read
@@ -74,18 +77,22 @@ def _arrival(*, marked: bool, several: bool) -> Any:
         if marked
         else literal_column("1")
     )
+    waiting = WAITING[several].scalar_subquery() if turn else literal_column("0")
     return select(
         fresh.label("fresh"),
         STAFF_AT[several].scalar_subquery().label("staff_id"),
         select(func.count()).select_from(locked).scalar_subquery().label("locked"),
+        waiting.label("waiting"),
     )
 
 
 # Built once: building a statement costs more CPU than running a cached one, on every update.
 _ARRIVALS = {
-    (marked, several): _arrival(marked=marked, several=several)
+    (marked, several, turn): _arrival(marked=marked, several=several, turn=turn)
     for marked in (False, True)
     for several in (False, True)
+    for turn in (False, True)
+    if marked or not turn  # an update without an id takes no turn
 }
 
 
@@ -97,15 +104,26 @@ async def arrive(
     the transaction ends (SQLite runs one transaction at a time). A redelivered update's
     staff member is not loaded. An update that takes its chat's turn (webhook mode) raises
     ChatBusy when its chat has updates pending (storage/inbox.py)."""
-    await check_turn(session, event_id=event_id)
-    if session.get_bind().dialect.name != "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    turn = turn_of(event_id)
+    if not postgres or (turn is not None and (turn.channel, turn.address) != (channel, address)):
+        # The turn checked on its own: SQLite, or a turn taken in another chat's name.
+        await check_turn(session, event_id=event_id)
+        turn = None
+    if not postgres:
         if event_id is not None and not await first_time_seen(session, event_id=event_id, now=now):
             return Arrival(fresh=False, staff=None)
         return Arrival(True, await find_staff(session, channel=channel, address=address))
+    if turn is not None:
+        # The chat's lock first, in a statement of its own: the count in the arrival
+        # statement then sees every update of the chat stored before it.
+        await lock_chat(session, channel=channel, address=address)
     several, keys = lookup_binding(address)
     params = {"event_id": event_id, "received_at": now, "channel": channel, "keys": keys}
-    statement = _ARRIVALS[event_id is not None, several]
-    fresh, staff_id, _locked = (await session.execute(statement, params)).one()
+    statement = _ARRIVALS[event_id is not None, several, turn is not None]
+    fresh, staff_id, _locked, waiting = (await session.execute(statement, params)).one()
+    if waiting:
+        raise ChatBusy(event_id)
     if not fresh:
         return Arrival(fresh=False, staff=None)
     return Arrival(True, await session.get(Staff, staff_id) if staff_id is not None else None)

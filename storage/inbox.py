@@ -110,7 +110,14 @@ def taking_turn(turn: Turn) -> Iterator[None]:
         _turn.reset(token)
 
 
-_WAITING = {
+def turn_of(event_id: str | None) -> Turn | None:
+    """The chat's turn the update with this id takes, if it takes one (`taking_turn`)."""
+    turn = _turn.get()
+    return turn if turn is not None and turn.event_id == event_id else None
+
+
+# How many updates of a chat are pending; `channel` and `keys` bound as in the lookups.
+WAITING = {
     several: select(func.count())
     .select_from(table_of(InboxEvent))
     .where(
@@ -132,12 +139,12 @@ async def check_turn(session: AsyncSession, *, event_id: str | None) -> None:
     reads a statement's rows as of the statement's start). The lock is taken before the
     update is marked: a worker storing the same update again holds the lock and waits for
     no row of ours."""
-    turn = _turn.get()
-    if turn is None or turn.event_id != event_id:
+    turn = turn_of(event_id)
+    if turn is None:
         return
     await lock_chat(session, channel=turn.channel, address=turn.address)
     several, keys = lookup_binding(turn.address)
-    waiting = await session.scalar(_WAITING[several], {"channel": turn.channel, "keys": keys})
+    waiting = await session.scalar(WAITING[several], {"channel": turn.channel, "keys": keys})
     if waiting:
         raise ChatBusy(turn.event_id)
 

@@ -30,7 +30,8 @@ LEVELS: tuple[str, ...] = ("acute", "worry")
 # message is about, and the words that turn a phrase around or start a new clause.
 WHO: tuple[str, ...] = ("self", "friend", "other")
 NEGATION, CLAUSE, COMMON = "not", "clause", "common"
-BUILT_IN: tuple[str, ...] = (*WHO, NEGATION, CLAUSE, COMMON)
+NOBODY = "nobody"  # a negation that is the subject: it turns around only what follows it
+BUILT_IN: tuple[str, ...] = (*WHO, NEGATION, NOBODY, CLAUSE, COMMON)
 WHO_GROUP = "who"  # in a rule: the youngster, a friend or somebody else, whoever is there
 _CONCEPT_NAME = re.compile(r"^[a-z][a-z_]*$")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, WHO, Rule
+from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, NOBODY, WHO, Rule
 from flows.crisis.normalise import SENTENCE, Normaliser, plain
 
 NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
@@ -156,8 +156,8 @@ class Tagger:
 
 
 # Concepts a negation never turns around: the engine's own, and the language's common words.
-_NOT_TURNED = frozenset({NEGATION, CLAUSE, COMMON, *WHO})
-_ENGINE = frozenset({NEGATION, CLAUSE, *WHO})  # a negation inside these phrases still negates
+_NOT_TURNED = frozenset({NEGATION, NOBODY, CLAUSE, COMMON, *WHO})
+_ENGINE = frozenset({NEGATION, NOBODY, CLAUSE, *WHO})  # a negation inside these still negates
 
 
 def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
@@ -165,27 +165,38 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
 
     A negation word inside another concept's span is part of that phrase ("niet meer leven",
     "geen slaapplek") and negates nothing. A new clause ("maar", "en", "but") or a new subject
-    ("ik", "i") between the negation and the word stops it.
+    ("ik", "i") between the negation and the word stops it. "Niemand" and "nobody" turn around
+    only what they are the subject of, after them ("niemand slaat mij"), never what stands
+    before them ("zit op de flat, bel niemand").
     """
     inside: set[int] = set()
+    in_phrase: set[int] = set()  # inside a phrase that means something ("niemand mist me")
     for occ in occurrences:
         if occ.end - occ.start > 1 and occ.concept not in _ENGINE:
             inside.update(range(occ.start, occ.end))
+            if occ.concept != COMMON:
+                in_phrase.update(range(occ.start, occ.end))
     negations = [
         occ.start
         for occ in occurrences
         if occ.concept == NEGATION and occ.end - occ.start == 1 and occ.start not in inside
     ]
-    if not negations:
+    nobody = [
+        occ.end - 1
+        for occ in occurrences
+        if occ.concept == NOBODY and in_phrase.isdisjoint(range(occ.start, occ.end))
+    ]
+    if not negations and not nobody:
         return set()
     clauses = {occ.start for occ in occurrences if occ.concept == CLAUSE}
     # Before a word a new subject also starts a clause ("ik kan niet meer, ik snij"); after
     # it, "me" is the object the negation still reaches ("hij slaat me niet").
     subjects = clauses | {occ.start for occ in occurrences if occ.concept == "self"}
     negation_at = set(negations)
+    before_at = negation_at | set(nobody)
     # Where an occurrence must start or end for a negation to stand close enough before or
     # after it: most occurrences of a long message are passed over with two set lookups.
-    starts_near = {at + gap for at in negations for gap in range(1, NEGATION_BEFORE + 1)}
+    starts_near = {at + gap for at in before_at for gap in range(1, NEGATION_BEFORE + 1)}
     ends_near = {at - gap for at in negations for gap in range(NEGATION_AFTER)}
     turned: set[Occurrence] = set()
     for occ in occurrences:
@@ -194,7 +205,7 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
         ):
             continue
         for at in range(max(0, occ.start - NEGATION_BEFORE), occ.start):
-            if at in negation_at and subjects.isdisjoint(range(at + 1, occ.start)):
+            if at in before_at and subjects.isdisjoint(range(at + 1, occ.start)):
                 turned.add(occ)
                 break
         else:

@@ -98,3 +98,37 @@ def test_somebody_at_the_door_is_left_to_the_model(rules: CrisisDetector) -> Non
 
 def test_somebody_at_the_door_and_fear_is_firm(rules: CrisisDetector) -> None:
     assert rules.rules_verdict("hij staat aan de deur en ik ben zo bang") == ("acute", True)
+
+
+def test_nobody_hitting_you_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "nobody hits me, my parents are chill") is None
+
+
+def test_niemand_who_hits_you_is_no_signal(rules: CrisisDetector) -> None:
+    assert _level(rules, "niemand slaat mij, mijn ouders zijn echt chill") is None
+
+
+def test_somebody_who_hits_you_still_is(rules: CrisisDetector) -> None:
+    assert _level(rules, "iemand slaat mij elke dag thuis") is not None
+
+
+def test_a_father_slamming_the_door_is_no_one_in_your_room_at_night(
+    rules: CrisisDetector,
+) -> None:
+    assert _level(rules, "mijn pa slaat altijd de deur dicht als hij naar zn werk vertrekt") is None
+
+
+def test_the_last_message_of_the_day_says_good_night(rules: CrisisDetector) -> None:
+    assert _level(rules, "thats my last msg for today, going to sleep, nite") is None
+
+
+def test_a_last_message_without_a_day_is_still_a_farewell(rules: CrisisDetector) -> None:
+    assert _level(rules, "dit is mn laatste bericht. sorry voor alles") == "acute"
+
+
+def test_a_blood_test_and_needles_are_no_self_harm(rules: CrisisDetector) -> None:
+    assert _level(rules, "getting blood taken tmrw and im scared of needles") is None
+
+
+def test_a_knife_for_a_pumpkin_is_no_self_harm(rules: CrisisDetector) -> None:
+    assert _level(rules, "kheb een mes nodig om die pompoen te snijden, waar ligt dat") is None

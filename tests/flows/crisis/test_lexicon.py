@@ -21,6 +21,7 @@ def _minimal_lexicon() -> dict[str, Any]:
         "friend": ["vriendin"],
         "other": ["hij"],
         "not": ["niet"],
+        "nobody": ["niemand"],
         "clause": ["maar"],
         "common": ["de"],
     }
@@ -28,7 +29,9 @@ def _minimal_lexicon() -> dict[str, Any]:
     en = {
         **{
             name: [word]
-            for name, word in zip(built_in, ["i", "friend", "he", "not", "but", "the"], strict=True)
+            for name, word in zip(
+                built_in, ["i", "friend", "he", "not", "nobody", "but", "the"], strict=True
+            )
         },
         "want": ["want"],
         "end": ["die"],

@@ -49,3 +49,7 @@ def test_the_park_at_midnight_is_a_signal(rules: CrisisDetector) -> None:
 
 def test_a_cold_beach_with_family_is_no_signal(rules: CrisisDetector) -> None:
     assert _level(rules, "at the beach with my family, the sea is freezing") is None
+
+
+def test_just_robbed_and_hiding_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "got robbed and my nose is bleeding, hiding behind the gym") == "acute"

@@ -97,3 +97,11 @@ def test_standing_on_the_platform_with_the_next_train_is_acute(rules: CrisisDete
 
 def test_a_late_train_on_the_platform_is_no_signal(rules: CrisisDetector) -> None:
     assert _level(rules, "standing on the platform, the train is 10 min late again") is None
+
+
+def test_the_next_train_being_yours_on_a_platform_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "on the train platform. next one is mine") == "acute"
+
+
+def test_de_volgende_trein_voor_jou_op_het_perron_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "op het perron. de volgende is voor mij") == "acute"

@@ -35,6 +35,7 @@ from storage.db import Database
 from storage.outbox import claim_due
 from storage.queue import reachable_staff, waiting_cases
 from storage.retention import purge_batch
+from storage.sealing import ring
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_COACHES = 200
@@ -68,16 +69,21 @@ async def seed(url: str, youngsters: int, start: datetime) -> None:
             records=[(y, f"Seed{n}", "nl", "queued", False, y, old, old)
                      for n, y in enumerate(ids)],
         )  # fmt: skip
+        # Written past the ORM, so sealed as its column types would: the chat id sealed, its
+        # keyed hash beside it, the answers' words sealed (storage/sealing.py).
+        keys = ring()
+        sealed_nothing = keys.seal("")
         await connection.copy_records_to_table(
             "contacts",
-            columns=["youngster_id", "channel", "address"],
-            records=[(y, CHANNEL, f"seed-{n}") for n, y in enumerate(ids)],
-        )
+            columns=["youngster_id", "channel", "address", "address_key"],
+            records=[(y, CHANNEL, keys.seal(f"seed-{n}"), keys.lookup(f"seed-{n}"))
+                     for n, y in enumerate(ids)],
+        )  # fmt: skip
         questions = ("age", "q.health", "q.home", "q.goals", "q.money")
         await connection.copy_records_to_table(
             "intake_answers",
             columns=["youngster_id", "question", "choice", "text"],
-            records=[(y, q, "3", "") for y in ids for q in questions],
+            records=[(y, q, "3", sealed_nothing) for y in ids for q in questions],
         )
         await connection.copy_records_to_table(
             "stat_events",
@@ -86,8 +92,9 @@ async def seed(url: str, youngsters: int, start: datetime) -> None:
         )
         await connection.copy_records_to_table(
             "sent_messages",
-            columns=["channel", "address", "message_id", "tag", "created_at"],
-            records=[(CHANNEL, f"seed-{n}", str(n), f"case:{n}", start - timedelta(days=1))
+            columns=["channel", "address", "address_key", "message_id", "tag", "created_at"],
+            records=[(CHANNEL, keys.seal(f"seed-{n}"), keys.lookup(f"seed-{n}"), str(n),
+                      f"case:{n}", start - timedelta(days=1))
                      for n in range(youngsters)],
         )  # fmt: skip
         cases = []

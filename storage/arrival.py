@@ -104,16 +104,12 @@ async def arrive(
     the transaction ends (SQLite runs one transaction at a time). A redelivered update's
     staff member is not loaded. An update that takes its chat's turn (webhook mode) raises
     ChatBusy when its chat has updates pending (storage/inbox.py)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    turn = turn_of(event_id)
-    if not postgres or (turn is not None and (turn.channel, turn.address) != (channel, address)):
-        # The turn checked on its own: SQLite, or a turn taken in another chat's name.
+    if session.get_bind().dialect.name != "postgresql":
         await check_turn(session, event_id=event_id)
-        turn = None
-    if not postgres:
         if event_id is not None and not await first_time_seen(session, event_id=event_id, now=now):
             return Arrival(fresh=False, staff=None)
         return Arrival(True, await find_staff(session, channel=channel, address=address))
+    turn = turn_of(event_id)  # taken for this update's chat: the channel's own address
     if turn is not None:
         # The chat's lock first, in a statement of its own: the count in the arrival
         # statement then sees every update of the chat stored before it.

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.channels.telegram.inbox import TelegramInbox
+from bot.services.conversation import ConversationService
 from bot.services.inbox import LEASE
+from bot.services.observer import Outcome, Unobserved
 from bot.services.render import Renderer
 from bot.services.sender import OutboxSender
 from flows.intake import IntakeFlow, Rules
@@ -44,10 +46,17 @@ def start(update_id: int) -> dict[str, Any]:
 
 
 class Webhook:
-    def __init__(self, inbox: TelegramInbox, sender: OutboxSender, request: BotApiRequest) -> None:
+    def __init__(
+        self,
+        inbox: TelegramInbox,
+        sender: OutboxSender,
+        request: BotApiRequest,
+        service: ConversationService,
+    ) -> None:
         self.inbox = inbox
         self.sender = sender
         self.request = request
+        self.service = service
 
     async def post(self, raw: dict[str, Any]) -> list[str]:
         update = Update.de_json(raw, self.inbox.bot)
@@ -64,7 +73,7 @@ async def webhook(
         inbox = TelegramInbox(
             db, w.application.bot, lambda u: w.handlers.handle(w.application, u), clock=clock
         )
-        yield Webhook(inbox, w.sender, w.request)
+        yield Webhook(inbox, w.sender, w.request, w.handlers.service)
 
 
 async def test_a_webhook_update_is_answered_as_in_polling_mode(webhook: Webhook) -> None:
@@ -120,3 +129,36 @@ async def test_an_update_behind_one_another_worker_holds_waits_without_an_error_
     await webhook.sender.drain()
     texts = [params["text"] for params in webhook.request.sent("sendMessage")]
     assert len(texts) == 2 and all(text.startswith("Hoi! 👋") for text in texts)
+
+
+class Outcomes(Unobserved):
+    """Keeps each update's outcome as the metrics would count it."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[str] = []
+
+    def update(self, kind: str, outcome: Outcome, seconds: float | None = None) -> None:
+        self.outcomes.append(outcome)
+
+
+async def test_an_update_waiting_its_turn_is_not_counted_as_failed(
+    webhook: Webhook, db: Database, clock: Clock
+) -> None:
+    outcomes = Outcomes()
+    webhook.service.observer = outcomes
+    async with db.transaction() as session:  # another worker holds update 1 of the chat
+        await store_pending(
+            session,
+            event_id="tg:1",
+            channel="telegram",
+            address=str(CHAT),
+            seq=1,
+            payload=json.dumps(start(1)),
+            now=clock(),
+            claimed_until=clock() + LEASE,
+        )
+    await webhook.post(start(2))
+    assert outcomes.outcomes == []
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    await webhook.inbox.sweep()
+    assert outcomes.outcomes == ["handled", "handled"]

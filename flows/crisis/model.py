@@ -18,7 +18,6 @@ per category.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from functools import lru_cache
 from itertools import chain
 
 from flows.crisis.lexicon import CATEGORIES
+from flows.crisis.table import FeatureTable
 
 CHAR_SIZES = range(2, 6)
 OUTPUTS: tuple[str, ...] = ("crisis", "acute", *CATEGORIES)
@@ -34,25 +34,16 @@ BLOCKS = (_CHAR, _WORD, _SKIP)  # the feature blocks, each scaled to unit length
 SKIP_GAPS = (2, 3)  # a skip pair joins a word with the one two and three places on
 
 
-@lru_cache(maxsize=50_000)
-def _grams(token: str) -> tuple[str, ...]:
-    """A word's character n-grams with its edges; the same words come back all day long."""
+def _grams(token: str) -> Iterator[str]:
+    """A word's character n-grams with its edges."""
     padded = f" {token} "
-    return tuple(
-        _CHAR + padded[start : start + size]
-        for size in CHAR_SIZES
-        for start in range(len(padded) - size + 1)
-    )
+    for size in CHAR_SIZES:
+        for start in range(len(padded) - size + 1):
+            yield _CHAR + padded[start : start + size]
 
 
-def _counts(
-    tokens: list[str], negations: Iterable[int]
-) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Character n-grams inside padded words, word uni- and bigrams, and skip pairs, with their
-    counts: three blocks, each scaled to unit length on its own."""
-    # Counter counts in C and keeps the order features are first seen in, as a dict would:
-    # the vector's order is the order its values are added up in, so it must not change.
-    chars = Counter(chain.from_iterable(map(_grams, tokens)))
+def _words(tokens: list[str], negations: Iterable[int]) -> Counter[str]:
+    """Word uni- and bigrams with their counts, a word beside a negation marked."""
     near_negation = _near(negations, len(tokens))
     in_order: list[str] = []
     for index, token in enumerate(tokens):
@@ -62,14 +53,19 @@ def _counts(
             in_order.append(f"{_WORD}~{token}")
         if index:
             in_order.append(f"{_WORD}{tokens[index - 1]} {token}")
-    words = Counter(in_order)
-    # zip stops at the shorter list: the last `gap` words start no skip pair.
-    skips = Counter(
+    # Counter counts in C and keeps the order features are first seen in, as a dict would:
+    # the vector's order is the order its values are added up in, so it must not change.
+    return Counter(in_order)
+
+
+def _skips(tokens: list[str]) -> Counter[str]:
+    """Skip pairs with their counts; zip stops at the shorter list, so the last `gap` words
+    start no skip pair."""
+    return Counter(
         f"{_SKIP}{word} {later}"
         for gap in SKIP_GAPS
         for word, later in zip(tokens, tokens[gap:], strict=False)
     )
-    return chars, words, skips
 
 
 NEGATION_REACH = 3  # words before and after a negation that it marks
@@ -82,30 +78,6 @@ def _near(negations: Iterable[int], length: int) -> set[int]:
     for at in negations:
         near.update(range(max(0, at - NEGATION_REACH), min(length, at + NEGATION_REACH + 1)))
     return near - set(negations)
-
-
-def _blocks(
-    tokens: list[str], negations: Iterable[int], idf: Mapping[str, float]
-) -> Iterator[tuple[dict[str, float], float]]:
-    """Each block's weighted features (those in `idf`), and the length that scales it to one."""
-    for block in _counts(tokens, negations):
-        weighted = {
-            feature: _SUBLINEAR[count] * weight
-            for feature, count in block.items()
-            if (weight := idf.get(feature)) is not None
-        }
-        yield weighted, math.sqrt(sum([value * value for value in weighted.values()]))
-
-
-def features(
-    tokens: list[str], negations: Iterable[int], idf: Mapping[str, float]
-) -> dict[str, float]:
-    """The weighted, unit-length feature vector of a text (features outside `idf` dropped)."""
-    vector: dict[str, float] = {}
-    for weighted, norm in _blocks(tokens, negations, idf):
-        if norm:
-            vector.update({feature: value / norm for feature, value in weighted.items()})
-    return vector
 
 
 class _Sublinear(dict[int, float]):
@@ -123,11 +95,14 @@ _SUBLINEAR = _Sublinear()
 
 def feature_names(texts: Iterable[tuple[list[str], list[int]]]) -> list[dict[str, int]]:
     """Raw counts per text (given as its tokens and negation positions), for training."""
-    result = []
-    for tokens, negations in texts:
-        chars, words, skips = _counts(tokens, negations)
-        result.append({**chars, **words, **skips})
-    return result
+    return [
+        {
+            **Counter(chain.from_iterable(map(_grams, tokens))),
+            **_words(tokens, negations),
+            **_skips(tokens),
+        }
+        for tokens, negations in texts
+    ]
 
 
 @dataclass(frozen=True)
@@ -173,34 +148,19 @@ class Stack:
         return self.probability(heard, rule_level) >= alarm
 
 
-class Weights:
-    """Every feature's weights in one flat array of doubles, a feature's row found by its name:
-    a tuple of float objects per feature would hold some 20 MB more for the same numbers,
-    which every worker process carries."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, int] = {}
-        self.values = array("d")
-
-    def add(self, feature: str, weights: list[float]) -> None:
-        self.rows[feature] = len(self.values)
-        self.values.extend(weights)
+ROW = 1 + len(OUTPUTS)  # a feature's row: its idf, then one weight per output
+TOKENS_REMEMBERED = 4096  # words whose word pieces' rows are kept: the same words come back
+# all day long, and a bounded cache keeps a long-running worker's memory flat
 
 
 class CrisisModel:
     """The weights of content/crisis-model.tsv, ready to score messages."""
 
-    def __init__(
-        self,
-        idf: dict[str, float],
-        weights: Weights,
-        bias: tuple[float, ...],
-        stack: Stack,
-    ) -> None:
-        self.idf = idf
-        self.weights = weights
+    def __init__(self, table: FeatureTable, bias: tuple[float, ...], stack: Stack) -> None:
+        self.table = table
         self.bias = bias
         self.stack = stack
+        self._pieces = lru_cache(maxsize=TOKENS_REMEMBERED)(self._rows_of_pieces)
 
     @classmethod
     def parse(cls, lines: Iterable[str]) -> CrisisModel:
@@ -210,9 +170,7 @@ class CrisisModel:
         where an acute rule fired), then one feature a line (feature, idf, one weight per
         output). Lines starting with "#" are comments. Raise ValueError naming the line when
         something is wrong."""
-        idf: dict[str, float] = {}
-        weights = Weights()
-        same: dict[float, float] = {}  # one float object per idf value: few distinct ones
+        table = FeatureTable(ROW)
         bias: tuple[float, ...] | None = None
         stack: Stack | None = None
         alarms: dict[str, float] = {}
@@ -240,66 +198,83 @@ class CrisisModel:
                     if len(bias) != len(OUTPUTS):
                         raise ValueError(f"bias needs {len(OUTPUTS)} values")
                     continue
-                if len(parts) != 2 + len(OUTPUTS):
-                    raise ValueError(f"expected {2 + len(OUTPUTS)} columns")
-                value = float(parts[1])
-                idf[parts[0]] = same.setdefault(value, value)
-                weights.add(parts[0], [float(value) for value in parts[2:]])
+                if len(parts) != 1 + ROW:
+                    raise ValueError(f"expected {1 + ROW} columns")
+                table.add(parts[0], map(float, parts[1:]))
             except ValueError as error:
                 raise ValueError(f"line {number}: {error}") from None
         if bias is None or stack is None:
             raise ValueError("no bias or stack line")
-        return cls(idf, weights, bias, replace(stack, alarms=alarms, acute_alarms=acute_alarms))
+        table.seal()
+        return cls(table, bias, replace(stack, alarms=alarms, acute_alarms=acute_alarms))
 
     def hear(self, tokens: list[str], negations: Iterable[int] = ()) -> Heard:
         """Score one message, given as its normalised tokens and where its negations stand."""
-        return Heard(self, tokens, list(negations))
+        return Heard(self, list(self.blocks(tokens, negations)))
 
-    def crisis_score(self, tokens: list[str], negations: Iterable[int]) -> float:
-        """`score(features(tokens, negations, idf), 0)` without building the vector: every
-        message needs this one output, so it is added up as the blocks are scaled, with the
-        same numbers in the same order (the same float, to the last bit)."""
-        return self.scaled_score(_blocks(tokens, negations, self.idf), 0)
+    def _rows_of_pieces(self, token: str) -> tuple[int, ...]:
+        """The rows of a word's character n-grams that the file holds, in their order."""
+        row = self.table.row
+        return tuple(found for gram in _grams(token) if (found := row(gram)) >= 0)
 
-    def scaled_score(self, blocks: Iterable[tuple[dict[str, float], float]], output: int) -> float:
-        """One output's log-odds, added up from the weighted blocks and their lengths."""
+    def blocks(
+        self, tokens: list[str], negations: Iterable[int]
+    ) -> Iterator[tuple[dict[int, float], float]]:
+        """Each block's weighted features (by row, those the file holds), and the length that
+        scales it to one."""
+        values, row = self.table.values, self.table.row
+        pieces = Counter(chain.from_iterable(map(self._pieces, tokens)))
+        yield _scaled({found: _SUBLINEAR[count] * values[found] for found, count in pieces.items()})
+        for block in (_words(tokens, negations), _skips(tokens)):
+            weighted: dict[int, float] = {}
+            for name, count in block.items():
+                if (found := row(name)) >= 0:
+                    weighted[found] = _SUBLINEAR[count] * values[found]
+            yield _scaled(weighted)
+
+    def vector(self, tokens: list[str], negations: Iterable[int]) -> dict[int, float]:
+        """The weighted, unit-length feature vector of a text, by row."""
+        vector: dict[int, float] = {}
+        for weighted, norm in self.blocks(tokens, negations):
+            if norm:
+                vector.update({found: value / norm for found, value in weighted.items()})
+        return vector
+
+    def scaled_score(self, blocks: Iterable[tuple[dict[int, float], float]], output: int) -> float:
+        """One output's log-odds, added up from the weighted blocks and their lengths: the
+        score of the vector, without building it, with the same numbers in the same order
+        (the same float, to the last bit)."""
         total = self.bias[output]
-        rows, values = self.weights.rows, self.weights.values
-        # A feature's row starts at rows[feature]; its outputs follow in OUTPUTS order. The
-        # crisis output (0), asked of every message, is added up without the offset.
+        values, column = self.table.values, 1 + output
         for weighted, norm in blocks:
-            if not norm:
-                continue
-            if output:
-                for feature, value in weighted.items():
-                    total += values[rows[feature] + output] * (value / norm)
-            else:
-                for feature, value in weighted.items():
-                    total += values[rows[feature]] * (value / norm)
+            if norm:
+                for found, value in weighted.items():
+                    total += values[found + column] * (value / norm)
         return total
 
-    def score(self, vector: Mapping[str, float], output: int) -> float:
+    def score(self, vector: Mapping[int, float], output: int) -> float:
         """One output's log-odds for a feature vector."""
         total = self.bias[output]
-        # A feature's row starts at rows[feature]; its outputs follow in OUTPUTS order.
-        rows, values = self.weights.rows, self.weights.values
-        for feature, value in vector.items():
-            total += values[rows[feature] + output] * value
+        values, column = self.table.values, 1 + output
+        for found, value in vector.items():
+            total += values[found + column] * value
         return total
+
+
+def _scaled(weighted: dict[int, float]) -> tuple[dict[int, float], float]:
+    return weighted, math.sqrt(sum([value * value for value in weighted.values()]))
 
 
 class Heard:
     """A scored message. Only the crisis probability is needed for every message; the acute
     probability only for a signal (a rule's worry is weighed with it), the category only when
-    the model alone raises one, so those are computed on demand."""
+    the model alone raises one, so those are computed on demand from the kept blocks (weighing
+    the words is most of the work)."""
 
-    def __init__(self, model: CrisisModel, tokens: list[str], negations: list[int]) -> None:
+    def __init__(self, model: CrisisModel, blocks: list[tuple[dict[int, float], float]]) -> None:
         self._model = model
-        self._tokens = tokens
-        self._negations = negations
-        # Kept: weighing the words is most of the work, and `acute` adds up the same blocks.
-        self._blocks = list(_blocks(tokens, negations, model.idf))
-        self.crisis = _sigmoid(model.scaled_score(self._blocks, 0))
+        self._blocks = blocks
+        self.crisis = _sigmoid(model.scaled_score(blocks, 0))
 
     @property
     def acute(self) -> float:
@@ -307,9 +282,9 @@ class Heard:
         return _sigmoid(self._model.scaled_score(self._blocks, 1))
 
     def verdict(self) -> Verdict:
-        vector = features(self._tokens, self._negations, self._model.idf)
-        acute = _sigmoid(self._model.score(vector, 1))
-        by_category = [self._model.score(vector, 2 + i) for i in range(len(CATEGORIES))]
+        model = self._model
+        acute = self.acute
+        by_category = [model.scaled_score(self._blocks, 2 + i) for i in range(len(CATEGORIES))]
         best = max(range(len(CATEGORIES)), key=lambda i: by_category[i])
         return Verdict(self.crisis, acute, CATEGORIES[best])
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from flows.crisis.model import CrisisModel, Stack, features
+from flows.crisis.model import CrisisModel, Stack
 
 HEADER = ["# test weights", "bias\t-1\t0\t0\t0\t0\t0\t0", "stack\t1\t2\t2\t0\t0.5"]
 
@@ -27,17 +27,22 @@ def test_the_category_is_the_one_with_the_highest_score() -> None:
 
 
 def test_each_block_of_features_has_unit_length() -> None:
-    idf = {"w:ik": 1.0, "w:wil": 2.0, "c: ik ": 1.0}
-    vector = features(["ik", "wil"], [], idf)
-    words = [value for name, value in vector.items() if name.startswith("w:")]
+    model = _weights(
+        "w:ik\t1\t0\t0\t0\t0\t0\t0\t0",
+        "w:wil\t2\t0\t0\t0\t0\t0\t0\t0",
+        "c: ik \t1\t0\t0\t0\t0\t0\t0\t0",
+    )
+    vector = model.vector(["ik", "wil"], [])
+    words = [vector[model.table.row("w:ik")], vector[model.table.row("w:wil")]]
     assert math.fsum(v * v for v in words) == pytest.approx(1.0)
-    assert vector["c: ik "] == pytest.approx(1.0)
+    assert vector[model.table.row("c: ik ")] == pytest.approx(1.0)
 
 
 def test_a_word_beside_a_negation_is_its_own_feature() -> None:
-    idf = {"w:~slaat": 1.0, "w:slaat": 1.0}
-    assert "w:~slaat" in features(["hij", "slaat", "niet"], [2], idf)
-    assert "w:~slaat" not in features(["hij", "slaat", "me"], [], idf)
+    model = _weights("w:~slaat\t1\t0\t0\t0\t0\t0\t0\t0", "w:slaat\t1\t0\t0\t0\t0\t0\t0\t0")
+    negated = model.table.row("w:~slaat")
+    assert negated in model.vector(["hij", "slaat", "niet"], [2])
+    assert negated not in model.vector(["hij", "slaat", "me"], [])
 
 
 def test_the_stack_lets_an_acute_rule_weigh_more_than_a_doubtful_model() -> None:
@@ -69,7 +74,7 @@ def test_a_language_s_acute_alarm_applies_only_where_an_acute_rule_fired() -> No
     assert not model.stack.signal(0.3, "worry", language="nl")
 
 
-def test_the_crisis_score_is_the_whole_vector_s_score_to_the_last_bit() -> None:
+def test_the_crisis_probability_is_the_whole_vector_s_score_to_the_last_bit() -> None:
     model = _weights(
         "w:ik\t1.3\t0.11\t0\t0\t0\t0\t0\t0",
         "w:wil dood\t2.7\t1.9\t0\t0\t0\t0\t0\t0",
@@ -78,8 +83,8 @@ def test_the_crisis_score_is_the_whole_vector_s_score_to_the_last_bit() -> None:
         "s:ik dood\t3.1\t0.29\t0\t0\t0\t0\t0\t0",
     )
     tokens, negations = ["ik", "wil", "dood", "ik", "ik"], [1]
-    vector = features(tokens, negations, model.idf)
-    assert model.crisis_score(tokens, negations) == model.score(vector, 0)
+    vector = model.vector(tokens, negations)
+    assert model.hear(tokens, negations).crisis == 1 / (1 + math.exp(-model.score(vector, 0)))
 
 
 def test_the_acute_probability_of_a_heard_message_is_the_verdict_s_to_the_last_bit() -> None:

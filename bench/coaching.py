@@ -28,7 +28,8 @@ from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
-from storage.db import Database, migrate
+from storage.db import Database
+from storage.migrate import migrate
 from storage.models import Staff, StaffContact
 from tests.e2e.test_intake_e2e import free_port
 from tests.support.botapi import FakeBotApi

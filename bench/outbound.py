@@ -43,7 +43,8 @@ from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
 from flows.messages import HelpLines, Inbound, Outbound, Param, Ref
-from storage.db import Database, migrate
+from storage.db import Database
+from storage.migrate import migrate
 from storage.models import OutboxMessage
 from storage.outbox import enqueue_messages
 

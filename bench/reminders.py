@@ -27,7 +27,8 @@ from bot.services.staff import StaffService
 from flows.content import load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
-from storage.db import Database, migrate
+from storage.db import Database
+from storage.migrate import migrate
 from storage.models import (
     Appointment,
     AppointmentDue,

@@ -42,7 +42,8 @@ from flows.content import load_content
 from flows.crisis import CrisisDetector
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules, intake_machine_spec
-from storage.db import Database, async_url, migrate
+from storage.db import Database, async_url
+from storage.migrate import migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
 POSTGRES_URL = os.environ.get("KLIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

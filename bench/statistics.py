@@ -30,7 +30,8 @@ from flows.state import Rules
 from flows.statistics.facts import Period
 from flows.statistics.report import shape_of
 from flows.statistics.targets import Targets
-from storage.db import Database, migrate
+from storage.db import Database
+from storage.migrate import migrate
 from storage.models import (
     Case,
     CaseMessage,

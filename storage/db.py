@@ -13,10 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -190,7 +186,7 @@ class Database:
             return
         try:
             async with self.engine.connect() as connection:
-                await connection.run_sync(_sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
+                await connection.run_sync(sqlite_pragma, "PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception as error:  # the erasure is committed; the next checkpoint will do
             log.warning("event=checkpoint_failed error=%s", type(error).__name__)
 
@@ -206,57 +202,7 @@ def _keeping(session: AsyncSession) -> deferred.Deferred:
     return kept
 
 
-def alembic_config(url: str) -> Config:
-    """An Alembic configuration for our migrations and this database URL."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["url"] = async_url(url)
-    return config
-
-
-def head_revision() -> str | None:
-    """The newest migration in the code."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-async def current_revision(db: Database) -> str | None:
-    """The migration the database is at, or None for an empty database."""
-
-    def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
-    async with db.engine.connect() as connection:
-        return await connection.run_sync(read)
-
-
-async def migrate(db: Database) -> None:
-    """Bring the database to the newest migration."""
-
-    def upgrade(connection: Connection) -> None:
-        config = alembic_config(db.url)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-    async with db.engine.connect() as connection:
-        if not db.is_sqlite:
-            async with connection.begin():
-                await connection.run_sync(upgrade)
-            return
-        # SQLite alters a table by copying it (Alembic's batch mode); with foreign keys
-        # enforced, dropping the old copy would take the rows that point at it along. SQLite
-        # only lets them be switched off outside a transaction, so on the bare connection.
-        await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=OFF")
-        try:
-            async with connection.begin():
-                await connection.run_sync(upgrade)
-            broken = await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_key_check")
-            if broken:
-                raise RuntimeError(f"the migration left {len(broken)} broken references")
-        finally:
-            await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=ON")
-
-
-def _sqlite_pragma(connection: Connection, pragma: str) -> list[Any]:
+def sqlite_pragma(connection: Connection, pragma: str) -> list[Any]:
     """Run a PRAGMA on the driver's connection, outside SQLAlchemy's transactions."""
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:

@@ -27,7 +27,8 @@ from bot.services.render import Renderer
 from flows.content import Content, load_content
 from flows.hours import parse_service_hours
 from flows.intake import IntakeFlow, Rules
-from storage.db import Database, async_url, migrate
+from storage.db import Database, async_url
+from storage.migrate import migrate
 from storage.sealing import KeyRing, decode_key, install
 
 # python-telegram-bot gives retry_after as a timedelta (and warns otherwise), as in `klik`.

@@ -12,23 +12,17 @@ checks that failed, never a person, an id or an address.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.process.keys import CLOCK, DATABASE, REACH, RUNTIME, SERVICE, SETTINGS, TELEGRAM
-from storage.db import current_revision, head_revision
+from storage.schema import REVISION, current_revision
 
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT = 5.0  # seconds a database check may take before it counts as failed
-
-
-@functools.cache
-def _head() -> str | None:
-    return head_revision()  # reads the migration scripts: once, at the first check
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -43,7 +37,7 @@ async def _database(app: web.Application) -> str | None:
     except (SQLAlchemyError, OSError, TimeoutError) as error:
         log.warning("readiness: the database cannot be reached (%s)", type(error).__name__)
         return "database"
-    return None if at == _head() else "migration"
+    return None if at == REVISION else "migration"
 
 
 async def _reaches_somebody(app: web.Application) -> bool:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,8 +20,9 @@ from bot.services.render import Renderer
 from bot.services.staff import StaffService
 from flows.content import Content, ContentError, load_content
 from flows.intake import IntakeFlow
-from storage.db import Database, current_revision, head_revision, migrate
+from storage.db import Database
 from storage.location import default_data_dir, sqlite_file
+from storage.schema import REVISION, current_revision
 from storage.sealing import KeyRing
 
 
@@ -100,9 +100,9 @@ async def database_or_refuse(settings: Settings) -> Database:
         raise StartupError(
             f"klik: cannot reach the database {shown_url(db.url)}: {type(error).__name__}"
         ) from None
-    if at != head_revision():
+    if at != REVISION:
         await db.close()
-        state = "is empty" if at is None else f"is at migration {at}, not {head_revision()}"
+        state = "is empty" if at is None else f"is at migration {at}, not {REVISION}"
         raise StartupError(
             f"klik: the database {shown_url(db.url)} {state}. "
             "Run: klik migrate   (make run does this for you)"
@@ -129,6 +129,11 @@ async def migrate_or_refuse(settings: Settings) -> None:
                 "create it first, or correct DATABASE_URL"
             )
         path.parent.mkdir(parents=True)
+    # Alembic is loaded only here: a serving worker never migrates, and would carry it.
+    from alembic.util import CommandError
+
+    from storage.migrate import migrate
+
     db = Database(settings.database_url, keys=keys_or_refuse(settings))
     try:
         await migrate(db)

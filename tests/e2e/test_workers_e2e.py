@@ -43,7 +43,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.services.render import Renderer
 from flows.content import load_content
 from flows.messages import outbound_from_json
-from storage.db import Database, async_url, migrate
+from storage.db import Database, async_url
+from storage.migrate import migrate
 from storage.sealing import ring
 from tests.bot.team import add
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, Clock

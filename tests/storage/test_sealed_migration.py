@@ -10,8 +10,9 @@ from alembic import command
 from sqlalchemy import Connection, DateTime, bindparam, select, text
 from sqlmodel import col
 
-from storage.db import Database, alembic_config
+from storage.db import Database
 from storage.intakes import find_youngster
+from storage.migrate import alembic_config
 from storage.models import CaseMessage, IntakeAnswer
 from storage.outbox import find_sent
 from storage.staff import find_staff

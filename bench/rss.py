@@ -1,50 +1,58 @@
-"""`python -m bench.rss <database url>`: the memory of a process serving as `klik run` does
-(the Telegram channel, the sender and the service loaded), after it handled 50 intakes and
-/wachtrij on the database it is given. Prints {"rss_mb": ...}; bench/size.py starts it."""
+"""The memory of `klik run` as it serves: its application in webhook mode, in the worker the
+webhook bench posts to (bench/webhook_worker.py: settings, content, database, scheduler,
+web chat, dashboard and Telegram channel, as `klik run` builds them), on the database it is
+given, after 50 whole intakes and five /wachtrij of a team lead came in through the route.
+The RSS is read from /proc for the worker alone, so nothing of the bench's own (its load
+generator, the asyncpg baseline, the test helpers) is counted."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import secrets
-import sys
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from pathlib import Path
 
-import bot.channels.telegram.app
-import bot.services.sender  # noqa: F401
-from bench.inbound import BenchClock, add_team, one_after_another, service_handle
-from bench.keys import install_bench_key
-from flows.content import load_content
-from flows.hours import parse_service_hours
-from flows.intake import IntakeFlow, Rules
+from bench.inbound import CHANNEL, BenchClock, add_team, one_after_another
+from bench.webhook import bot_api_stand_in, poster, worker
 from flows.messages import Inbound
 from storage.db import Database
+from storage.models import Staff, StaffContact
+
+LEAD_CHAT = 77_000_001  # the Telegram chat of the team lead who asks for the queue
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
     return float("nan")
 
 
-async def serve(url: str) -> float:
-    start = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
-    rules = Rules(24, 12, ZoneInfo("Europe/Brussels"), parse_service_hours("mon-fri 09:00-21:00"))
-    flow = IntakeFlow(load_content(), rules)
+async def add_lead(db: Database, start: datetime) -> None:
+    """A team lead linked to LEAD_CHAT, the chat that asks /wachtrij."""
+    async with db.transaction() as session:
+        lead = Staff(role="teamlead", name="Noor", languages="nl,en", created_at=start)
+        session.add(lead)
+        await session.flush()
+        assert lead.id is not None
+        session.add(StaffContact(staff_id=lead.id, channel=CHANNEL, address=str(LEAD_CHAT)))
+
+
+async def serving_rss(url: str, start: datetime) -> float:
+    """The worker's RSS in MB once it served the intakes and the queue."""
     db = Database(url)
-    clock = BenchClock(start)
-    await add_team(db, start)
-    handle = service_handle(db, flow, rules, clock)
-    await one_after_another(handle, "rss", 50, clock)
-    for _ in range(5):
-        await handle("staff-0", Inbound("command", command="wachtrij"), secrets.token_hex(8))
-    await db.close()
-    return rss_mb()
-
-
-if __name__ == "__main__":
-    install_bench_key()
-    print(json.dumps({"rss_mb": asyncio.run(serve(sys.argv[1]))}))
+    try:
+        await add_team(db, start)
+        await add_lead(db, start)
+    finally:
+        await db.close()
+    async with (
+        bot_api_stand_in() as api,
+        worker(url, api, start) as served,
+        poster(served.url) as hook,
+    ):
+        await one_after_another(hook, "rss", 50, BenchClock(start))
+        hook.chats["lead"] = LEAD_CHAT
+        for _ in range(5):
+            await hook("lead", Inbound("command", command="wachtrij"), secrets.token_hex(8))
+        return rss_mb(served.process.pid)

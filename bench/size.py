@@ -11,12 +11,7 @@ never told about new cases); and the queue holds the same 20 cases at every size
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -27,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.inbound import CHANNEL, BenchClock, add_team, one_after_another, service_handle
+from bench.rss import serving_rss
 from bot.services.purge import purge as purge_all
 from flows.intake import IntakeFlow, Rules
 from flows.messages import Inbound
@@ -222,7 +218,7 @@ async def bench_size(
     assert url is not None
     try:
         await seed(url, 10_000, start)
-        rss = await asyncio.to_thread(serving_rss, url)
+        rss = await serving_rss(url, start)
     finally:
         await drop(url)
     small, big = sizes[1_000], sizes[100_000]
@@ -248,18 +244,3 @@ async def bench_size(
     )
     lines.append(f"RSS of a serving process with 10,000 youngsters stored: {rss:.0f} MB")
     return lines, figures
-
-
-def serving_rss(url: str) -> float:
-    """Start a process as `klik run` has it (settings, content, service, Telegram channel
-    imported), let it handle intakes and /wachtrij on the stored youngsters, read its RSS."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.rss", url],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    return float(json.loads(out.stdout.strip().splitlines()[-1])["rss_mb"])

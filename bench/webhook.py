@@ -59,8 +59,9 @@ def _user(chat: int) -> dict[str, Any]:
 
 
 def telegram_update(update_id: int, chat: int, event: Inbound) -> dict[str, Any]:
-    """The update Telegram would post for one of the bench's events: /start and typed words
-    as a message; a choice as a tap on a button of the bot's question carrying that data."""
+    """The update Telegram would post for one of the bench's events: /start, a command and
+    typed words as a message; a choice as a tap on a button of the bot's question carrying
+    that data."""
     now = int(time.time())
     if event.kind == "choice":
         question = {
@@ -81,7 +82,8 @@ def telegram_update(update_id: int, chat: int, event: Inbound) -> dict[str, Any]
             "message": question,
         }
         return {"update_id": update_id, "callback_query": tap}
-    text = f"/start {event.argument}" if event.kind == "start" else event.text
+    command = {"start": "/start", "command": f"/{event.command}"}.get(event.kind)
+    text = f"/start {event.argument}" if event.kind == "start" else command or event.text
     message: dict[str, Any] = {
         "message_id": update_id,
         "date": now,
@@ -89,8 +91,8 @@ def telegram_update(update_id: int, chat: int, event: Inbound) -> dict[str, Any]
         "from": _user(chat),
         "text": text,
     }
-    if event.kind == "start":
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": 6}]
+    if command:
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return {"update_id": update_id, "message": message}
 
 

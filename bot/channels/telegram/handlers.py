@@ -96,6 +96,7 @@ class TelegramHandlers:
         """Process one update; False when it failed and must be fetched again, True when it
         was handled or, failing the same way again and again, set aside."""
         await application.process_update(update)
+        _forget_chats(application)
         error = self.failed.pop(update.update_id, None)
         if isinstance(error, ChatBusy):
             raise error  # not a failure: the update waits its turn (bot/services/inbox.py)
@@ -261,3 +262,13 @@ class TelegramHandlers:
                 await context.bot.send_message(chat_id=update.effective_chat.id, text=text)
         except TelegramError as error:
             log.warning("could not tell a youngster about a failed update (%s)", said(error))
+
+
+def _forget_chats(application: Application) -> None:  # type: ignore[type-arg]
+    """python-telegram-bot notes the chat and user of every update for a persistence that
+    would save their data, and only saving empties those sets. Klik has none (its state is
+    in the database), so they would keep every Telegram id the worker ever saw, for as long
+    as it runs: some 100 bytes a youngster, and ids that need not be kept anywhere."""
+    if application.persistence is None:
+        application._chat_ids_to_be_updated_in_persistence.clear()
+        application._user_ids_to_be_updated_in_persistence.clear()

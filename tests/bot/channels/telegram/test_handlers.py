@@ -151,6 +151,17 @@ async def test_a_tap_is_answered_and_the_question_shows_the_chosen_answer(harnes
     assert harness.texts()[-1].startswith("Vraag 1 van 6")
 
 
+async def test_the_application_keeps_no_telegram_id_of_the_chats_it_handled(
+    harness: Harness,
+) -> None:
+    await harness.write("/start")
+    await harness.write("/start", chat=CHAT + 1)
+    await harness.tap("consent:yes:nl:")
+    # python-telegram-bot would keep these for a persistence Klik does not use, forever.
+    assert not harness.application._chat_ids_to_be_updated_in_persistence
+    assert not harness.application._user_ids_to_be_updated_in_persistence
+
+
 async def test_a_tap_on_an_old_keyboard_is_answered_kindly_and_its_keyboard_removed(
     harness: Harness,
 ) -> None:

@@ -475,3 +475,45 @@ def test_the_model_alone_never_raises_a_signal_on_two_words(detector: Detector, 
 def test_two_words_that_a_rule_knows_are_still_a_signal(detector: Detector) -> None:
     hit = detector.detect("wil dood")
     assert hit is not None and hit.category == "suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kreeg weer een klap van ma omdat ik terugpraatte", "got hit by my stepdad again yesterday"],
+)
+def test_being_hit_by_a_parent_said_as_what_one_gets_is_firm(
+    rules: CrisisDetector, text: str
+) -> None:
+    assert rules.rules_verdict(text) == ("worry", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik sta op het dak van de wereld, geslaagd voor mn rijexamen!!!",
+        "im on top of the world rn, passed my driving test",
+    ],
+)
+def test_being_on_top_of_the_world_is_joy_not_a_roof(rules: CrisisDetector, text: str) -> None:
+    assert rules.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zag een reportage over een jongen die buitengegooid werd",
+        "had a nightmare about a boy whose dad kicked him out of the house",
+    ],
+)
+def test_somebody_else_in_a_report_or_a_dream_told_is_a_story(
+    rules: CrisisDetector, text: str
+) -> None:
+    assert rules.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["they would forget me in a week, thats how little i matter", "ik doe er niet toe"]
+)
+def test_feeling_one_does_not_matter_is_a_worry(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.category, hit.level) == ("suicide", "worry")

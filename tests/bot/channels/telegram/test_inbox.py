@@ -106,10 +106,9 @@ async def test_a_free_chats_update_is_kept_and_handled_in_one_commit(
     assert webhook.request.sent("sendMessage")
 
 
-async def test_an_update_behind_one_another_worker_holds_waits_without_an_error_message(
-    webhook: Webhook, db: Database, clock: Clock
-) -> None:
-    async with db.transaction() as session:  # another worker claimed update 1 and is busy
+async def another_worker_holds_update_1(db: Database, clock: Clock) -> None:
+    """Update 1 of the chat stored and claimed by another worker, still busy with it."""
+    async with db.transaction() as session:
         await store_pending(
             session,
             event_id="tg:1",
@@ -120,6 +119,12 @@ async def test_an_update_behind_one_another_worker_holds_waits_without_an_error_
             now=clock(),
             claimed_until=clock() + LEASE,
         )
+
+
+async def test_an_update_behind_one_another_worker_holds_waits_without_an_error_message(
+    webhook: Webhook, db: Database, clock: Clock
+) -> None:
+    await another_worker_holds_update_1(db, clock)
     assert await webhook.post(start(2)) == []
     async with db.transaction() as session:
         pending = await session.execute(select(InboxEvent.event_id).where(InboxEvent.pending))
@@ -146,17 +151,7 @@ async def test_an_update_waiting_its_turn_is_not_counted_as_failed(
 ) -> None:
     outcomes = Outcomes()
     webhook.service.observer = outcomes
-    async with db.transaction() as session:  # another worker holds update 1 of the chat
-        await store_pending(
-            session,
-            event_id="tg:1",
-            channel="telegram",
-            address=str(CHAT),
-            seq=1,
-            payload=json.dumps(start(1)),
-            now=clock(),
-            claimed_until=clock() + LEASE,
-        )
+    await another_worker_holds_update_1(db, clock)
     await webhook.post(start(2))
     assert outcomes.outcomes == []
     clock.advance(seconds=LEASE.total_seconds() + 1)

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import pygal
-from pygal.etree import etree
-from pygal.style import DefaultStyle
-
 from flows.content import Content
 from flows.statistics.cells import Amount, Cell, Count
 from flows.statistics.report import Report
@@ -124,6 +120,12 @@ def _value(cell: Cell) -> float | None:
 def chart(table: Table, words: Words) -> str:
     """The table drawn as SVG: a bar (or line, over time) per plotted column, one point per
     row; the totals are in the table beside it, not among the bars."""
+    # pygal is loaded when a team lead first asks for a chart, not in every worker at start:
+    # it and its XML tree take about 4 MB that a worker serving youngsters never needs.
+    import pygal
+    from pygal.etree import etree
+    from pygal.style import DefaultStyle
+
     plotted = PLOTTED.get(table.name.split(".")[0]) or tuple(c for c in table.columns if c != TOTAL)
     kind = pygal.Line if table.chart == "line" else pygal.Bar
     drawing = kind(

@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event
-
 from flows.appointments.facts import LENGTH
 
 
 def ics(at: datetime, summary: str, made: datetime) -> str:
     """One event from `at` (UTC) for the length of a meeting, titled `summary`. Its UID is
     made from the moment and the title, so the same appointment sent twice is one event."""
+    # Loaded when the first calendar file is asked for, not in every worker at start: icalendar
+    # and what it brings (dateutil, its time zone tables) take about 5 MB.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Klik//klik//NL")
     calendar.add("version", "2.0")

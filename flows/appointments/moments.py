@@ -9,8 +9,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from flows.appointments.facts import AppointmentRules
 
 # Dutch and Flemish write "15u", "15u30" or "16h": dateparser reads "15u" as fifteen hours.
@@ -41,6 +39,10 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     if not cleaned or not _HAS_TIME.search(cleaned):
         return None
     base = now.astimezone(zone).replace(tzinfo=None)
+    # Loaded when a moment is first typed, not in every worker at start: dateparser and its
+    # language tables take about 5 MB that a worker serving intakes never needs.
+    import dateparser
+
     found = dateparser.parse(
         cleaned,
         languages=_LANGUAGES,

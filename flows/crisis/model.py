@@ -223,13 +223,16 @@ class CrisisModel:
         """Each block's weighted features (by row, those the file holds), and the length that
         scales it to one."""
         values, row = self.table.values, self.table.row
+        idf = self.table.scales[0]  # a row's first value times this is its idf
         pieces = Counter(chain.from_iterable(map(self._pieces, tokens)))
-        yield _scaled({found: _SUBLINEAR[count] * values[found] for found, count in pieces.items()})
+        yield _scaled(
+            {found: _SUBLINEAR[count] * values[found] * idf for found, count in pieces.items()}
+        )
         for block in (_words(tokens, negations), _skips(tokens)):
             weighted: dict[int, float] = {}
             for name, count in block.items():
                 if (found := row(name)) >= 0:
-                    weighted[found] = _SUBLINEAR[count] * values[found]
+                    weighted[found] = _SUBLINEAR[count] * values[found] * idf
             yield _scaled(weighted)
 
     def vector(self, tokens: list[str], negations: Iterable[int]) -> dict[int, float]:
@@ -244,21 +247,21 @@ class CrisisModel:
         """One output's log-odds, added up from the weighted blocks and their lengths: the
         score of the vector, without building it, with the same numbers in the same order
         (the same float, to the last bit)."""
-        total = self.bias[output]
+        total = 0.0
         values, column = self.table.values, 1 + output
         for weighted, norm in blocks:
             if norm:
                 for found, value in weighted.items():
                     total += values[found + column] * (value / norm)
-        return total
+        return self.bias[output] + total * self.table.scales[column]
 
     def score(self, vector: Mapping[int, float], output: int) -> float:
         """One output's log-odds for a feature vector."""
-        total = self.bias[output]
+        total = 0.0
         values, column = self.table.values, 1 + output
         for found, value in vector.items():
             total += values[found + column] * value
-        return total
+        return self.bias[output] + total * self.table.scales[column]
 
 
 def _scaled(weighted: dict[int, float]) -> tuple[dict[int, float], float]:

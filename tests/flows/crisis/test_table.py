@@ -15,12 +15,31 @@ def _table(names: list[str], width: int = 2) -> FeatureTable:
     return table
 
 
+def _kept(table: FeatureTable, name: str) -> list[float]:
+    """A feature's row as the table keeps it, in the file's numbers."""
+    found = table.row(name)
+    row = table.values[found : found + table.width]
+    return [value * scale for value, scale in zip(row, table.scales, strict=True)]
+
+
 def test_every_feature_is_found_with_its_own_row() -> None:
     names = [f"c:{number}" for number in range(10_000)]  # enough to fill slots side by side
     table = _table(names)
     for number, name in enumerate(names):
-        found = table.row(name)
-        assert table.values[found : found + 2].tolist() == [number, number]
+        assert _kept(table, name) == pytest.approx([number, number], abs=10_000 / 65_534)
+
+
+def test_each_column_keeps_its_values_to_within_a_65_534th_of_its_largest() -> None:
+    table = FeatureTable(2)
+    written = [(6.946, 9.1), (0.2743, -1.5), (-0.0012, 0.0), (-6.946, 1e-7)]
+    for number, row in enumerate(written):
+        table.add(f"w:{number}", row)
+    table.seal()
+    for number, row in enumerate(written):
+        kept = _kept(table, f"w:{number}")
+        assert kept[0] == pytest.approx(row[0], abs=6.946 / 65_534)
+        assert kept[1] == pytest.approx(row[1], abs=9.1 / 65_534)
+    assert table.row("w:0") >= 0 and table.values[table.row("w:0")] == 32_767
 
 
 def test_a_name_the_file_does_not_hold_is_not_found() -> None:

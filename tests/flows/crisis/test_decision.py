@@ -517,3 +517,39 @@ def test_somebody_else_in_a_report_or_a_dream_told_is_a_story(
 def test_feeling_one_does_not_matter_is_a_worry(rules: CrisisDetector, text: str) -> None:
     hit = rules.detect(text)
     assert hit is not None and (hit.category, hit.level) == ("suicide", "worry")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin shot me with a nerf gun at the party",
+        "kussengevecht met mn zus, ze sloeg me knock out",
+    ],
+)
+def test_play_fighting_with_toys_is_no_attack(rules: CrisisDetector, text: str) -> None:
+    assert rules.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the ending made me cry on the bus", "she left me on read again"],
+)
+def test_a_film_that_made_one_cry_or_a_message_left_on_read_is_no_signal(
+    rules: CrisisDetector, text: str
+) -> None:
+    assert rules.detect(text) is None
+
+
+def test_a_threat_that_is_over_is_no_signal(rules: CrisisDetector) -> None:
+    text = "the guy who was stalking me moved away and i feel safe now"
+    assert rules.detect(text) is None
+
+
+def test_a_threat_with_not_feeling_safe_now_is_still_a_signal(rules: CrisisDetector) -> None:
+    hit = rules.detect("the guy who threatened me is back and i dont feel safe now")
+    assert hit is not None and hit.category == "violence"
+
+
+def test_a_blade_kept_in_dutch_chat_words_is_a_self_harm_worry(rules: CrisisDetector) -> None:
+    hit = rules.detect("ik heb altijd een scherpje bij me")
+    assert hit is not None and hit.category == "self_harm"

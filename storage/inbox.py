@@ -149,14 +149,15 @@ async def check_turn(session: AsyncSession, *, event_id: str | None) -> None:
         raise ChatBusy(turn.event_id)
 
 
+# Built once: every update of every chat takes this lock, twice on the webhook route.
+_LOCK_CHAT = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
 async def lock_chat(session: AsyncSession, *, channel: str, address: str) -> None:
     """Hold the chat's lock until the transaction ends (PostgreSQL; SQLite runs alone)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-        {"key": f"inbox:{channel}:{address}"},
-    )
+    await session.execute(_LOCK_CHAT, {"key": f"inbox:{channel}:{address}"})
 
 
 async def claim_next(

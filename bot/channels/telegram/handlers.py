@@ -15,7 +15,7 @@ from bot.channels.telegram.edge import cleaned
 from bot.channels.telegram.errors import after_handling, frames, said
 from bot.channels.telegram.menus import set_staff_commands
 from bot.channels.telegram.setaside import SetAside
-from bot.channels.telegram.transport import CHANNEL
+from bot.channels.telegram.transport import CHANNEL, settle_tapped
 from bot.services.conversation import ConversationService
 from bot.services.handled import Handled
 from bot.services.render import Renderer
@@ -220,14 +220,13 @@ class TelegramHandlers:
         message = query.message
         if not isinstance(message, Message) or tap.kind in ("unknown", "quiet", "taken", "full"):
             return
+        text = None
         if tap.kind == "answered" and tap.label is not None and message.text:
             answer = self.renderer.ref(tap.label, handled.language)
             text = self.renderer.text(
                 "intake.answered", {"question": message.text, "answer": answer}, handled.language
-            )
-            edit = partial(message.edit_text, text[:MAX_TEXT], reply_markup=None)
-        else:
-            edit = partial(message.edit_reply_markup, reply_markup=None)
+            )[:MAX_TEXT]
+        edit = partial(settle_tapped, message.get_bot(), message, text)
         await after_handling("updating a keyboard", edit, self.service.observer)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

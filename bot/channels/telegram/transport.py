@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services.pacing import Limits
@@ -35,6 +35,17 @@ LIMITS = Limits(
     is_group=is_group,
     margin=timedelta(milliseconds=30),
 )
+
+
+async def settle_tapped(bot: Bot, message: Message, text: str | None) -> None:
+    """Take the keyboard off a tapped message, and replace its text when `text` is given.
+    The library's edit_text would build a whole Message from Telegram's answer (about 0.3 ms
+    of CPU, most of what a tap's edit costs here) that nobody reads."""
+    ids = {"chat_id": message.chat_id, "message_id": message.message_id}
+    if text is None:
+        await bot._post("editMessageReplyMarkup", ids)
+    else:
+        await bot._post("editMessageText", {**ids, "text": text})
 
 
 def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:

@@ -235,32 +235,15 @@ class CrisisModel:
                     weighted[found] = _SUBLINEAR[count] * values[found] * idf
             yield _scaled(weighted)
 
-    def vector(self, tokens: list[str], negations: Iterable[int]) -> dict[int, float]:
-        """The weighted, unit-length feature vector of a text, by row."""
-        vector: dict[int, float] = {}
-        for weighted, norm in self.blocks(tokens, negations):
-            if norm:
-                vector.update({found: value / norm for found, value in weighted.items()})
-        return vector
-
     def scaled_score(self, blocks: Iterable[tuple[dict[int, float], float]], output: int) -> float:
         """One output's log-odds, added up from the weighted blocks and their lengths: the
-        score of the vector, without building it, with the same numbers in the same order
-        (the same float, to the last bit)."""
+        score of the unit-length vector, without building it."""
         total = 0.0
         values, column = self.table.values, 1 + output
         for weighted, norm in blocks:
             if norm:
                 for found, value in weighted.items():
                     total += values[found + column] * (value / norm)
-        return self.bias[output] + total * self.table.scales[column]
-
-    def score(self, vector: Mapping[int, float], output: int) -> float:
-        """One output's log-odds for a feature vector."""
-        total = 0.0
-        values, column = self.table.values, 1 + output
-        for found, value in vector.items():
-            total += values[found + column] * value
         return self.bias[output] + total * self.table.scales[column]
 
 

@@ -553,3 +553,52 @@ def test_a_threat_with_not_feeling_safe_now_is_still_a_signal(rules: CrisisDetec
 def test_a_blade_kept_in_dutch_chat_words_is_a_self_harm_worry(rules: CrisisDetector) -> None:
     hit = rules.detect("ik heb altijd een scherpje bij me")
     assert hit is not None and hit.category == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ze zeggen dat het een feest is maar het is mijn eigen trouw, mijn identiteitskaart is weg",
+        "heard my aunt on the phone talking about my wedding, they hid my passport",
+    ],
+)
+def test_a_wedding_of_ones_own_with_papers_taken_is_acute(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.category, hit.level) == ("abuse", "acute")
+
+
+def test_a_wedding_of_ones_own_alone_is_no_signal(rules: CrisisDetector) -> None:
+    assert rules.detect("my wedding is in june and i am so excited") is None
+
+
+def test_being_out_for_the_evening_is_not_being_put_out(rules: CrisisDetector) -> None:
+    assert rules.detect("my dad texts me every hour when im out") is None
+
+
+def test_being_told_one_is_out_is_losing_ones_home(rules: CrisisDetector) -> None:
+    hit = rules.detect("my landlord says im out by friday")
+    assert hit is not None and hit.category == "homeless_tonight"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got a bat next to my bed now lol, just in case",
+        "heb sinds gisteren een schroevendraaier in mijn rugzak haha",
+    ],
+)
+def test_a_weapon_kept_close_is_a_worry_even_with_a_laugh(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and hit.category == "violence"
+
+
+def test_somebody_at_the_door_is_acute_even_with_a_nervous_laugh(rules: CrisisDetector) -> None:
+    hit = rules.detect("they know where i live, i barricaded my door lol im so scared")
+    assert hit is not None and hit.level == "acute"
+
+
+def test_sleeping_at_a_different_friends_each_night_is_no_place_to_sleep(
+    rules: CrisisDetector,
+) -> None:
+    hit = rules.detect("ik pit al een week bij verschillende maten")
+    assert hit is not None and hit.category == "homeless_tonight"

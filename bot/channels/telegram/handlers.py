@@ -15,7 +15,7 @@ from bot.channels.telegram.edge import cleaned
 from bot.channels.telegram.errors import after_handling, frames, said
 from bot.channels.telegram.menus import set_staff_commands
 from bot.channels.telegram.setaside import SetAside
-from bot.channels.telegram.transport import CHANNEL, settle_tapped
+from bot.channels.telegram.transport import CHANNEL, MAX_TEXT, settle_tapped
 from bot.services.conversation import ConversationService
 from bot.services.handled import Handled
 from bot.services.render import Renderer
@@ -27,7 +27,6 @@ from storage.inbox import ChatBusy
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
-MAX_TEXT = 4096
 
 
 def command_of(message: Message) -> tuple[str, str] | None:

@@ -567,6 +567,18 @@ def test_a_wedding_of_ones_own_with_papers_taken_is_acute(rules: CrisisDetector,
     assert hit is not None and (hit.category, hit.level) == ("abuse", "acute")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn ma heeft al een man voor mij gevonden in het thuisland",
+        "my dad says he found me a husband back home",
+    ],
+)
+def test_a_parent_who_arranges_ones_wedding_is_a_worry(rules: CrisisDetector, text: str) -> None:
+    hit = rules.detect(text)
+    assert hit is not None and (hit.category, hit.level) == ("abuse", "worry")
+
+
 def test_a_wedding_of_ones_own_alone_is_no_signal(rules: CrisisDetector) -> None:
     assert rules.detect("my wedding is in june and i am so excited") is None
 

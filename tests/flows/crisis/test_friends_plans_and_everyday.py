@@ -1,0 +1,63 @@
+"""What the sixth blind set and its training batch showed the rules lacked, on the rules alone:
+a friend who wants to kill herself, "it" done tonight with everything ready, pills one "has
+in", a restraining order; and everyday words that read like a signal: an operation ("off the"
+folds to "of the"), pills for car sickness, a shelter one helps at, a chef's knife, the gym.
+"""
+
+from __future__ import annotations
+
+from flows.crisis import CrisisDetector
+
+
+def _level(rules: CrisisDetector, text: str) -> str | None:
+    hit = rules.detect(text)
+    return hit.level if hit else None
+
+
+def test_a_sister_who_wants_to_kill_herself_is_a_signal_about_a_friend(
+    rules: CrisisDetector,
+) -> None:
+    hit = rules.detect("i read my sisters diary and she wrote she wants to kill herself")
+    assert hit is not None and hit.about == "friend"
+
+
+def test_a_friend_who_wants_to_take_his_own_life_is_a_signal(rules: CrisisDetector) -> None:
+    hit = rules.detect("hij zei gisteren dat hij zichzelf wil doden, wat moet ik doen")
+    assert hit is not None and hit.category == "suicide"
+
+
+def test_doing_it_tonight_with_everything_ready_is_acute(rules: CrisisDetector) -> None:
+    text = "normal day at school. tonight i finally do it, everything is ready"
+    assert _level(rules, text) == "acute"
+
+
+def test_twenty_paracetamol_one_has_in_is_acute(rules: CrisisDetector) -> None:
+    assert _level(rules, "ik heb er zon 20 paracetamol op, word beetje misselijk") == "acute"
+
+
+def test_an_ex_with_a_restraining_order_watching_is_a_signal(rules: CrisisDetector) -> None:
+    text = "mijn ex staat al een uur aan de overkant, hij heeft een contactverbod, ik ben bang"
+    assert _level(rules, text) is not None
+
+
+def test_scared_of_the_anaesthesia_is_no_jump(rules: CrisisDetector) -> None:
+    assert _level(rules, "knee surgery next week and im scared of the anaesthesia") is None
+
+
+def test_pills_for_car_sickness_are_no_overdose(rules: CrisisDetector) -> None:
+    text = "gisteren pilletjes tegen wagenziekte genomen en de hele rit geslapen"
+    assert _level(rules, text) is None
+
+
+def test_helping_at_a_homeless_shelter_is_no_night_outside(rules: CrisisDetector) -> None:
+    text = "volunteering at the homeless shelter on thursdays, we served soup to 80 people tonight"
+    assert _level(rules, text) is None
+
+
+def test_a_chefs_knife_cutting_everything_is_cooking(rules: CrisisDetector) -> None:
+    text = "got a proper chefs knife for my bday and now i'm cutting literally everything"
+    assert _level(rules, text) is None
+
+
+def test_training_oneself_to_pieces_at_the_gym_is_no_self_harm(rules: CrisisDetector) -> None:
+    assert _level(rules, "fissa naar de gym, ik ga mezelf kapot trainen vandaag") is None

@@ -1,7 +1,8 @@
-"""What the sixth blind set and its training batch showed the rules lacked, on the rules alone:
-a friend who wants to kill herself, "it" done tonight with everything ready, pills one "has
-in", a restraining order; and everyday words that read like a signal: an operation ("off the"
-folds to "of the"), pills for car sickness, a shelter one helps at, a chef's knife, the gym.
+"""What the sixth and seventh blind sets and a training batch showed the rules lacked, on the
+rules alone: a friend who wants to kill herself, "it" done tonight with everything ready, pills
+one "has in", a restraining order; and everyday words that read like a signal: an operation
+("off the" folds to "of the"), pills for car sickness, a shelter one helps at, a chef's knife,
+the gym, a room to clean, a car that almost hit one, a game character stabbed.
 """
 
 from __future__ import annotations
@@ -61,3 +62,24 @@ def test_a_chefs_knife_cutting_everything_is_cooking(rules: CrisisDetector) -> N
 
 def test_training_oneself_to_pieces_at_the_gym_is_no_self_harm(rules: CrisisDetector) -> None:
     assert _level(rules, "fissa naar de gym, ik ga mezelf kapot trainen vandaag") is None
+
+
+def test_being_told_to_clean_ones_room_is_no_one_in_your_room(rules: CrisisDetector) -> None:
+    assert _level(rules, "my stepdad keeps telling me to clean my room") is None
+
+
+def test_almost_hit_by_a_car_is_no_plan(rules: CrisisDetector) -> None:
+    text = "i almost got hit by a car crossing the street today, the driver said sorry"
+    assert _level(rules, text) is None
+
+
+def test_an_animal_shelter_is_no_night_outside(rules: CrisisDetector) -> None:
+    assert _level(rules, "the shelter where i volunteer got 10 new kittens, come adopt") is None
+
+
+def test_a_character_stabbed_in_dungeons_and_dragons_is_a_story(rules: CrisisDetector) -> None:
+    assert _level(rules, "my dnd bard got stabbed like 6 times and is still standing") is None
+
+
+def test_running_away_from_a_spider_is_no_running_away_from_home(rules: CrisisDetector) -> None:
+    assert _level(rules, "ran away screaming from a spider the size of my hand") is None

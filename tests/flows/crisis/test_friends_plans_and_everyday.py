@@ -83,3 +83,9 @@ def test_a_character_stabbed_in_dungeons_and_dragons_is_a_story(rules: CrisisDet
 
 def test_running_away_from_a_spider_is_no_running_away_from_home(rules: CrisisDetector) -> None:
     assert _level(rules, "ran away screaming from a spider the size of my hand") is None
+
+
+def test_a_kitchen_knife_taken_to_cut_stays_acute(rules: CrisisDetector) -> None:
+    # A chef's knife is cooking; the kitchen knife is the blade most often at hand.
+    assert _level(rules, "grabbed the kitchen knife, going to cut tonight") == "acute"
+    assert _level(rules, "ik heb het keukenmes gepakt, ik ga snijden") == "acute"

@@ -7,12 +7,10 @@ the gym, a room to clean, a car that almost hit one, a game character stabbed.
 
 from __future__ import annotations
 
+import pytest
+
 from flows.crisis import CrisisDetector
-
-
-def _level(rules: CrisisDetector, text: str) -> str | None:
-    hit = rules.detect(text)
-    return hit.level if hit else None
+from tests.support.detector import level_of
 
 
 def test_a_sister_who_wants_to_kill_herself_is_a_signal_about_a_friend(
@@ -29,63 +27,69 @@ def test_a_friend_who_wants_to_take_his_own_life_is_a_signal(rules: CrisisDetect
 
 def test_doing_it_tonight_with_everything_ready_is_acute(rules: CrisisDetector) -> None:
     text = "normal day at school. tonight i finally do it, everything is ready"
-    assert _level(rules, text) == "acute"
+    assert level_of(rules, text) == "acute"
 
 
 def test_twenty_paracetamol_one_has_in_is_acute(rules: CrisisDetector) -> None:
-    assert _level(rules, "ik heb er zon 20 paracetamol op, word beetje misselijk") == "acute"
+    assert level_of(rules, "ik heb er zon 20 paracetamol op, word beetje misselijk") == "acute"
 
 
 def test_an_ex_with_a_restraining_order_watching_is_a_signal(rules: CrisisDetector) -> None:
     text = "mijn ex staat al een uur aan de overkant, hij heeft een contactverbod, ik ben bang"
-    assert _level(rules, text) is not None
+    assert level_of(rules, text) is not None
 
 
 def test_scared_of_the_anaesthesia_is_no_jump(rules: CrisisDetector) -> None:
-    assert _level(rules, "knee surgery next week and im scared of the anaesthesia") is None
+    assert level_of(rules, "knee surgery next week and im scared of the anaesthesia") is None
 
 
 def test_pills_for_car_sickness_are_no_overdose(rules: CrisisDetector) -> None:
     text = "gisteren pilletjes tegen wagenziekte genomen en de hele rit geslapen"
-    assert _level(rules, text) is None
+    assert level_of(rules, text) is None
 
 
 def test_helping_at_a_homeless_shelter_is_no_night_outside(rules: CrisisDetector) -> None:
     text = "volunteering at the homeless shelter on thursdays, we served soup to 80 people tonight"
-    assert _level(rules, text) is None
+    assert level_of(rules, text) is None
 
 
 def test_a_chefs_knife_cutting_everything_is_cooking(rules: CrisisDetector) -> None:
     text = "got a proper chefs knife for my bday and now i'm cutting literally everything"
-    assert _level(rules, text) is None
+    assert level_of(rules, text) is None
 
 
 def test_training_oneself_to_pieces_at_the_gym_is_no_self_harm(rules: CrisisDetector) -> None:
-    assert _level(rules, "fissa naar de gym, ik ga mezelf kapot trainen vandaag") is None
+    assert level_of(rules, "fissa naar de gym, ik ga mezelf kapot trainen vandaag") is None
 
 
 def test_being_told_to_clean_ones_room_is_no_one_in_your_room(rules: CrisisDetector) -> None:
-    assert _level(rules, "my stepdad keeps telling me to clean my room") is None
+    assert level_of(rules, "my stepdad keeps telling me to clean my room") is None
 
 
 def test_almost_hit_by_a_car_is_no_plan(rules: CrisisDetector) -> None:
     text = "i almost got hit by a car crossing the street today, the driver said sorry"
-    assert _level(rules, text) is None
+    assert level_of(rules, text) is None
 
 
 def test_an_animal_shelter_is_no_night_outside(rules: CrisisDetector) -> None:
-    assert _level(rules, "the shelter where i volunteer got 10 new kittens, come adopt") is None
+    assert level_of(rules, "the shelter where i volunteer got 10 new kittens, come adopt") is None
 
 
 def test_a_character_stabbed_in_dungeons_and_dragons_is_a_story(rules: CrisisDetector) -> None:
-    assert _level(rules, "my dnd bard got stabbed like 6 times and is still standing") is None
+    assert level_of(rules, "my dnd bard got stabbed like 6 times and is still standing") is None
 
 
 def test_running_away_from_a_spider_is_no_running_away_from_home(rules: CrisisDetector) -> None:
-    assert _level(rules, "ran away screaming from a spider the size of my hand") is None
+    assert level_of(rules, "ran away screaming from a spider the size of my hand") is None
 
 
-def test_a_kitchen_knife_taken_to_cut_stays_acute(rules: CrisisDetector) -> None:
-    # A chef's knife is cooking; the kitchen knife is the blade most often at hand.
-    assert _level(rules, "grabbed the kitchen knife, going to cut tonight") == "acute"
-    assert _level(rules, "ik heb het keukenmes gepakt, ik ga snijden") == "acute"
+# A chef's knife is cooking; the kitchen knife is the blade most often at hand.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grabbed the kitchen knife, going to cut tonight",
+        "ik heb het keukenmes gepakt, ik ga snijden",
+    ],
+)
+def test_a_kitchen_knife_taken_to_cut_stays_acute(rules: CrisisDetector, text: str) -> None:
+    assert level_of(rules, text) == "acute"

@@ -73,6 +73,9 @@ class CrisisHit:
 
 
 STORY = "story"  # a book, film, game, the news, a school task: mutes what is said of others
+LAUGH = "laugh"  # "lol", "haha", "grapje": a joke, which keeps most rules quiet
+SERIOUS = "serious"  # a joke taken back ("lol. ok niet lol", "no joke", "dit is geen grap"):
+# then the laugh beside it mutes nothing, and "geen grap" itself holds the word "grap"
 MODEL_RULE = "model"  # the rule id of a signal only the model heard
 ACUTE_FROM = 0.5  # the model's own signal is acute from this probability
 ACUTE_OVER_WORRY = 0.7  # a rule's worry is acute from this acute probability of the model.
@@ -158,6 +161,8 @@ class CrisisDetector:
         # Context ("lol", a game, a school task) counts in whatever language it is written, and
         # is never turned around: "geen idee" after "scheren" still means shaving.
         context = {occ.concept for occ in occurrences}
+        if SERIOUS in context:
+            context.discard(LAUGH)
         # Each language is matched on its own words, and only the languages the message is
         # written in: Dutch "wil" folds to the letters of English "will", "pil" to "pill".
         languages = _written_in(occurrences)

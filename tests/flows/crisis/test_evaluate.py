@@ -56,17 +56,15 @@ def test_recall_false_alarms_misses_and_alarms_are_counted(detector: Detector) -
 # sexual words narrowed): the alarms moved a grid step or two (Dutch acute from 0.14 to 0.22),
 # recall -0.2 (en) and +0.2 (nl), false alarms -0.2 and +0.5, acute caught -1 and -5; on the
 # eight blind sets together the same number of acute messages caught as before the retrain
-# within one, so the floors followed once more. Retrained again after the rules blind9 asked
-# for (a phone taken is control, not a locked door): recall -0.3 (en) and +0.0 (nl), false
-# alarms +0.2 and +0.4, acute caught -2 and +3; the nine blind sets together catch 605 of 609
-# acute messages per language, as before, with fewer false alarms (en -2, nl -3).
-FLOOR = {"en": (0.948, 0.08, 1093), "nl": (0.946, 0.095, 1106)}
+# within one, so the floors followed once more. The weights are still those: retrained after
+# the rules blind9 asked for, they heard "Het hielp om het een keer te zeggen" (a youngster's
+# feedback after a closed case) over the Dutch alarm, so they were not kept.
+FLOOR = {"en": (0.95, 0.078, 1095), "nl": (0.946, 0.091, 1103)}
 # The same for blind.tsv (150 crisis and 150 everyday messages per language, written before
 # their writer read the lexicon or the corpus; of 65 acute messages per language). The blind8
 # retrain lost "i was just attacked at the train station", which the model hears just under
-# the English acute alarm (0.13 against 0.28); the blind9 retrain "said bye to my dog. im
-# ready to go", an acute rule the model hears as everyday (0.27 together, against 0.28).
-BLIND_FLOOR = {"en": (0.985, 0.03, 63), "nl": (0.98, 0.03, 64)}
+# the English acute alarm (0.13 against 0.28).
+BLIND_FLOOR = {"en": (0.993, 0.03, 64), "nl": (0.98, 0.03, 64)}
 # blind2.tsv, written the same way in December 2026 (of 68 acute messages per language):
 # measured once before any change it showed (en 95.3 % / 4.7 %, nl 98.7 % / 8.0 %), then
 # after the negation and context fixes its false alarms pointed to.
@@ -107,14 +105,14 @@ BLIND8_FLOOR = {"en": (0.99, 0.095, 68), "nl": (0.97, 0.1, 68)}
 # everyday line dropped that the tune split held): measured once before any change (en
 # 98.0 % / 9.4 %, nl 99.3 % / 8.0 %, all 68 acute caught in both), then after the phone taken
 # away and the everyday answers its false alarms showed.
-BLIND9_FLOOR = {"en": (0.98, 0.075, 68), "nl": (0.99, 0.074, 68)}
+BLIND9_FLOOR = {"en": (0.98, 0.082, 68), "nl": (0.99, 0.074, 68)}
 
 
 # The level: how many acute messages are answered as acute (at least), and how many worry
 # messages as acute, alerting every coach and team lead (at most), per language; measured
 # after a rule's worry became acute where the model hears an acute message (decision.py).
 LEVEL_FLOOR = {"en": (1030, 300), "nl": (1050, 295)}
-BLIND_LEVEL_FLOOR = {"en": (60, 16), "nl": (61, 11)}
+BLIND_LEVEL_FLOOR = {"en": (61, 16), "nl": (61, 11)}
 BLIND2_LEVEL_FLOOR = {"en": (64, 12), "nl": (66, 11)}
 BLIND3_LEVEL_FLOOR = {"en": (66, 9), "nl": (68, 12)}
 BLIND4_LEVEL_FLOOR = {"en": (64, 13), "nl": (65, 9)}

@@ -73,7 +73,7 @@ class CrisisHit:
 
 
 STORY = "story"  # a book, film, game, the news, a school task: mutes what is said of others
-LAUGH = "laugh"  # "lol", "haha", "grapje": a joke, which keeps most rules quiet
+JOKE = "laugh"  # the concept of "lol", "haha", "grapje": a joke, which keeps most rules quiet
 SERIOUS = "serious"  # a joke taken back ("lol. ok niet lol", "no joke", "dit is geen grap"):
 # then the laugh beside it mutes nothing, and "geen grap" itself holds the word "grap"
 MODEL_RULE = "model"  # the rule id of a signal only the model heard
@@ -162,7 +162,7 @@ class CrisisDetector:
         # is never turned around: "geen idee" after "scheren" still means shaving.
         context = {occ.concept for occ in occurrences}
         if SERIOUS in context:
-            context.discard(LAUGH)
+            context.discard(JOKE)
         # Each language is matched on its own words, and only the languages the message is
         # written in: Dutch "wil" folds to the letters of English "will", "pil" to "pill".
         languages = _written_in(occurrences)

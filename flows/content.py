@@ -20,6 +20,7 @@ from flows.audit import ACTIONS
 from flows.command_words import needed_keys as staff_word_keys
 from flows.command_words import word_problems
 from flows.crisis import CATEGORIES, CrisisDetector, CrisisHit, CrisisLexicon, lexicon_problems
+from flows.crisis.answers import TypedAnswers
 from flows.crisis.lexicon import REQUIRED_COUNTRIES
 from flows.crisis.model import CrisisModel
 from flows.state import ACUTE, SIGNAL_RULES, WORRY
@@ -196,6 +197,7 @@ class Content:
     texts: dict[str, dict[str, str]]  # language -> flat key -> text
     crisis: CrisisLexicon
     detector: Detector
+    answers: TypedAnswers  # typed answers to Klik's own crisis questions
 
     def text(self, language: str, key: str) -> str:
         """The text for a key in a language, falling back to the default language."""
@@ -354,7 +356,8 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
     clean = {
         lang: {k: v for k, v in flat.items() if isinstance(v, str)} for lang, flat in texts.items()
     }
-    return Content(questionnaire, clean, crisis, CrisisDetector(crisis, model))
+    detector = CrisisDetector(crisis, model)
+    return Content(questionnaire, clean, crisis, detector, TypedAnswers(crisis))
 
 
 def _crisis_model(

@@ -107,6 +107,9 @@ class IntakeFlow:
     def handle(self, intake: Intake | None, event: Inbound, now: datetime) -> Step:
         """Apply one inbound event to the intake (None: nobody known yet) at time `now`."""
         current = intake.copy() if intake else None
+        asked = current.asked if current else None  # a crisis question waits: for this message
+        if current is not None and event.kind != "edited":
+            current.asked = None
         language = current.language if current else self.language_for(event.language_hint)
         step = Step(intake=current, language=language)
         text = event.text[:MAX_TEXT]
@@ -123,6 +126,8 @@ class IntakeFlow:
                 # is kept apart with the signal.
                 self.media.keep(step, event, now, caption=False)
             self.safety.hit(step, hit, said, aside=event.kind != "text", now=now)
+        elif asked and event.kind == "text" and self.safety.typed(step, asked, text, now):
+            pass  # "ja", "nee hoor", "idk": an answer to the crisis question, as a tap is
         elif event.kind == "start" or (
             event.kind == "command" and self.words.action(event.command) == "start"
         ):

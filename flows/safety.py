@@ -2,8 +2,10 @@
 
 Two levels (PRODUCT.md principle 6). *Acute*: the help lines at once, the case urgent, the
 team alerted, and "Ben je nu veilig?". *Worry*: a warm, direct question with the help lines;
-"Ja" or "Weet ik niet" makes it acute, "Nee" carries on where the youngster was. About a
-friend: what to do for a friend; acute still alerts the team. The coach sees which signal
+"Ja" or "Weet ik niet" makes it acute, "Nee" carries on where the youngster was. Both
+questions can be answered by typing too ("ja", "nee hoor", "idk", "ik ben niet veilig"), in the
+first message after them (Intake.asked; the words in content/crisis.yaml). About a friend: what
+to do for a friend; acute still alerts the team. The coach sees which signal
 fired (`Signal.words`); the youngster never does. Pure, like the rest of flows/.
 """
 
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
 
 ANSWERS = ("yes", "no", "unsure")  # Ja, Nee, Weet ik niet: to the worry and the safety question
 WORRY_TAP, SAFE_TAP, REVIEW_TAP = "worry", "safe", "review"
+# A typed answer (flows/crisis/answers.py) as the button it stands for. "Ik ben veilig" is "no"
+# to "Denk je eraan om jezelf iets aan te doen?" and "yes" to "Ben je nu veilig?".
+_WORRY = {"yes": "yes", "unsafe": "yes", "unsure": "unsure", "no": "no", "safe": "no"}
+_SAFETY = {"yes": "yes", "safe": "yes", "unsure": "unsure", "no": "no", "unsafe": "no"}
 # Replies that promise a person will read soon; swapped for the honest one when nobody can.
 _SOMEONE_READS = ("crisis.urgent", "crisis.told_coach")
 _WITH_LINES = ("crisis.alert", "crisis.worry", "crisis.friend")
@@ -104,6 +110,8 @@ class SafetyNet:
             self._keep(step, text, aside=aside)
             self._remember(step, signal)
             step.outbound.append(worry_question(signal.category))
+            if step.intake is not None:
+                step.intake.asked = f"{WORRY_TAP}:{signal.category}"
 
     def _friend(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         """Worried about somebody else: what to do for a friend; acute still alerts the team."""
@@ -123,6 +131,8 @@ class SafetyNet:
     def _acute(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         step.outbound.append(Outbound("crisis.safe_ask", buttons=answer_row(SAFE_TAP)))
         self._urgent(step, signal, text, aside=aside, now=now)
+        if step.intake is not None:
+            step.intake.asked = SAFE_TAP
 
     def _urgent(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         """Flag the case urgent (queue the youngster now if they had no case) and alert the
@@ -191,6 +201,28 @@ class SafetyNet:
             return
         answer, category = parts[1], parts[2]
         step.tap = Tap("answered", Ref(f"crisis.safe_{answer}"))
+        self._worry_answered(step, answer, category, "", now)
+
+    def typed(self, step: Step, asked: str, text: str, now: datetime) -> bool:
+        """The first message after a crisis question (`asked`: Intake.asked), read as a typed
+        answer to it; False when it is none ("ik kan goed tekenen" goes where it would have
+        gone). What they typed is kept for the coach, as any message is."""
+        answer = self.flow.content.answers.of(text)
+        if answer is None:
+            return False
+        if asked == SAFE_TAP:
+            self._keep(step, text, aside=True)
+            self._safety_answered(step, _SAFETY[answer])
+            return True
+        tap, _, category = asked.partition(":")
+        if tap != WORRY_TAP or category not in CATEGORIES:
+            return False
+        self._worry_answered(step, _WORRY[answer], category, text, now)
+        return True
+
+    def _worry_answered(
+        self, step: Step, answer: str, category: str, text: str, now: datetime
+    ) -> None:
         step.stats.append(Stat("worry_answer", value=answer))
         intake = step.intake
         if answer == "no":
@@ -198,13 +230,14 @@ class SafetyNet:
                 step.outbound.append(Outbound("crisis.worry_no_kept_nothing"))
                 step.outbound.append(self.flow.doorway.consent_question(step.language, ""))
                 return
+            self._keep(step, text, aside=True)
             step.outbound.append(Outbound("crisis.worry_no"))
             if intake.state != QUEUED:
                 self.flow.ask(step)
             return
         # "Ja", and "Weet ik niet" too: safety first. The help lines were just shown with it.
         step.raised = Signal(category, ACUTE, "confirmed")
-        self._acute(step, step.raised, "", aside=True, now=now)
+        self._acute(step, step.raised, text, aside=True, now=now)
 
     def safety_answer(self, step: Step, value: str) -> None:
         """Ja / Nee / Weet ik niet on "Ben je nu veilig?". Not safe, or not sure: the team is
@@ -213,6 +246,9 @@ class SafetyNet:
             step.tap = Tap("unknown")
             return
         step.tap = Tap("answered", Ref(f"crisis.safe_{value}"))
+        self._safety_answered(step, value)
+
+    def _safety_answered(self, step: Step, value: str) -> None:
         intake = step.intake
         if intake is not None:
             intake.safety = value

@@ -169,6 +169,9 @@ class Intake:
     # "Klikte het?" after a close (flows/feedback.py): "asked" (the buttons wait), "line"
     # (their own words may follow), None. Only that it waits; never what they answered.
     feedback: str | None = None
+    # Klik's own crisis question that waits for an answer, for one message (flows/safety.py):
+    # "worry:<category>" or "safe". A typed "ja" or "nee" then answers it, as a tap would.
+    asked: str | None = None
 
     def copy(self) -> Intake:
         """A copy a rule may change without touching the one it was given."""

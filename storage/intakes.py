@@ -156,6 +156,7 @@ async def load_intake(
         signal=Signal.parse(youngster.signal),
         media=media,
         feedback=youngster.feedback,
+        asked=youngster.crisis_asked,
     )
 
 
@@ -226,6 +227,7 @@ async def save_intake(
         "safety": intake.safety,
         "signal": intake.signal.stored if intake.signal is not None else None,
         "feedback": intake.feedback,
+        "crisis_asked": intake.asked,
     }
     if intake.last_seen is not None:
         wanted["last_seen"] = intake.last_seen

@@ -75,6 +75,8 @@ class Youngster(SQLModel, table=True):
     block_reason: str | None = sealed_field(nullable=True)  # a staff member's own words
     block_told: bool = False
     feedback: str | None = Field(default=None, max_length=8)  # "klikte het?" waits: asked | line
+    # The crisis question that waits for a typed answer: "worry:<category>" or "safe".
+    crisis_asked: str | None = Field(default=None, max_length=32)
 
 
 class Contact(SQLModel, table=True):

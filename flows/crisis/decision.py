@@ -265,7 +265,8 @@ def _about(found: list[Occurrence], by_concept: dict[str, list[Occurrence]]) -> 
 
 def lexicon_problems(lexicon: CrisisLexicon, languages: Iterable[str]) -> list[tuple[str, str]]:
     """Cross-checks after parsing, as (yaml key path, reason): help-line texts for every
-    language in `languages`, and the concepts the engine itself needs in each of them."""
+    language in `languages`, its typed answers, and the concepts the engine itself needs in
+    each of them."""
     wanted = list(languages)
     problems: list[tuple[str, str]] = []
     for country, lines in lexicon.help_lines.items():
@@ -276,6 +277,8 @@ def lexicon_problems(lexicon: CrisisLexicon, languages: Iterable[str]) -> list[t
                         path = f"help_lines.{country}.{purpose}[{i}].text"
                         problems.append((path, f"missing {language!r} text"))
     for language in wanted:
+        if language not in lexicon.answers:
+            problems.append((f"answers.{language}", "no typed answers for this language"))
         if language not in lexicon.concepts:
             problems.append((f"concepts.{language}", "no concepts for this language"))
             continue

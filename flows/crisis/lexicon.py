@@ -199,6 +199,48 @@ class CountryHelpLines(BaseModel):
 REQUIRED_COUNTRIES: tuple[str, ...] = ("BE", "NL")
 
 
+ANSWER_KINDS: tuple[str, ...] = ("yes", "no", "unsure", "safe", "unsafe")
+
+
+class AnswerWords(BaseModel):
+    """How a youngster types an answer to Klik's own crisis questions, in one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    yes: list[Phrase] = Field(min_length=1)
+    no: list[Phrase] = Field(min_length=1)
+    unsure: list[Phrase] = Field(min_length=1)
+    safe: list[Phrase] = Field(default_factory=list)  # "ik ben veilig": of themselves
+    unsafe: list[Phrase] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _no_duplicates(self) -> AnswerWords:
+        for kind, phrases in self.by_kind().items():
+            _duplicates((f"{kind}[{i}]", phrase) for i, phrase in enumerate(phrases))
+        return self
+
+    def by_kind(self) -> dict[str, list[str]]:
+        return {kind: list(getattr(self, kind)) for kind in ANSWER_KINDS}
+
+
+def _one_meaning(answers: dict[str, AnswerWords]) -> dict[str, AnswerWords]:
+    """Refuse a typed answer that means two things: every language's words work for
+    everyone, so "ja" cannot be "yes" in one and "unsure" in another."""
+    meaning: dict[str, tuple[str, str]] = {}
+    for language, words in answers.items():
+        for kind, phrases in words.by_kind().items():
+            for phrase in phrases:
+                key = PLAIN(phrase)
+                first = meaning.setdefault(key, (kind, f"{language}.{kind}"))
+                if first[0] != kind:
+                    raise PydanticCustomError(
+                        "crisis_answer",
+                        "{where} {phrase} already means {first}",
+                        {"where": f"{language}.{kind}", "phrase": repr(phrase), "first": first[1]},
+                    )
+    return answers
+
+
 class Spelling(BaseModel):
     """How young people spell: the tables of flows/crisis/normalise.py, as content."""
 
@@ -244,6 +286,10 @@ class CrisisLexicon(BaseModel):
     rules: list[Rule] = Field(min_length=1)
     harmless: dict[str, Annotated[list[Phrase], AfterValidator(_check_harmless_list)]]
     help_lines: dict[str, CountryHelpLines]
+    # Typed answers to Klik's own crisis questions, per language (flows/crisis/answers.py).
+    answers: Annotated[dict[str, AnswerWords], AfterValidator(_one_meaning)] = Field(
+        default_factory=dict
+    )
     # The weights file of the model beside the rules (flows/crisis/model.py), next to this file.
     model: str | None = Field(default=None, pattern=r"^[\w.-]+$")
 

@@ -358,6 +358,27 @@ async def test_not_safe_alerts_the_offered_coaches_every_coach_and_the_team_lead
         assert await team.keys(address) == ["offer.urgent", "offer.most_urgent"]
 
 
+@pytest.mark.parametrize("typed", ["nee", "weet ik niet"])
+async def test_a_typed_not_safe_alerts_the_offered_coaches_every_coach_and_the_team_leads_again(
+    team: Team, typed: str
+) -> None:
+    await team.youngster("y1", "age:16_17", text=ACUTE)
+    await team.say("y1", Inbound("text", text=typed))  # typed, not tapped: the question waited
+    for address in (LOTTE, BRAM, AHMED):
+        assert await team.keys(address) == ["offer.urgent", "offer.most_urgent"]
+
+
+async def test_a_typed_ja_to_the_worry_question_alerts_every_coach_and_the_team_leads(
+    team: Team,
+) -> None:
+    await team.youngster("y1", *MONEY_AND_HOME)
+    await team.say("y1", Inbound("text", text=WORRY))
+    assert await team.keys(AHMED) == []
+    await team.say("y1", Inbound("text", text="ja"))
+    for address in (BRAM, AHMED):
+        assert (await team.keys(address))[-1:] == ["offer.urgent"]
+
+
 async def test_safe_on_the_safety_question_alerts_nobody_again(team: Team) -> None:
     await team.youngster("y1", "age:16_17", text=ACUTE)
     await team.say("y1", Inbound("choice", choice="safe:yes"))

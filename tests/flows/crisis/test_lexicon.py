@@ -44,6 +44,10 @@ def _minimal_lexicon() -> dict[str, Any]:
         ],
         "harmless": {"nl": ["dood van het lachen"], "en": []},
         "help_lines": {"BE": country, "NL": copy.deepcopy(country)},
+        "answers": {
+            "nl": {"yes": ["ja"], "no": ["nee"], "unsure": ["weet niet"]},
+            "en": {"yes": ["yes"], "no": ["no"], "unsure": ["idk"]},
+        },
     }
 
 
@@ -58,6 +62,31 @@ def _only_error(data: dict[str, Any]) -> tuple[tuple[int | str, ...], str]:
 def test_minimal_lexicon_is_accepted() -> None:
     lexicon = CrisisLexicon.model_validate(_minimal_lexicon())
     assert lexicon_problems(lexicon, ["nl", "en"]) == []
+
+
+def test_a_language_without_typed_answers_is_reported() -> None:
+    data = _minimal_lexicon()
+    del data["answers"]["en"]
+    lexicon = CrisisLexicon.model_validate(data)
+    assert lexicon_problems(lexicon, ["nl", "en"]) == [
+        ("answers.en", "no typed answers for this language")
+    ]
+
+
+def test_a_typed_answer_that_means_two_things_is_refused() -> None:
+    data = _minimal_lexicon()
+    data["answers"]["en"]["unsure"].append("JA")  # "ja" is yes in Dutch; everyone may type it
+    loc, msg = _only_error(data)
+    assert loc == ("answers",)
+    assert msg == "en.unsure 'JA' already means nl.yes"
+
+
+def test_a_typed_answer_written_twice_in_one_list_is_refused() -> None:
+    data = _minimal_lexicon()
+    data["answers"]["nl"]["no"].append("Neeee")
+    loc, msg = _only_error(data)
+    assert loc == ("answers", "nl")
+    assert msg == "no[1] 'Neeee' is a duplicate of 'nee' after normalising"
 
 
 def test_a_term_written_twice_in_one_concept_is_refused() -> None:

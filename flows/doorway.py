@@ -4,6 +4,7 @@ buttons carry language and link source, so nothing is kept before "oké"), and t
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from flows.messages import Button, CountryText, HelpLines, Outbound, Param, Ref
@@ -11,7 +12,14 @@ from flows.sla import promised_within
 from flows.state import AGE, CONSENT, Intake, Stat, Step, Tap
 
 if TYPE_CHECKING:
+    from flows.content import AgeBand
     from flows.intake import IntakeFlow
+
+# A typed age at "Hoe oud ben je?": one number of one or two digits in a few words ("16", "ik
+# ben 16", "16 jaar", "bijna 15", "17 years old"). A longer message is a story, not an age; a
+# birth year (four digits) is not read.
+_AGE_NUMBER = re.compile(r"(?<![\d.,])\d{1,2}(?!\d|[.,]\d)")
+_AGE_WORDS = 4
 
 
 class Doorway:
@@ -96,7 +104,20 @@ class Doorway:
         else:
             step.tap = Tap("unknown")
 
-    def age_choice(self, intake: Intake, step: Step, value: str) -> None:
+    def typed_age(self, intake: Intake, step: Step, text: str) -> bool:
+        """An age typed instead of tapped, taken as the tap on its band; False when the text
+        holds no single age in a few words (then it is kept as any other words are)."""
+        numbers = _AGE_NUMBER.findall(text)
+        if len(numbers) != 1 or len(text.split()) > _AGE_WORDS:
+            return False
+        age = int(numbers[0])
+        band = next((b for b in self.questionnaire.age_bands if _holds(b, age)), None)
+        if band is None:
+            return False
+        self.age_choice(intake, step, band.id, tapped=False)
+        return True
+
+    def age_choice(self, intake: Intake, step: Step, value: str, *, tapped: bool = True) -> None:
         """A tapped age band, or "liever niet zeggen"."""
         if value == "skip":
             intake.age_band = None
@@ -106,7 +127,8 @@ class Doorway:
             if band is None:
                 step.tap = Tap("unknown")
                 return
-            step.tap = Tap("answered", Ref(f"age.{band.id}"))
+            if tapped:
+                step.tap = Tap("answered", Ref(f"age.{band.id}"))
             if band.max is not None and band.max < self.rules.min_age:
                 step.intake, step.forget = None, True
                 step.stats.append(Stat("too_young", value=band.id))
@@ -121,3 +143,7 @@ class Doorway:
         step.stats.append(Stat("answered" if value != "skip" else "skipped", AGE, value))
         self.flow.move(intake, "next")
         self.flow.ask(step)
+
+
+def _holds(band: AgeBand, age: int) -> bool:
+    return (band.min is None or band.min <= age) and (band.max is None or age <= band.max)

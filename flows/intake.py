@@ -341,6 +341,8 @@ class IntakeFlow:
             step.outbound.append(Outbound("resume.welcome_back"))
             self.ask(step)
             return
+        if intake.state == AGE and self.doorway.typed_age(intake, step, text):
+            return  # "16", "ik ben 16": as the tap on its band
         question = self._questions.get(intake.state)
         if question is not None and question.kind == "open":
             keep_text(intake, question.id, text)

@@ -10,6 +10,7 @@ import pytest
 from bot.services.render import Renderer
 from flows.intake import AGE, IntakeFlow
 from flows.messages import Inbound
+from flows.summary import EXTRA
 from tests.conftest import Clock
 from tests.flows.chat import Chat
 
@@ -90,3 +91,39 @@ def test_no_reply_points_at_buttons_above_that_are_not_there(
     for message in step.outbound:
         text = renderer.render(message, "nl").text
         assert "hierboven" not in text or message.buttons, text
+
+
+# -- an age typed instead of tapped ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "band"),
+    [("16", "16_17"), ("ik ben 16", "16_17"), ("bijna 15", "12_15"), ("19 years old", "18_20")],
+)
+def test_an_age_typed_at_the_age_question_is_taken_as_the_tap_on_its_band(
+    chat: Chat, typed: str, band: str
+) -> None:
+    chat.consented()
+    step = chat.type(typed)
+    assert chat.intake is not None and chat.intake.age_band == band
+    assert chat.intake.state != AGE
+    assert chat.keys(step) == ["intake.open"]  # the first question, not "Bewaard" and again
+    assert EXTRA not in chat.intake.answers  # the age is not kept as a note as well
+
+
+def test_a_typed_age_under_the_minimum_gets_the_referral_and_nothing_is_kept(chat: Chat) -> None:
+    chat.consented()
+    step = chat.type("ik ben 11")
+    assert chat.keys(step) == ["age.too_young"]
+    assert step.intake is None and step.forget
+
+
+@pytest.mark.parametrize("typed", ["ik woon sinds mijn 16 bij mijn tante", "1999", "12 of 13"])
+def test_words_that_hold_no_single_age_are_kept_and_the_question_asked_again(
+    chat: Chat, typed: str
+) -> None:
+    chat.consented()
+    step = chat.type(typed)
+    assert chat.intake is not None and chat.intake.state == AGE
+    assert chat.intake.age_band is None
+    assert chat.keys(step) == ["intake.kept"]

@@ -310,7 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     feedback_cli.install(commands)
     stats_cli.install(commands)
     args = parser.parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:
+        # Read by `head` or a pager that quit early: stop quietly, not with a traceback, and
+        # keep Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code
 
 

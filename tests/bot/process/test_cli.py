@@ -96,6 +96,26 @@ def test_check_content_passes_on_the_real_content() -> None:
     assert result.stdout.startswith("content OK: 6 questions")
 
 
+def test_a_report_read_by_a_reader_that_stops_early_ends_without_a_traceback() -> None:
+    """`klik crisis-eval test.tsv | head`: the report is longer than a pipe holds."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "KLIK_"))}
+    corpus = ROOT / "tests" / "flows" / "crisis" / "corpus" / "test.tsv"
+    with subprocess.Popen(
+        [*KLIK, "crisis-eval", str(corpus)],
+        env={**base, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith("language")
+        process.stdout.close()  # as `head -1` does
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 1
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
 def test_check_content_lists_each_problem_and_fails(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, content)

@@ -31,6 +31,8 @@ LEVELS: tuple[str, ...] = ("acute", "worry")
 WHO: tuple[str, ...] = ("self", "friend", "other")
 NEGATION, CLAUSE, COMMON = "not", "clause", "common"
 NOBODY = "nobody"  # a negation that is the subject: it turns around only what follows it
+SUBJECT = "subject"  # optional: words that are always a sentence's subject ("ik", "hij", "i"):
+# one between a negation and a word starts a new clause, either way ("slaat me, ik kan niet")
 BUILT_IN: tuple[str, ...] = (*WHO, NEGATION, NOBODY, CLAUSE, COMMON)
 WHO_GROUP = "who"  # in a rule: the youngster, a friend or somebody else, whoever is there
 _CONCEPT_NAME = re.compile(r"^[a-z][a-z_]*$")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, NOBODY, WHO, Rule
+from flows.crisis.lexicon import CLAUSE, COMMON, NEGATION, NOBODY, SUBJECT, WHO, Rule
 from flows.crisis.normalise import SENTENCE, Normaliser, plain
 
 NEGATION_BEFORE = 3  # "ik wil echt niet dood", "i do not want to die"
@@ -160,7 +160,7 @@ class Tagger:
 
 
 # Concepts a negation never turns around: the engine's own, and the language's common words.
-_NOT_TURNED = frozenset({NEGATION, NOBODY, CLAUSE, COMMON, *WHO})
+_NOT_TURNED = frozenset({NEGATION, NOBODY, CLAUSE, COMMON, SUBJECT, *WHO})
 _ENGINE = frozenset({NEGATION, NOBODY, CLAUSE, *WHO})  # a negation inside these still negates
 
 
@@ -169,9 +169,11 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
 
     A negation word inside another concept's span is part of that phrase ("niet meer leven",
     "geen slaapplek") and negates nothing. A new clause ("maar", "en", "but") or a new subject
-    ("ik", "i") between the negation and the word stops it. "Niemand" and "nobody" turn around
-    only what they are the subject of, after them ("niemand slaat mij"), never what stands
-    before them ("zit op de flat, bel niemand").
+    ("ik", "i") between the negation and the word stops it: before the word any word of
+    `self` does, after it only a `subject` ("ik sta mezelf te slaan, ik kan niet stoppen"),
+    since there "me" is the object the negation still reaches ("hij slaat me niet").
+    "Niemand" and "nobody" turn around only what they are the subject of, after them
+    ("niemand slaat mij"), never what stands before them ("zit op de flat, bel niemand").
     """
     inside: set[int] = set()
     in_phrase: set[int] = set()  # inside a phrase that means something ("niemand mist me")
@@ -194,7 +196,9 @@ def negated(occurrences: Sequence[Occurrence]) -> set[Occurrence]:
         return set()
     clauses = {occ.start for occ in occurrences if occ.concept == CLAUSE}
     # Before a word a new subject also starts a clause ("ik kan niet meer, ik snij"); after
-    # it, "me" is the object the negation still reaches ("hij slaat me niet").
+    # it, "me" is the object the negation still reaches ("hij slaat me niet"), but a word
+    # that is always a subject is not ("slaan, ik kan niet ophouden").
+    clauses |= {occ.start for occ in occurrences if occ.concept == SUBJECT}
     subjects = clauses | {occ.start for occ in occurrences if occ.concept == "self"}
     negation_at = set(negations)
     before_at = negation_at | set(nobody)

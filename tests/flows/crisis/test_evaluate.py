@@ -123,17 +123,24 @@ BLIND10_FLOOR = {"en": (0.99, 0.04, 68), "nl": (0.98, 0.094, 68)}
 # The level: how many acute messages are answered as acute (at least), and how many worry
 # messages as acute, alerting every coach and team lead (at most), per language; measured
 # after a rule's worry became acute where the model hears an acute message (decision.py).
-LEVEL_FLOOR = {"en": (1030, 300), "nl": (1050, 295)}
+# In the week of blind10 a subject after a signal began to stop a negation further on ("ik ben
+# aan het snijden, ik weet niet hoe ik moet stoppen": the rules alone now catch 16 more of the
+# test split's crises), and Flemish "kkan" no longer made every "kan" "ik kan". With the model
+# beside them recall stood; a few worries more are answered as acute (Dutch test split 294 to
+# 298 of 1,611, one more in blind6, blind7 and blind10 each), where a negation had quieted a
+# moment that belonged to another clause ("... this week, she has no space"). The ceilings
+# followed that once.
+LEVEL_FLOOR = {"en": (1030, 300), "nl": (1050, 299)}
 BLIND_LEVEL_FLOOR = {"en": (61, 16), "nl": (61, 11)}
 BLIND2_LEVEL_FLOOR = {"en": (64, 12), "nl": (66, 11)}
 BLIND3_LEVEL_FLOOR = {"en": (66, 9), "nl": (68, 12)}
 BLIND4_LEVEL_FLOOR = {"en": (64, 13), "nl": (65, 9)}
 BLIND5_LEVEL_FLOOR = {"en": (67, 16), "nl": (65, 17)}
-BLIND6_LEVEL_FLOOR = {"en": (65, 16), "nl": (66, 19)}
-BLIND7_LEVEL_FLOOR = {"en": (63, 11), "nl": (65, 14)}
+BLIND6_LEVEL_FLOOR = {"en": (65, 16), "nl": (66, 20)}
+BLIND7_LEVEL_FLOOR = {"en": (63, 11), "nl": (65, 15)}
 BLIND8_LEVEL_FLOOR = {"en": (67, 13), "nl": (64, 10)}
 BLIND9_LEVEL_FLOOR = {"en": (65, 19), "nl": (64, 19)}
-BLIND10_LEVEL_FLOOR = {"en": (67, 11), "nl": (68, 12)}
+BLIND10_LEVEL_FLOOR = {"en": (67, 12), "nl": (68, 12)}
 
 
 @pytest.mark.parametrize(

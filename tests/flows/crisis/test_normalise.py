@@ -64,3 +64,8 @@ def test_without_tables_only_case_accents_repeats_and_leetspeak_fold() -> None:
 def test_a_spelling_key_of_two_words_is_refused() -> None:
     with pytest.raises(ValueError, match="must be one word"):
         Normaliser(words={"ik wil": "kwil"})
+
+
+def test_a_dutch_kan_is_no_flemish_kkan(rules: CrisisDetector) -> None:
+    assert rules.normalise("hij kan niet meer") == "hij kan niet mer"
+    assert rules.normalise("kkan niet meer") == "ik kan niet mer"

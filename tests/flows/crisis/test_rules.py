@@ -9,6 +9,7 @@ from flows.crisis.rules import Occurrence, Plan, Tagger, find, negated
 CONCEPTS = {
     "nl": {
         "self": ["ik", "me"],
+        "subject": ["ik", "hij"],
         "not": ["niet", "nooit"],
         "clause": ["maar"],
         "hurt": ["slaat", "snij*"],
@@ -62,6 +63,15 @@ def test_a_negation_inside_a_phrase_negates_nothing() -> None:
 
 def test_a_new_clause_stops_a_negation() -> None:
     assert _negated("het gaat niet maar hij slaat me") == set()
+
+
+def test_a_new_subject_after_the_act_stops_a_negation_further_on() -> None:
+    assert _negated("ik ben aan het snijden, ik weet niet hoe ik moet stoppen") == set()
+    assert _negated("hij slaat me als ik niet luister") == set()
+
+
+def test_the_object_after_the_act_does_not_stop_a_negation() -> None:
+    assert _negated("hij slaat me niet") == {"slat"}
 
 
 def _rule(*groups: str, within: int = 3) -> Plan:

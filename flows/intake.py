@@ -104,12 +104,13 @@ class IntakeFlow:
 
     # -- entry point ------------------------------------------------------------------------
 
-    def handle(self, intake: Intake | None, event: Inbound, now: datetime) -> Step:
-        """Apply one inbound event to the intake (None: nobody known yet) at time `now`."""
+    def handle(
+        self, intake: Intake | None, event: Inbound, now: datetime, asked: str | None = None
+    ) -> Step:
+        """Apply one inbound event to the intake (None: nobody known yet) at time `now`;
+        `asked`: the crisis question asked of somebody not known yet, as Step.asked said."""
         current = intake.copy() if intake else None
-        asked = current.asked if current else None  # a crisis question waits: for this message
-        if current is not None and event.kind != "edited":
-            current.asked = None
+        asked = self.safety.waiting(current, event, asked)
         language = current.language if current else self.language_for(event.language_hint)
         step = Step(intake=current, language=language)
         text = event.text[:MAX_TEXT]

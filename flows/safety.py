@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from flows.case import CLOSED
 from flows.crisis import CATEGORIES, CrisisHit
-from flows.messages import Button, HelpLines, Outbound, Ref
+from flows.messages import Button, HelpLines, Inbound, Outbound, Ref
 from flows.state import (
     ACUTE,
     QUEUED,
     WORRY,
     Alert,
+    Intake,
     Signal,
     Stat,
     Step,
@@ -43,6 +44,13 @@ _SAFETY = {"yes": "yes", "safe": "yes", "unsure": "unsure", "no": "no", "unsafe"
 # Replies that promise a person will read soon; swapped for the honest one when nobody can.
 _SOMEONE_READS = ("crisis.urgent", "crisis.told_coach")
 _WITH_LINES = ("crisis.alert", "crisis.worry", "crisis.friend")
+
+
+def _asks(step: Step, question: str) -> None:
+    """Note the crisis question this step asks, so a typed answer to it is read as one."""
+    step.asked = question
+    if step.intake is not None:
+        step.intake.asked = question
 
 
 def signal_of(hit: CrisisHit) -> Signal:
@@ -110,8 +118,7 @@ class SafetyNet:
             self._keep(step, text, aside=aside)
             self._remember(step, signal)
             step.outbound.append(worry_question(signal.category))
-            if step.intake is not None:
-                step.intake.asked = f"{WORRY_TAP}:{signal.category}"
+            _asks(step, f"{WORRY_TAP}:{signal.category}")
 
     def _friend(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         """Worried about somebody else: what to do for a friend; acute still alerts the team."""
@@ -131,8 +138,7 @@ class SafetyNet:
     def _acute(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         step.outbound.append(Outbound("crisis.safe_ask", buttons=answer_row(SAFE_TAP)))
         self._urgent(step, signal, text, aside=aside, now=now)
-        if step.intake is not None:
-            step.intake.asked = SAFE_TAP
+        _asks(step, SAFE_TAP)
 
     def _urgent(self, step: Step, signal: Signal, text: str, *, aside: bool, now: datetime) -> None:
         """Flag the case urgent (queue the youngster now if they had no case) and alert the
@@ -202,6 +208,19 @@ class SafetyNet:
         answer, category = parts[1], parts[2]
         step.tap = Tap("answered", Ref(f"crisis.safe_{answer}"))
         self._worry_answered(step, answer, category, "", now)
+
+    def waiting(
+        self, intake: Intake | None, event: Inbound, before_consent: str | None
+    ) -> str | None:
+        """The crisis question that waits for this event's answer: Intake.asked, or for
+        somebody not known yet what the service remembered (`before_consent`). Any event but an
+        edit ends the wait: only the first message after the question answers it."""
+        if intake is None:
+            return before_consent
+        asked = intake.asked
+        if event.kind != "edited":
+            intake.asked = None
+        return asked
 
     def typed(self, step: Step, asked: str, text: str, now: datetime) -> bool:
         """The first message after a crisis question (`asked`: Intake.asked), read as a typed

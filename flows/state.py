@@ -238,6 +238,10 @@ class Step:
     raised: Signal | None = None
     alert: Alert | None = None  # alert the team now (urgent)
     feedback: Feedback | None = None  # "klikte het?" answered: kept apart from who said it
+    # The crisis question this event asked ("worry:<category>" or "safe"): with the intake as
+    # Intake.asked; of somebody not known yet (before consent) the service remembers it, in
+    # memory only, for their next message.
+    asked: str | None = None
 
 
 @dataclass(frozen=True)

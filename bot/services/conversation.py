@@ -12,7 +12,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from bot.services.gate import (
 from bot.services.handled import Done, Handled
 from bot.services.observer import UNOBSERVED, Observer, update_kind
 from bot.services.own_data import erase, own_data
+from bot.services.recent import RecentValues
 from bot.services.staff import StaffService
 from bot.services.staff_link import LinkDesk, link_chat
 from flows.coaching.link import LinkLimits
@@ -57,6 +58,7 @@ from storage.stats import record_stats
 from storage.youngster_read import find_youngster_with_case
 
 log = logging.getLogger(__name__)
+ASKED_WAIT = timedelta(minutes=30)  # a crisis question before consent waits for its answer
 Clock = Callable[[], datetime]
 
 
@@ -94,6 +96,8 @@ class ConversationService:
         self.youngster_words = youngster_words(flow.content.texts)
         self.links = LinkDesk(link_limits or LinkLimits())
         self.gate = Gate(flood_limit)
+        # A crisis question asked before consent, for the next message (nothing is stored).
+        self.asked_unknown = RecentValues(ASKED_WAIT)
 
     async def handle(
         self, *, channel: str, address: str, event: Inbound, event_id: str | None = None
@@ -109,6 +113,8 @@ class ConversationService:
             self.observer.update(kind, "failed")
             raise
         handled = done.handled
+        if done.asked_unknown is not None:  # committed: remember for their next message
+            self.asked_unknown.put(f"{channel}:{address}", done.asked_unknown[0], self.clock())
         if done.erased:  # after the commit: the erased words leave the file's free pages
             await self.db.after_erasure()
         if handled.duplicate:
@@ -232,7 +238,8 @@ class ConversationService:
                 return Done(handled, outbox=enqueued_channels(session))
             youngster = found.youngster if found else None
             before = await load_found(session, found) if found else None
-            step = self.flow.handle(before, event, now)
+            waiting = None if found else self.asked_unknown.get(f"{channel}:{address}", now)
+            step = self.flow.handle(before, event, now, asked=waiting)
             # The new flood count goes with the youngster's row when it is saved anyway.
             with_row = (
                 youngster is not None
@@ -317,6 +324,7 @@ class ConversationService:
                 reached=reached,
                 erased=step.forget,
                 outbox=enqueued_channels(session),
+                asked_unknown=(step.asked,) if found is None and step.intake is None else None,
             )
 
     def _is_link(self, event: Inbound) -> bool:  # /coach CODE: link this chat to an account

@@ -31,3 +31,6 @@ class Done:
     reached: int | None = None  # how many staff can read the alert now; None: no alert
     erased: bool = False  # everything about a youngster was erased
     outbox: frozenset[str] | None = None  # the channels given messages; None: not known
+    # Somebody not known yet (before consent): the crisis question they were just asked, or
+    # None; their next message is read as its answer (ConversationService). Unset: known.
+    asked_unknown: tuple[str | None] | None = None

@@ -44,3 +44,31 @@ class RecentCounts:
             oldest = sorted(self._seen, key=lambda k: self._seen[k][-1])
             for key in oldest[: len(oldest) // 2]:
                 del self._seen[key]
+
+
+class RecentValues:
+    """One value per key, forgotten after `window`: for what a chat before consent was asked
+    (ConversationService), so nothing about that chat is written anywhere. Several workers
+    each remember their own share; a message that reaches another one is read as if nothing
+    had been asked, as before."""
+
+    def __init__(self, window: timedelta, *, most_keys: int = 10_000) -> None:
+        self.window = window
+        self.most_keys = most_keys
+        self._values: dict[str, tuple[str, datetime]] = {}
+
+    def get(self, key: str, now: datetime) -> str | None:
+        """The value kept for `key`, unless it is older than the window."""
+        kept = self._values.get(key)
+        if kept is None or now - kept[1] >= self.window:
+            return None
+        return kept[0]
+
+    def put(self, key: str, value: str | None, now: datetime) -> None:
+        """Keep `value` for `key` from `now`; None forgets the key."""
+        self._values.pop(key, None)
+        if value is None:
+            return
+        if len(self._values) >= self.most_keys:  # the oldest first: dicts keep insertion order
+            del self._values[next(iter(self._values))]
+        self._values[key] = (value, now)

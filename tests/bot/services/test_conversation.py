@@ -81,6 +81,29 @@ async def test_before_consent_nothing_is_kept_but_the_replies_to_send(
     assert await outbox_keys(db) == ["welcome"]
 
 
+async def test_a_typed_ja_to_the_worry_question_before_consent_is_heard_and_nothing_kept(
+    service: ConversationService, db: Database
+) -> None:
+    await say(service, Inbound("start", argument="insta"))
+    await say(service, Inbound("text", text="ik zie het echt niet meer zitten"))
+    await say(service, Inbound("text", text="ja"))
+    await say(service, Inbound("text", text="nee"))  # to "Ben je nu veilig?"
+    keys = await outbox_keys(db)
+    assert keys[1:] == ["crisis.worry", "crisis.safe_ask", "crisis.reply_no", "consent.ask"]
+    assert await count(db, Youngster) == 0
+    assert await count(db, Contact) == 0
+
+
+async def test_a_typed_ja_before_consent_long_after_the_question_is_no_answer(
+    service: ConversationService, db: Database, clock: Clock
+) -> None:
+    await say(service, Inbound("start", argument="insta"))
+    await say(service, Inbound("text", text="ik zie het echt niet meer zitten"))
+    clock.advance(hours=1)
+    await say(service, Inbound("text", text="ja"))
+    assert "crisis.safe_ask" not in await outbox_keys(db)
+
+
 async def test_declining_keeps_only_an_anonymous_count(
     service: ConversationService, db: Database
 ) -> None:

@@ -118,6 +118,12 @@ BLIND9_FLOOR = {"en": (0.98, 0.082, 68), "nl": (0.99, 0.074, 68)}
 # acute caught in both), then after the sport, games, busy-home and hunger words its false
 # alarms showed, "we know where you live" and asking God to be taken.
 BLIND10_FLOOR = {"en": (0.99, 0.04, 68), "nl": (0.98, 0.094, 68)}
+# blind11.tsv, written the same way the same day: long messages (250 to 1,200 characters), a
+# week's news with the crisis in one sentence, and long everyday stories full of the same words.
+# Measured once before any change (en 99.3 % / 48.7 %, 67 acute caught; nl 98.7 % / 33.3 %, 67):
+# the false alarms are the weakness the corpus of short messages hid. Then context began to
+# quiet an acute rule only near it, and the model to weigh the words around a rule's hit.
+BLIND11_FLOOR = {"en": (0.99, 0.44, 68), "nl": (0.98, 0.37, 67)}
 
 
 # The level: how many acute messages are answered as acute (at least), and how many worry
@@ -136,11 +142,14 @@ BLIND2_LEVEL_FLOOR = {"en": (64, 12), "nl": (66, 11)}
 BLIND3_LEVEL_FLOOR = {"en": (66, 9), "nl": (68, 12)}
 BLIND4_LEVEL_FLOOR = {"en": (64, 13), "nl": (65, 9)}
 BLIND5_LEVEL_FLOOR = {"en": (67, 16), "nl": (65, 17)}
-BLIND6_LEVEL_FLOOR = {"en": (65, 16), "nl": (66, 20)}
+# One more in the blind11 week: "die gasten wachtten me weer op aan de fietsenstalling", a
+# threat, quiet before because "training" stood in the same long message.
+BLIND6_LEVEL_FLOOR = {"en": (65, 16), "nl": (66, 21)}
 BLIND7_LEVEL_FLOOR = {"en": (63, 11), "nl": (65, 15)}
 BLIND8_LEVEL_FLOOR = {"en": (67, 13), "nl": (64, 10)}
 BLIND9_LEVEL_FLOOR = {"en": (65, 19), "nl": (64, 19)}
 BLIND10_LEVEL_FLOOR = {"en": (67, 12), "nl": (68, 12)}
+BLIND11_LEVEL_FLOOR = {"en": (66, 32), "nl": (63, 18)}
 
 
 @pytest.mark.parametrize(
@@ -157,6 +166,7 @@ BLIND10_LEVEL_FLOOR = {"en": (67, 12), "nl": (68, 12)}
         ("blind8.tsv", BLIND8_LEVEL_FLOOR),
         ("blind9.tsv", BLIND9_LEVEL_FLOOR),
         ("blind10.tsv", BLIND10_LEVEL_FLOOR),
+        ("blind11.tsv", BLIND11_LEVEL_FLOOR),
     ],
 )
 def test_acute_messages_are_answered_as_acute_without_raising_worries_to_acute(
@@ -185,6 +195,7 @@ def test_acute_messages_are_answered_as_acute_without_raising_worries_to_acute(
         ("blind8.tsv", BLIND8_FLOOR),
         ("blind9.tsv", BLIND9_FLOOR),
         ("blind10.tsv", BLIND10_FLOOR),
+        ("blind11.tsv", BLIND11_FLOOR),
     ],
 )
 def test_the_held_out_splits_stay_above_their_measured_floor(

@@ -169,8 +169,8 @@ async def test_an_event_that_fails_leaves_no_trace_and_can_be_handled_again(
     class FailingOnce(IntakeFlow):
         failed = False
 
-        def handle(self, intake, event, now):  # type: ignore[no-untyped-def]
-            step = super().handle(intake, event, now)
+        def handle(self, intake, event, now, asked=None):  # type: ignore[no-untyped-def]
+            step = super().handle(intake, event, now, asked)
             if event.kind == "choice" and not self.failed:
                 self.failed = True
                 raise RuntimeError("database went away mid-event")

@@ -15,10 +15,11 @@ if TYPE_CHECKING:
     from flows.content import AgeBand
     from flows.intake import IntakeFlow
 
-# A typed age at "Hoe oud ben je?": one number of one or two digits in a few words ("16", "ik
+# A typed age at "Hoe oud ben je?": one word of one or two digits in a few words ("16", "ik
 # ben 16", "16 jaar", "bijna 15", "17 years old"). A longer message is a story, not an age; a
-# birth year (four digits) is not read.
-_AGE_NUMBER = re.compile(r"(?<![\d.,])\d{1,2}(?!\d|[.,]\d)")
+# number inside another word ("ZEBRA-42", "3e") or a birth year (four digits) is not read.
+_AGE_NUMBER = re.compile(r"\d{1,2}")
+_PUNCTUATION = ".,!?;:()'\""
 _AGE_WORDS = 4
 
 
@@ -107,9 +108,12 @@ class Doorway:
     def typed_age(self, intake: Intake, step: Step, text: str) -> bool:
         """An age typed instead of tapped, taken as the tap on its band; False when the text
         holds no single age in a few words (then it is kept as any other words are)."""
-        numbers = _AGE_NUMBER.findall(text)
-        if len(numbers) != 1 or len(text.split()) > _AGE_WORDS:
+        words = [word.strip(_PUNCTUATION) for word in text.split()]
+        numbers = [word for word in words if _AGE_NUMBER.fullmatch(word)]
+        if len(numbers) != 1 or len(words) > _AGE_WORDS:
             return False
+        if any(char.isdigit() for word in words if word not in numbers for char in word):
+            return False  # "16 of 17", "16-17": two ages, or a range, is no answer to read
         age = int(numbers[0])
         band = next((b for b in self.questionnaire.age_bands if _holds(b, age)), None)
         if band is None:

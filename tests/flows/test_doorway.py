@@ -118,7 +118,16 @@ def test_a_typed_age_under_the_minimum_gets_the_referral_and_nothing_is_kept(cha
     assert step.intake is None and step.forget
 
 
-@pytest.mark.parametrize("typed", ["ik woon sinds mijn 16 bij mijn tante", "1999", "12 of 13"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ik woon sinds mijn 16 bij mijn tante",
+        "1999",
+        "12 of 13",
+        "16-17",
+        "mijn geheim is ZEBRA-42",
+    ],
+)
 def test_words_that_hold_no_single_age_are_kept_and_the_question_asked_again(
     chat: Chat, typed: str
 ) -> None:

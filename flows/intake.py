@@ -110,7 +110,7 @@ class IntakeFlow:
         """Apply one inbound event to the intake (None: nobody known yet) at time `now`;
         `asked`: the crisis question asked of somebody not known yet, as Step.asked said."""
         current = intake.copy() if intake else None
-        asked = self.safety.waiting(current, event, asked)
+        asked = self.safety.waiting(current, event, asked, now)
         language = current.language if current else self.language_for(event.language_hint)
         step = Step(intake=current, language=language)
         text = event.text[:MAX_TEXT]

@@ -12,7 +12,7 @@ fired (`Signal.words`); the youngster never does. Pure, like the rest of flows/.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flows.case import CLOSED
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 ANSWERS = ("yes", "no", "unsure")  # Ja, Nee, Weet ik niet: to the worry and the safety question
 WORRY_TAP, SAFE_TAP, REVIEW_TAP = "worry", "safe", "review"
+# A crisis question waits this long for a typed answer; later, "ja" answers something else.
+ASKED_WAIT = timedelta(minutes=30)
 # A typed answer (flows/crisis/answers.py) as the button it stands for. "Ik ben veilig" is "no"
 # to "Denk je eraan om jezelf iets aan te doen?" and "yes" to "Ben je nu veilig?".
 _WORRY = {"yes": "yes", "unsafe": "yes", "unsure": "unsure", "no": "no", "safe": "no"}
@@ -210,16 +212,19 @@ class SafetyNet:
         self._worry_answered(step, answer, category, "", now)
 
     def waiting(
-        self, intake: Intake | None, event: Inbound, before_consent: str | None
+        self, intake: Intake | None, event: Inbound, before_consent: str | None, now: datetime
     ) -> str | None:
         """The crisis question that waits for this event's answer: Intake.asked, or for
         somebody not known yet what the service remembered (`before_consent`). Any event but an
-        edit ends the wait: only the first message after the question answers it."""
+        edit ends the wait, and so does ASKED_WAIT: only the first message after the question,
+        and soon after it, answers it."""
         if intake is None:
             return before_consent
         asked = intake.asked
         if event.kind != "edited":
             intake.asked = None
+        if intake.last_seen is not None and now - intake.last_seen >= ASKED_WAIT:
+            return None
         return asked
 
     def typed(self, step: Step, asked: str, text: str, now: datetime) -> bool:

@@ -12,7 +12,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +37,7 @@ from flows.command_words import staff_words, youngster_words
 from flows.flood import Flood, hushed
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, Outbound
-from flows.safety import nobody_reads
+from flows.safety import ASKED_WAIT, nobody_reads
 from flows.staff import read_code, staff_language, staff_reply
 from flows.state import Step, Tap
 from storage.arrival import arrive
@@ -58,7 +58,6 @@ from storage.stats import record_stats
 from storage.youngster_read import find_youngster_with_case
 
 log = logging.getLogger(__name__)
-ASKED_WAIT = timedelta(minutes=30)  # a crisis question before consent waits for its answer
 Clock = Callable[[], datetime]
 
 

@@ -165,9 +165,6 @@ class CrisisDetector:
             return None, False, None
         # Context ("lol", a game, a school task) counts in whatever language it is written, and
         # is never turned around: "geen idee" after "scheren" still means shaving.
-        context = {occ.concept for occ in occurrences}
-        if SERIOUS in context:
-            context.discard(JOKE)
         # Context quiets an acute rule (a means, a place or an act with intent, or now) only
         # when it stands near: in a long message, a "haha" about the weekend or the film seen
         # on Saturday does not make the rope ready for tomorrow a joke or a story. A worry's
@@ -178,6 +175,9 @@ class CrisisDetector:
         where: dict[str, list[int]] = {}
         for occ in occurrences:
             where.setdefault(occ.concept, []).append(occ.start)
+        context = set(where)
+        if SERIOUS in context:
+            context.discard(JOKE)
         # Each language is matched on its own words, and only the languages the message is
         # written in: Dutch "wil" folds to the letters of English "will", "pil" to "pill".
         languages = _written_in(occurrences)
@@ -299,11 +299,9 @@ def _about_anyone(occurrences: list[Occurrence]) -> str:
 def _about(found: list[Occurrence], by_concept: dict[str, list[Occurrence]]) -> str:
     """Whom a hit is about: "self" when the youngster speaks of themselves near the signal,
     "friend" when only somebody else is named there, "unknown" when nobody is."""
-    first = min(occ.start for occ in found) - 2
-    last = max(occ.end for occ in found) + 2
 
     def near(concept: str) -> bool:
-        return any(first <= occ.start < last for occ in by_concept.get(concept, ()))
+        return _near(found, [occ.start for occ in by_concept.get(concept, ())], 2)
 
     if near("self"):
         return "self"

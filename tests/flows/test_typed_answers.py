@@ -4,6 +4,8 @@ veilig" after Klik's worry question or "Ben je nu veilig?" answers it as the but
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.services.render import Renderer
@@ -100,6 +102,14 @@ def test_the_summary_to_check_follows_a_typed_safety_answer(
 def test_only_the_first_message_after_the_question_is_read_as_its_answer(acute: Chat) -> None:
     acute.type("SIGNAAL")
     acute.type("ik zit op mijn kamer")
+    step = acute.type("nee")
+    assert acute.keys(step) == ["queued.note_kept"]
+    assert step.alert is None
+
+
+def test_a_typed_answer_long_after_the_question_is_no_answer_to_it(acute: Chat) -> None:
+    acute.type("SIGNAAL")
+    acute.now += timedelta(hours=1)
     step = acute.type("nee")
     assert acute.keys(step) == ["queued.note_kept"]
     assert step.alert is None
